@@ -1,0 +1,108 @@
+/**
+ * Every error a client can see, and the one table that turns Atlas failures into them.
+ * Resolvers let Atlas errors propagate; the server's `maskError` (see gateway.ts) calls
+ * `toClientError`, so a failing field nulls only itself and carries a precise code.
+ */
+import { GraphQLError } from 'graphql';
+import { maskError as yogaMaskError } from 'graphql-yoga';
+import { AtlasApiError, AtlasTransportError, type AtlasError, isAtlasError } from './atlas/errors.js';
+import { InvalidPathParameterError } from './atlas/client.js';
+
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UPSTREAM_ERROR';
+
+interface Mapping {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Atlas errorCodes whose meaning overrides their HTTP status. */
+const byAtlasErrorCode: Record<string, Mapping> = {
+  // Atlas reports some per-feature rate limits as 400.
+  RATE_LIMITED_TOKEN_BUCKET: { code: 'RATE_LIMITED', message: 'Atlas rate limit reached' },
+  RATE_LIMITED: { code: 'RATE_LIMITED', message: 'Atlas rate limit reached' },
+  INVITATIONS_RATE_LIMITED_IP: { code: 'RATE_LIMITED', message: 'Atlas rate limit reached' },
+  IP_ADDRESS_NOT_ON_ACCESS_LIST: {
+    code: 'FORBIDDEN',
+    message: "The gateway's IP address is not on the Atlas API access list of its credential",
+  },
+  // A version the gateway sends that Atlas does not serve: a gateway bug or a sunset, never the caller's fault.
+  INVALID_VERSION_DATE: { code: 'UPSTREAM_ERROR', message: 'Atlas refused the API version the gateway sent' },
+  VERSION_GONE: { code: 'UPSTREAM_ERROR', message: 'Atlas has sunset this API version' },
+  TIMEOUT_WHILE_PAGING: { code: 'UPSTREAM_TIMEOUT', message: 'Atlas timed out counting the results' },
+};
+
+const byStatus: Record<number, Mapping> = {
+  400: { code: 'BAD_USER_INPUT', message: 'Atlas rejected the request' },
+  401: { code: 'UNAUTHENTICATED', message: 'Atlas did not accept the credential' },
+  403: { code: 'FORBIDDEN', message: 'The Atlas credential lacks access to this resource' },
+  404: { code: 'NOT_FOUND', message: 'Atlas has no such resource' },
+  429: { code: 'RATE_LIMITED', message: 'Atlas rate limit reached' },
+  502: { code: 'UPSTREAM_UNAVAILABLE', message: 'Atlas is unavailable' },
+  503: { code: 'UPSTREAM_UNAVAILABLE', message: 'Atlas is unavailable' },
+  504: { code: 'UPSTREAM_TIMEOUT', message: 'Atlas timed out' },
+};
+
+const byTransportFailure: Record<AtlasTransportError['failure'], Mapping> = {
+  timeout: { code: 'UPSTREAM_TIMEOUT', message: 'Atlas did not answer in time' },
+  unavailable: { code: 'UPSTREAM_UNAVAILABLE', message: 'Atlas could not be reached' },
+  'bad-response': { code: 'UPSTREAM_ERROR', message: 'Atlas sent a response the gateway cannot read' },
+};
+
+const fallback: Mapping = { code: 'UPSTREAM_ERROR', message: 'Atlas failed' };
+
+/** The mapping for one Atlas failure: errorCode first, then status, then a generic upstream error. */
+export function classifyAtlasError(error: AtlasError): Mapping {
+  if (error instanceof AtlasTransportError) return byTransportFailure[error.failure];
+  return byAtlasErrorCode[error.errorCode] ?? byStatus[error.status] ?? fallback;
+}
+
+export function badUserInput(message: string, argument?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) } });
+}
+
+function atlasExtensions(error: AtlasError, code: ErrorCode): Record<string, unknown> {
+  if (error instanceof AtlasTransportError) return { code, atlas: { operation: error.operationId } };
+  const atlas: Record<string, unknown> = {
+    operation: error.operationId,
+    status: error.status,
+    errorCode: error.errorCode,
+  };
+  if (error.reason) atlas.reason = error.reason;
+  if (error.detail) atlas.detail = error.detail;
+  if (error.parameters?.length) atlas.parameters = error.parameters;
+  return { code, atlas, ...(error.retryAfter !== undefined ? { retryAfter: error.retryAfter } : {}) };
+}
+
+/**
+ * Turns any error raised while executing into what the client sees. Atlas errors get their code and
+ * details; GraphQL errors we raised on purpose pass as they are; anything else is masked.
+ */
+export function toClientError(error: unknown, message: string): Error {
+  const located = error instanceof GraphQLError ? error : undefined;
+  const original = located?.originalError ?? error;
+  const locate = (text: string, extensions: Record<string, unknown>) =>
+    new GraphQLError(text, {
+      nodes: located?.nodes,
+      source: located?.source,
+      positions: located?.positions,
+      path: located?.path,
+      extensions,
+    });
+  if (isAtlasError(original)) {
+    const mapping = classifyAtlasError(original);
+    const detail = original instanceof AtlasApiError && original.detail ? `: ${original.detail}` : '';
+    return locate(`${mapping.message}${detail}`, atlasExtensions(original, mapping.code));
+  }
+  if (original instanceof InvalidPathParameterError) {
+    return locate(`Invalid value for ${original.parameter}`, { code: 'BAD_USER_INPUT' });
+  }
+  return yogaMaskError(error, message, false);
+}

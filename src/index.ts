@@ -1,0 +1,73 @@
+/**
+ * Entry point: read the configuration, start the embedded Atlas simulator when no Atlas credential is
+ * configured (demo mode), and serve the gateway. Stops cleanly on SIGTERM/SIGINT.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { pino } from 'pino';
+import { bearerToken } from './atlas/transport.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createGateway } from './gateway.js';
+import { startSimulator, type AtlasSimulator } from './simulator/index.js';
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = configOrExit();
+const log = pino({ level: config.logLevel });
+
+let simulator: AtlasSimulator | undefined;
+let atlas = config.atlas;
+if (!atlas) {
+  const token = randomBytes(24).toString('base64url');
+  simulator = await startSimulator({ bearerTokens: [token] });
+  atlas = { baseUrl: simulator.url, accessToken: token };
+  log.info('No Atlas credentials configured (MONGODB_ATLAS_ACCESS_TOKEN): serving DEMO data from the embedded Atlas simulator');
+}
+
+const gateway = createGateway({
+  atlas: {
+    baseUrl: atlas.baseUrl,
+    credential: bearerToken(atlas.accessToken),
+    timeoutMs: config.atlasTimeoutMs,
+    maxConnections: config.atlasMaxConnections,
+  },
+  graphiql: config.graphiql,
+  logger: log,
+});
+
+const server = createServer(gateway.yoga);
+server.listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  log.info(
+    `Atlas backup GraphQL gateway on http://${shown}:${port}/graphql${config.graphiql ? ' (GraphiQL)' : ''}, ` +
+      `Atlas: ${simulator ? 'embedded simulator (demo data)' : atlas.baseUrl}`,
+  );
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info(`${signal}: shutting down`);
+  const force = setTimeout(() => server.closeAllConnections(), 10_000);
+  force.unref();
+  server.close();
+  server.closeIdleConnections();
+  await gateway.close();
+  await simulator?.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

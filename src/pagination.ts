@@ -1,0 +1,109 @@
+/**
+ * Relay connections over Atlas `pageNum`/`itemsPerPage` paging. A cursor is the absolute position of
+ * an edge in the Atlas list (offset paging, honestly: an item inserted before it shifts what follows).
+ * A requested window [start, start + first) is served by the one Atlas page that covers it when one
+ * exists (choosing the smallest such page size), otherwise by the two pages of size `first` around it.
+ */
+import { badUserInput } from './errors.js';
+import type { AtlasPage, PageRequest } from './atlas/types.js';
+
+/** Atlas's maximum `itemsPerPage`. */
+export const MAX_PAGE_SIZE = 500;
+
+/** What a connection field resolves to; edges, nodes and pageInfo are derived from it. */
+export interface Connection<T> {
+  items: T[];
+  /** Position of `items[0]` in the whole list. */
+  start: number;
+  totalCount: number | null;
+  hasNextPage: boolean;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface ConnectionArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface Window {
+  start: number;
+  first: number;
+}
+
+const cursorPrefix = 'v1:o:';
+
+export function offsetCursor(offset: number): string {
+  return Buffer.from(`${cursorPrefix}${offset}`).toString('base64url');
+}
+
+function parseCursor(cursor: string): number {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const offset = text.startsWith(cursorPrefix) ? text.slice(cursorPrefix.length) : '';
+  if (!/^\d{1,9}$/.test(offset)) throw badUserInput(`Invalid cursor "${cursor.slice(0, 40)}"`, 'after');
+  return Number(offset);
+}
+
+/** Validates `first`/`after` before any Atlas call. */
+export function connectionWindow(args: ConnectionArgs): Window {
+  const first = args.first ?? 20;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badUserInput(`"first" must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
+  }
+  const start = args.after ? parseCursor(args.after) + 1 : 0;
+  return { start, first };
+}
+
+/** The Atlas pages that cover a window, fewest calls first, then least over-fetch. */
+export function planPages(window: Window): PageRequest[] {
+  const { start, first } = window;
+  const last = start + first - 1;
+  for (let size = first; size <= MAX_PAGE_SIZE; size++) {
+    if (Math.floor(start / size) === Math.floor(last / size)) {
+      return [{ pageNum: Math.floor(start / size) + 1, itemsPerPage: size }];
+    }
+  }
+  return [
+    { pageNum: Math.floor(start / first) + 1, itemsPerPage: first },
+    { pageNum: Math.floor(last / first) + 1, itemsPerPage: first },
+  ];
+}
+
+/** Loads the pages a window needs and cuts the window out of them. */
+export async function loadConnection<T>(
+  args: ConnectionArgs,
+  loadPage: (page: PageRequest) => Promise<AtlasPage<T>>,
+): Promise<Connection<T>> {
+  const window = connectionWindow(args);
+  const plan = planPages(window);
+  const pages = await Promise.all(plan.map(loadPage));
+  const firstPage = plan[0];
+  if (!firstPage) throw new Error('planPages returned no page');
+  const pageStart = (firstPage.pageNum - 1) * firstPage.itemsPerPage;
+  const all = pages.flatMap((page) => page.results);
+  const items = all.slice(window.start - pageStart, window.start - pageStart + window.first);
+  const lastPage = pages[pages.length - 1];
+  const totalCount = lastPage?.totalCount ?? null;
+  const end = window.start + items.length;
+  const hasNextPage =
+    totalCount !== null
+      ? end < totalCount
+      : items.length === window.first && (end < pageStart + all.length || lastPage?.hasNext === true);
+  return { items, start: window.start, totalCount, hasNextPage };
+}
+
+/** Field resolvers shared by every connection type. */
+export const connectionFields = {
+  edges: <T>(c: Connection<T>): Edge<T>[] => c.items.map((node, i) => ({ cursor: offsetCursor(c.start + i), node })),
+  nodes: <T>(c: Connection<T>): T[] => c.items,
+  totalCount: <T>(c: Connection<T>): number | null => c.totalCount,
+  pageInfo: <T>(c: Connection<T>) => ({
+    hasNextPage: c.hasNextPage,
+    hasPreviousPage: c.start > 0,
+    startCursor: c.items.length ? offsetCursor(c.start) : null,
+    endCursor: c.items.length ? offsetCursor(c.start + c.items.length - 1) : null,
+  }),
+};

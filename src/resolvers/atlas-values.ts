@@ -1,0 +1,39 @@
+/**
+ * Small conversions shared by resolvers: Atlas enum strings to graph enums (an unknown value becomes
+ * OTHER instead of failing the query), 404 lookups to null, and required ids.
+ */
+import { isNotFound } from '../atlas/errors.js';
+
+/** `inProgress`, `InProgress` or `IN_PROGRESS` -> `IN_PROGRESS`. */
+function upperSnake(value: string): string {
+  return value.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/** Maps an Atlas enum string onto a graph enum; values the graph does not know yet become OTHER. */
+export function atlasEnum<E extends string>(
+  known: readonly E[],
+  value: string | null | undefined,
+  aliases: Partial<Record<string, E>> = {},
+): E | 'OTHER' | null {
+  if (value === null || value === undefined || value === '') return null;
+  const alias = aliases[value];
+  if (alias) return alias;
+  const candidate = upperSnake(value);
+  return (known as readonly string[]).includes(candidate) ? (candidate as E) : 'OTHER';
+}
+
+/** A lookup by argument: Atlas's 404 means "no such object", which the graph answers with null. */
+export async function orNull<T>(load: Promise<T>): Promise<T | null> {
+  try {
+    return await load;
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/** Atlas ids are optional in the spec's response schemas but always present on stored objects. */
+export function need(value: string | undefined, what: string): string {
+  if (!value) throw new Error(`Atlas omitted ${what}`);
+  return value;
+}

@@ -1,0 +1,49 @@
+/** Cluster: its identity, its project, and every backup resource under it. */
+import type { ClusterState, ClusterType, Resolvers } from '../generated/resolvers-types.js';
+import { toGlobalId } from '../ids.js';
+import { loadConnection } from '../pagination.js';
+import { atlasEnum, orNull } from './atlas-values.js';
+import { resolveEntity } from './node.js';
+
+const clusterTypes: ClusterType[] = ['REPLICASET', 'SHARDED', 'GEOSHARDED'];
+const clusterStates: ClusterState[] = ['IDLE', 'CREATING', 'UPDATING', 'DELETING', 'REPAIRING'];
+
+export const clusterResolvers: Resolvers = {
+  Cluster: {
+    __resolveReference: async (reference, context) => {
+      if ('projectId' in reference) {
+        return orNull(context.loaders.cluster.load({ groupId: reference.projectId, clusterName: reference.name }));
+      }
+      return resolveEntity(reference.id, 'Cluster', context);
+    },
+    id: (cluster) => toGlobalId('Cluster', cluster.groupId, cluster.name),
+    atlasId: (cluster) => cluster.id ?? null,
+    projectId: (cluster) => cluster.groupId,
+    project: (cluster, _, { loaders }) => loaders.project.load({ groupId: cluster.groupId }),
+    clusterType: (cluster) => atlasEnum(clusterTypes, cluster.clusterType),
+    stateName: (cluster) => atlasEnum(clusterStates, cluster.stateName),
+    tags: (cluster) => cluster.tags ?? [],
+
+    snapshots: (cluster, args, { loaders }) =>
+      loadConnection(args, (page) => loaders.snapshotPage.load({ ...key(cluster), ...page })),
+    snapshot: (cluster, { id }, { loaders }) => orNull(loaders.snapshot.load({ ...key(cluster), id })),
+    restoreJobs: (cluster, args, { loaders }) =>
+      loadConnection(args, (page) => loaders.restoreJobPage.load({ ...key(cluster), ...page })),
+    restoreJob: (cluster, { id }, { loaders }) => orNull(loaders.restoreJob.load({ ...key(cluster), id })),
+    exports: (cluster, args, { loaders }) =>
+      loadConnection(args, (page) => loaders.exportPage.load({ ...key(cluster), ...page })),
+    export: (cluster, { id }, { loaders }) => orNull(loaders.export.load({ ...key(cluster), id })),
+    checkpoints: (cluster, args, { loaders }) =>
+      loadConnection(args, (page) => loaders.checkpointPage.load({ ...key(cluster), ...page })),
+    checkpoint: (cluster, { id }, { loaders }) => orNull(loaders.checkpoint.load({ ...key(cluster), id })),
+    legacyRestoreJobs: (cluster, { batchId, ...args }, { loaders }) =>
+      loadConnection(args, (page) =>
+        loaders.legacyRestoreJobPage.load({ ...key(cluster), batchId: batchId ?? undefined, ...page }),
+      ),
+    legacyRestoreJob: (cluster, { id }, { loaders }) => orNull(loaders.legacyRestoreJob.load({ ...key(cluster), id })),
+  },
+};
+
+function key(cluster: { groupId: string; name: string }) {
+  return { groupId: cluster.groupId, clusterName: cluster.name };
+}

@@ -1,0 +1,32 @@
+/** Export (snapshot export job) and ExportBucket, with the export's snapshot and bucket references. */
+import type { ExportState, Resolvers } from '../generated/resolvers-types.js';
+import { toGlobalId } from '../ids.js';
+import { atlasEnum, need } from './atlas-values.js';
+import { resolveEntity } from './node.js';
+import { cloudProviders } from './snapshot.js';
+
+const exportStates: ExportState[] = ['QUEUED', 'IN_PROGRESS', 'SUCCESSFUL', 'FAILED', 'CANCELLED'];
+
+export const exportResolvers: Resolvers = {
+  Export: {
+    __resolveReference: (reference, context) => resolveEntity(reference.id, 'Export', context),
+    id: (job) => toGlobalId('Export', job.groupId, job.clusterName, need(job.id, 'export id')),
+    atlasId: (job) => need(job.id, 'export id'),
+    cluster: (job, _, { loaders }) => loaders.cluster.load({ groupId: job.groupId, clusterName: job.clusterName }),
+    state: (job) => atlasEnum(exportStates, job.state),
+    customData: (job) => job.customData ?? [],
+    components: (job) => job.components ?? [],
+    snapshot: (job, _, { loaders }) =>
+      job.snapshotId
+        ? loaders.snapshot.load({ groupId: job.groupId, clusterName: job.clusterName, id: job.snapshotId })
+        : null,
+    exportBucket: (job, _, { loaders }) => loaders.exportBucket.load({ groupId: job.groupId, id: job.exportBucketId }),
+  },
+  ExportBucket: {
+    __resolveReference: (reference, context) => resolveEntity(reference.id, 'ExportBucket', context),
+    id: (bucket) => toGlobalId('ExportBucket', bucket.groupId, bucket._id),
+    atlasId: (bucket) => bucket._id,
+    project: (bucket, _, { loaders }) => loaders.project.load({ groupId: bucket.groupId }),
+    cloudProvider: (bucket) => atlasEnum(cloudProviders, bucket.cloudProvider) ?? 'OTHER',
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * All resolvers. Where a field is resolved: `src/resolvers/<resource>.ts`, same stem as `schema/<resource>.graphql`.
+ * Fields named as in Atlas need no resolver (the default reads the property); only renamed, derived,
+ * enum and reference fields appear in those files. Connection fields are shared (src/pagination.ts).
+ */
+import { mergeResolvers } from '@graphql-tools/merge';
+import { connectionFields } from '../pagination.js';
+import { ClusterName, DateTime, Long, ObjectId } from '../scalars.js';
+import { checkpointResolvers } from './checkpoint.js';
+import { clusterResolvers } from './cluster.js';
+import { exportResolvers } from './export.js';
+import { nodeListResolvers, nodeResolvers } from './node.js';
+import { projectResolvers } from './project.js';
+import { restoreJobResolvers } from './restore-job.js';
+import { serverlessResolvers } from './serverless-snapshot.js';
+import { snapshotResolvers } from './snapshot.js';
+
+const connectionTypes = [
+  'ProjectConnection',
+  'ClusterConnection',
+  'SnapshotConnection',
+  'CloudBackupRestoreJobConnection',
+  'LegacyBackupRestoreJobConnection',
+  'ExportConnection',
+  'ExportBucketConnection',
+  'CheckpointConnection',
+  'ServerlessInstanceConnection',
+  'ServerlessSnapshotConnection',
+];
+
+const connectionResolvers = Object.fromEntries(connectionTypes.map((type) => [type, connectionFields]));
+
+export const resolvers = mergeResolvers([
+  { DateTime, Long, ObjectId, ClusterName },
+  connectionResolvers,
+  nodeResolvers,
+  nodeListResolvers,
+  projectResolvers,
+  clusterResolvers,
+  snapshotResolvers,
+  restoreJobResolvers,
+  exportResolvers,
+  checkpointResolvers,
+  serverlessResolvers,
+]);

@@ -1,0 +1,38 @@
+/** Project (Atlas group): Query.project, Query.projects, and what hangs off a project. */
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { toGlobalId } from '../ids.js';
+import { loadConnection } from '../pagination.js';
+import { need, orNull } from './atlas-values.js';
+import { resolveEntity } from './node.js';
+
+export const projectResolvers: Resolvers = {
+  Query: {
+    project: (_, { id }, { loaders }) => orNull(loaders.project.load({ groupId: id })),
+    projects: (_, args, { loaders }) => loadConnection(args, (page) => loaders.projectPage.load(page)),
+  },
+  Project: {
+    __resolveReference: async (reference, context) => {
+      if ('atlasId' in reference) return orNull(context.loaders.project.load({ groupId: reference.atlasId }));
+      return resolveEntity(reference.id, 'Project', context);
+    },
+    id: (project) => toGlobalId('Project', need(project.id, 'project id')),
+    atlasId: (project) => need(project.id, 'project id'),
+    tags: (project) => project.tags ?? [],
+    clusters: (project, args, { loaders }) =>
+      loadConnection(args, (page) => loaders.clusterPage.load({ groupId: need(project.id, 'project id'), ...page })),
+    cluster: (project, { name }, { loaders }) =>
+      orNull(loaders.cluster.load({ groupId: need(project.id, 'project id'), clusterName: name })),
+    exportBuckets: (project, args, { loaders }) =>
+      loadConnection(args, (page) =>
+        loaders.exportBucketPage.load({ groupId: need(project.id, 'project id'), ...page }),
+      ),
+    exportBucket: (project, { id }, { loaders }) =>
+      orNull(loaders.exportBucket.load({ groupId: need(project.id, 'project id'), id })),
+    serverlessInstances: (project, args, { loaders }) =>
+      loadConnection(args, (page) =>
+        loaders.serverlessInstancePage.load({ groupId: need(project.id, 'project id'), ...page }),
+      ),
+    serverlessInstance: (project, { name }, { loaders }) =>
+      orNull(loaders.serverlessInstance.load({ groupId: need(project.id, 'project id'), clusterName: name })),
+  },
+};

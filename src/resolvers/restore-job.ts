@@ -1,0 +1,112 @@
+/**
+ * Restore jobs: Cloud Backup (`CloudBackupRestoreJob`) and Legacy Backup (`LegacyBackupRestoreJob`),
+ * with their references (snapshot, target cluster, checkpoint, batch siblings) resolved through loaders.
+ */
+import type {
+  LegacyRestoreDeliveryMethod,
+  LegacyRestoreDeliveryStatus,
+  LegacyRestoreJobStatus,
+  RestoreDeliveryType,
+  RestoreJobState,
+  Resolvers,
+} from '../generated/resolvers-types.js';
+import type { GraphQLContext } from '../context.js';
+import type { CloudBackupRestoreJob, LegacyBackupRestoreJob } from '../models.js';
+import { toGlobalId } from '../ids.js';
+import { MAX_PAGE_SIZE } from '../pagination.js';
+import { atlasEnum, need } from './atlas-values.js';
+import { resolveEntity } from './node.js';
+
+const deliveryTypes: RestoreDeliveryType[] = ['AUTOMATED', 'DOWNLOAD', 'POINT_IN_TIME'];
+const legacyStatuses: LegacyRestoreJobStatus[] = ['IN_PROGRESS', 'FINISHED', 'BROKEN', 'KILLED'];
+const legacyMethods: LegacyRestoreDeliveryMethod[] = ['AUTOMATED_RESTORE', 'HTTP'];
+const legacyDeliveryStatuses: LegacyRestoreDeliveryStatus[] = [
+  'NOT_STARTED',
+  'IN_PROGRESS',
+  'READY',
+  'FAILED',
+  'INTERRUPTED',
+  'EXPIRED',
+  'MAX_DOWNLOADS_EXCEEDED',
+  'PENDING',
+];
+
+/** The rule MongoDB's CLI uses to decide a restore job is done (`backup restores watch`). */
+export function restoreJobState(job: CloudBackupRestoreJob): RestoreJobState {
+  if (job.failed) return 'FAILED';
+  if (job.cancelled) return 'CANCELLED';
+  if (job.expired) return 'EXPIRED';
+  if (job.finishedAt) return 'FINISHED';
+  if (job.deliveryType === 'download' && (job.deliveryUrl?.length ?? 0) > 0) return 'FINISHED';
+  return 'IN_PROGRESS';
+}
+
+function targetCluster(
+  groupId: string | undefined,
+  clusterName: string | undefined,
+  { loaders }: GraphQLContext,
+) {
+  return groupId && clusterName ? loaders.cluster.load({ groupId, clusterName }) : null;
+}
+
+/** Every job of a legacy restore batch: one page of the batch filter, walked further only if Atlas says so. */
+async function legacyBatch(job: LegacyBackupRestoreJob, { loaders }: GraphQLContext) {
+  if (!job.batchId) return null;
+  const jobs: LegacyBackupRestoreJob[] = [];
+  for (let pageNum = 1; ; pageNum++) {
+    const page = await loaders.legacyRestoreJobPage.load({
+      groupId: job.groupId,
+      clusterName: job.clusterName,
+      batchId: job.batchId,
+      pageNum,
+      itemsPerPage: MAX_PAGE_SIZE,
+    });
+    jobs.push(...page.results);
+    if (!page.hasNext || page.results.length < MAX_PAGE_SIZE) return jobs;
+  }
+}
+
+export const restoreJobResolvers: Resolvers = {
+  CloudBackupRestoreJob: {
+    __resolveReference: (reference, context) => resolveEntity(reference.id, 'CloudBackupRestoreJob', context),
+    id: (job) => toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, need(job.id, 'restore job id')),
+    atlasId: (job) => need(job.id, 'restore job id'),
+    cluster: (job, _, { loaders }) => loaders.cluster.load({ groupId: job.groupId, clusterName: job.clusterName }),
+    deliveryType: (job) => atlasEnum(deliveryTypes, job.deliveryType) ?? 'OTHER',
+    state: (job) => restoreJobState(job),
+    snapshot: (job, _, { loaders }) =>
+      job.snapshotId
+        ? loaders.snapshot.load({ groupId: job.groupId, clusterName: job.clusterName, id: job.snapshotId })
+        : null,
+    targetProjectId: (job) => job.targetGroupId ?? null,
+    targetCluster: (job, _, context) => targetCluster(job.targetGroupId, job.targetClusterName, context),
+    deliveryUrl: (job) => job.deliveryUrl ?? [],
+    privateDownloadDeliveryUrls: (job) => job.privateDownloadDeliveryUrls ?? [],
+    components: (job) => job.components ?? [],
+  },
+  RestoreJobComponent: {
+    privateDownloadDeliveryUrls: (component) => component.privateDownloadDeliveryUrls ?? [],
+  },
+  LegacyBackupRestoreJob: {
+    __resolveReference: (reference, context) => resolveEntity(reference.id, 'LegacyBackupRestoreJob', context),
+    id: (job) => toGlobalId('LegacyBackupRestoreJob', job.groupId, job.clusterName, need(job.id, 'restore job id')),
+    atlasId: (job) => need(job.id, 'restore job id'),
+    cluster: (job, _, { loaders }) => loaders.cluster.load({ groupId: job.groupId, clusterName: job.clusterName }),
+    statusName: (job) => atlasEnum(legacyStatuses, job.statusName),
+    batch: (job, _, context) => legacyBatch(job, context),
+    checkpoint: (job, _, { loaders }) =>
+      job.checkpointId
+        ? loaders.checkpoint.load({ groupId: job.groupId, clusterName: job.clusterName, id: job.checkpointId })
+        : null,
+    clusterAtlasId: (job) => job.clusterId ?? null,
+    targetCluster: (job, _, context) =>
+      targetCluster(job.delivery.targetGroupId, job.delivery.targetClusterName, context),
+    hashes: (job) => job.hashes ?? [],
+  },
+  LegacyRestoreDelivery: {
+    methodName: (delivery) => atlasEnum(legacyMethods, delivery.methodName),
+    statusName: (delivery) => atlasEnum(legacyDeliveryStatuses, delivery.statusName),
+    targetProjectId: (delivery) => delivery.targetGroupId ?? null,
+    targetClusterAtlasId: (delivery) => delivery.targetClusterId ?? null,
+  },
+};

@@ -1,0 +1,37 @@
+/** ServerlessInstance and ServerlessSnapshot (both deprecated by Atlas). */
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { toGlobalId } from '../ids.js';
+import { loadConnection } from '../pagination.js';
+import { atlasEnum, need, orNull } from './atlas-values.js';
+import { resolveEntity } from './node.js';
+import { cloudProviders, frequencyAliases, snapshotFrequencies, snapshotStatuses, snapshotTypes } from './snapshot.js';
+
+export const serverlessResolvers: Resolvers = {
+  ServerlessInstance: {
+    __resolveReference: (reference, context) => resolveEntity(reference.id, 'ServerlessInstance', context),
+    id: (i) => toGlobalId('ServerlessInstance', i.groupId, i.name),
+    atlasId: (i) => need(i.id, 'serverless instance id'),
+    projectId: (i) => i.groupId,
+    project: (i, _, { loaders }) => loaders.project.load({ groupId: i.groupId }),
+    continuousBackupEnabled: (i) => i.serverlessBackupOptions?.serverlessContinuousBackupEnabled ?? null,
+    backingProviderName: (i) => atlasEnum(cloudProviders, i.providerSettings.backingProviderName),
+    regionName: (i) => i.providerSettings.regionName,
+    snapshots: (i, args, { loaders }) =>
+      loadConnection(args, (page) =>
+        loaders.serverlessSnapshotPage.load({ groupId: i.groupId, clusterName: i.name, ...page }),
+      ),
+    snapshot: (i, { id }, { loaders }) =>
+      orNull(loaders.serverlessSnapshot.load({ groupId: i.groupId, clusterName: i.name, id })),
+  },
+  ServerlessSnapshot: {
+    __resolveReference: (reference, context) => resolveEntity(reference.id, 'ServerlessSnapshot', context),
+    id: (s) => toGlobalId('ServerlessSnapshot', s.groupId, s.clusterName, need(s.id, 'snapshot id')),
+    atlasId: (s) => need(s.id, 'snapshot id'),
+    serverlessInstanceName: (s) => s.serverlessInstanceName ?? s.clusterName,
+    serverlessInstance: (s, _, { loaders }) =>
+      loaders.serverlessInstance.load({ groupId: s.groupId, clusterName: s.clusterName }),
+    status: (s) => atlasEnum(snapshotStatuses, s.status),
+    snapshotType: (s) => atlasEnum(snapshotTypes, s.snapshotType),
+    frequencyType: (s) => atlasEnum(snapshotFrequencies, s.frequencyType, frequencyAliases),
+  },
+};
