@@ -45,10 +45,11 @@ export const ClusterName = stringScalar(
 export const DateTime = new GraphQLScalarType<string, string>({
   name: 'DateTime',
   description: 'An ISO 8601 instant in UTC.',
+  // Atlas's own string passes through unchanged (it may carry more precision than a Date keeps).
   serialize(value) {
-    const date = value instanceof Date ? value : new Date(String(value));
-    if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime cannot represent an invalid date');
-    return date.toISOString();
+    if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return value;
+    if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
+    throw new GraphQLError('DateTime cannot represent an invalid date');
   },
   parseValue(value) {
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {

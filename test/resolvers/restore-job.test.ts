@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../src/simulator/index.js';
+import { toGlobalId } from '../../src/ids.js';
+import { atlasGet, startStack, withoutLinks, type TestStack } from '../helpers/gateway.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+
+const V2023 = 'application/vnd.atlas.2023-01-01+json';
+type Json = Record<string, unknown>;
+
+const cloudJobFields = `
+  id atlasId deliveryType state cancelled failed expired finishedAt expiresAt timestamp snapshotId
+  targetProjectId targetClusterName desiredTimestamp { date increment } pointInTimeUTCSeconds oplogTs oplogInc
+  deliveryUrl privateDownloadDeliveryUrls { deliveryUrl endpointId }
+  components { replicaSetName downloadUrl privateDownloadDeliveryUrls { deliveryUrl endpointId } }`;
+
+describe('CloudBackupRestoreJob (seed operation getBackupRestoreJob)', () => {
+  it.each(Object.entries(DEMO.restoreJobs))('returns the %s job field for field', async (_, job) => {
+    const atlas = withoutLinks(
+      await atlasGet(stack.simulator, `/groups/${job.groupId}/clusters/${job.clusterName}/backup/restoreJobs/${job.id}`, V2023),
+    ) as Json;
+    const { data, errors } = await stack.query<{ project: { cluster: { restoreJob: Json } } }>(
+      `query ($p: ObjectId!, $c: ClusterName!, $id: ObjectId!) {
+        project(id: $p) { cluster(name: $c) { restoreJob(id: $id) { ${cloudJobFields} } } }
+      }`,
+      { p: job.groupId, c: job.clusterName, id: job.id },
+    );
+    expect(errors).toBeUndefined();
+    const graph = withoutLinks(data!.project.cluster.restoreJob) as Json;
+    const { id, atlasId, deliveryType, state, targetProjectId, ...sameNames } = graph;
+    expect(id).toBe(toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, job.id));
+    expect(atlasId).toBe(atlas.id);
+    expect(targetProjectId).toBe(atlas.targetGroupId);
+    expect(deliveryType).toBe(String(atlas.deliveryType).replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase());
+    expect(state).toMatch(/^(IN_PROGRESS|FINISHED|FAILED|CANCELLED|EXPIRED)$/);
+    const { id: _id, targetGroupId: _t, deliveryType: _d, ...atlasRest } = atlas;
+    expect(sameNames).toEqual(atlasRest);
+  });
+
+  it('derives state the way MongoDB tools do', async () => {
+    const states: Record<string, string> = {};
+    for (const [name, job] of Object.entries(DEMO.restoreJobs)) {
+      const { data } = await stack.query<{ node: { state: string } }>(`query ($id: ID!) { node(id: $id) { ... on CloudBackupRestoreJob { state } } }`, {
+        id: toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, job.id),
+      });
+      states[name] = data!.node.state;
+    }
+    expect(states).toMatchObject({
+      inProgress: 'IN_PROGRESS',
+      failed: 'FAILED',
+      cancelled: 'CANCELLED',
+      expired: 'EXPIRED',
+      automated: 'FINISHED',
+    });
+  });
+
+  it('follows a restore job to its snapshot and to a target cluster in another project', async () => {
+    const job = DEMO.restoreJobs.crossProject;
+    stack.simulator.resetCalls();
+    const { data, errors } = await stack.query<{
+      project: { cluster: { restoreJob: { snapshotId: string; snapshot: Json; targetCluster: { name: string; project: { atlasId: string } } } } };
+    }>(
+      `query ($p: ObjectId!, $c: ClusterName!, $id: ObjectId!) {
+        project(id: $p) { cluster(name: $c) { restoreJob(id: $id) {
+          snapshotId snapshot { atlasId status cluster { name } }
+          targetCluster { name project { atlasId name } }
+        } } }
+      }`,
+      { p: job.groupId, c: job.clusterName, id: job.id },
+    );
+    expect(errors).toBeUndefined();
+    const restoreJob = data!.project.cluster.restoreJob;
+    expect(restoreJob.snapshot).toEqual({ atlasId: restoreJob.snapshotId, status: 'COMPLETED', cluster: { name: job.clusterName } });
+    expect(restoreJob.targetCluster.project.atlasId).not.toBe(job.groupId);
+    expect(restoreJob.targetCluster.name).toBe(DEMO.clusters.analyticsWarehouse.name);
+  });
+});
+
+describe('LegacyBackupRestoreJob (seed operation listClusterRestoreJobs)', () => {
+  const { cluster, restoreBatchId } = DEMO.legacy;
+
+  it('filters by batchId and returns each job field for field', async () => {
+    const atlasPage = await atlasGet<{ results: Json[]; totalCount: number }>(
+      stack.simulator,
+      `/groups/${cluster.groupId}/clusters/${cluster.name}/restoreJobs?batchId=${restoreBatchId}&itemsPerPage=500`,
+      V2023,
+    );
+    stack.simulator.resetCalls();
+    const { data, errors } = await stack.query<{ project: { cluster: { legacyRestoreJobs: { totalCount: number; nodes: Json[] } } } }>(
+      `query ($p: ObjectId!, $c: ClusterName!, $b: ObjectId!) {
+        project(id: $p) { cluster(name: $c) { legacyRestoreJobs(batchId: $b, first: 100) { totalCount nodes {
+          atlasId statusName created batchId checkpointId snapshotId clusterAtlasId encryptionEnabled masterKeyUUID
+          pointInTimeUTCMillis oplogTs oplogInc deploymentJobId timestamp { date increment }
+          hashes { fileName hash typeName }
+          delivery { methodName statusName urlV2 url authHeader expirationHours expires maxDownloads
+                     targetProjectId targetClusterName targetClusterAtlasId }
+        } } } }
+      }`,
+      { p: cluster.groupId, c: cluster.name, b: restoreBatchId },
+    );
+    expect(errors).toBeUndefined();
+    const connection = data!.project.cluster.legacyRestoreJobs;
+    expect(connection.totalCount).toBe(atlasPage.totalCount);
+    expect(connection.nodes).toHaveLength(atlasPage.results.length);
+    expect(atlasPage.results.length).toBeGreaterThan(1);
+    for (const [i, node] of connection.nodes.entries()) {
+      const atlas = withoutLinks(atlasPage.results[i]) as Json;
+      const graph = withoutLinks(node) as Json;
+      const { atlasId, statusName, clusterAtlasId, delivery, ...same } = graph;
+      expect(atlasId).toBe(atlas.id);
+      expect(statusName).toBe(atlas.statusName);
+      expect(clusterAtlasId).toBe(atlas.clusterId);
+      expect(graph.batchId).toBe(restoreBatchId);
+      const atlasDelivery = atlas.delivery as Json;
+      const { targetProjectId, targetClusterAtlasId, ...sameDelivery } = delivery as Json;
+      const { authValue, targetGroupId, targetClusterId, ...atlasSameDelivery } = atlasDelivery;
+      expect(targetProjectId).toBe(targetGroupId);
+      expect(targetClusterAtlasId).toBe(targetClusterId);
+      expect(sameDelivery).toEqual(atlasSameDelivery);
+      // The download header's value is a bearer secret: never in the graph.
+      expect(JSON.stringify(node)).not.toContain(String(authValue ?? 'no-auth-value-in-seed'));
+      const { id: _i, statusName: _s, clusterId: _c, delivery: _d, groupId: _g, clusterName: _n, ...atlasSame } = atlas;
+      expect(same).toEqual(atlasSame);
+    }
+    expect(stack.simulator.calls.map((c) => c.query.batchId)).toContain(restoreBatchId);
+  });
+
+  it('pages through all legacy jobs across page boundaries', async () => {
+    const all = await atlasGet<{ results: Json[] }>(
+      stack.simulator,
+      `/groups/${cluster.groupId}/clusters/${cluster.name}/restoreJobs?itemsPerPage=500`,
+      V2023,
+    );
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 50; i++) {
+      const { data } = await stack.query<{
+        project: { cluster: { legacyRestoreJobs: { nodes: { atlasId: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
+      }>(
+        `query ($p: ObjectId!, $c: ClusterName!, $after: String) {
+          project(id: $p) { cluster(name: $c) { legacyRestoreJobs(first: 2, after: $after) { nodes { atlasId } pageInfo { hasNextPage endCursor } } } }
+        }`,
+        { p: cluster.groupId, c: cluster.name, after },
+      );
+      const page = data!.project.cluster.legacyRestoreJobs;
+      seen.push(...page.nodes.map((n) => n.atlasId));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(all.results.map((r) => r.id));
+    expect(seen.length).toBeGreaterThan(2);
+  });
+
+  it('resolves a job batch and its checkpoint', async () => {
+    const job = DEMO.legacy.restoreJob;
+    const { data, errors } = await stack.query<{
+      project: { cluster: { legacyRestoreJob: { batchId: string; batch: { atlasId: string; batchId: string }[]; checkpointId: string; checkpoint: { atlasId: string } } } };
+    }>(
+      `{ project(id: "${job.groupId}") { cluster(name: "${job.clusterName}") { legacyRestoreJob(id: "${job.id}") {
+          batchId batch { atlasId batchId } checkpointId checkpoint { atlasId }
+      } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    const legacy = data!.project.cluster.legacyRestoreJob;
+    expect(legacy.batch.length).toBeGreaterThan(1);
+    expect(legacy.batch.every((j) => j.batchId === legacy.batchId)).toBe(true);
+    expect(legacy.batch.map((j) => j.atlasId)).toContain(job.id);
+    expect(legacy.checkpoint.atlasId).toBe(legacy.checkpointId);
+  });
+});
