@@ -28,7 +28,10 @@ const atlasBaseUrl = z
     const url = new URL(value);
     return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
   }, 'must be an https URL (plain http only on loopback)')
-  .refine((value) => new URL(value).pathname === '/', 'must be an origin without a path, like https://cloud.mongodb.com');
+  .refine(
+    (value) => new URL(value).pathname === '/',
+    'must be an origin without a path, like https://cloud.mongodb.com',
+  );
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -54,7 +57,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (e.MONGODB_ATLAS_BASE_URL && !e.MONGODB_ATLAS_ACCESS_TOKEN) {
-    throw new ConfigError('MONGODB_ATLAS_BASE_URL is set but MONGODB_ATLAS_ACCESS_TOKEN is not: no credential for Atlas');
+    throw new ConfigError(
+      'MONGODB_ATLAS_BASE_URL is set but MONGODB_ATLAS_ACCESS_TOKEN is not: no credential for Atlas',
+    );
   }
   return {
     port: e.PORT,

@@ -82,12 +82,29 @@ function atlasExtensions(error: AtlasError, code: ErrorCode): Record<string, unk
 }
 
 /**
+ * graphql ships as CommonJS and ESM; @apollo/subgraph loads one and yoga the other, so a GraphQLError
+ * may come from either copy and `instanceof` is not reliable. Recognize them by name.
+ */
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
+}
+
+/**
  * Turns any error raised while executing into what the client sees. Atlas errors get their code and
- * details; GraphQL errors we raised on purpose pass as they are; anything else is masked.
+ * details; GraphQL errors raised on purpose (bad input, a scalar's refusal) keep their message and code;
+ * anything else is masked.
  */
 export function toClientError(error: unknown, message: string): Error {
-  const located = error instanceof GraphQLError ? error : undefined;
-  const original = located?.originalError ?? error;
+  const located = isGraphQLError(error) ? error : undefined;
+  // Walk to the root cause, remembering the first deliberate code on the way (graphql wraps a scalar's
+  // refusal twice while coercing variables).
+  let cause: unknown = located ? (located.originalError ?? located) : error;
+  let code = located?.extensions?.code;
+  while (isGraphQLError(cause)) {
+    code ??= cause.extensions?.code;
+    if (!cause.originalError) break;
+    cause = cause.originalError;
+  }
   const locate = (text: string, extensions: Record<string, unknown>) =>
     new GraphQLError(text, {
       nodes: located?.nodes,
@@ -96,13 +113,19 @@ export function toClientError(error: unknown, message: string): Error {
       path: located?.path,
       extensions,
     });
-  if (isAtlasError(original)) {
-    const mapping = classifyAtlasError(original);
-    const detail = original instanceof AtlasApiError && original.detail ? `: ${original.detail}` : '';
-    return locate(`${mapping.message}${detail}`, atlasExtensions(original, mapping.code));
+  if (isAtlasError(cause)) {
+    const mapping = classifyAtlasError(cause);
+    const detail = cause instanceof AtlasApiError && cause.detail ? `: ${cause.detail}` : '';
+    return locate(`${mapping.message}${detail}`, atlasExtensions(cause, mapping.code));
   }
-  if (original instanceof InvalidPathParameterError) {
-    return locate(`Invalid value for ${original.parameter}`, { code: 'BAD_USER_INPUT' });
+  if (cause instanceof InvalidPathParameterError) {
+    return locate(`Invalid value for ${cause.parameter}`, { code: 'BAD_USER_INPUT' });
   }
+  if (located && typeof code === 'string') {
+    const extensions = isGraphQLError(cause) ? cause.extensions : {};
+    return locate(located.message, { ...extensions, ...located.extensions, code });
+  }
+  // graphql's own errors (syntax, validation) carry no original error and say nothing secret.
+  if (located && !located.originalError) return located;
   return yogaMaskError(error, message, false);
 }

@@ -24,7 +24,8 @@ const layouts = {
 
 export type NodeType = keyof typeof layouts;
 
-type InClusterType = 'Snapshot' | 'CloudBackupRestoreJob' | 'LegacyBackupRestoreJob' | 'Export' | 'Checkpoint' | 'ServerlessSnapshot';
+type InClusterType =
+  'Snapshot' | 'CloudBackupRestoreJob' | 'LegacyBackupRestoreJob' | 'Export' | 'Checkpoint' | 'ServerlessSnapshot';
 
 /** A decoded id, named by Atlas coordinates (`clusterName` is the instance name for serverless types). */
 export type DecodedId =

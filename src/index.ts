@@ -31,7 +31,9 @@ if (!atlas) {
   const token = randomBytes(24).toString('base64url');
   simulator = await startSimulator({ bearerTokens: [token] });
   atlas = { baseUrl: simulator.url, accessToken: token };
-  log.info('No Atlas credentials configured (MONGODB_ATLAS_ACCESS_TOKEN): serving DEMO data from the embedded Atlas simulator');
+  log.info(
+    'No Atlas credentials configured (MONGODB_ATLAS_ACCESS_TOKEN): serving DEMO data from the embedded Atlas simulator',
+  );
 }
 
 const gateway = createGateway({

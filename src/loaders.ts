@@ -34,6 +34,8 @@ interface ResourceSpec<K, V, PK> {
   get: AtlasOperationId;
   getParams: (key: K) => Record<string, string>;
   fetchItem: (key: K) => Promise<V>;
+  /** Path parameters of the list an item belongs to. */
+  parentParams: (key: K) => Record<string, string>;
   /** Operation that lists items, and the path parameters and filters of a page key. */
   list: AtlasOperationId;
   listParams: (key: PK) => Record<string, string>;
@@ -43,9 +45,14 @@ interface ResourceSpec<K, V, PK> {
   itemKey: (pageKey: PK, item: V) => K | undefined;
 }
 
+/** Loads pages of a list; resolvers call only `load`. */
+export interface PageLoader<PK, V> {
+  load(key: Paged<PK>): Promise<AtlasPage<V>>;
+}
+
 export interface ResourceLoaders<K, V, PK> {
   item: DataLoader<K, V, string>;
-  page: DataLoader<Paged<PK>, AtlasPage<V>, string>;
+  page: PageLoader<PK, V>;
 }
 
 function pageCacheKey(path: string, key: PageRequest, filters: Record<string, string | undefined>): string {
@@ -59,14 +66,37 @@ function pageCacheKey(path: string, key: PageRequest, filters: Record<string, st
 /** Settles every key on its own: one failing key rejects only its own load. */
 async function settle<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>): Promise<(V | Error)[]> {
   return Promise.all(
-    keys.map((key) => fetch(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))),
+    keys.map((key) =>
+      fetch(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+    ),
   );
 }
 
 function resource<K, V, PK>(spec: ResourceSpec<K, V, PK>): ResourceLoaders<K, V, PK> {
   const itemPath = (key: K) => AtlasClient.path(spec.get, spec.getParams(key));
-  const item = new DataLoader<K, V, string>((keys) => settle(keys, spec.fetchItem), { cacheKeyFn: itemPath });
-  const page = new DataLoader<Paged<PK>, AtlasPage<V>, string>(
+  const listPath = (params: Record<string, string>) => AtlasClient.path(spec.list, params);
+  // Pages asked for in this request, by list path: a single lookup whose list is being fetched waits for
+  // it instead of making its own call (sibling fields resolve in the same tick, so a prime would be late).
+  const pagesByList = new Map<string, { key: Paged<PK>; result: Promise<AtlasPage<V>> }[]>();
+
+  async function fromPages(key: K): Promise<V | undefined> {
+    const wanted = itemPath(key);
+    for (const page of pagesByList.get(listPath(spec.parentParams(key))) ?? []) {
+      const result = await page.result.catch(() => undefined);
+      const hit = result?.results.find((value) => {
+        const candidate = spec.itemKey(page.key, value);
+        return candidate !== undefined && itemPath(candidate) === wanted;
+      });
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  const item = new DataLoader<K, V, string>(
+    (keys) => settle(keys, async (key) => (await fromPages(key)) ?? spec.fetchItem(key)),
+    { cacheKeyFn: itemPath },
+  );
+  const pages = new DataLoader<Paged<PK>, AtlasPage<V>, string>(
     async (keys) =>
       settle(keys, async (key) => {
         const result = await spec.fetchPage(key);
@@ -77,10 +107,17 @@ function resource<K, V, PK>(spec: ResourceSpec<K, V, PK>): ResourceLoaders<K, V,
         return result;
       }),
     {
-      cacheKeyFn: (key) =>
-        pageCacheKey(AtlasClient.path(spec.list, spec.listParams(key)), key, spec.listFilters?.(key) ?? {}),
+      cacheKeyFn: (key) => pageCacheKey(listPath(spec.listParams(key)), key, spec.listFilters?.(key) ?? {}),
     },
   );
+  const page: PageLoader<PK, V> = {
+    load(key) {
+      const result = pages.load(key);
+      const list = listPath(spec.listParams(key));
+      pagesByList.set(list, [...(pagesByList.get(list) ?? []), { key, result }]);
+      return result;
+    },
+  };
   return { item, page };
 }
 
@@ -96,6 +133,7 @@ export function createLoaders(client: AtlasClient) {
     get: 'getGroup',
     getParams: projectParams,
     fetchItem: (key) => client.getGroup(key),
+    parentParams: () => ({}),
     list: 'listGroups',
     listParams: () => ({}),
     fetchPage: (key) => client.listGroups(key),
@@ -105,6 +143,7 @@ export function createLoaders(client: AtlasClient) {
     get: 'getCluster',
     getParams: clusterParams,
     fetchItem: (key) => client.getCluster(key),
+    parentParams: projectParams,
     list: 'listClusters',
     listParams: projectParams,
     fetchPage: (key) => client.listClusters(key, key),
@@ -114,6 +153,7 @@ export function createLoaders(client: AtlasClient) {
     get: 'getClusterBackupSnapshot',
     getParams: (key) => ({ ...clusterParams(key), snapshotId: key.id }),
     fetchItem: (key) => client.getClusterBackupSnapshot(key),
+    parentParams: clusterParams,
     list: 'listBackupSnapshots',
     listParams: clusterParams,
     fetchPage: (key) => client.listBackupSnapshots(key, key),
@@ -123,6 +163,7 @@ export function createLoaders(client: AtlasClient) {
     get: 'getBackupRestoreJob',
     getParams: (key) => ({ ...clusterParams(key), restoreJobId: key.id }),
     fetchItem: (key) => client.getBackupRestoreJob(key),
+    parentParams: clusterParams,
     list: 'listBackupRestoreJobs',
     listParams: clusterParams,
     fetchPage: (key) => client.listBackupRestoreJobs(key, key),
@@ -132,6 +173,7 @@ export function createLoaders(client: AtlasClient) {
     get: 'getBackupExport',
     getParams: (key) => ({ ...clusterParams(key), exportId: key.id }),
     fetchItem: (key) => client.getBackupExport(key),
+    parentParams: clusterParams,
     list: 'listBackupExports',
     listParams: clusterParams,
     fetchPage: (key) => client.listBackupExports(key, key),
@@ -141,6 +183,7 @@ export function createLoaders(client: AtlasClient) {
     get: 'getExportBucket',
     getParams: (key) => ({ groupId: key.groupId, exportBucketId: key.id }),
     fetchItem: (key) => client.getExportBucket(key),
+    parentParams: projectParams,
     list: 'listExportBuckets',
     listParams: projectParams,
     fetchPage: (key) => client.listExportBuckets(key, key),
@@ -150,6 +193,7 @@ export function createLoaders(client: AtlasClient) {
     get: 'getClusterBackupCheckpoint',
     getParams: (key) => ({ ...clusterParams(key), checkpointId: key.id }),
     fetchItem: (key) => client.getClusterBackupCheckpoint(key),
+    parentParams: clusterParams,
     list: 'listClusterBackupCheckpoints',
     listParams: clusterParams,
     fetchPage: (key) => client.listClusterBackupCheckpoints(key, key),
@@ -159,6 +203,7 @@ export function createLoaders(client: AtlasClient) {
     get: 'getClusterRestoreJob',
     getParams: (key) => ({ ...clusterParams(key), jobId: key.id }),
     fetchItem: (key) => client.getClusterRestoreJob(key),
+    parentParams: clusterParams,
     list: 'listClusterRestoreJobs',
     listParams: clusterParams,
     listFilters: (key) => ({ batchId: key.batchId }),
@@ -169,6 +214,7 @@ export function createLoaders(client: AtlasClient) {
     get: 'getServerlessInstance',
     getParams: (key) => ({ groupId: key.groupId, name: key.clusterName }),
     fetchItem: (key) => client.getServerlessInstance(key),
+    parentParams: projectParams,
     list: 'listServerlessInstances',
     listParams: projectParams,
     fetchPage: (key) => client.listServerlessInstances(key, key),
@@ -178,6 +224,7 @@ export function createLoaders(client: AtlasClient) {
     get: 'getServerlessBackupSnapshot',
     getParams: (key) => ({ ...clusterParams(key), snapshotId: key.id }),
     fetchItem: (key) => client.getServerlessBackupSnapshot(key),
+    parentParams: clusterParams,
     list: 'listServerlessBackupSnapshots',
     listParams: clusterParams,
     fetchPage: (key) => client.listServerlessBackupSnapshots(key, key),

@@ -37,7 +37,10 @@ describe('Atlas error mapping table', () => {
 
 describe('toClientError', () => {
   it('keeps the path and puts the Atlas details under extensions', () => {
-    const located = new GraphQLError('x', { path: ['project', 'cluster'], originalError: apiError(429, 'RATE_LIMITED', 55) });
+    const located = new GraphQLError('x', {
+      path: ['project', 'cluster'],
+      originalError: apiError(429, 'RATE_LIMITED', 55),
+    });
     const error = toClientError(located, 'Unexpected error.') as GraphQLError;
     expect(error.path).toEqual(['project', 'cluster']);
     expect(error.extensions).toEqual({

@@ -18,7 +18,11 @@ describe('global ids', () => {
       clusterName: 'c1',
       id: jobId,
     });
-    expect(fromGlobalId(toGlobalId('ExportBucket', groupId, jobId))).toEqual({ type: 'ExportBucket', groupId, id: jobId });
+    expect(fromGlobalId(toGlobalId('ExportBucket', groupId, jobId))).toEqual({
+      type: 'ExportBucket',
+      groupId,
+      id: jobId,
+    });
   });
 
   it('is opaque and URL-safe', () => {

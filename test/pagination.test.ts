@@ -8,7 +8,10 @@ function atlasList(total: number) {
   const load = async (page: PageRequest): Promise<AtlasPage<number>> => {
     calls.push(page);
     const start = (page.pageNum - 1) * page.itemsPerPage;
-    const results = Array.from({ length: Math.max(0, Math.min(page.itemsPerPage, total - start)) }, (_, i) => start + i);
+    const results = Array.from(
+      { length: Math.max(0, Math.min(page.itemsPerPage, total - start)) },
+      (_, i) => start + i,
+    );
     return { results, totalCount: total, hasNext: start + page.itemsPerPage < total, ...page };
   };
   return { calls, load };

@@ -171,7 +171,10 @@ export class AtlasClient {
     return this.page('listBackupExports', clusterParams(key), page, stampCluster<AtlasDiskBackupExportJob>(key));
   }
   async getBackupExport(key: ClusterItemKey): Promise<InCluster<AtlasDiskBackupExportJob>> {
-    const job = await this.call<AtlasDiskBackupExportJob>('getBackupExport', { ...clusterParams(key), exportId: key.id });
+    const job = await this.call<AtlasDiskBackupExportJob>('getBackupExport', {
+      ...clusterParams(key),
+      exportId: key.id,
+    });
     return stampCluster<AtlasDiskBackupExportJob>(key)(job);
   }
   listExportBuckets(key: ProjectKey, page: PageRequest): Promise<AtlasPage<InProject<AtlasExportBucket>>> {
@@ -210,7 +213,10 @@ export class AtlasClient {
     });
   }
   async getClusterRestoreJob(key: ClusterItemKey): Promise<InCluster<AtlasBackupRestoreJob>> {
-    const job = await this.call<AtlasBackupRestoreJob>('getClusterRestoreJob', { ...clusterParams(key), jobId: key.id });
+    const job = await this.call<AtlasBackupRestoreJob>('getClusterRestoreJob', {
+      ...clusterParams(key),
+      jobId: key.id,
+    });
     return stampCluster<AtlasBackupRestoreJob>(key)(job);
   }
 

@@ -66,8 +66,7 @@ const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']
 export function createTransport(options: TransportOptions): AtlasTransport {
   const origin = new URL(options.baseUrl).origin;
   const ownsDispatcher = options.dispatcher === undefined;
-  const dispatcher =
-    options.dispatcher ?? new Agent({ connections: options.connections, keepAliveTimeout: 10_000 });
+  const dispatcher = options.dispatcher ?? new Agent({ connections: options.connections, keepAliveTimeout: 10_000 });
 
   async function request<T>(req: TransportRequest): Promise<T> {
     const headers: Record<string, string> = {

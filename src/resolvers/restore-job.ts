@@ -41,11 +41,7 @@ export function restoreJobState(job: CloudBackupRestoreJob): RestoreJobState {
   return 'IN_PROGRESS';
 }
 
-function targetCluster(
-  groupId: string | undefined,
-  clusterName: string | undefined,
-  { loaders }: GraphQLContext,
-) {
+function targetCluster(groupId: string | undefined, clusterName: string | undefined, { loaders }: GraphQLContext) {
   return groupId && clusterName ? loaders.cluster.load({ groupId, clusterName }) : null;
 }
 

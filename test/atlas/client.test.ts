@@ -6,9 +6,9 @@ const groupId = '6731a0c0e8f1d2a3b4c5d6e7';
 
 describe('AtlasClient.path', () => {
   it('fills the spec template for a valid key', () => {
-    expect(AtlasClient.path('getBackupRestoreJob', { groupId, clusterName: 'payments-prod', restoreJobId: groupId })).toBe(
-      `/api/atlas/v2/groups/${groupId}/clusters/payments-prod/backup/restoreJobs/${groupId}`,
-    );
+    expect(
+      AtlasClient.path('getBackupRestoreJob', { groupId, clusterName: 'payments-prod', restoreJobId: groupId }),
+    ).toBe(`/api/atlas/v2/groups/${groupId}/clusters/payments-prod/backup/restoreJobs/${groupId}`);
   });
 
   it.each(['..', '../orgs', 'a/b', '%2e%2e', 'a?x=1', 'a#b', '', 'a'.repeat(65), 'clüster', '-lead'])(

@@ -21,7 +21,11 @@ const cloudJobFields = `
 describe('CloudBackupRestoreJob (seed operation getBackupRestoreJob)', () => {
   it.each(Object.entries(DEMO.restoreJobs))('returns the %s job field for field', async (_, job) => {
     const atlas = withoutLinks(
-      await atlasGet(stack.simulator, `/groups/${job.groupId}/clusters/${job.clusterName}/backup/restoreJobs/${job.id}`, V2023),
+      await atlasGet(
+        stack.simulator,
+        `/groups/${job.groupId}/clusters/${job.clusterName}/backup/restoreJobs/${job.id}`,
+        V2023,
+      ),
     ) as Json;
     const { data, errors } = await stack.query<{ project: { cluster: { restoreJob: Json } } }>(
       `query ($p: ObjectId!, $c: ClusterName!, $id: ObjectId!) {
@@ -35,7 +39,11 @@ describe('CloudBackupRestoreJob (seed operation getBackupRestoreJob)', () => {
     expect(id).toBe(toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, job.id));
     expect(atlasId).toBe(atlas.id);
     expect(targetProjectId).toBe(atlas.targetGroupId);
-    expect(deliveryType).toBe(String(atlas.deliveryType).replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase());
+    expect(deliveryType).toBe(
+      String(atlas.deliveryType)
+        .replace(/([a-z])([A-Z])/g, '$1_$2')
+        .toUpperCase(),
+    );
     expect(state).toMatch(/^(IN_PROGRESS|FINISHED|FAILED|CANCELLED|EXPIRED)$/);
     const { id: _id, targetGroupId: _t, deliveryType: _d, ...atlasRest } = atlas;
     expect(sameNames).toEqual(atlasRest);
@@ -44,9 +52,12 @@ describe('CloudBackupRestoreJob (seed operation getBackupRestoreJob)', () => {
   it('derives state the way MongoDB tools do', async () => {
     const states: Record<string, string> = {};
     for (const [name, job] of Object.entries(DEMO.restoreJobs)) {
-      const { data } = await stack.query<{ node: { state: string } }>(`query ($id: ID!) { node(id: $id) { ... on CloudBackupRestoreJob { state } } }`, {
-        id: toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, job.id),
-      });
+      const { data } = await stack.query<{ node: { state: string } }>(
+        `query ($id: ID!) { node(id: $id) { ... on CloudBackupRestoreJob { state } } }`,
+        {
+          id: toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, job.id),
+        },
+      );
       states[name] = data!.node.state;
     }
     expect(states).toMatchObject({
@@ -62,7 +73,15 @@ describe('CloudBackupRestoreJob (seed operation getBackupRestoreJob)', () => {
     const job = DEMO.restoreJobs.crossProject;
     stack.simulator.resetCalls();
     const { data, errors } = await stack.query<{
-      project: { cluster: { restoreJob: { snapshotId: string; snapshot: Json; targetCluster: { name: string; project: { atlasId: string } } } } };
+      project: {
+        cluster: {
+          restoreJob: {
+            snapshotId: string;
+            snapshot: Json;
+            targetCluster: { name: string; project: { atlasId: string } };
+          };
+        };
+      };
     }>(
       `query ($p: ObjectId!, $c: ClusterName!, $id: ObjectId!) {
         project(id: $p) { cluster(name: $c) { restoreJob(id: $id) {
@@ -74,7 +93,11 @@ describe('CloudBackupRestoreJob (seed operation getBackupRestoreJob)', () => {
     );
     expect(errors).toBeUndefined();
     const restoreJob = data!.project.cluster.restoreJob;
-    expect(restoreJob.snapshot).toEqual({ atlasId: restoreJob.snapshotId, status: 'COMPLETED', cluster: { name: job.clusterName } });
+    expect(restoreJob.snapshot).toEqual({
+      atlasId: restoreJob.snapshotId,
+      status: 'COMPLETED',
+      cluster: { name: job.clusterName },
+    });
     expect(restoreJob.targetCluster.project.atlasId).not.toBe(job.groupId);
     expect(restoreJob.targetCluster.name).toBe(DEMO.clusters.analyticsWarehouse.name);
   });
@@ -90,7 +113,9 @@ describe('LegacyBackupRestoreJob (seed operation listClusterRestoreJobs)', () =>
       V2023,
     );
     stack.simulator.resetCalls();
-    const { data, errors } = await stack.query<{ project: { cluster: { legacyRestoreJobs: { totalCount: number; nodes: Json[] } } } }>(
+    const { data, errors } = await stack.query<{
+      project: { cluster: { legacyRestoreJobs: { totalCount: number; nodes: Json[] } } };
+    }>(
       `query ($p: ObjectId!, $c: ClusterName!, $b: ObjectId!) {
         project(id: $p) { cluster(name: $c) { legacyRestoreJobs(batchId: $b, first: 100) { totalCount nodes {
           atlasId statusName created batchId checkpointId snapshotId clusterAtlasId encryptionEnabled masterKeyUUID
@@ -138,15 +163,14 @@ describe('LegacyBackupRestoreJob (seed operation listClusterRestoreJobs)', () =>
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 50; i++) {
-      const { data } = await stack.query<{
-        project: { cluster: { legacyRestoreJobs: { nodes: { atlasId: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
-      }>(
+      type Page = { nodes: { atlasId: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+      const response: { data?: { project: { cluster: { legacyRestoreJobs: Page } } } | null } = await stack.query(
         `query ($p: ObjectId!, $c: ClusterName!, $after: String) {
           project(id: $p) { cluster(name: $c) { legacyRestoreJobs(first: 2, after: $after) { nodes { atlasId } pageInfo { hasNextPage endCursor } } } }
         }`,
         { p: cluster.groupId, c: cluster.name, after },
       );
-      const page = data!.project.cluster.legacyRestoreJobs;
+      const page: Page = response.data!.project.cluster.legacyRestoreJobs;
       seen.push(...page.nodes.map((n) => n.atlasId));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
@@ -158,7 +182,16 @@ describe('LegacyBackupRestoreJob (seed operation listClusterRestoreJobs)', () =>
   it('resolves a job batch and its checkpoint', async () => {
     const job = DEMO.legacy.restoreJob;
     const { data, errors } = await stack.query<{
-      project: { cluster: { legacyRestoreJob: { batchId: string; batch: { atlasId: string; batchId: string }[]; checkpointId: string; checkpoint: { atlasId: string } } } };
+      project: {
+        cluster: {
+          legacyRestoreJob: {
+            batchId: string;
+            batch: { atlasId: string; batchId: string }[];
+            checkpointId: string;
+            checkpoint: { atlasId: string };
+          };
+        };
+      };
     }>(
       `{ project(id: "${job.groupId}") { cluster(name: "${job.clusterName}") { legacyRestoreJob(id: "${job.id}") {
           batchId batch { atlasId batchId } checkpointId checkpoint { atlasId }

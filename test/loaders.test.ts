@@ -1,0 +1,80 @@
+/** Call counts at the simulator: what one GraphQL operation costs in Atlas calls. */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO } from '../src/simulator/index.js';
+import { toGlobalId } from '../src/ids.js';
+import { startStack, type TestStack } from './helpers/gateway.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+beforeEach(() => stack.simulator.resetCalls());
+
+const job = DEMO.restoreJobs.automated;
+const jobId = toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, job.id);
+
+describe('Atlas calls per operation', () => {
+  it('fetches the same restore job once for five aliases', async () => {
+    const aliases = [1, 2, 3, 4, 5].map(
+      (i) => `a${i}: node(id: "${jobId}") { id ... on CloudBackupRestoreJob { state } }`,
+    );
+    const { data, errors } = await stack.query<Record<string, { id: string }>>(`{ ${aliases.join('\n')} }`);
+    expect(errors).toBeUndefined();
+    expect(Object.values(data!).map((n) => n.id)).toEqual(Array(5).fill(jobId));
+    expect(stack.simulator.callCount({ operationId: 'getBackupRestoreJob' })).toBe(1);
+    expect(stack.simulator.callCount()).toBe(1);
+  });
+
+  it('answers single lookups from a list fetched earlier in the operation', async () => {
+    const { errors } = await stack.query(
+      `{ project(id: "${job.groupId}") { cluster(name: "${job.clusterName}") {
+          restoreJobs(first: 100) { nodes { id } }
+          restoreJob(id: "${job.id}") { id }
+      } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(stack.simulator.callCount({ operationId: 'listBackupRestoreJobs' })).toBe(1);
+    expect(stack.simulator.callCount({ operationId: 'getBackupRestoreJob' })).toBe(0);
+  });
+
+  it('reuses loaded projects and clusters for back-links and references', async () => {
+    const { errors } = await stack.query(`{ projects { nodes { clusters { nodes { name project { name } } } } } }`);
+    expect(errors).toBeUndefined();
+    expect(stack.simulator.callCount({ operationId: 'getGroup' })).toBe(0);
+    expect(stack.simulator.callCount({ operationId: 'listGroups' })).toBe(1);
+    expect(stack.simulator.callCount({ operationId: 'listClusters' })).toBe(3);
+  });
+
+  it('makes zero Atlas calls for an invalid id, whether an argument or a global id', async () => {
+    const bad = await stack.query(`{ project(id: "XYZ") { name } }`);
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const traversal = await stack.query(`{ project(id: "${job.groupId}") { cluster(name: "../orgs") { name } } }`);
+    expect(traversal.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const forged = Buffer.from(`v1:Cluster:${job.groupId}:..`).toString('base64url');
+    const node = await stack.query(`{ node(id: "${forged}") { id } }`);
+    expect(node.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const mixed = await stack.query(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [jobId, 'garbage!'] });
+    expect(mixed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const variable = await stack.query(`query ($id: ObjectId!) { project(id: $id) { name } }`, { id: 'ABCDEF' });
+    expect(variable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(stack.simulator.callCount()).toBe(0);
+  });
+
+  it('refetches objects with nodes(ids:), each missing one null, in order', async () => {
+    const missing = toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, '0'.repeat(24));
+    const projectId = toGlobalId('Project', job.groupId);
+    const { data, errors } = await stack.query<{ nodes: ({ id: string } | null)[] }>(
+      `query ($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`,
+      { ids: [jobId, missing, projectId, jobId] },
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.nodes).toEqual([
+      { id: jobId, __typename: 'CloudBackupRestoreJob' },
+      null,
+      { id: projectId, __typename: 'Project' },
+      { id: jobId, __typename: 'CloudBackupRestoreJob' },
+    ]);
+    expect(stack.simulator.callCount({ operationId: 'getBackupRestoreJob' })).toBe(2);
+  });
+});

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../src/simulator/index.js';
+import { toGlobalId } from '../../src/ids.js';
+import { atlasGet, startStack, withoutLinks, type TestStack } from '../helpers/gateway.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+
+type Json = Record<string, unknown>;
+const { groupId, instanceName, snapshotId } = DEMO.serverless;
+const upper = (v: unknown) =>
+  v === 'ondemand'
+    ? 'ON_DEMAND'
+    : String(v)
+        .replace(/([a-z])([A-Z])/g, '$1_$2')
+        .toUpperCase();
+
+describe('ServerlessSnapshot (seed operation getServerlessBackupSnapshot)', () => {
+  it('returns the Atlas payload field for field', async () => {
+    const atlas = withoutLinks(
+      await atlasGet(
+        stack.simulator,
+        `/groups/${groupId}/serverless/${instanceName}/backup/snapshots/${snapshotId}`,
+        'application/vnd.atlas.2023-01-01+json',
+      ),
+    ) as Json;
+    const { data, errors } = await stack.query<{ project: { serverlessInstance: { snapshot: Json } } }>(
+      `query ($p: ObjectId!, $n: ClusterName!, $id: ObjectId!) {
+        project(id: $p) { serverlessInstance(name: $n) { snapshot(id: $id) {
+          id atlasId serverlessInstanceName status snapshotType frequencyType createdAt expiresAt mongodVersion storageSizeBytes
+        } } }
+      }`,
+      { p: groupId, n: instanceName, id: snapshotId },
+    );
+    expect(errors).toBeUndefined();
+    expect(withoutLinks(data!.project.serverlessInstance.snapshot)).toEqual({
+      id: toGlobalId('ServerlessSnapshot', groupId, instanceName, snapshotId),
+      atlasId: atlas.id,
+      serverlessInstanceName: atlas.serverlessInstanceName,
+      status: upper(atlas.status),
+      snapshotType: upper(atlas.snapshotType),
+      frequencyType: upper(atlas.frequencyType),
+      createdAt: atlas.createdAt,
+      expiresAt: atlas.expiresAt,
+      mongodVersion: atlas.mongodVersion,
+      storageSizeBytes: atlas.storageSizeBytes,
+    });
+  });
+
+  it('serves sizes beyond 32-bit Int exactly and links back to the instance', async () => {
+    const { data, errors } = await stack.query<{
+      project: {
+        serverlessInstance: {
+          name: string;
+          continuousBackupEnabled: boolean;
+          snapshots: { nodes: { storageSizeBytes: number; serverlessInstance: { name: string } }[] };
+        };
+      };
+    }>(
+      `{ project(id: "${groupId}") { serverlessInstance(name: "${instanceName}") {
+          name continuousBackupEnabled snapshots(first: 50) { nodes { storageSizeBytes serverlessInstance { name } } }
+      } } }`,
+    );
+    expect(errors).toBeUndefined();
+    const nodes = data!.project.serverlessInstance.snapshots.nodes;
+    expect(nodes.length).toBeGreaterThan(2);
+    expect(nodes.every((n) => n.serverlessInstance.name === instanceName)).toBe(true);
+    expect(Math.max(...nodes.map((n) => n.storageSizeBytes))).toBeGreaterThan(2 ** 31 - 1);
+  });
+
+  it('marks the serverless fields deprecated with Atlas’s reason', async () => {
+    const { data } = await stack.query<{
+      __type: { fields: { name: string; isDeprecated: boolean; deprecationReason: string }[] };
+    }>(
+      `{ __type(name: "ServerlessInstance") { fields(includeDeprecated: true) { name isDeprecated deprecationReason } } }`,
+    );
+    const snapshots = data!.__type.fields.find((f) => f.name === 'snapshots');
+    expect(snapshots).toMatchObject({ isDeprecated: true });
+    expect(snapshots?.deprecationReason).toMatch(/2026-01-22/);
+  });
+});
