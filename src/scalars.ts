@@ -19,7 +19,12 @@ function stringScalar(name: string, description: string, test: (value: string) =
   return new GraphQLScalarType<string, string>({
     name,
     description,
-    serialize: check,
+    // A bad value on the way out is Atlas breaking its contract, not the caller's input: a plain Error,
+    // which the server masks.
+    serialize(value) {
+      if (typeof value !== 'string' || !test(value)) throw new Error(`Atlas sent an invalid ${name}`);
+      return value;
+    },
     parseValue: check,
     parseLiteral(ast: ValueNode) {
       if (ast.kind !== Kind.STRING) throw scalarError(`${name} must be a string literal`);

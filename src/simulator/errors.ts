@@ -1,0 +1,79 @@
+// Atlas `ApiError` responses. Handlers throw AtlasError; the server turns it into the JSON body
+// Atlas sends (`detail`, `error`, `errorCode`, `parameters`, `reason`) plus `X-Error-Code`.
+import { STATUS_CODES } from 'node:http';
+
+export interface FieldViolation {
+  field: string;
+  description: string;
+}
+
+export class AtlasError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    readonly detail: string,
+    readonly parameters: unknown[] = [],
+    readonly fields: FieldViolation[] | null = null,
+  ) {
+    super(`${status} ${errorCode}: ${detail}`);
+  }
+
+  toBody(): Record<string, unknown> {
+    return {
+      detail: this.detail,
+      error: this.status,
+      errorCode: this.errorCode,
+      parameters: this.parameters,
+      reason: STATUS_CODES[this.status] ?? 'Error',
+      ...(this.fields === null ? {} : { badRequestDetail: { fields: this.fields } }),
+    };
+  }
+}
+
+export const errors = {
+  unauthorized: (): AtlasError =>
+    // Same body as Atlas's recorded 401s.
+    new AtlasError(401, 'UNEXPECTED_ERROR', 'You are not authorized for this resource.'),
+  notFoundPath: (path: string): AtlasError =>
+    new AtlasError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${path}.`, [path]),
+  invalidVersion: (): AtlasError =>
+    new AtlasError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.'),
+  validation: (fields: FieldViolation[]): AtlasError =>
+    new AtlasError(
+      400,
+      'VALIDATION_ERROR',
+      `Invalid request: ${fields.map((f) => `${f.field} ${f.description}`).join('; ')}.`,
+      fields.map((f) => f.field),
+      fields,
+    ),
+  groupNotFound: (groupId: string): AtlasError =>
+    new AtlasError(404, 'GROUP_NOT_FOUND', `No group with ID ${groupId} exists.`, [groupId]),
+  clusterNotFound: (name: string, groupId: string): AtlasError =>
+    new AtlasError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${name} exists in group ${groupId}.`, [name, groupId]),
+  serverlessNotFound: (name: string, groupId: string): AtlasError =>
+    new AtlasError(
+      404,
+      'SERVERLESS_INSTANCE_NOT_FOUND',
+      `No serverless instance named ${name} exists in group ${groupId}.`,
+      [name, groupId],
+    ),
+  resourceNotFound: (kind: string, id: string): AtlasError =>
+    new AtlasError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${kind} ${id}.`, [kind, id]),
+  backupConfigNotFound: (name: string): AtlasError =>
+    new AtlasError(404, 'BACKUP_CONFIG_NOT_FOUND', `No backup configuration exists for cluster ${name}.`, [name]),
+  wrongApi: (errorCode: string, detail: string, name: string): AtlasError =>
+    new AtlasError(400, errorCode, detail, [name]),
+  missingAttribute: (name: string): AtlasError =>
+    new AtlasError(400, 'MISSING_ATTRIBUTE', `The required attribute ${name} was not specified.`, [name]),
+  invalidAttribute: (name: string): AtlasError =>
+    new AtlasError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${name} specified.`, [name]),
+  featureUnsupported: (detail: string): AtlasError => new AtlasError(400, 'FEATURE_UNSUPPORTED', detail),
+  malformedBody: (): AtlasError =>
+    new AtlasError(
+      400,
+      'VALIDATION_ERROR',
+      'The request body is not a valid JSON object.',
+      [],
+      [{ field: 'body', description: 'must be a JSON object' }],
+    ),
+};

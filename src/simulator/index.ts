@@ -1,0 +1,285 @@
+// An in-process HTTP server that behaves like the Atlas Administration API v2 backup endpoints.
+// `npm start` uses it as a demo backend and the integration tests and benchmarks count the calls it
+// receives. Routes, parameter rules and version media types come from the spec subset.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AtlasError, errors, type FieldViolation } from './errors.js';
+import { handlers, type HandlerResult } from './routes.js';
+import { createSeedData } from './seed.js';
+import { isObject, loadSpec, projectToSchema, resultsItemSchema, type LoadedSpec, type OperationSpec } from './spec.js';
+import type { SimulatorData } from './types.js';
+
+export { createSeedData, DEMO, addRestoreJobs } from './seed.js';
+export type { SimulatorData } from './types.js';
+
+export interface SimulatorOptions {
+  host?: string; // default '127.0.0.1'
+  port?: number; // default 0 (ephemeral)
+  bearerTokens?: string[]; // accepted `Authorization: Bearer <t>` tokens; default ['demo-token']
+  latencyMs?: number; // delay added before every response; default 0; mutable via setLatency(ms)
+  data?: SimulatorData; // default createSeedData()
+}
+
+export interface SimulatedCall {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  operationId: string | null;
+  status: number;
+}
+
+export interface AtlasSimulator {
+  url: string; // e.g. 'http://127.0.0.1:41234' (no trailing slash); Atlas paths are under /api/atlas/v2
+  data: SimulatorData; // the live store (tests may add objects to it)
+  calls: SimulatedCall[]; // every request received, in order
+  resetCalls(): void;
+  callCount(filter?: { operationId?: string; method?: string; pathPrefix?: string }): number;
+  setLatency(ms: number): void;
+  close(): Promise<void>;
+}
+
+/** Atlas's observed capacity for the backup endpoint sets. */
+const RATE_LIMIT = 1200;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+interface Route {
+  op: OperationSpec;
+  params: Record<string, string>;
+}
+
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/** Every operation whose template matches the path, keeping only those with the most literal segments. */
+function matchPath(operations: OperationSpec[], path: string): Route[] {
+  const segments = path.split('/').filter((s) => s !== '');
+  const candidates: Route[] = [];
+  let bestLiterals = -1;
+  for (const op of operations) {
+    if (op.segments.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    let literals = 0;
+    let matched = true;
+    op.segments.forEach((seg, i) => {
+      const actual = segments[i] ?? '';
+      if ('literal' in seg) {
+        if (seg.literal !== actual) matched = false;
+        else literals++;
+      } else {
+        const decoded = decodeSegment(actual);
+        if (decoded === null || decoded === '') matched = false;
+        else params[seg.param] = decoded;
+      }
+    });
+    if (!matched || literals < bestLiterals) continue;
+    if (literals > bestLiterals) candidates.length = 0;
+    bestLiterals = literals;
+    candidates.push({ op, params });
+  }
+  return candidates;
+}
+
+/** Checks path and query parameters against the operation's parameter schemas in the spec. */
+function validateParams(route: Route, query: URLSearchParams): FieldViolation[] {
+  const violations: FieldViolation[] = [];
+  for (const p of route.op.params) {
+    if (p.in === 'header') continue;
+    const value = p.in === 'path' ? route.params[p.name] : query.get(p.name);
+    if (value === undefined || value === null) {
+      if (p.required) violations.push({ field: p.name, description: 'is required' });
+      continue;
+    }
+    if (p.type === 'integer') {
+      const n = Number(value);
+      if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) {
+        violations.push({ field: p.name, description: `must be an integer, got "${value}"` });
+      } else if ((p.minimum !== null && n < p.minimum) || (p.maximum !== null && n > p.maximum)) {
+        const range =
+          p.maximum === null
+            ? `at least ${p.minimum ?? ''}`
+            : p.minimum === null
+              ? `at most ${p.maximum}`
+              : `between ${p.minimum} and ${p.maximum}`;
+        violations.push({ field: p.name, description: `must be ${range}, got ${value}` });
+      }
+    } else if (p.type === 'boolean') {
+      if (value !== 'true' && value !== 'false') {
+        violations.push({ field: p.name, description: `must be true or false, got "${value}"` });
+      }
+    } else if (p.pattern !== null && !p.pattern.test(value)) {
+      violations.push({ field: p.name, description: `must match ${p.patternSource ?? ''}, got "${value}"` });
+    }
+  }
+  return violations;
+}
+
+/** Trims a success body to the operation's response schema (and list items to the item schema). */
+function shapeBody(spec: LoadedSpec, op: OperationSpec, body: Record<string, unknown>): Record<string, unknown> {
+  if (op.responseSchema === null) return body;
+  const itemSchema = resultsItemSchema(spec, op.responseSchema);
+  const shaped = projectToSchema(spec, op.responseSchema, body);
+  const results = shaped['results'];
+  if (itemSchema !== null && Array.isArray(results)) {
+    shaped['results'] = results.map((r: unknown) => (isObject(r) ? projectToSchema(spec, itemSchema, r) : r));
+  }
+  return shaped;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function mediaTypeOf(header: string | undefined): string {
+  return (header ?? '').split(';')[0]?.trim() ?? '';
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<AtlasSimulator> {
+  const spec = loadSpec();
+  const missing = spec.operations.filter((op) => op.method === 'GET' && handlers[op.operationId] === undefined);
+  if (missing.length > 0) {
+    throw new Error(`simulator: no handler for ${missing.map((op) => op.operationId).join(', ')}`);
+  }
+  const operations = spec.operations.filter((op) => handlers[op.operationId] !== undefined);
+  const tokens = new Set(options.bearerTokens ?? ['demo-token']);
+  const data = options.data ?? createSeedData();
+  const calls: SimulatedCall[] = [];
+  let latencyMs = options.latencyMs ?? 0;
+  let baseUrl = '';
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    // Parse by hand: `new URL()` would resolve `..` segments that Atlas (and our tests) treat as names.
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
+    const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
+    const bodyText = await readBody(req);
+
+    const route = matchPath(operations, path).find((c) => c.op.method === method);
+
+    let result: HandlerResult;
+    let mediaType: string | null = null;
+    try {
+      // 1. auth, 2. route, 3. version, 4. parameters, 5. existence (in the handler).
+      const auth = req.headers.authorization ?? '';
+      const token = /^Bearer (.+)$/.exec(auth)?.[1];
+      if (token === undefined || !tokens.has(token)) throw errors.unauthorized();
+      if (route === undefined) throw errors.notFoundPath(path);
+      const op = route.op;
+      if ((req.headers.accept ?? '').trim() !== op.mediaType) throw errors.invalidVersion();
+      if (op.requestMediaType !== null && mediaTypeOf(req.headers['content-type']) !== op.requestMediaType) {
+        throw errors.invalidVersion();
+      }
+      const violations = validateParams(route, query);
+      if (violations.length > 0) throw errors.validation(violations);
+      let body: unknown = undefined;
+      if (op.requestMediaType !== null) {
+        try {
+          body = bodyText === '' ? undefined : (JSON.parse(bodyText) as unknown);
+        } catch {
+          throw errors.malformedBody();
+        }
+      }
+      const handler = handlers[op.operationId];
+      if (handler === undefined) throw errors.notFoundPath(path);
+      result = handler({ op, params: route.params, query, body, data, baseUrl, path });
+      if (result.body !== undefined) result = { ...result, body: shapeBody(spec, op, result.body) };
+      mediaType = op.mediaType;
+    } catch (err) {
+      if (!(err instanceof AtlasError)) throw err;
+      result = { status: err.status, body: err.toBody() };
+    }
+
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+
+    const headers: Record<string, string | number> = {
+      'RateLimit-Limit': RATE_LIMIT,
+      // Constant: the simulator never rate-limits, so it never signals an emptying bucket that would
+      // make a well-behaved client slow down during benchmarks.
+      'RateLimit-Remaining': RATE_LIMIT - 1,
+    };
+    let payload = '';
+    if (result.status >= 400) {
+      headers['Content-Type'] = 'application/json';
+      const code = result.body?.['errorCode'];
+      if (typeof code === 'string') headers['X-Error-Code'] = code;
+    } else if (mediaType !== null && result.status !== 204) {
+      headers['Content-Type'] = `${mediaType};charset=utf-8`;
+    }
+    if (result.body !== undefined && result.status !== 204) payload = JSON.stringify(result.body);
+    // A 204 carries no body and therefore no Content-Length.
+    if (result.status !== 204) headers['Content-Length'] = Buffer.byteLength(payload);
+    calls.push({
+      method,
+      path,
+      query: Object.fromEntries(query),
+      operationId: route?.op.operationId ?? null,
+      status: result.status,
+    });
+    res.writeHead(result.status, headers);
+    res.end(payload);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // A bug in the simulator: answer like Atlas's 500 rather than hanging the client.
+      const body = new AtlasError(500, 'UNEXPECTED_ERROR', err instanceof Error ? err.message : String(err)).toBody();
+      if (!res.headersSent)
+        res.writeHead(500, { 'Content-Type': 'application/json', 'X-Error-Code': 'UNEXPECTED_ERROR' });
+      res.end(JSON.stringify(body));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address: AddressInfo | string | null = server.address();
+  if (address === null || typeof address === 'string') throw new Error('simulator: server has no TCP address');
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  baseUrl = `http://${host}:${address.port}`;
+
+  return {
+    url: baseUrl,
+    data,
+    calls,
+    resetCalls() {
+      calls.length = 0;
+    },
+    callCount(filter = {}) {
+      return calls.filter(
+        (c) =>
+          (filter.operationId === undefined || c.operationId === filter.operationId) &&
+          (filter.method === undefined || c.method === filter.method.toUpperCase()) &&
+          (filter.pathPrefix === undefined || c.path.startsWith(filter.pathPrefix)),
+      ).length;
+    },
+    setLatency(ms: number) {
+      latencyMs = Math.max(0, ms);
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
