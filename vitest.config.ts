@@ -1,6 +1,15 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // graphql 16 ships CommonJS (`main`) and ESM (`module`). Node loads `main` for everyone, but Vite
+    // prefers `module`, which would give tests a second graphql beside the one @apollo/subgraph requires.
+    // Pin the one Node uses in production.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // Tests start real servers on 127.0.0.1; a generous timeout covers the slow 2-core CI machine.

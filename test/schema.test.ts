@@ -1,0 +1,63 @@
+import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { createSchema } from '../src/schema.js';
+
+const schema = createSchema();
+// Types @apollo/subgraph adds for federation, and graphql's own.
+const ours = Object.values(schema.getTypeMap()).filter(
+  (t) =>
+    !t.name.startsWith('_') &&
+    !t.name.startsWith('link__') &&
+    !t.name.startsWith('federation__') &&
+    !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(t.name),
+);
+
+describe('schema documentation', () => {
+  it('describes every type, field, argument and enum value', () => {
+    const missing: string[] = [];
+    for (const type of ours) {
+      if (!type.description) missing.push(type.name);
+      if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (field.name.startsWith('_')) continue;
+          if (!field.description) missing.push(`${type.name}.${field.name}`);
+          for (const arg of 'args' in field ? field.args : []) {
+            if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+          }
+        }
+      }
+      if (isEnumType(type)) {
+        for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+      }
+    }
+    expect(ours.length).toBeGreaterThan(40);
+    expect(missing).toEqual([]);
+  });
+
+  it('deprecates the legacy backup and serverless fields with a reason', () => {
+    const cluster = schema.getType('Cluster');
+    const project = schema.getType('Project');
+    if (!isObjectType(cluster) || !isObjectType(project)) throw new Error('missing types');
+    for (const name of ['checkpoints', 'checkpoint', 'legacyRestoreJobs', 'legacyRestoreJob']) {
+      expect(cluster.getFields()[name]?.deprecationReason).toMatch(/Legacy Backup/);
+    }
+    for (const name of ['serverlessInstances', 'serverlessInstance']) {
+      expect(project.getFields()[name]?.deprecationReason).toMatch(/serverless/i);
+    }
+  });
+
+  it('gives every enum an OTHER value so a value Atlas adds later cannot break a query', () => {
+    const derived = ['RestoreJobState'];
+    const enums = ours.filter(isEnumType).filter((e) => !derived.includes(e.name));
+    expect(enums.length).toBeGreaterThan(10);
+    for (const e of enums) expect(e.getValue('OTHER'), e.name).toBeDefined();
+  });
+
+  it('uses Long for byte sizes and custom scalars for Atlas ids', () => {
+    const snapshot = schema.getType('Snapshot');
+    if (!isObjectType(snapshot)) throw new Error('missing Snapshot');
+    expect(String(snapshot.getFields().storageSizeBytes?.type)).toBe('Long');
+    expect(String(snapshot.getFields().atlasId?.type)).toBe('ObjectId!');
+    expect(isScalarType(schema.getType('ClusterName'))).toBe(true);
+  });
+});
