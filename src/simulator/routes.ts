@@ -260,6 +260,53 @@ function completedSnapshot(ctx: RequestContext, cluster: ClusterEntry, snapshotI
 }
 
 // ---------------------------------------------------------------------------------------------
+// Generic list/get handlers for objects owned by one deployment
+// ---------------------------------------------------------------------------------------------
+
+/** Checks the deployment exists (with its API's error codes) and names the owner of its objects. */
+type Owner = (ctx: RequestContext) => { groupId: string; name: string };
+
+const ofCluster: Owner = (ctx) => {
+  const cluster = requireCluster(ctx);
+  return { groupId: cluster.value.groupId ?? '', name: cluster.value.name ?? '' };
+};
+
+const ofServerless: Owner = (ctx) => {
+  const instance = requireServerless(ctx, 'clusterName');
+  return { groupId: instance.groupId ?? '', name: instance.name ?? '' };
+};
+
+const ofFlex: Owner = (ctx) => {
+  const flex = requireFlex(ctx);
+  return { groupId: flex.groupId ?? '', name: flex.name ?? '' };
+};
+
+type WithId = JsonObject & { id?: string };
+
+/** Every owned object of one collection; each item links to `<request path>/<id>`. */
+function listOwned<T extends WithId>(owner: Owner, select: (data: SimulatorData) => Owned<T>[]): Handler {
+  return (ctx) => {
+    const { groupId, name } = owner(ctx);
+    const items = ownedBy(select(ctx.data), groupId, name);
+    return page(ctx, items, (i) => withSelf(i.value, `${ctx.baseUrl}${ctx.path}/${i.value.id ?? ''}`));
+  };
+}
+
+/** One owned object by the path parameter `idParam`; unknown ids are RESOURCE_NOT_FOUND for `kind`. */
+function getOwned<T extends WithId>(
+  owner: Owner,
+  select: (data: SimulatorData) => Owned<T>[],
+  idParam: string,
+  kind: string,
+): Handler {
+  return (ctx) => {
+    const { groupId, name } = owner(ctx);
+    const found = findOwned(select(ctx.data), groupId, name, param(ctx, idParam), (v) => v.id, kind);
+    return ok(withSelf(found.value, `${ctx.baseUrl}${ctx.path}`));
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Projects, clusters, export buckets
 // ---------------------------------------------------------------------------------------------
 
@@ -341,19 +388,7 @@ const listBackupSnapshots: Handler = (ctx) => {
   return page(ctx, snapshots, (s) => withSelf(s.value, `${ctx.baseUrl}${ctx.path}/${s.value.id ?? ''}`));
 };
 
-const getClusterBackupSnapshot: Handler = (ctx) => {
-  const cluster = requireCluster(ctx);
-  const id = param(ctx, 'snapshotId');
-  const snap = findOwned(
-    ctx.data.snapshots,
-    cluster.value.groupId ?? '',
-    cluster.value.name ?? '',
-    id,
-    (s) => s.id,
-    'snapshot',
-  );
-  return ok(withSelf(snap.value, `${ctx.baseUrl}${ctx.path}`));
-};
+const getClusterBackupSnapshot = getOwned(ofCluster, (d) => d.snapshots, 'snapshotId', 'snapshot');
 
 const listBackupShardedClusters: Handler = (ctx) => {
   const cluster = requireCluster(ctx);
@@ -363,16 +398,9 @@ const listBackupShardedClusters: Handler = (ctx) => {
 };
 
 const getBackupShardedCluster: Handler = (ctx) => {
-  const cluster = requireCluster(ctx);
+  const { groupId, name } = ofCluster(ctx);
   const id = param(ctx, 'snapshotId');
-  const snap = findOwned(
-    ctx.data.snapshots,
-    cluster.value.groupId ?? '',
-    cluster.value.name ?? '',
-    id,
-    (s) => s.id,
-    'snapshot',
-  );
+  const snap = findOwned(ctx.data.snapshots, groupId, name, id, (s) => s.id, 'snapshot');
   if (snap.value.type !== 'shardedCluster') throw errors.resourceNotFound('snapshot', id);
   return ok(withSelf(snap.value, `${ctx.baseUrl}${ctx.path}`));
 };
@@ -435,25 +463,9 @@ const getBackupSchedule: Handler = (ctx) => {
 // Cloud restore jobs
 // ---------------------------------------------------------------------------------------------
 
-const listBackupRestoreJobs: Handler = (ctx) => {
-  const cluster = requireCluster(ctx);
-  const jobs = ownedBy(ctx.data.restoreJobs, cluster.value.groupId ?? '', cluster.value.name ?? '');
-  return page(ctx, jobs, (j) => withSelf(j.value, `${ctx.baseUrl}${ctx.path}/${j.value.id ?? ''}`));
-};
+const listBackupRestoreJobs = listOwned(ofCluster, (d) => d.restoreJobs);
 
-const getBackupRestoreJob: Handler = (ctx) => {
-  const cluster = requireCluster(ctx);
-  const id = param(ctx, 'restoreJobId');
-  const job = findOwned(
-    ctx.data.restoreJobs,
-    cluster.value.groupId ?? '',
-    cluster.value.name ?? '',
-    id,
-    (j) => j.id,
-    'restoreJob',
-  );
-  return ok(withSelf(job.value, `${ctx.baseUrl}${ctx.path}`));
-};
+const getBackupRestoreJob = getOwned(ofCluster, (d) => d.restoreJobs, 'restoreJobId', 'restoreJob');
 
 const DELIVERY_TYPES = ['automated', 'download', 'pointInTime'];
 
@@ -503,16 +515,9 @@ const createBackupRestoreJob: Handler = (ctx) => {
 };
 
 const cancelBackupRestoreJob: Handler = (ctx) => {
-  const cluster = requireCluster(ctx);
+  const { groupId, name } = ofCluster(ctx);
   const id = param(ctx, 'restoreJobId');
-  const entry = findOwned(
-    ctx.data.restoreJobs,
-    cluster.value.groupId ?? '',
-    cluster.value.name ?? '',
-    id,
-    (j) => j.id,
-    'restoreJob',
-  );
+  const entry = findOwned(ctx.data.restoreJobs, groupId, name, id, (j) => j.id, 'restoreJob');
   const job = entry.value;
   if (job.cancelled === true || job.expired === true) return { status: 204 };
   if (job.deliveryType === 'download' && job.finishedAt !== undefined && job.failed !== true) {
@@ -537,25 +542,9 @@ const cancelBackupRestoreJob: Handler = (ctx) => {
 // Export jobs
 // ---------------------------------------------------------------------------------------------
 
-const listBackupExports: Handler = (ctx) => {
-  const cluster = requireCluster(ctx);
-  const jobs = ownedBy(ctx.data.exportJobs, cluster.value.groupId ?? '', cluster.value.name ?? '');
-  return page(ctx, jobs, (j) => withSelf(j.value, `${ctx.baseUrl}${ctx.path}/${j.value.id ?? ''}`));
-};
+const listBackupExports = listOwned(ofCluster, (d) => d.exportJobs);
 
-const getBackupExport: Handler = (ctx) => {
-  const cluster = requireCluster(ctx);
-  const id = param(ctx, 'exportId');
-  const job = findOwned(
-    ctx.data.exportJobs,
-    cluster.value.groupId ?? '',
-    cluster.value.name ?? '',
-    id,
-    (j) => j.id,
-    'exportJob',
-  );
-  return ok(withSelf(job.value, `${ctx.baseUrl}${ctx.path}`));
-};
+const getBackupExport = getOwned(ofCluster, (d) => d.exportJobs, 'exportId', 'exportJob');
 
 const createBackupExport: Handler = (ctx) => {
   const cluster = requireCluster(ctx);
@@ -595,25 +584,9 @@ const createBackupExport: Handler = (ctx) => {
 // Legacy backup: checkpoints and restore jobs
 // ---------------------------------------------------------------------------------------------
 
-const listClusterBackupCheckpoints: Handler = (ctx) => {
-  const cluster = requireCluster(ctx);
-  const checkpoints = ownedBy(ctx.data.legacyCheckpoints, cluster.value.groupId ?? '', cluster.value.name ?? '');
-  return page(ctx, checkpoints, (c) => withSelf(c.value, `${ctx.baseUrl}${ctx.path}/${c.value.id ?? ''}`));
-};
+const listClusterBackupCheckpoints = listOwned(ofCluster, (d) => d.legacyCheckpoints);
 
-const getClusterBackupCheckpoint: Handler = (ctx) => {
-  const cluster = requireCluster(ctx);
-  const id = param(ctx, 'checkpointId');
-  const cp = findOwned(
-    ctx.data.legacyCheckpoints,
-    cluster.value.groupId ?? '',
-    cluster.value.name ?? '',
-    id,
-    (c) => c.id,
-    'checkpoint',
-  );
-  return ok(withSelf(cp.value, `${ctx.baseUrl}${ctx.path}`));
-};
+const getClusterBackupCheckpoint = getOwned(ofCluster, (d) => d.legacyCheckpoints, 'checkpointId', 'checkpoint');
 
 const listClusterRestoreJobs: Handler = (ctx) => {
   const cluster = requireCluster(ctx);
@@ -626,19 +599,7 @@ const listClusterRestoreJobs: Handler = (ctx) => {
   );
 };
 
-const getClusterRestoreJob: Handler = (ctx) => {
-  const cluster = requireCluster(ctx);
-  const id = param(ctx, 'jobId');
-  const job = findOwned(
-    ctx.data.legacyRestoreJobs,
-    cluster.value.groupId ?? '',
-    cluster.value.name ?? '',
-    id,
-    (j) => j.id,
-    'restoreJob',
-  );
-  return ok(withSelf(job.value, `${ctx.baseUrl}${ctx.path}`));
-};
+const getClusterRestoreJob = getOwned(ofCluster, (d) => d.legacyRestoreJobs, 'jobId', 'restoreJob');
 
 const createClusterRestoreJob: Handler = (ctx) => {
   const cluster = requireCluster(ctx);
@@ -723,45 +684,13 @@ const listServerlessInstances: Handler = (ctx) => {
 const getServerlessInstance: Handler = (ctx) =>
   ok(withSelf(requireServerless(ctx, 'name'), `${ctx.baseUrl}${ctx.path}`));
 
-const listServerlessBackupSnapshots: Handler = (ctx) => {
-  const instance = requireServerless(ctx, 'clusterName');
-  const snaps = ownedBy(ctx.data.serverlessSnapshots, instance.groupId ?? '', instance.name ?? '');
-  return page(ctx, snaps, (s) => withSelf(s.value, `${ctx.baseUrl}${ctx.path}/${s.value.id ?? ''}`));
-};
+const listServerlessBackupSnapshots = listOwned(ofServerless, (d) => d.serverlessSnapshots);
 
-const getServerlessBackupSnapshot: Handler = (ctx) => {
-  const instance = requireServerless(ctx, 'clusterName');
-  const id = param(ctx, 'snapshotId');
-  const snap = findOwned(
-    ctx.data.serverlessSnapshots,
-    instance.groupId ?? '',
-    instance.name ?? '',
-    id,
-    (s) => s.id,
-    'snapshot',
-  );
-  return ok(withSelf(snap.value, `${ctx.baseUrl}${ctx.path}`));
-};
+const getServerlessBackupSnapshot = getOwned(ofServerless, (d) => d.serverlessSnapshots, 'snapshotId', 'snapshot');
 
-const listServerlessRestoreJobs: Handler = (ctx) => {
-  const instance = requireServerless(ctx, 'clusterName');
-  const jobs = ownedBy(ctx.data.serverlessRestoreJobs, instance.groupId ?? '', instance.name ?? '');
-  return page(ctx, jobs, (j) => withSelf(j.value, `${ctx.baseUrl}${ctx.path}/${j.value.id ?? ''}`));
-};
+const listServerlessRestoreJobs = listOwned(ofServerless, (d) => d.serverlessRestoreJobs);
 
-const getServerlessRestoreJob: Handler = (ctx) => {
-  const instance = requireServerless(ctx, 'clusterName');
-  const id = param(ctx, 'restoreJobId');
-  const job = findOwned(
-    ctx.data.serverlessRestoreJobs,
-    instance.groupId ?? '',
-    instance.name ?? '',
-    id,
-    (j) => j.id,
-    'restoreJob',
-  );
-  return ok(withSelf(job.value, `${ctx.baseUrl}${ctx.path}`));
-};
+const getServerlessRestoreJob = getOwned(ofServerless, (d) => d.serverlessRestoreJobs, 'restoreJobId', 'restoreJob');
 
 const createServerlessRestoreJob: Handler = (ctx) => {
   const instance = requireServerless(ctx, 'clusterName');
@@ -809,31 +738,13 @@ const listFlexClusters: Handler = (ctx) => {
 
 const getFlexCluster: Handler = (ctx) => ok(withSelf(requireFlex(ctx), `${ctx.baseUrl}${ctx.path}`));
 
-const listFlexBackupSnapshots: Handler = (ctx) => {
-  const flex = requireFlex(ctx);
-  const snaps = ownedBy(ctx.data.flexSnapshots, flex.groupId ?? '', flex.name ?? '');
-  return page(ctx, snaps, (s) => withSelf(s.value, `${ctx.baseUrl}${ctx.path}/${s.value.id ?? ''}`));
-};
+const listFlexBackupSnapshots = listOwned(ofFlex, (d) => d.flexSnapshots);
 
-const getFlexBackupSnapshot: Handler = (ctx) => {
-  const flex = requireFlex(ctx);
-  const id = param(ctx, 'snapshotId');
-  const snap = findOwned(ctx.data.flexSnapshots, flex.groupId ?? '', flex.name ?? '', id, (s) => s.id, 'snapshot');
-  return ok(withSelf(snap.value, `${ctx.baseUrl}${ctx.path}`));
-};
+const getFlexBackupSnapshot = getOwned(ofFlex, (d) => d.flexSnapshots, 'snapshotId', 'snapshot');
 
-const listFlexRestoreJobs: Handler = (ctx) => {
-  const flex = requireFlex(ctx);
-  const jobs = ownedBy(ctx.data.flexRestoreJobs, flex.groupId ?? '', flex.name ?? '');
-  return page(ctx, jobs, (j) => withSelf(j.value, `${ctx.baseUrl}${ctx.path}/${j.value.id ?? ''}`));
-};
+const listFlexRestoreJobs = listOwned(ofFlex, (d) => d.flexRestoreJobs);
 
-const getFlexRestoreJob: Handler = (ctx) => {
-  const flex = requireFlex(ctx);
-  const id = param(ctx, 'restoreJobId');
-  const job = findOwned(ctx.data.flexRestoreJobs, flex.groupId ?? '', flex.name ?? '', id, (j) => j.id, 'restoreJob');
-  return ok(withSelf(job.value, `${ctx.baseUrl}${ctx.path}`));
-};
+const getFlexRestoreJob = getOwned(ofFlex, (d) => d.flexRestoreJobs, 'restoreJobId', 'restoreJob');
 
 const createFlexRestoreJob: Handler = (ctx) => {
   const flex = requireFlex(ctx);
