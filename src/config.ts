@@ -11,6 +11,9 @@ export interface Config {
   atlas: { baseUrl: string; accessToken: string } | null;
   atlasTimeoutMs: number;
   atlasMaxConnections: number;
+  atlasCallBudget: number;
+  atlasCacheTtlMs: number;
+  callReport: 'always' | 'on-request' | 'never';
   graphiql: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -43,9 +46,15 @@ const schema = z.object({
   MONGODB_ATLAS_ACCESS_TOKEN: z.string().min(1).optional(),
   ATLAS_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   ATLAS_MAX_CONNECTIONS: integer(1, 1024).default(32),
+  ATLAS_CALL_BUDGET: integer(1, 100_000).default(200),
+  ATLAS_CACHE_TTL_MS: integer(0, 600_000).default(0),
+  ATLAS_CALL_REPORT: z.enum(['always', 'header', 'off']).optional(),
+  NODE_ENV: z.string().optional(),
   GRAPHIQL: flag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+const reportModes = { always: 'always', header: 'on-request', off: 'never' } as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -72,6 +81,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     atlasTimeoutMs: e.ATLAS_TIMEOUT_MS,
     atlasMaxConnections: e.ATLAS_MAX_CONNECTIONS,
+    atlasCallBudget: e.ATLAS_CALL_BUDGET,
+    atlasCacheTtlMs: e.ATLAS_CACHE_TTL_MS,
+    // The per-request header switch is for development; production reports only when configured to.
+    callReport: reportModes[e.ATLAS_CALL_REPORT ?? (e.NODE_ENV === 'production' ? 'off' : 'header')],
     graphiql: e.GRAPHIQL,
     logLevel: e.LOG_LEVEL,
   };

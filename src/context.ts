@@ -1,11 +1,23 @@
-/** What every resolver receives: per-request loaders over the Atlas client. */
-import type { AtlasClient } from './atlas/client.js';
+/**
+ * What every resolver receives: loaders over an Atlas client bound to this operation's view of the
+ * transport (call budget, call statistics). The transport itself (connections, coalescing, cache) is
+ * shared by the process.
+ */
+import { AtlasClient } from './atlas/client.js';
+import { newCallStats, operationTransport, type AtlasCallStats } from './atlas/session.js';
+import type { AtlasTransport } from './atlas/transport.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface GraphQLContext {
   loaders: Loaders;
+  /** Atlas calls made for this operation so far. */
+  atlasCalls: AtlasCallStats;
+  /** True when the response should report `atlasCalls` under `extensions`. */
+  reportAtlasCalls: boolean;
 }
 
-export function createContext(client: AtlasClient): GraphQLContext {
-  return { loaders: createLoaders(client) };
+export function createContext(transport: AtlasTransport, budget: number, reportAtlasCalls: boolean): GraphQLContext {
+  const atlasCalls = newCallStats();
+  const client = new AtlasClient(operationTransport(transport, budget, atlasCalls));
+  return { loaders: createLoaders(client, atlasCalls), atlasCalls, reportAtlasCalls };
 }

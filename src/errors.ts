@@ -5,7 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
-import { AtlasApiError, AtlasTransportError, type AtlasError, isAtlasError } from './atlas/errors.js';
+import { AtlasApiError, AtlasBudgetError, AtlasTransportError, type AtlasError, isAtlasError } from './atlas/errors.js';
 import { InvalidPathParameterError } from './atlas/client.js';
 
 export type ErrorCode =
@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_ERROR';
+  | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_BUDGET_EXCEEDED';
 
 interface Mapping {
   code: ErrorCode;
@@ -61,6 +62,12 @@ const fallback: Mapping = { code: 'UPSTREAM_ERROR', message: 'Atlas failed' };
 /** The mapping for one Atlas failure: errorCode first, then status, then a generic upstream error. */
 export function classifyAtlasError(error: AtlasError): Mapping {
   if (error instanceof AtlasTransportError) return byTransportFailure[error.failure];
+  if (error instanceof AtlasBudgetError) {
+    return {
+      code: 'UPSTREAM_BUDGET_EXCEEDED',
+      message: `This operation needs more than its budget of ${error.budget} Atlas calls`,
+    };
+  }
   return byAtlasErrorCode[error.errorCode] ?? byStatus[error.status] ?? fallback;
 }
 
@@ -69,6 +76,7 @@ export function badUserInput(message: string, argument?: string): GraphQLError {
 }
 
 function atlasExtensions(error: AtlasError, code: ErrorCode): Record<string, unknown> {
+  if (error instanceof AtlasBudgetError) return { code, atlas: { operation: error.operationId }, budget: error.budget };
   if (error instanceof AtlasTransportError) return { code, atlas: { operation: error.operationId } };
   const atlas: Record<string, unknown> = {
     operation: error.operationId,

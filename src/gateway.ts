@@ -5,9 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Dispatcher } from 'undici';
-import { AtlasClient } from './atlas/client.js';
 import { createTransport, type AtlasCredential } from './atlas/transport.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { toClientError } from './errors.js';
@@ -21,7 +20,16 @@ export interface GatewayOptions {
     maxConnections?: number;
     /** Tests and benchmarks inject their own undici dispatcher. */
     dispatcher?: Dispatcher;
+    /** Most Atlas calls one GraphQL operation may make (default 200). */
+    callBudget?: number;
+    /** Share identical GET answers for this long, per credential (default 0: off). */
+    cacheTtlMs?: number;
   };
+  /**
+   * When responses report their Atlas calls under `extensions.atlasCalls`: `always`, `on-request`
+   * (when the request has the header `x-atlas-call-report: 1`; the default) or `never`.
+   */
+  callReport?: 'always' | 'on-request' | 'never';
   /** Serve GraphiQL at /graphql (default true). */
   graphiql?: boolean;
   /** Yoga's logger (pino fits); silent by default so tests stay quiet. */
@@ -46,11 +54,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     connections: options.atlas.maxConnections ?? 32,
     userAgent,
     dispatcher: options.atlas.dispatcher,
+    cacheTtlMs: options.atlas.cacheTtlMs,
   });
-  const client = new AtlasClient(transport);
+  const budget = options.atlas.callBudget ?? 200;
+  const callReport = options.callReport ?? 'on-request';
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema: createSchema(),
-    context: () => createContext(client),
+    context: ({ request }) =>
+      createContext(
+        transport,
+        budget,
+        callReport === 'always' || (callReport === 'on-request' && request.headers.get('x-atlas-call-report') === '1'),
+      ),
+    plugins: [useAtlasCallReport()],
     maskedErrors: { maskError: toClientError, isDev: false },
     graphiql: options.graphiql === false ? false : { title: 'Atlas Backup GraphQL', defaultQuery: exampleQuery },
     renderGraphiQL,
@@ -62,6 +78,32 @@ export function createGateway(options: GatewayOptions): Gateway {
     async close() {
       await yoga.dispose();
       await transport.close();
+    },
+  };
+}
+
+/**
+ * Adds `extensions.atlasCalls` (calls made, calls coalesced with other operations, resources asked for,
+ * calls saved, milliseconds spent upstream) to a response whose context asked for it.
+ */
+function useAtlasCallReport(): Plugin<GraphQLContext> {
+  return {
+    onExecute({ args }) {
+      const context = args.contextValue;
+      if (!context.reportAtlasCalls) return;
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (Symbol.asyncIterator in result) return;
+          const { calls, coalesced, requested, upstreamMs } = context.atlasCalls;
+          setResult({
+            ...result,
+            extensions: {
+              ...result.extensions,
+              atlasCalls: { calls, coalesced, requested, saved: requested - calls, upstreamMs: Math.round(upstreamMs) },
+            },
+          });
+        },
+      };
     },
   };
 }

@@ -42,7 +42,10 @@ const gateway = createGateway({
     credential: bearerToken(atlas.accessToken),
     timeoutMs: config.atlasTimeoutMs,
     maxConnections: config.atlasMaxConnections,
+    callBudget: config.atlasCallBudget,
+    cacheTtlMs: config.atlasCacheTtlMs,
   },
+  callReport: config.callReport,
   graphiql: config.graphiql,
   logger: log,
 });

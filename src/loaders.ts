@@ -1,8 +1,12 @@
 /**
- * Every DataLoader, created per request (never shared between requests, so nothing crosses callers).
+ * Every loader, created per request (never shared between requests, so nothing crosses callers).
  * Keys are objects; the cache key is the resource's Atlas path, so the same resource asked for twice in
- * one operation (aliases, references, node ids) costs one call. A page loader primes the item loader of
- * its resource with every result, so a list answers later single lookups.
+ * one operation (aliases, references, node ids) costs one call.
+ *
+ * Atlas has no multi-get, so a batch of lookups under one parent (one cluster's snapshots, say) is
+ * planned: a page of the parent's list already fetched in this operation answers what it holds; two or
+ * more remaining keys walk the list (pages of 500) while that costs fewer calls than single GETs; the
+ * rest are single GETs. Every listed item primes its lookup.
  */
 import DataLoader from 'dataloader';
 import {
@@ -34,8 +38,8 @@ interface ResourceSpec<K, V, PK> {
   get: AtlasOperationId;
   getParams: (key: K) => Record<string, string>;
   fetchItem: (key: K) => Promise<V>;
-  /** Path parameters of the list an item belongs to. */
-  parentParams: (key: K) => Record<string, string>;
+  /** The (unfiltered) list an item belongs to. */
+  parentKey: (key: K) => PK;
   /** Operation that lists items, and the path parameters and filters of a page key. */
   list: AtlasOperationId;
   listParams: (key: PK) => Record<string, string>;
@@ -45,14 +49,27 @@ interface ResourceSpec<K, V, PK> {
   itemKey: (pageKey: PK, item: V) => K | undefined;
 }
 
+/** Loads one resource by key; resolvers call only `load`. */
+export interface ItemLoader<K, V> {
+  load(key: K): Promise<V>;
+}
+
 /** Loads pages of a list; resolvers call only `load`. */
 export interface PageLoader<PK, V> {
   load(key: Paged<PK>): Promise<AtlasPage<V>>;
 }
 
 export interface ResourceLoaders<K, V, PK> {
-  item: DataLoader<K, V, string>;
+  item: ItemLoader<K, V>;
   page: PageLoader<PK, V>;
+}
+
+/** Atlas's largest page: the cheapest way to walk a list. */
+const WALK_PAGE_SIZE = 500;
+
+/** Counts what resolvers ask for, so a response can report what batching saved. */
+export interface LoadCounter {
+  requested: number;
 }
 
 function pageCacheKey(path: string, key: PageRequest, filters: Record<string, string | undefined>): string {
@@ -72,53 +89,116 @@ async function settle<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>): 
   );
 }
 
-function resource<K, V, PK>(spec: ResourceSpec<K, V, PK>): ResourceLoaders<K, V, PK> {
+function resource<K, V, PK>(spec: ResourceSpec<K, V, PK>, counter: LoadCounter): ResourceLoaders<K, V, PK> {
   const itemPath = (key: K) => AtlasClient.path(spec.get, spec.getParams(key));
-  const listPath = (params: Record<string, string>) => AtlasClient.path(spec.list, params);
-  // Pages asked for in this request, by list path: a single lookup whose list is being fetched waits for
-  // it instead of making its own call (sibling fields resolve in the same tick, so a prime would be late).
+  const listPath = (key: PK) => AtlasClient.path(spec.list, spec.listParams(key));
+  // Every page asked for in this operation, by list path (filters included in the page key), so
+  // lookups can be answered from pages fetched or still in flight.
   const pagesByList = new Map<string, { key: Paged<PK>; result: Promise<AtlasPage<V>> }[]>();
 
-  async function fromPages(key: K): Promise<V | undefined> {
-    const wanted = itemPath(key);
-    for (const page of pagesByList.get(listPath(spec.parentParams(key))) ?? []) {
-      const result = await page.result.catch(() => undefined);
-      const hit = result?.results.find((value) => {
-        const candidate = spec.itemKey(page.key, value);
-        return candidate !== undefined && itemPath(candidate) === wanted;
-      });
-      if (hit) return hit;
-    }
-    return undefined;
-  }
-
-  const item = new DataLoader<K, V, string>(
-    (keys) => settle(keys, async (key) => (await fromPages(key)) ?? spec.fetchItem(key)),
-    { cacheKeyFn: itemPath },
-  );
   const pages = new DataLoader<Paged<PK>, AtlasPage<V>, string>(
     async (keys) =>
       settle(keys, async (key) => {
         const result = await spec.fetchPage(key);
         for (const value of result.results) {
           const itemKey = spec.itemKey(key, value);
-          if (itemKey) item.prime(itemKey, value);
+          if (itemKey) items.prime(itemKey, value);
         }
         return result;
       }),
-    {
-      cacheKeyFn: (key) => pageCacheKey(listPath(spec.listParams(key)), key, spec.listFilters?.(key) ?? {}),
-    },
+    { cacheKeyFn: (key) => pageCacheKey(listPath(key), key, spec.listFilters?.(key) ?? {}) },
   );
-  const page: PageLoader<PK, V> = {
-    load(key) {
-      const result = pages.load(key);
-      const list = listPath(spec.listParams(key));
-      pagesByList.set(list, [...(pagesByList.get(list) ?? []), { key, result }]);
-      return result;
+
+  function loadPage(key: Paged<PK>): Promise<AtlasPage<V>> {
+    const result = pages.load(key);
+    const list = listPath(key);
+    const known = pagesByList.get(list) ?? [];
+    if (!known.some((page) => page.key === key)) pagesByList.set(list, [...known, { key, result }]);
+    return result;
+  }
+
+  /** Settles the keys found in pages of `list` already asked for; returns the total when one is known. */
+  async function answerFromPages(list: string, wanted: Map<string, K>, found: Map<string, V>) {
+    let total: number | undefined;
+    for (const page of pagesByList.get(list) ?? []) {
+      const result = await page.result.catch(() => undefined);
+      if (!result) continue;
+      const unfiltered = Object.values(spec.listFilters?.(page.key) ?? {}).every((v) => v === undefined);
+      if (unfiltered && result.totalCount !== undefined) total = result.totalCount;
+      for (const value of result.results) {
+        const itemKey = spec.itemKey(page.key, value);
+        const path = itemKey && itemPath(itemKey);
+        if (path && wanted.has(path)) found.set(path, value);
+      }
+    }
+    return total;
+  }
+
+  /** Plans one parent's lookups: known pages, then a list walk while it is cheaper, then single GETs. */
+  async function loadUnderParent(parent: PK, keys: K[]): Promise<Map<string, V | Error>> {
+    const list = listPath(parent);
+    const wanted = new Map(keys.map((key) => [itemPath(key), key]));
+    const found = new Map<string, V>();
+    let total = await answerFromPages(list, wanted, found);
+    const missing = () => [...wanted].filter(([path]) => !found.has(path));
+    for (let pageNum = 1; missing().length >= 2; pageNum++) {
+      const pagesLeft = total === undefined ? Infinity : Math.ceil(total / WALK_PAGE_SIZE) - (pageNum - 1);
+      // Walk on only while the rest of the list costs fewer calls than the keys still missing.
+      if (pagesLeft <= 0 || (total !== undefined && pagesLeft >= missing().length)) break;
+      let result: AtlasPage<V>;
+      try {
+        result = await loadPage({ ...parent, pageNum, itemsPerPage: WALK_PAGE_SIZE });
+      } catch {
+        break; // the single GETs below report each key's own error
+      }
+      total = result.totalCount ?? total;
+      await answerFromPages(list, wanted, found);
+      if (!result.hasNext && result.results.length < WALK_PAGE_SIZE) break;
+    }
+    const settled = new Map<string, V | Error>(found);
+    const rest = missing();
+    const fetched = await settle(rest, ([, key]) => spec.fetchItem(key));
+    rest.forEach(([path], i) => {
+      const value = fetched[i];
+      if (value !== undefined) settled.set(path, value);
+    });
+    return settled;
+  }
+
+  const items = new DataLoader<K, V, string>(
+    async (keys) => {
+      const byParent = new Map<string, { parent: PK; keys: K[] }>();
+      for (const key of keys) {
+        const parent = spec.parentKey(key);
+        const group = byParent.get(listPath(parent)) ?? { parent, keys: [] };
+        group.keys.push(key);
+        byParent.set(listPath(parent), group);
+      }
+      const answers = new Map<string, V | Error>();
+      await Promise.all(
+        [...byParent.values()].map(async ({ parent, keys: group }) => {
+          for (const [path, value] of await loadUnderParent(parent, group)) answers.set(path, value);
+        }),
+      );
+      return keys.map((key) => answers.get(itemPath(key)) ?? new Error('lookup was not planned'));
+    },
+    { cacheKeyFn: itemPath },
+  );
+
+  return {
+    item: {
+      load(key) {
+        counter.requested++;
+        return items.load(key);
+      },
+    },
+    page: {
+      load(key) {
+        counter.requested++;
+        return loadPage(key);
+      },
     },
   };
-  return { item, page };
 }
 
 const clusterParams = (key: ClusterKey) => ({ groupId: key.groupId, clusterName: key.clusterName });
@@ -128,108 +208,138 @@ const inCluster = (key: ClusterKey, id: string | undefined): ClusterItemKey | un
 
 export type LegacyRestoreJobPageKey = ClusterKey & { batchId?: string | undefined };
 
-export function createLoaders(client: AtlasClient) {
-  const project = resource<ProjectKey, Project, object>({
-    get: 'getGroup',
-    getParams: projectParams,
-    fetchItem: (key) => client.getGroup(key),
-    parentParams: () => ({}),
-    list: 'listGroups',
-    listParams: () => ({}),
-    fetchPage: (key) => client.listGroups(key),
-    itemKey: (_, group) => (group.id ? { groupId: group.id } : undefined),
-  });
-  const cluster = resource<ClusterKey, Cluster, ProjectKey>({
-    get: 'getCluster',
-    getParams: clusterParams,
-    fetchItem: (key) => client.getCluster(key),
-    parentParams: projectParams,
-    list: 'listClusters',
-    listParams: projectParams,
-    fetchPage: (key) => client.listClusters(key, key),
-    itemKey: (key, c) => (c.name ? { groupId: key.groupId, clusterName: c.name } : undefined),
-  });
-  const snapshot = resource<ClusterItemKey, Snapshot, ClusterKey>({
-    get: 'getClusterBackupSnapshot',
-    getParams: (key) => ({ ...clusterParams(key), snapshotId: key.id }),
-    fetchItem: (key) => client.getClusterBackupSnapshot(key),
-    parentParams: clusterParams,
-    list: 'listBackupSnapshots',
-    listParams: clusterParams,
-    fetchPage: (key) => client.listBackupSnapshots(key, key),
-    itemKey: (key, s) => inCluster(key, s.id),
-  });
-  const restoreJob = resource<ClusterItemKey, CloudBackupRestoreJob, ClusterKey>({
-    get: 'getBackupRestoreJob',
-    getParams: (key) => ({ ...clusterParams(key), restoreJobId: key.id }),
-    fetchItem: (key) => client.getBackupRestoreJob(key),
-    parentParams: clusterParams,
-    list: 'listBackupRestoreJobs',
-    listParams: clusterParams,
-    fetchPage: (key) => client.listBackupRestoreJobs(key, key),
-    itemKey: (key, job) => inCluster(key, job.id),
-  });
-  const exportJob = resource<ClusterItemKey, Export, ClusterKey>({
-    get: 'getBackupExport',
-    getParams: (key) => ({ ...clusterParams(key), exportId: key.id }),
-    fetchItem: (key) => client.getBackupExport(key),
-    parentParams: clusterParams,
-    list: 'listBackupExports',
-    listParams: clusterParams,
-    fetchPage: (key) => client.listBackupExports(key, key),
-    itemKey: (key, job) => inCluster(key, job.id),
-  });
-  const exportBucket = resource<ProjectItemKey, ExportBucket, ProjectKey>({
-    get: 'getExportBucket',
-    getParams: (key) => ({ groupId: key.groupId, exportBucketId: key.id }),
-    fetchItem: (key) => client.getExportBucket(key),
-    parentParams: projectParams,
-    list: 'listExportBuckets',
-    listParams: projectParams,
-    fetchPage: (key) => client.listExportBuckets(key, key),
-    itemKey: (key, bucket) => ({ groupId: key.groupId, id: bucket._id }),
-  });
-  const checkpoint = resource<ClusterItemKey, Checkpoint, ClusterKey>({
-    get: 'getClusterBackupCheckpoint',
-    getParams: (key) => ({ ...clusterParams(key), checkpointId: key.id }),
-    fetchItem: (key) => client.getClusterBackupCheckpoint(key),
-    parentParams: clusterParams,
-    list: 'listClusterBackupCheckpoints',
-    listParams: clusterParams,
-    fetchPage: (key) => client.listClusterBackupCheckpoints(key, key),
-    itemKey: (key, c) => inCluster(key, c.id),
-  });
-  const legacyRestoreJob = resource<ClusterItemKey, LegacyBackupRestoreJob, LegacyRestoreJobPageKey>({
-    get: 'getClusterRestoreJob',
-    getParams: (key) => ({ ...clusterParams(key), jobId: key.id }),
-    fetchItem: (key) => client.getClusterRestoreJob(key),
-    parentParams: clusterParams,
-    list: 'listClusterRestoreJobs',
-    listParams: clusterParams,
-    listFilters: (key) => ({ batchId: key.batchId }),
-    fetchPage: (key) => client.listClusterRestoreJobs(key, key),
-    itemKey: (key, job) => inCluster(key, job.id),
-  });
-  const serverlessInstance = resource<ClusterKey, ServerlessInstance, ProjectKey>({
-    get: 'getServerlessInstance',
-    getParams: (key) => ({ groupId: key.groupId, name: key.clusterName }),
-    fetchItem: (key) => client.getServerlessInstance(key),
-    parentParams: projectParams,
-    list: 'listServerlessInstances',
-    listParams: projectParams,
-    fetchPage: (key) => client.listServerlessInstances(key, key),
-    itemKey: (key, i) => (i.name ? { groupId: key.groupId, clusterName: i.name } : undefined),
-  });
-  const serverlessSnapshot = resource<ClusterItemKey, ServerlessSnapshot, ClusterKey>({
-    get: 'getServerlessBackupSnapshot',
-    getParams: (key) => ({ ...clusterParams(key), snapshotId: key.id }),
-    fetchItem: (key) => client.getServerlessBackupSnapshot(key),
-    parentParams: clusterParams,
-    list: 'listServerlessBackupSnapshots',
-    listParams: clusterParams,
-    fetchPage: (key) => client.listServerlessBackupSnapshots(key, key),
-    itemKey: (key, s) => inCluster(key, s.id),
-  });
+export function createLoaders(client: AtlasClient, counter: LoadCounter = { requested: 0 }) {
+  const project = resource<ProjectKey, Project, object>(
+    {
+      get: 'getGroup',
+      getParams: projectParams,
+      fetchItem: (key) => client.getGroup(key),
+      parentKey: () => ({}),
+      list: 'listGroups',
+      listParams: () => ({}),
+      fetchPage: (key) => client.listGroups(key),
+      itemKey: (_, group) => (group.id ? { groupId: group.id } : undefined),
+    },
+    counter,
+  );
+  const cluster = resource<ClusterKey, Cluster, ProjectKey>(
+    {
+      get: 'getCluster',
+      getParams: clusterParams,
+      fetchItem: (key) => client.getCluster(key),
+      parentKey: (key) => ({ groupId: key.groupId }),
+      list: 'listClusters',
+      listParams: projectParams,
+      fetchPage: (key) => client.listClusters(key, key),
+      itemKey: (key, c) => (c.name ? { groupId: key.groupId, clusterName: c.name } : undefined),
+    },
+    counter,
+  );
+  const snapshot = resource<ClusterItemKey, Snapshot, ClusterKey>(
+    {
+      get: 'getClusterBackupSnapshot',
+      getParams: (key) => ({ ...clusterParams(key), snapshotId: key.id }),
+      fetchItem: (key) => client.getClusterBackupSnapshot(key),
+      parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
+      list: 'listBackupSnapshots',
+      listParams: clusterParams,
+      fetchPage: (key) => client.listBackupSnapshots(key, key),
+      itemKey: (key, s) => inCluster(key, s.id),
+    },
+    counter,
+  );
+  const restoreJob = resource<ClusterItemKey, CloudBackupRestoreJob, ClusterKey>(
+    {
+      get: 'getBackupRestoreJob',
+      getParams: (key) => ({ ...clusterParams(key), restoreJobId: key.id }),
+      fetchItem: (key) => client.getBackupRestoreJob(key),
+      parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
+      list: 'listBackupRestoreJobs',
+      listParams: clusterParams,
+      fetchPage: (key) => client.listBackupRestoreJobs(key, key),
+      itemKey: (key, job) => inCluster(key, job.id),
+    },
+    counter,
+  );
+  const exportJob = resource<ClusterItemKey, Export, ClusterKey>(
+    {
+      get: 'getBackupExport',
+      getParams: (key) => ({ ...clusterParams(key), exportId: key.id }),
+      fetchItem: (key) => client.getBackupExport(key),
+      parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
+      list: 'listBackupExports',
+      listParams: clusterParams,
+      fetchPage: (key) => client.listBackupExports(key, key),
+      itemKey: (key, job) => inCluster(key, job.id),
+    },
+    counter,
+  );
+  const exportBucket = resource<ProjectItemKey, ExportBucket, ProjectKey>(
+    {
+      get: 'getExportBucket',
+      getParams: (key) => ({ groupId: key.groupId, exportBucketId: key.id }),
+      fetchItem: (key) => client.getExportBucket(key),
+      parentKey: (key) => ({ groupId: key.groupId }),
+      list: 'listExportBuckets',
+      listParams: projectParams,
+      fetchPage: (key) => client.listExportBuckets(key, key),
+      itemKey: (key, bucket) => ({ groupId: key.groupId, id: bucket._id }),
+    },
+    counter,
+  );
+  const checkpoint = resource<ClusterItemKey, Checkpoint, ClusterKey>(
+    {
+      get: 'getClusterBackupCheckpoint',
+      getParams: (key) => ({ ...clusterParams(key), checkpointId: key.id }),
+      fetchItem: (key) => client.getClusterBackupCheckpoint(key),
+      parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
+      list: 'listClusterBackupCheckpoints',
+      listParams: clusterParams,
+      fetchPage: (key) => client.listClusterBackupCheckpoints(key, key),
+      itemKey: (key, c) => inCluster(key, c.id),
+    },
+    counter,
+  );
+  const legacyRestoreJob = resource<ClusterItemKey, LegacyBackupRestoreJob, LegacyRestoreJobPageKey>(
+    {
+      get: 'getClusterRestoreJob',
+      getParams: (key) => ({ ...clusterParams(key), jobId: key.id }),
+      fetchItem: (key) => client.getClusterRestoreJob(key),
+      parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
+      list: 'listClusterRestoreJobs',
+      listParams: clusterParams,
+      listFilters: (key) => ({ batchId: key.batchId }),
+      fetchPage: (key) => client.listClusterRestoreJobs(key, key),
+      itemKey: (key, job) => inCluster(key, job.id),
+    },
+    counter,
+  );
+  const serverlessInstance = resource<ClusterKey, ServerlessInstance, ProjectKey>(
+    {
+      get: 'getServerlessInstance',
+      getParams: (key) => ({ groupId: key.groupId, name: key.clusterName }),
+      fetchItem: (key) => client.getServerlessInstance(key),
+      parentKey: (key) => ({ groupId: key.groupId }),
+      list: 'listServerlessInstances',
+      listParams: projectParams,
+      fetchPage: (key) => client.listServerlessInstances(key, key),
+      itemKey: (key, i) => (i.name ? { groupId: key.groupId, clusterName: i.name } : undefined),
+    },
+    counter,
+  );
+  const serverlessSnapshot = resource<ClusterItemKey, ServerlessSnapshot, ClusterKey>(
+    {
+      get: 'getServerlessBackupSnapshot',
+      getParams: (key) => ({ ...clusterParams(key), snapshotId: key.id }),
+      fetchItem: (key) => client.getServerlessBackupSnapshot(key),
+      parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
+      list: 'listServerlessBackupSnapshots',
+      listParams: clusterParams,
+      fetchPage: (key) => client.listServerlessBackupSnapshots(key, key),
+      itemKey: (key, s) => inCluster(key, s.id),
+    },
+    counter,
+  );
 
   return {
     project: project.item,

@@ -79,13 +79,14 @@ export class AtlasClient {
     query?: Record<string, string | number | boolean | undefined>,
   ): Promise<T> {
     const operation = atlasOperations[operationId];
-    return this.transport.request<T>({
+    const result = await this.transport.request<T>({
       operationId,
       method: operation.method,
       path: AtlasClient.path(operationId, params),
       query,
       mediaType: operation.mediaType,
     });
+    return result.body;
   }
 
   private async page<T, M>(

@@ -40,10 +40,21 @@ export class AtlasTransportError extends Error {
   }
 }
 
-export type AtlasError = AtlasApiError | AtlasTransportError;
+/** The operation already made as many Atlas calls as its budget allows; this one was not sent. */
+export class AtlasBudgetError extends Error {
+  override readonly name = 'AtlasBudgetError';
+  constructor(
+    readonly operationId: string,
+    readonly budget: number,
+  ) {
+    super(`Atlas call budget of ${budget} calls for this operation exhausted before ${operationId}`);
+  }
+}
+
+export type AtlasError = AtlasApiError | AtlasTransportError | AtlasBudgetError;
 
 export function isAtlasError(error: unknown): error is AtlasError {
-  return error instanceof AtlasApiError || error instanceof AtlasTransportError;
+  return error instanceof AtlasApiError || error instanceof AtlasTransportError || error instanceof AtlasBudgetError;
 }
 
 export function isNotFound(error: unknown): error is AtlasApiError {

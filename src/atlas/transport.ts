@@ -31,6 +31,11 @@ export interface TransportOptions {
   userAgent: string;
   /** Injected by tests and benchmarks; otherwise the transport owns an Agent. */
   dispatcher?: Dispatcher;
+  /**
+   * Keep successful GET answers this many milliseconds, keyed by credential and URL (0 = off, the
+   * default): frontends polling one restore job then share one Atlas call per interval.
+   */
+  cacheTtlMs?: number;
 }
 
 export interface TransportRequest {
@@ -44,8 +49,14 @@ export interface TransportRequest {
   body?: unknown;
 }
 
+/** An answer, and whether it came from another caller's identical call (in flight or cached). */
+export interface TransportResult<T> {
+  body: T;
+  shared: boolean;
+}
+
 export interface AtlasTransport {
-  request<T>(request: TransportRequest): Promise<T>;
+  request<T>(request: TransportRequest): Promise<TransportResult<T>>;
   close(): Promise<void>;
 }
 
@@ -68,7 +79,43 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   const ownsDispatcher = options.dispatcher === undefined;
   const dispatcher = options.dispatcher ?? new Agent({ connections: options.connections, keepAliveTimeout: 10_000 });
 
-  async function request<T>(req: TransportRequest): Promise<T> {
+  // Identical GETs with the same credential share one call while it is in flight (and, when a TTL is
+  // set, for that long after). The key starts with the credential's cache key, never the secret, so
+  // nothing is shared across credentials.
+  const inflight = new Map<string, Promise<unknown>>();
+  const cache = new Map<string, { expires: number; body: unknown }>();
+  const cacheTtlMs = options.cacheTtlMs ?? 0;
+
+  async function request<T>(req: TransportRequest): Promise<TransportResult<T>> {
+    if (req.method !== 'GET') return { body: await send<T>(req), shared: false };
+    const key = `${options.credential.cacheKey} ${req.mediaType} ${req.path}${queryString(req.query)}`;
+    const cached = cache.get(key);
+    if (cached && cached.expires > Date.now()) return { body: cached.body as T, shared: true };
+    const pending = inflight.get(key);
+    if (pending) return { body: (await pending) as T, shared: true };
+    const call = send<T>(req);
+    inflight.set(key, call);
+    try {
+      const body = await call;
+      if (cacheTtlMs > 0) remember(key, body);
+      return { body, shared: false };
+    } finally {
+      inflight.delete(key);
+    }
+  }
+
+  const maxCached = 10_000;
+  function remember(key: string, body: unknown) {
+    cache.delete(key);
+    cache.set(key, { expires: Date.now() + cacheTtlMs, body });
+    // Maps iterate in insertion order: drop the oldest entries beyond the cap.
+    for (const oldest of cache.keys()) {
+      if (cache.size <= maxCached) break;
+      cache.delete(oldest);
+    }
+  }
+
+  async function send<T>(req: TransportRequest): Promise<T> {
     const headers: Record<string, string> = {
       accept: req.mediaType,
       authorization: await options.credential.authorization(),
@@ -115,6 +162,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   return {
     request,
     async close() {
+      cache.clear();
       if (ownsDispatcher) await dispatcher.close();
     },
   };

@@ -5,11 +5,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bearerToken } from '../../src/atlas/transport.js';
-import { createGateway, type Gateway } from '../../src/gateway.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
 import { startSimulator, type AtlasSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
+  extensions?: Record<string, unknown>;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
@@ -21,6 +22,7 @@ export interface TestStack {
   query<T = Record<string, unknown>>(
     document: string,
     variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
   ): Promise<GraphQLResponse<T> & { status: number }>;
   close(): Promise<void>;
 }
@@ -28,7 +30,13 @@ export interface TestStack {
 export const TEST_TOKEN = 'test-token-0123456789';
 
 export async function startStack(
-  options: { simulator?: SimulatorOptions; token?: string; timeoutMs?: number } = {},
+  options: {
+    simulator?: SimulatorOptions;
+    token?: string;
+    timeoutMs?: number;
+    atlas?: Partial<GatewayOptions['atlas']>;
+    callReport?: GatewayOptions['callReport'];
+  } = {},
 ): Promise<TestStack> {
   const simulator = await startSimulator({ bearerTokens: [TEST_TOKEN], ...options.simulator });
   const gateway = createGateway({
@@ -36,7 +44,9 @@ export async function startStack(
       baseUrl: simulator.url,
       credential: bearerToken(options.token ?? TEST_TOKEN),
       timeoutMs: options.timeoutMs ?? 5_000,
+      ...options.atlas,
     },
+    callReport: options.callReport,
   });
   const server: Server = createServer(gateway.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -45,10 +55,10 @@ export async function startStack(
     simulator,
     gateway,
     url,
-    async query(document, variables) {
+    async query(document, variables, headers = {}) {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
         body: JSON.stringify({ query: document, variables }),
       });
       return { status: response.status, ...((await response.json()) as GraphQLResponse<never>) };
