@@ -96,21 +96,25 @@ function resource<K, V, PK>(spec: ResourceSpec<K, V, PK>, counter: LoadCounter):
   // lookups can be answered from pages fetched or still in flight.
   const pagesByList = new Map<string, { key: Paged<PK>; result: Promise<AtlasPage<V>> }[]>();
 
-  const pages = new DataLoader<Paged<PK>, AtlasPage<V>, string>(
-    async (keys) =>
-      settle(keys, async (key) => {
-        const result = await spec.fetchPage(key);
-        for (const value of result.results) {
-          const itemKey = spec.itemKey(key, value);
-          if (itemKey) items.prime(itemKey, value);
-        }
-        return result;
-      }),
-    { cacheKeyFn: (key) => pageCacheKey(listPath(key), key, spec.listFilters?.(key) ?? {}) },
-  );
+  // Created on first use: most operations touch a few resources, and every request builds this set.
+  let pagesLoader: DataLoader<Paged<PK>, AtlasPage<V>, string> | undefined;
+  let itemsLoader: DataLoader<K, V, string> | undefined;
+  const pages = () =>
+    (pagesLoader ??= new DataLoader<Paged<PK>, AtlasPage<V>, string>(
+      async (keys) =>
+        settle(keys, async (key) => {
+          const result = await spec.fetchPage(key);
+          for (const value of result.results) {
+            const itemKey = spec.itemKey(key, value);
+            if (itemKey) items().prime(itemKey, value);
+          }
+          return result;
+        }),
+      { cacheKeyFn: (key) => pageCacheKey(listPath(key), key, spec.listFilters?.(key) ?? {}) },
+    ));
 
   function loadPage(key: Paged<PK>): Promise<AtlasPage<V>> {
-    const result = pages.load(key);
+    const result = pages().load(key);
     const list = listPath(key);
     const known = pagesByList.get(list) ?? [];
     if (!known.some((page) => page.key === key)) pagesByList.set(list, [...known, { key, result }]);
@@ -165,31 +169,32 @@ function resource<K, V, PK>(spec: ResourceSpec<K, V, PK>, counter: LoadCounter):
     return settled;
   }
 
-  const items = new DataLoader<K, V, string>(
-    async (keys) => {
-      const byParent = new Map<string, { parent: PK; keys: K[] }>();
-      for (const key of keys) {
-        const parent = spec.parentKey(key);
-        const group = byParent.get(listPath(parent)) ?? { parent, keys: [] };
-        group.keys.push(key);
-        byParent.set(listPath(parent), group);
-      }
-      const answers = new Map<string, V | Error>();
-      await Promise.all(
-        [...byParent.values()].map(async ({ parent, keys: group }) => {
-          for (const [path, value] of await loadUnderParent(parent, group)) answers.set(path, value);
-        }),
-      );
-      return keys.map((key) => answers.get(itemPath(key)) ?? new Error('lookup was not planned'));
-    },
-    { cacheKeyFn: itemPath },
-  );
+  const items = () =>
+    (itemsLoader ??= new DataLoader<K, V, string>(
+      async (keys) => {
+        const byParent = new Map<string, { parent: PK; keys: K[] }>();
+        for (const key of keys) {
+          const parent = spec.parentKey(key);
+          const group = byParent.get(listPath(parent)) ?? { parent, keys: [] };
+          group.keys.push(key);
+          byParent.set(listPath(parent), group);
+        }
+        const answers = new Map<string, V | Error>();
+        await Promise.all(
+          [...byParent.values()].map(async ({ parent, keys: group }) => {
+            for (const [path, value] of await loadUnderParent(parent, group)) answers.set(path, value);
+          }),
+        );
+        return keys.map((key) => answers.get(itemPath(key)) ?? new Error('lookup was not planned'));
+      },
+      { cacheKeyFn: itemPath },
+    ));
 
   return {
     item: {
       load(key) {
         counter.requested++;
-        return items.load(key);
+        return items().load(key);
       },
     },
     page: {

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../src/simulator/index.js';
-import { atlasGet, startStack, type TestStack } from './helpers/gateway.js';
+import { startStack, type TestStack } from './helpers/gateway.js';
+import { dashboardMinimum } from './helpers/minimum.js';
 
-const V2023 = 'application/vnd.atlas.2023-01-01+json';
 const dashboard = readFileSync(new URL('../examples/backup-dashboard.graphql', import.meta.url), 'utf8');
 
 let stack: TestStack;
@@ -17,49 +17,11 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 beforeEach(() => stack.simulator.resetCalls());
 
-type Page<T> = { results: T[]; totalCount: number };
-
-/** The fewest calls that can answer `k` lookups under one parent whose list has `total` items. */
-const cheapest = (k: number, total: number) => Math.min(k, Math.ceil(total / 500));
-
 describe('call planner', () => {
   it('answers the backup dashboard with the fewest calls the data allows', async () => {
     // The minimum, derived from the data: one list per level, then for each cluster the cheaper of
     // single GETs or walking its snapshot list, and the same for each project's export buckets.
-    const projects = await atlasGet<Page<{ id: string }>>(stack.simulator, '/groups?itemsPerPage=10', V2023);
-    let minimum = 1;
-    for (const project of projects.results) {
-      const clusters = await atlasGet<Page<{ name: string }>>(
-        stack.simulator,
-        `/groups/${project.id}/clusters?itemsPerPage=10`,
-        'application/vnd.atlas.2024-08-05+json',
-      );
-      minimum += 1;
-      const buckets = new Set<string>();
-      for (const cluster of clusters.results) {
-        const base = `/groups/${project.id}/clusters/${cluster.name}/backup`;
-        const jobs = await atlasGet<Page<{ snapshotId?: string }>>(
-          stack.simulator,
-          `${base}/restoreJobs?itemsPerPage=10`,
-          V2023,
-        );
-        const exportJobs = await atlasGet<Page<{ exportBucketId: string }>>(
-          stack.simulator,
-          `${base}/exports?itemsPerPage=10`,
-          V2023,
-        );
-        const snapshots = await atlasGet<Page<unknown>>(stack.simulator, `${base}/snapshots?itemsPerPage=1`, V2023);
-        const referenced = new Set(jobs.results.map((j) => j.snapshotId).filter(Boolean));
-        minimum += 2 + cheapest(referenced.size, snapshots.totalCount);
-        for (const e of exportJobs.results) buckets.add(e.exportBucketId);
-      }
-      const bucketList = await atlasGet<Page<unknown>>(
-        stack.simulator,
-        `/groups/${project.id}/backup/exportBuckets?itemsPerPage=1`,
-        'application/vnd.atlas.2024-05-30+json',
-      );
-      minimum += cheapest(buckets.size, bucketList.totalCount);
-    }
+    const minimum = await dashboardMinimum(stack.simulator);
     stack.simulator.resetCalls();
 
     const { errors, extensions } = await stack.query(dashboard, undefined, { 'x-atlas-call-report': '1' });

@@ -1,0 +1,66 @@
+/**
+ * Benchmark servers, one per process, on 127.0.0.1. MODE=gateway serves this project's gateway with
+ * its production features on (per-request loaders, planner, coalescing, budget, error mapping);
+ * MODE=handwritten serves the smallest reasonable graphql-yoga + undici server that answers the same
+ * single-resource question with the same Atlas call, as the baseline. Prints one JSON line: { url }.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSchema as yogaSchema, createYoga } from 'graphql-yoga';
+import { Agent } from 'undici';
+import { bearerToken } from '../src/atlas/transport.js';
+import { createGateway } from '../src/gateway.js';
+
+const upstream = process.env['UPSTREAM_URL'] ?? '';
+const mode = process.env['MODE'];
+
+function handwritten() {
+  const agent = new Agent({ connections: 32, keepAliveTimeout: 10_000 });
+  return createYoga({
+    graphqlEndpoint: '/graphql',
+    graphiql: false,
+    schema: yogaSchema({
+      typeDefs: /* GraphQL */ `
+        type RestoreJob {
+          id: ID!
+          deliveryType: String!
+          finishedAt: String
+        }
+        type Query {
+          restoreJob(groupId: String!, clusterName: String!, id: String!): RestoreJob
+        }
+      `,
+      resolvers: {
+        Query: {
+          async restoreJob(_: unknown, args: { groupId: string; clusterName: string; id: string }) {
+            const path = `/api/atlas/v2/groups/${args.groupId}/clusters/${args.clusterName}/backup/restoreJobs/${args.id}`;
+            const response = await agent.request({
+              origin: upstream,
+              path,
+              method: 'GET',
+              headers: { accept: 'application/vnd.atlas.2023-01-01+json', authorization: 'Bearer bench-token' },
+            });
+            return response.body.json();
+          },
+        },
+      },
+    }),
+  });
+}
+
+const handler =
+  mode === 'handwritten'
+    ? handwritten()
+    : createGateway({
+        atlas: { baseUrl: upstream, credential: bearerToken('bench-token') },
+        graphiql: false,
+        callReport: 'never',
+      }).yoga;
+
+const server = createServer(handler);
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(
+    `${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` })}\n`,
+  );
+});
+process.once('SIGTERM', () => server.close(() => process.exit(0)));

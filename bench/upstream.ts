@@ -1,0 +1,20 @@
+/**
+ * Benchmark upstream: the Atlas simulator in its own process. LATENCY_MS adds latency to every answer;
+ * RESTORE_JOBS adds that many restore jobs to payments-prod. Prints one JSON line: { url }.
+ */
+import { addRestoreJobs, createSeedData, DEMO, startSimulator } from '../src/simulator/index.js';
+
+const data = createSeedData();
+const extra = Number(process.env['RESTORE_JOBS'] ?? '0');
+if (extra > 0) addRestoreJobs(data, DEMO.clusters.paymentsProd.groupId, DEMO.clusters.paymentsProd.name, extra);
+const sim = await startSimulator({
+  data,
+  latencyMs: Number(process.env['LATENCY_MS'] ?? '0'),
+  bearerTokens: ['bench-token'],
+});
+process.stdout.write(`${JSON.stringify({ url: sim.url })}\n`);
+process.on('message', (message) => {
+  if (message === 'calls') process.send?.({ calls: sim.calls.length });
+  if (message === 'reset') sim.resetCalls();
+});
+process.once('SIGTERM', () => void sim.close().then(() => process.exit(0)));
