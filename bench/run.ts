@@ -7,7 +7,7 @@
  *  d. latency and memory as a cluster's restore-job list grows (30, 300, 3,000 jobs).
  * Figures are printed as a Markdown report (bench/README.md keeps the last recorded run).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
@@ -204,6 +204,7 @@ async function load(url: string, body: string, seconds: number) {
 
 // c. Single-resource throughput and memory ------------------------------------------------------
 async function partC() {
+  execSync('npm run --silent build', { stdio: 'inherit' });
   const upstream = await startChild('./upstream.ts', { LATENCY_MS: '0' });
   const gateway = await startChild('./servers.ts', { MODE: 'gateway', UPSTREAM_URL: upstream.url });
   const handwritten = await startChild('./servers.ts', { MODE: 'handwritten', UPSTREAM_URL: upstream.url });

@@ -8,8 +8,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema as yogaSchema, createYoga } from 'graphql-yoga';
 import { Agent } from 'undici';
-import { bearerToken } from '../src/atlas/transport.js';
-import { createGateway } from '../src/gateway.js';
+
+// The gateway runs as production runs it: compiled by tsc (bench/run.ts builds dist/ first), not
+// transpiled on the fly, which adds per-closure helpers to every function the request path creates.
+type GatewayModule = typeof import('../src/gateway.js');
+type TransportModule = typeof import('../src/atlas/transport.js');
+const dist = (file: string) => new URL(`../dist/${file}`, import.meta.url).href;
+const { createGateway } = (await import(dist('gateway.js'))) as GatewayModule;
+const { bearerToken } = (await import(dist('atlas/transport.js'))) as TransportModule;
 
 const upstream = process.env['UPSTREAM_URL'] ?? '';
 const mode = process.env['MODE'];

@@ -141,6 +141,12 @@ function resource<K, V, PK>(spec: ResourceSpec<K, V, PK>, counter: LoadCounter):
   /** Plans one parent's lookups: known pages, then a list walk while it is cheaper, then single GETs. */
   async function loadUnderParent(parent: PK, keys: K[]): Promise<Map<string, V | Error>> {
     const list = listPath(parent);
+    const only = keys[0];
+    if (keys.length === 1 && only !== undefined && !pagesByList.has(list)) {
+      // The common single lookup with nothing to plan: one GET.
+      const [value] = await settle([only], spec.fetchItem);
+      return new Map(value === undefined ? [] : [[itemPath(only), value]]);
+    }
     const wanted = new Map(keys.map((key) => [itemPath(key), key]));
     const found = new Map<string, V>();
     let total = await answerFromPages(list, wanted, found);
@@ -206,6 +212,11 @@ function resource<K, V, PK>(spec: ResourceSpec<K, V, PK>, counter: LoadCounter):
   };
 }
 
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
 const clusterParams = (key: ClusterKey) => ({ groupId: key.groupId, clusterName: key.clusterName });
 const projectParams = (key: ProjectKey) => ({ groupId: key.groupId });
 const inCluster = (key: ClusterKey, id: string | undefined): ClusterItemKey | undefined =>
@@ -214,159 +225,220 @@ const inCluster = (key: ClusterKey, id: string | undefined): ClusterItemKey | un
 export type LegacyRestoreJobPageKey = ClusterKey & { batchId?: string | undefined };
 
 export function createLoaders(client: AtlasClient, counter: LoadCounter = { requested: 0 }) {
-  const project = resource<ProjectKey, Project, object>(
-    {
-      get: 'getGroup',
-      getParams: projectParams,
-      fetchItem: (key) => client.getGroup(key),
-      parentKey: () => ({}),
-      list: 'listGroups',
-      listParams: () => ({}),
-      fetchPage: (key) => client.listGroups(key),
-      itemKey: (_, group) => (group.id ? { groupId: group.id } : undefined),
-    },
-    counter,
+  const project = lazy(() =>
+    resource<ProjectKey, Project, object>(
+      {
+        get: 'getGroup',
+        getParams: projectParams,
+        fetchItem: (key) => client.getGroup(key),
+        parentKey: () => ({}),
+        list: 'listGroups',
+        listParams: () => ({}),
+        fetchPage: (key) => client.listGroups(key),
+        itemKey: (_, group) => (group.id ? { groupId: group.id } : undefined),
+      },
+      counter,
+    ),
   );
-  const cluster = resource<ClusterKey, Cluster, ProjectKey>(
-    {
-      get: 'getCluster',
-      getParams: clusterParams,
-      fetchItem: (key) => client.getCluster(key),
-      parentKey: (key) => ({ groupId: key.groupId }),
-      list: 'listClusters',
-      listParams: projectParams,
-      fetchPage: (key) => client.listClusters(key, key),
-      itemKey: (key, c) => (c.name ? { groupId: key.groupId, clusterName: c.name } : undefined),
-    },
-    counter,
+  const cluster = lazy(() =>
+    resource<ClusterKey, Cluster, ProjectKey>(
+      {
+        get: 'getCluster',
+        getParams: clusterParams,
+        fetchItem: (key) => client.getCluster(key),
+        parentKey: (key) => ({ groupId: key.groupId }),
+        list: 'listClusters',
+        listParams: projectParams,
+        fetchPage: (key) => client.listClusters(key, key),
+        itemKey: (key, c) => (c.name ? { groupId: key.groupId, clusterName: c.name } : undefined),
+      },
+      counter,
+    ),
   );
-  const snapshot = resource<ClusterItemKey, Snapshot, ClusterKey>(
-    {
-      get: 'getClusterBackupSnapshot',
-      getParams: (key) => ({ ...clusterParams(key), snapshotId: key.id }),
-      fetchItem: (key) => client.getClusterBackupSnapshot(key),
-      parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
-      list: 'listBackupSnapshots',
-      listParams: clusterParams,
-      fetchPage: (key) => client.listBackupSnapshots(key, key),
-      itemKey: (key, s) => inCluster(key, s.id),
-    },
-    counter,
+  const snapshot = lazy(() =>
+    resource<ClusterItemKey, Snapshot, ClusterKey>(
+      {
+        get: 'getClusterBackupSnapshot',
+        getParams: (key) => ({ ...clusterParams(key), snapshotId: key.id }),
+        fetchItem: (key) => client.getClusterBackupSnapshot(key),
+        parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
+        list: 'listBackupSnapshots',
+        listParams: clusterParams,
+        fetchPage: (key) => client.listBackupSnapshots(key, key),
+        itemKey: (key, s) => inCluster(key, s.id),
+      },
+      counter,
+    ),
   );
-  const restoreJob = resource<ClusterItemKey, CloudBackupRestoreJob, ClusterKey>(
-    {
-      get: 'getBackupRestoreJob',
-      getParams: (key) => ({ ...clusterParams(key), restoreJobId: key.id }),
-      fetchItem: (key) => client.getBackupRestoreJob(key),
-      parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
-      list: 'listBackupRestoreJobs',
-      listParams: clusterParams,
-      fetchPage: (key) => client.listBackupRestoreJobs(key, key),
-      itemKey: (key, job) => inCluster(key, job.id),
-    },
-    counter,
+  const restoreJob = lazy(() =>
+    resource<ClusterItemKey, CloudBackupRestoreJob, ClusterKey>(
+      {
+        get: 'getBackupRestoreJob',
+        getParams: (key) => ({ ...clusterParams(key), restoreJobId: key.id }),
+        fetchItem: (key) => client.getBackupRestoreJob(key),
+        parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
+        list: 'listBackupRestoreJobs',
+        listParams: clusterParams,
+        fetchPage: (key) => client.listBackupRestoreJobs(key, key),
+        itemKey: (key, job) => inCluster(key, job.id),
+      },
+      counter,
+    ),
   );
-  const exportJob = resource<ClusterItemKey, Export, ClusterKey>(
-    {
-      get: 'getBackupExport',
-      getParams: (key) => ({ ...clusterParams(key), exportId: key.id }),
-      fetchItem: (key) => client.getBackupExport(key),
-      parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
-      list: 'listBackupExports',
-      listParams: clusterParams,
-      fetchPage: (key) => client.listBackupExports(key, key),
-      itemKey: (key, job) => inCluster(key, job.id),
-    },
-    counter,
+  const exportJob = lazy(() =>
+    resource<ClusterItemKey, Export, ClusterKey>(
+      {
+        get: 'getBackupExport',
+        getParams: (key) => ({ ...clusterParams(key), exportId: key.id }),
+        fetchItem: (key) => client.getBackupExport(key),
+        parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
+        list: 'listBackupExports',
+        listParams: clusterParams,
+        fetchPage: (key) => client.listBackupExports(key, key),
+        itemKey: (key, job) => inCluster(key, job.id),
+      },
+      counter,
+    ),
   );
-  const exportBucket = resource<ProjectItemKey, ExportBucket, ProjectKey>(
-    {
-      get: 'getExportBucket',
-      getParams: (key) => ({ groupId: key.groupId, exportBucketId: key.id }),
-      fetchItem: (key) => client.getExportBucket(key),
-      parentKey: (key) => ({ groupId: key.groupId }),
-      list: 'listExportBuckets',
-      listParams: projectParams,
-      fetchPage: (key) => client.listExportBuckets(key, key),
-      itemKey: (key, bucket) => ({ groupId: key.groupId, id: bucket._id }),
-    },
-    counter,
+  const exportBucket = lazy(() =>
+    resource<ProjectItemKey, ExportBucket, ProjectKey>(
+      {
+        get: 'getExportBucket',
+        getParams: (key) => ({ groupId: key.groupId, exportBucketId: key.id }),
+        fetchItem: (key) => client.getExportBucket(key),
+        parentKey: (key) => ({ groupId: key.groupId }),
+        list: 'listExportBuckets',
+        listParams: projectParams,
+        fetchPage: (key) => client.listExportBuckets(key, key),
+        itemKey: (key, bucket) => ({ groupId: key.groupId, id: bucket._id }),
+      },
+      counter,
+    ),
   );
-  const checkpoint = resource<ClusterItemKey, Checkpoint, ClusterKey>(
-    {
-      get: 'getClusterBackupCheckpoint',
-      getParams: (key) => ({ ...clusterParams(key), checkpointId: key.id }),
-      fetchItem: (key) => client.getClusterBackupCheckpoint(key),
-      parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
-      list: 'listClusterBackupCheckpoints',
-      listParams: clusterParams,
-      fetchPage: (key) => client.listClusterBackupCheckpoints(key, key),
-      itemKey: (key, c) => inCluster(key, c.id),
-    },
-    counter,
+  const checkpoint = lazy(() =>
+    resource<ClusterItemKey, Checkpoint, ClusterKey>(
+      {
+        get: 'getClusterBackupCheckpoint',
+        getParams: (key) => ({ ...clusterParams(key), checkpointId: key.id }),
+        fetchItem: (key) => client.getClusterBackupCheckpoint(key),
+        parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
+        list: 'listClusterBackupCheckpoints',
+        listParams: clusterParams,
+        fetchPage: (key) => client.listClusterBackupCheckpoints(key, key),
+        itemKey: (key, c) => inCluster(key, c.id),
+      },
+      counter,
+    ),
   );
-  const legacyRestoreJob = resource<ClusterItemKey, LegacyBackupRestoreJob, LegacyRestoreJobPageKey>(
-    {
-      get: 'getClusterRestoreJob',
-      getParams: (key) => ({ ...clusterParams(key), jobId: key.id }),
-      fetchItem: (key) => client.getClusterRestoreJob(key),
-      parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
-      list: 'listClusterRestoreJobs',
-      listParams: clusterParams,
-      listFilters: (key) => ({ batchId: key.batchId }),
-      fetchPage: (key) => client.listClusterRestoreJobs(key, key),
-      itemKey: (key, job) => inCluster(key, job.id),
-    },
-    counter,
+  const legacyRestoreJob = lazy(() =>
+    resource<ClusterItemKey, LegacyBackupRestoreJob, LegacyRestoreJobPageKey>(
+      {
+        get: 'getClusterRestoreJob',
+        getParams: (key) => ({ ...clusterParams(key), jobId: key.id }),
+        fetchItem: (key) => client.getClusterRestoreJob(key),
+        parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
+        list: 'listClusterRestoreJobs',
+        listParams: clusterParams,
+        listFilters: (key) => ({ batchId: key.batchId }),
+        fetchPage: (key) => client.listClusterRestoreJobs(key, key),
+        itemKey: (key, job) => inCluster(key, job.id),
+      },
+      counter,
+    ),
   );
-  const serverlessInstance = resource<ClusterKey, ServerlessInstance, ProjectKey>(
-    {
-      get: 'getServerlessInstance',
-      getParams: (key) => ({ groupId: key.groupId, name: key.clusterName }),
-      fetchItem: (key) => client.getServerlessInstance(key),
-      parentKey: (key) => ({ groupId: key.groupId }),
-      list: 'listServerlessInstances',
-      listParams: projectParams,
-      fetchPage: (key) => client.listServerlessInstances(key, key),
-      itemKey: (key, i) => (i.name ? { groupId: key.groupId, clusterName: i.name } : undefined),
-    },
-    counter,
+  const serverlessInstance = lazy(() =>
+    resource<ClusterKey, ServerlessInstance, ProjectKey>(
+      {
+        get: 'getServerlessInstance',
+        getParams: (key) => ({ groupId: key.groupId, name: key.clusterName }),
+        fetchItem: (key) => client.getServerlessInstance(key),
+        parentKey: (key) => ({ groupId: key.groupId }),
+        list: 'listServerlessInstances',
+        listParams: projectParams,
+        fetchPage: (key) => client.listServerlessInstances(key, key),
+        itemKey: (key, i) => (i.name ? { groupId: key.groupId, clusterName: i.name } : undefined),
+      },
+      counter,
+    ),
   );
-  const serverlessSnapshot = resource<ClusterItemKey, ServerlessSnapshot, ClusterKey>(
-    {
-      get: 'getServerlessBackupSnapshot',
-      getParams: (key) => ({ ...clusterParams(key), snapshotId: key.id }),
-      fetchItem: (key) => client.getServerlessBackupSnapshot(key),
-      parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
-      list: 'listServerlessBackupSnapshots',
-      listParams: clusterParams,
-      fetchPage: (key) => client.listServerlessBackupSnapshots(key, key),
-      itemKey: (key, s) => inCluster(key, s.id),
-    },
-    counter,
+  const serverlessSnapshot = lazy(() =>
+    resource<ClusterItemKey, ServerlessSnapshot, ClusterKey>(
+      {
+        get: 'getServerlessBackupSnapshot',
+        getParams: (key) => ({ ...clusterParams(key), snapshotId: key.id }),
+        fetchItem: (key) => client.getServerlessBackupSnapshot(key),
+        parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
+        list: 'listServerlessBackupSnapshots',
+        listParams: clusterParams,
+        fetchPage: (key) => client.listServerlessBackupSnapshots(key, key),
+        itemKey: (key, s) => inCluster(key, s.id),
+      },
+      counter,
+    ),
   );
 
+  // Each resource's loaders (and their closures) are built on first use: an operation touches a few.
   return {
-    project: project.item,
-    projectPage: project.page,
-    cluster: cluster.item,
-    clusterPage: cluster.page,
-    snapshot: snapshot.item,
-    snapshotPage: snapshot.page,
-    restoreJob: restoreJob.item,
-    restoreJobPage: restoreJob.page,
-    export: exportJob.item,
-    exportPage: exportJob.page,
-    exportBucket: exportBucket.item,
-    exportBucketPage: exportBucket.page,
-    checkpoint: checkpoint.item,
-    checkpointPage: checkpoint.page,
-    legacyRestoreJob: legacyRestoreJob.item,
-    legacyRestoreJobPage: legacyRestoreJob.page,
-    serverlessInstance: serverlessInstance.item,
-    serverlessInstancePage: serverlessInstance.page,
-    serverlessSnapshot: serverlessSnapshot.item,
-    serverlessSnapshotPage: serverlessSnapshot.page,
+    get project() {
+      return project().item;
+    },
+    get projectPage() {
+      return project().page;
+    },
+    get cluster() {
+      return cluster().item;
+    },
+    get clusterPage() {
+      return cluster().page;
+    },
+    get snapshot() {
+      return snapshot().item;
+    },
+    get snapshotPage() {
+      return snapshot().page;
+    },
+    get restoreJob() {
+      return restoreJob().item;
+    },
+    get restoreJobPage() {
+      return restoreJob().page;
+    },
+    get export() {
+      return exportJob().item;
+    },
+    get exportPage() {
+      return exportJob().page;
+    },
+    get exportBucket() {
+      return exportBucket().item;
+    },
+    get exportBucketPage() {
+      return exportBucket().page;
+    },
+    get checkpoint() {
+      return checkpoint().item;
+    },
+    get checkpointPage() {
+      return checkpoint().page;
+    },
+    get legacyRestoreJob() {
+      return legacyRestoreJob().item;
+    },
+    get legacyRestoreJobPage() {
+      return legacyRestoreJob().page;
+    },
+    get serverlessInstance() {
+      return serverlessInstance().item;
+    },
+    get serverlessInstancePage() {
+      return serverlessInstance().page;
+    },
+    get serverlessSnapshot() {
+      return serverlessSnapshot().item;
+    },
+    get serverlessSnapshotPage() {
+      return serverlessSnapshot().page;
+    },
   };
 }
 

@@ -66,7 +66,7 @@ export class AtlasClient {
     return operation.path.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = params[name];
       const pattern = patterns[name];
-      if (value === undefined || (pattern && !new RegExp(pattern).test(value)) || value.length > 64) {
+      if (value === undefined || (pattern && !compiled(pattern).test(value)) || value.length > 64) {
         throw new InvalidPathParameterError(name);
       }
       return encodeURIComponent(value);
@@ -254,6 +254,14 @@ export class AtlasClient {
     });
     return stampCluster<AtlasServerlessBackupSnapshot>(key)(snapshot);
   }
+}
+
+// Paths are built for every cache key, so each spec pattern is compiled once.
+const patternCache = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let regex = patternCache.get(pattern);
+  if (!regex) patternCache.set(pattern, (regex = new RegExp(pattern)));
+  return regex;
 }
 
 function clusterParams(key: ClusterKey): Record<string, string> {
