@@ -212,6 +212,28 @@ function resource<K, V, PK>(spec: ResourceSpec<K, V, PK>, counter: LoadCounter):
   };
 }
 
+/** A resource addressed under a cluster (or serverless instance) by its Atlas id: most of them. */
+function underCluster<V extends { id?: string }>(
+  operations: { get: AtlasOperationId; idParam: string; list: AtlasOperationId },
+  fetchItem: (key: ClusterItemKey) => Promise<V>,
+  fetchPage: (key: Paged<ClusterKey>) => Promise<AtlasPage<V>>,
+  counter: LoadCounter,
+): ResourceLoaders<ClusterItemKey, V, ClusterKey> {
+  return resource<ClusterItemKey, V, ClusterKey>(
+    {
+      get: operations.get,
+      getParams: (key) => ({ ...clusterParams(key), [operations.idParam]: key.id }),
+      fetchItem,
+      parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
+      list: operations.list,
+      listParams: clusterParams,
+      fetchPage,
+      itemKey: (key, item) => inCluster(key, item.id),
+    },
+    counter,
+  );
+}
+
 function lazy<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= make());
@@ -256,47 +278,26 @@ export function createLoaders(client: AtlasClient, counter: LoadCounter = { requ
     ),
   );
   const snapshot = lazy(() =>
-    resource<ClusterItemKey, Snapshot, ClusterKey>(
-      {
-        get: 'getClusterBackupSnapshot',
-        getParams: (key) => ({ ...clusterParams(key), snapshotId: key.id }),
-        fetchItem: (key) => client.getClusterBackupSnapshot(key),
-        parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
-        list: 'listBackupSnapshots',
-        listParams: clusterParams,
-        fetchPage: (key) => client.listBackupSnapshots(key, key),
-        itemKey: (key, s) => inCluster(key, s.id),
-      },
+    underCluster<Snapshot>(
+      { get: 'getClusterBackupSnapshot', idParam: 'snapshotId', list: 'listBackupSnapshots' },
+      (key) => client.getClusterBackupSnapshot(key),
+      (key) => client.listBackupSnapshots(key, key),
       counter,
     ),
   );
   const restoreJob = lazy(() =>
-    resource<ClusterItemKey, CloudBackupRestoreJob, ClusterKey>(
-      {
-        get: 'getBackupRestoreJob',
-        getParams: (key) => ({ ...clusterParams(key), restoreJobId: key.id }),
-        fetchItem: (key) => client.getBackupRestoreJob(key),
-        parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
-        list: 'listBackupRestoreJobs',
-        listParams: clusterParams,
-        fetchPage: (key) => client.listBackupRestoreJobs(key, key),
-        itemKey: (key, job) => inCluster(key, job.id),
-      },
+    underCluster<CloudBackupRestoreJob>(
+      { get: 'getBackupRestoreJob', idParam: 'restoreJobId', list: 'listBackupRestoreJobs' },
+      (key) => client.getBackupRestoreJob(key),
+      (key) => client.listBackupRestoreJobs(key, key),
       counter,
     ),
   );
   const exportJob = lazy(() =>
-    resource<ClusterItemKey, Export, ClusterKey>(
-      {
-        get: 'getBackupExport',
-        getParams: (key) => ({ ...clusterParams(key), exportId: key.id }),
-        fetchItem: (key) => client.getBackupExport(key),
-        parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
-        list: 'listBackupExports',
-        listParams: clusterParams,
-        fetchPage: (key) => client.listBackupExports(key, key),
-        itemKey: (key, job) => inCluster(key, job.id),
-      },
+    underCluster<Export>(
+      { get: 'getBackupExport', idParam: 'exportId', list: 'listBackupExports' },
+      (key) => client.getBackupExport(key),
+      (key) => client.listBackupExports(key, key),
       counter,
     ),
   );
@@ -316,17 +317,10 @@ export function createLoaders(client: AtlasClient, counter: LoadCounter = { requ
     ),
   );
   const checkpoint = lazy(() =>
-    resource<ClusterItemKey, Checkpoint, ClusterKey>(
-      {
-        get: 'getClusterBackupCheckpoint',
-        getParams: (key) => ({ ...clusterParams(key), checkpointId: key.id }),
-        fetchItem: (key) => client.getClusterBackupCheckpoint(key),
-        parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
-        list: 'listClusterBackupCheckpoints',
-        listParams: clusterParams,
-        fetchPage: (key) => client.listClusterBackupCheckpoints(key, key),
-        itemKey: (key, c) => inCluster(key, c.id),
-      },
+    underCluster<Checkpoint>(
+      { get: 'getClusterBackupCheckpoint', idParam: 'checkpointId', list: 'listClusterBackupCheckpoints' },
+      (key) => client.getClusterBackupCheckpoint(key),
+      (key) => client.listClusterBackupCheckpoints(key, key),
       counter,
     ),
   );
@@ -362,17 +356,10 @@ export function createLoaders(client: AtlasClient, counter: LoadCounter = { requ
     ),
   );
   const serverlessSnapshot = lazy(() =>
-    resource<ClusterItemKey, ServerlessSnapshot, ClusterKey>(
-      {
-        get: 'getServerlessBackupSnapshot',
-        getParams: (key) => ({ ...clusterParams(key), snapshotId: key.id }),
-        fetchItem: (key) => client.getServerlessBackupSnapshot(key),
-        parentKey: (key) => ({ groupId: key.groupId, clusterName: key.clusterName }),
-        list: 'listServerlessBackupSnapshots',
-        listParams: clusterParams,
-        fetchPage: (key) => client.listServerlessBackupSnapshots(key, key),
-        itemKey: (key, s) => inCluster(key, s.id),
-      },
+    underCluster<ServerlessSnapshot>(
+      { get: 'getServerlessBackupSnapshot', idParam: 'snapshotId', list: 'listServerlessBackupSnapshots' },
+      (key) => client.getServerlessBackupSnapshot(key),
+      (key) => client.listServerlessBackupSnapshots(key, key),
       counter,
     ),
   );
