@@ -94,7 +94,8 @@ function resource<K, V, PK>(spec: ResourceSpec<K, V, PK>, counter: LoadCounter):
   const listPath = (key: PK) => AtlasClient.path(spec.list, spec.listParams(key));
   // Every page asked for in this operation, by list path (filters included in the page key), so
   // lookups can be answered from pages fetched or still in flight.
-  const pagesByList = new Map<string, { key: Paged<PK>; result: Promise<AtlasPage<V>> }[]>();
+  const pagesByList = new Map<string, Map<string, { key: Paged<PK>; result: Promise<AtlasPage<V>> }>>();
+  const pageKey = (key: Paged<PK>) => pageCacheKey(listPath(key), key, spec.listFilters?.(key) ?? {});
 
   // Created on first use: most operations touch a few resources, and every request builds this set.
   let pagesLoader: DataLoader<Paged<PK>, AtlasPage<V>, string> | undefined;
@@ -110,21 +111,22 @@ function resource<K, V, PK>(spec: ResourceSpec<K, V, PK>, counter: LoadCounter):
           }
           return result;
         }),
-      { cacheKeyFn: (key) => pageCacheKey(listPath(key), key, spec.listFilters?.(key) ?? {}) },
+      { cacheKeyFn: pageKey },
     ));
 
   function loadPage(key: Paged<PK>): Promise<AtlasPage<V>> {
     const result = pages().load(key);
     const list = listPath(key);
-    const known = pagesByList.get(list) ?? [];
-    if (!known.some((page) => page.key === key)) pagesByList.set(list, [...known, { key, result }]);
+    const known = pagesByList.get(list) ?? new Map();
+    known.set(pageKey(key), { key, result });
+    pagesByList.set(list, known);
     return result;
   }
 
   /** Settles the keys found in pages of `list` already asked for; returns the total when one is known. */
   async function answerFromPages(list: string, wanted: Map<string, K>, found: Map<string, V>) {
     let total: number | undefined;
-    for (const page of pagesByList.get(list) ?? []) {
+    for (const page of pagesByList.get(list)?.values() ?? []) {
       const result = await page.result.catch(() => undefined);
       if (!result) continue;
       const unfiltered = Object.values(spec.listFilters?.(page.key) ?? {}).every((v) => v === undefined);

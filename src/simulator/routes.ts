@@ -3,6 +3,7 @@
 // operation's semantics and return plain objects (the server trims them to the response schema).
 import { DAY, epochSeconds, iso, objectId } from './ids.js';
 import { AtlasError, errors } from './errors.js';
+import { snapshotTopology } from './seed.js';
 import { isObject, type JsonObject, type OperationSpec } from './spec.js';
 import type {
   Cluster,
@@ -429,24 +430,11 @@ const takeSnapshots: Handler = (ctx) => {
     policyItems: [],
     copyRegions: [],
   };
-  let value: CloudSnapshot;
-  if (c.clusterType === 'SHARDED') {
-    const names = [...(c.replicationSpecs ?? []).map((_, s) => `${rsPrefix}-shard-${s}`), `${rsPrefix}-config-0`];
-    const members = names.map((replicaSetName, m) => ({
-      id: objectId(`${id}:member:${m}`),
-      cloudProvider: provider,
-      replicaSetName,
-    }));
-    value = {
-      ...base,
-      type: 'shardedCluster',
-      configServerType: 'DEDICATED',
-      members,
-      snapshotIds: members.map((m) => m.id),
-    };
-  } else {
-    value = { ...base, type: 'replicaSet', cloudProvider: provider, replicaSetName: `${rsPrefix}-shard-0` };
-  }
+  const sharded = c.clusterType === 'SHARDED';
+  const names = sharded
+    ? [...(c.replicationSpecs ?? []).map((_, s) => `${rsPrefix}-shard-${s}`), `${rsPrefix}-config-0`]
+    : [`${rsPrefix}-shard-0`];
+  const value: CloudSnapshot = { ...base, ...snapshotTopology(sharded, names, id, provider) };
   ctx.data.snapshots.unshift({ groupId: c.groupId ?? '', clusterName: c.name ?? '', value });
   return ok(withSelf(value, `${ctx.baseUrl}${ctx.path}/${id}`));
 };

@@ -524,35 +524,34 @@ function buildSnapshots(seed: ClusterSeed, plan: SnapshotPlan): Owned<CloudSnaps
       policyItems: frequency === 'ondemand' ? [] : [policyItemId(seed.key, frequency)],
       copyRegions: copied && seed.copyRegion !== undefined ? [seed.copyRegion] : [],
     };
-    let value: CloudSnapshot;
-    if (seed.type === 'SHARDED') {
-      const names = [
-        ...Array.from({ length: seed.shards }, (_, s) => replicaSetName(seed.key, `shard-${s}`)),
-        replicaSetName(seed.key, 'config-0'),
-      ];
-      const members = names.map((name, m) => ({
-        id: objectId(`snapshot:${ref.id}:${i}:member:${m}`),
-        cloudProvider: seed.provider,
-        replicaSetName: name,
-      }));
-      value = {
-        ...base,
-        type: 'shardedCluster',
-        configServerType: 'DEDICATED',
-        members,
-        snapshotIds: members.map((m) => m.id),
-      };
-    } else {
-      value = {
-        ...base,
-        type: 'replicaSet',
-        cloudProvider: seed.provider,
-        replicaSetName: replicaSetName(seed.key, 'shard-0'),
-      };
-    }
+    const names =
+      seed.type === 'SHARDED'
+        ? [
+            ...Array.from({ length: seed.shards }, (_, s) => replicaSetName(seed.key, `shard-${s}`)),
+            replicaSetName(seed.key, 'config-0'),
+          ]
+        : [replicaSetName(seed.key, 'shard-0')];
+    const value: CloudSnapshot = {
+      ...base,
+      ...snapshotTopology(seed.type === 'SHARDED', names, `snapshot:${ref.id}:${i}`, seed.provider),
+    };
     out.push({ groupId: ref.groupId, clusterName: ref.name, value });
   }
   return out;
+}
+
+/**
+ * The topology part of a cloud snapshot: a sharded-cluster snapshot lists one member per shard plus the
+ * config server; a replica-set snapshot names its replica set. Shared by the seed and takeSnapshots.
+ */
+export function snapshotTopology(sharded: boolean, replicaSetNames: string[], idLabel: string, provider: string) {
+  if (!sharded) return { type: 'replicaSet', cloudProvider: provider, replicaSetName: replicaSetNames[0] ?? '' };
+  const members = replicaSetNames.map((replicaSetName, m) => ({
+    id: objectId(`${idLabel}:member:${m}`),
+    cloudProvider: provider,
+    replicaSetName,
+  }));
+  return { type: 'shardedCluster', configServerType: 'DEDICATED', members, snapshotIds: members.map((m) => m.id) };
 }
 
 const GB = 1024 * 1024 * 1024;
