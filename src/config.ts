@@ -15,6 +15,8 @@ export interface Config {
   atlasCacheTtlMs: number;
   callReport: 'always' | 'on-request' | 'never';
   graphiql: boolean;
+  /** Serve Query.node/nodes (GRAPHQL_NODE_FIELD, default true). */
+  nodeField: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -51,6 +53,7 @@ const schema = z.object({
   ATLAS_CALL_REPORT: z.enum(['always', 'header', 'off']).optional(),
   NODE_ENV: z.string().optional(),
   GRAPHIQL: flag.default(true),
+  GRAPHQL_NODE_FIELD: flag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The per-request header switch is for development; production reports only when configured to.
     callReport: reportModes[e.ATLAS_CALL_REPORT ?? (e.NODE_ENV === 'production' ? 'off' : 'header')],
     graphiql: e.GRAPHIQL,
+    nodeField: e.GRAPHQL_NODE_FIELD,
     logLevel: e.LOG_LEVEL,
   };
 }

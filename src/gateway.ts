@@ -4,6 +4,7 @@
  * gateway itself (assets inlined by @graphql-yoga/render-graphiql, so it works with no internet).
  */
 import { readFileSync } from 'node:fs';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Dispatcher } from 'undici';
@@ -30,6 +31,8 @@ export interface GatewayOptions {
    * (when the request has the header `x-atlas-call-report: 1`; the default) or `never`.
    */
   callReport?: 'always' | 'on-request' | 'never';
+  /** Serve `Query.node`/`Query.nodes` (default true); off when another subgraph of the supergraph owns them. */
+  nodeField?: boolean;
   /** Serve GraphiQL at /graphql (default true). */
   graphiql?: boolean;
   /** Yoga's logger (pino fits); silent by default so tests stay quiet. */
@@ -59,14 +62,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   const budget = options.atlas.callBudget ?? 200;
   const callReport = options.callReport ?? 'on-request';
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
-    schema: createSchema(),
+    schema: createSchema({ nodeField: options.nodeField }),
     context: ({ request }) =>
       createContext(
         transport,
         budget,
         callReport === 'always' || (callReport === 'on-request' && request.headers.get('x-atlas-call-report') === '1'),
       ),
-    plugins: [useAtlasCallReport()],
+    // @defer/@stream let a dashboard render its fast parts first and stream the slow ones.
+    plugins: [useDeferStream(), useAtlasCallReport()],
     maskedErrors: { maskError: toClientError, isDev: false },
     graphiql: options.graphiql === false ? false : { title: 'Atlas Backup GraphQL', defaultQuery: exampleQuery },
     renderGraphiQL,

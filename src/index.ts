@@ -47,6 +47,7 @@ const gateway = createGateway({
   },
   callReport: config.callReport,
   graphiql: config.graphiql,
+  nodeField: config.nodeField,
   logger: log,
 });
 

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse, type GraphQLSchema } from 'graphql';
+import { Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { resolvers } from './resolvers/index.js';
 
 const schemaDir = new URL('../schema/', import.meta.url);
@@ -25,12 +25,35 @@ type SubgraphModule = Extract<
 >;
 type SubgraphResolvers = NonNullable<SubgraphModule['resolvers']>;
 
-export function createSchema(): GraphQLSchema {
+export interface SchemaOptions {
+  /**
+   * Serve `Query.node`/`Query.nodes` (default true). Off for a supergraph where another subgraph owns
+   * them: two subgraphs defining `Query.node` do not compose. The `Node` interface and `id` stay.
+   */
+  nodeField?: boolean;
+}
+
+export function createSchema(options: SchemaOptions = {}): GraphQLSchema {
+  const document = parse(readTypeDefs());
   return buildSubgraphSchema([
     {
-      typeDefs: parse(readTypeDefs()),
+      typeDefs: options.nodeField === false ? withoutNodeFields(document) : document,
       // mergeResolvers returns graphql-tools' resolver map; both describe the same object shape.
       resolvers: resolvers as SubgraphResolvers,
     },
   ]);
+}
+
+const nodeFields = new Set(['node', 'nodes']);
+
+/** The SDL without `Query.node` and `Query.nodes`. */
+function withoutNodeFields(document: DocumentNode): DocumentNode {
+  return {
+    ...document,
+    definitions: document.definitions.map((definition) =>
+      definition.kind === Kind.OBJECT_TYPE_DEFINITION && definition.name.value === 'Query'
+        ? { ...definition, fields: definition.fields?.filter((field) => !nodeFields.has(field.name.value)) }
+        : definition,
+    ),
+  };
 }

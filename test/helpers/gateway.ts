@@ -36,6 +36,8 @@ export async function startStack(
     timeoutMs?: number;
     atlas?: Partial<GatewayOptions['atlas']>;
     callReport?: GatewayOptions['callReport'];
+    /** Any other gateway option (nodeField, graphiql, limits...). */
+    gateway?: Partial<Omit<GatewayOptions, 'atlas'>>;
   } = {},
 ): Promise<TestStack> {
   const simulator = await startSimulator({ bearerTokens: [TEST_TOKEN], ...options.simulator });
@@ -47,6 +49,7 @@ export async function startStack(
       ...options.atlas,
     },
     callReport: options.callReport,
+    ...options.gateway,
   });
   const server: Server = createServer(gateway.yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
