@@ -11,7 +11,6 @@ import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
-import { bearerToken } from '../src/atlas/transport.js';
 import { createGateway } from '../src/gateway.js';
 import { toGlobalId } from '../src/ids.js';
 import { DEMO } from '../src/simulator/index.js';
@@ -141,7 +140,7 @@ async function partB() {
   // Upstream in its own process, so its timers and JSON work do not share this event loop.
   const upstream = await startChild('./upstream.ts', { LATENCY_MS: '20' });
   const gateway = createGateway({
-    atlas: { baseUrl: upstream.url, credential: bearerToken('bench-token') },
+    atlas: { baseUrl: upstream.url, auth: { mode: 'token', token: 'bench-token' } },
     graphiql: false,
   });
   const run = async () => {
@@ -251,7 +250,7 @@ async function partD() {
   for (const size of [30, 300, 3000]) {
     const upstream = await startChild('./upstream.ts', { RESTORE_JOBS: String(size - 8) });
     const gateway = createGateway({
-      atlas: { baseUrl: upstream.url, credential: bearerToken('bench-token') },
+      atlas: { baseUrl: upstream.url, auth: { mode: 'token', token: 'bench-token' } },
       graphiql: false,
     });
     const run = async () => {

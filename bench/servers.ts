@@ -12,10 +12,8 @@ import { Agent } from 'undici';
 // The gateway runs as production runs it: compiled by tsc (bench/run.ts builds dist/ first), not
 // transpiled on the fly, which adds per-closure helpers to every function the request path creates.
 type GatewayModule = typeof import('../src/gateway.js');
-type TransportModule = typeof import('../src/atlas/transport.js');
 const dist = (file: string) => new URL(`../dist/${file}`, import.meta.url).href;
 const { createGateway } = (await import(dist('gateway.js'))) as GatewayModule;
-const { bearerToken } = (await import(dist('atlas/transport.js'))) as TransportModule;
 
 const upstream = process.env['UPSTREAM_URL'] ?? '';
 const mode = process.env['MODE'];
@@ -58,7 +56,7 @@ const handler =
   mode === 'handwritten'
     ? handwritten()
     : createGateway({
-        atlas: { baseUrl: upstream, credential: bearerToken('bench-token') },
+        atlas: { baseUrl: upstream, auth: { mode: 'token', token: 'bench-token' } },
         graphiql: false,
         callReport: 'never',
       }).yoga;

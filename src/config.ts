@@ -1,22 +1,29 @@
 /**
  * Configuration from the environment, validated once at boot. A bad value stops start-up with one
- * line that names the variable; secret values are never echoed.
+ * line that names the variable; secret values are never echoed. Credential variables use the names
+ * MongoDB's own tools (atlas CLI, Terraform provider) read.
  */
 import { z } from 'zod';
+import type { AtlasAuth } from './gateway.js';
+import { defaultLimits, type RequestLimits } from './limits.js';
 
 export interface Config {
   port: number;
   host: string;
   /** Null in demo mode: the embedded simulator serves the Atlas API. */
-  atlas: { baseUrl: string; accessToken: string } | null;
+  atlas: { baseUrl: string; auth: AtlasAuth } | null;
   atlasTimeoutMs: number;
+  atlasDeadlineMs: number;
+  atlasMaxRetries: number;
   atlasMaxConnections: number;
   atlasCallBudget: number;
   atlasCacheTtlMs: number;
   callReport: 'always' | 'on-request' | 'never';
   graphiql: boolean;
+  introspection: boolean;
   /** Serve Query.node/nodes (GRAPHQL_NODE_FIELD, default true). */
   nodeField: boolean;
+  limits: Required<RequestLimits>;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -40,24 +47,80 @@ const atlasBaseUrl = z
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const secret = z.string().min(1).optional();
 
 const schema = z.object({
   PORT: integer(0, 65535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
   MONGODB_ATLAS_BASE_URL: atlasBaseUrl.optional(),
-  MONGODB_ATLAS_ACCESS_TOKEN: z.string().min(1).optional(),
+  MONGODB_ATLAS_CLIENT_ID: secret,
+  MONGODB_ATLAS_CLIENT_SECRET: secret,
+  MONGODB_ATLAS_PUBLIC_KEY: secret,
+  MONGODB_ATLAS_PRIVATE_KEY: secret,
+  MONGODB_ATLAS_ACCESS_TOKEN: secret,
+  ATLAS_AUTH_MODE: z.enum(['service-account', 'api-key', 'token', 'forward']).optional(),
   ATLAS_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  ATLAS_DEADLINE_MS: integer(100, 300_000).default(25_000),
+  ATLAS_MAX_RETRIES: integer(0, 10).default(2),
   ATLAS_MAX_CONNECTIONS: integer(1, 1024).default(32),
   ATLAS_CALL_BUDGET: integer(1, 100_000).default(200),
   ATLAS_CACHE_TTL_MS: integer(0, 600_000).default(0),
   ATLAS_CALL_REPORT: z.enum(['always', 'header', 'off']).optional(),
   NODE_ENV: z.string().optional(),
-  GRAPHIQL: flag.default(true),
+  GRAPHIQL: flag.optional(),
+  INTROSPECTION: flag.optional(),
   GRAPHQL_NODE_FIELD: flag.default(true),
+  GRAPHQL_MAX_DEPTH: integer(1, 100).default(defaultLimits.maxDepth),
+  GRAPHQL_MAX_ALIASES: integer(0, 1000).default(defaultLimits.maxAliases),
+  GRAPHQL_MAX_TOKENS: integer(10, 100_000).default(defaultLimits.maxTokens),
+  GRAPHQL_MAX_DIRECTIVES: integer(0, 1000).default(defaultLimits.maxDirectives),
+  GRAPHQL_MAX_COST: integer(1, 100_000_000).default(defaultLimits.maxCost),
+  GRAPHQL_MAX_BODY_BYTES: integer(1_000, 10_000_000).default(defaultLimits.maxRequestBodyBytes),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+type Env = z.infer<typeof schema>;
+
 const reportModes = { always: 'always', header: 'on-request', off: 'never' } as const;
+
+/** The one credential the environment configures, or null for demo mode. */
+function atlasAuth(e: Env): AtlasAuth | null {
+  const pair = (a: keyof Env, b: keyof Env) => {
+    if (Boolean(e[a]) !== Boolean(e[b])) throw new ConfigError(`${String(a)} and ${String(b)} must be set together`);
+    return Boolean(e[a]);
+  };
+  const configured: AtlasAuth[] = [];
+  if (pair('MONGODB_ATLAS_CLIENT_ID', 'MONGODB_ATLAS_CLIENT_SECRET')) {
+    configured.push({
+      mode: 'service-account',
+      clientId: e.MONGODB_ATLAS_CLIENT_ID ?? '',
+      clientSecret: e.MONGODB_ATLAS_CLIENT_SECRET ?? '',
+    });
+  }
+  if (pair('MONGODB_ATLAS_PUBLIC_KEY', 'MONGODB_ATLAS_PRIVATE_KEY')) {
+    configured.push({
+      mode: 'api-key',
+      publicKey: e.MONGODB_ATLAS_PUBLIC_KEY ?? '',
+      privateKey: e.MONGODB_ATLAS_PRIVATE_KEY ?? '',
+    });
+  }
+  if (e.MONGODB_ATLAS_ACCESS_TOKEN) configured.push({ mode: 'token', token: e.MONGODB_ATLAS_ACCESS_TOKEN });
+  if (e.ATLAS_AUTH_MODE === 'forward') {
+    if (configured.length > 0)
+      throw new ConfigError("ATLAS_AUTH_MODE=forward uses callers' tokens: unset the Atlas credential variables");
+    return { mode: 'forward' };
+  }
+  if (configured.length > 1) {
+    throw new ConfigError(
+      'More than one Atlas credential is set (service account, API key, access token): set exactly one',
+    );
+  }
+  const auth = configured[0] ?? null;
+  if (e.ATLAS_AUTH_MODE && auth?.mode !== e.ATLAS_AUTH_MODE) {
+    throw new ConfigError(`ATLAS_AUTH_MODE is ${e.ATLAS_AUTH_MODE} but its credential variables are not set`);
+  }
+  return auth;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -68,28 +131,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`${name} ${issue?.message ?? 'is invalid'}`);
   }
   const e = parsed.data;
-  if (e.MONGODB_ATLAS_BASE_URL && !e.MONGODB_ATLAS_ACCESS_TOKEN) {
+  const production = e.NODE_ENV === 'production';
+  const auth = atlasAuth(e);
+  if (e.MONGODB_ATLAS_BASE_URL && !auth) {
+    throw new ConfigError('MONGODB_ATLAS_BASE_URL is set but no Atlas credential is: no way to authenticate to Atlas');
+  }
+  if (!auth && production) {
     throw new ConfigError(
-      'MONGODB_ATLAS_BASE_URL is set but MONGODB_ATLAS_ACCESS_TOKEN is not: no credential for Atlas',
+      'NODE_ENV=production needs an Atlas credential (MONGODB_ATLAS_CLIENT_ID/_SECRET, MONGODB_ATLAS_PUBLIC_KEY/' +
+        '_PRIVATE_KEY, MONGODB_ATLAS_ACCESS_TOKEN or ATLAS_AUTH_MODE=forward); demo data is for development',
     );
   }
+  // Outside production, GraphiQL and introspection are on; in production only when asked for.
+  const introspection = e.INTROSPECTION ?? !production;
   return {
     port: e.PORT,
     host: e.HOST,
-    atlas: e.MONGODB_ATLAS_ACCESS_TOKEN
-      ? {
-          baseUrl: e.MONGODB_ATLAS_BASE_URL ?? 'https://cloud.mongodb.com',
-          accessToken: e.MONGODB_ATLAS_ACCESS_TOKEN,
-        }
-      : null,
+    atlas: auth ? { baseUrl: e.MONGODB_ATLAS_BASE_URL ?? 'https://cloud.mongodb.com', auth } : null,
     atlasTimeoutMs: e.ATLAS_TIMEOUT_MS,
+    atlasDeadlineMs: e.ATLAS_DEADLINE_MS,
+    atlasMaxRetries: e.ATLAS_MAX_RETRIES,
     atlasMaxConnections: e.ATLAS_MAX_CONNECTIONS,
     atlasCallBudget: e.ATLAS_CALL_BUDGET,
     atlasCacheTtlMs: e.ATLAS_CACHE_TTL_MS,
     // The per-request header switch is for development; production reports only when configured to.
-    callReport: reportModes[e.ATLAS_CALL_REPORT ?? (e.NODE_ENV === 'production' ? 'off' : 'header')],
-    graphiql: e.GRAPHIQL,
+    callReport: reportModes[e.ATLAS_CALL_REPORT ?? (production ? 'off' : 'header')],
+    graphiql: (e.GRAPHIQL ?? !production) && introspection,
+    introspection,
     nodeField: e.GRAPHQL_NODE_FIELD,
+    limits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxRequestBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

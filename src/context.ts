@@ -1,10 +1,10 @@
 /**
  * What every resolver receives: loaders over an Atlas client bound to this operation's view of the
- * transport (call budget, call statistics). The transport itself (connections, coalescing, cache) is
- * shared by the process.
+ * transport (credential, deadline, call budget, call statistics). The transport itself (connections,
+ * coalescing, cache, retry budget) is shared by the process.
  */
 import { AtlasClient } from './atlas/client.js';
-import { newCallStats, operationTransport, type AtlasCallStats } from './atlas/session.js';
+import { newCallStats, operationTransport, type AtlasCallStats, type OperationScope } from './atlas/session.js';
 import type { AtlasTransport } from './atlas/transport.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -16,8 +16,12 @@ export interface GraphQLContext {
   reportAtlasCalls: boolean;
 }
 
-export function createContext(transport: AtlasTransport, budget: number, reportAtlasCalls: boolean): GraphQLContext {
+export function createContext(
+  transport: AtlasTransport,
+  scope: OperationScope,
+  reportAtlasCalls: boolean,
+): GraphQLContext {
   const atlasCalls = newCallStats();
-  const client = new AtlasClient(operationTransport(transport, budget, atlasCalls));
+  const client = new AtlasClient(operationTransport(transport, scope, atlasCalls));
   return { loaders: createLoaders(client, atlasCalls), atlasCalls, reportAtlasCalls };
 }

@@ -5,7 +5,14 @@
  */
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
-import { AtlasApiError, AtlasBudgetError, AtlasTransportError, type AtlasError, isAtlasError } from './atlas/errors.js';
+import {
+  AtlasApiError,
+  AtlasAuthError,
+  AtlasBudgetError,
+  AtlasTransportError,
+  type AtlasError,
+  isAtlasError,
+} from './atlas/errors.js';
 import { InvalidPathParameterError } from './atlas/client.js';
 
 export type ErrorCode =
@@ -17,6 +24,8 @@ export type ErrorCode =
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR'
+  | 'UPSTREAM_BAD_RESPONSE'
+  | 'UPSTREAM_AUTH_FAILED'
   | 'UPSTREAM_BUDGET_EXCEEDED';
 
 interface Mapping {
@@ -54,7 +63,21 @@ const byStatus: Record<number, Mapping> = {
 const byTransportFailure: Record<AtlasTransportError['failure'], Mapping> = {
   timeout: { code: 'UPSTREAM_TIMEOUT', message: 'Atlas did not answer in time' },
   unavailable: { code: 'UPSTREAM_UNAVAILABLE', message: 'Atlas could not be reached' },
-  'bad-response': { code: 'UPSTREAM_ERROR', message: 'Atlas sent a response the gateway cannot read' },
+  'bad-response': { code: 'UPSTREAM_BAD_RESPONSE', message: 'Atlas sent a response the gateway cannot read' },
+};
+
+const byAuthFailure: Record<AtlasAuthError['failure'], Mapping> = {
+  'missing-caller-token': {
+    code: 'UNAUTHENTICATED',
+    message: 'Send your Atlas access token as `Authorization: Bearer <token>`',
+  },
+  'invalid-client': {
+    code: 'UPSTREAM_AUTH_FAILED',
+    message: "Atlas refused the gateway's service account (client id or secret)",
+  },
+  'token-refused': { code: 'UPSTREAM_AUTH_FAILED', message: 'Atlas refused to issue an access token to the gateway' },
+  'token-rate-limited': { code: 'RATE_LIMITED', message: "Atlas rate-limited the gateway's token requests" },
+  'token-endpoint-failed': { code: 'UPSTREAM_AUTH_FAILED', message: 'The Atlas token endpoint could not be used' },
 };
 
 const fallback: Mapping = { code: 'UPSTREAM_ERROR', message: 'Atlas failed' };
@@ -62,6 +85,7 @@ const fallback: Mapping = { code: 'UPSTREAM_ERROR', message: 'Atlas failed' };
 /** The mapping for one Atlas failure: errorCode first, then status, then a generic upstream error. */
 export function classifyAtlasError(error: AtlasError): Mapping {
   if (error instanceof AtlasTransportError) return byTransportFailure[error.failure];
+  if (error instanceof AtlasAuthError) return byAuthFailure[error.failure];
   if (error instanceof AtlasBudgetError) {
     return {
       code: 'UPSTREAM_BUDGET_EXCEEDED',
@@ -78,6 +102,16 @@ export function badUserInput(message: string, argument?: string): GraphQLError {
 function atlasExtensions(error: AtlasError, code: ErrorCode): Record<string, unknown> {
   if (error instanceof AtlasBudgetError) return { code, atlas: { operation: error.operationId }, budget: error.budget };
   if (error instanceof AtlasTransportError) return { code, atlas: { operation: error.operationId } };
+  if (error instanceof AtlasAuthError) {
+    const atlas = error.status
+      ? { operation: 'oauthToken', status: error.status, errorCode: error.errorCode }
+      : undefined;
+    return {
+      code,
+      ...(atlas ? { atlas } : {}),
+      ...(error.retryAfter !== undefined ? { retryAfter: error.retryAfter } : {}),
+    };
+  }
   const atlas: Record<string, unknown> = {
     operation: error.operationId,
     status: error.status,

@@ -1,23 +1,45 @@
 /**
- * Builds the gateway: one Atlas transport and client for the process, a yoga server whose context
- * gives each request its own loaders, errors shaped by src/errors.ts, and GraphiQL served from the
- * gateway itself (assets inlined by @graphql-yoga/render-graphiql, so it works with no internet).
+ * Builds the gateway: one Atlas transport and credential for the process (or each caller's own token in
+ * forward mode), a yoga server whose context gives each request its own loaders, the request limits that
+ * stop abusive documents before any Atlas call, errors shaped by src/errors.ts, and GraphiQL served from
+ * the gateway itself (assets inlined by @graphql-yoga/render-graphiql, so it works with no internet).
  */
 import { readFileSync } from 'node:fs';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
-import type { Dispatcher } from 'undici';
-import { createTransport, type AtlasCredential } from './atlas/transport.js';
+import { Agent, type Dispatcher } from 'undici';
+import { forwardedBearerFactory, staticBearer, type AtlasCredential } from './atlas/auth/credential.js';
+import { digestApiKey } from './atlas/auth/digest.js';
+import { serviceAccount } from './atlas/auth/service-account.js';
+import type { RetryOptions } from './atlas/retry.js';
+import { createTransport } from './atlas/transport.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { toClientError } from './errors.js';
+import { requestLimitPlugins, type RequestLimits } from './limits.js';
 import { createSchema } from './schema.js';
+
+/** How the gateway authenticates to Atlas. */
+export type AtlasAuth =
+  /** A bearer token minted elsewhere (and the demo simulator's). */
+  | { mode: 'token'; token: string }
+  /** A service account: OAuth client credentials, one token for the process. */
+  | { mode: 'service-account'; clientId: string; clientSecret: string; renewBeforeMs?: number }
+  /** A legacy API key pair: HTTP Digest. */
+  | { mode: 'api-key'; publicKey: string; privateKey: string }
+  /** Each caller's own `Authorization: Bearer` token is passed to Atlas. */
+  | { mode: 'forward' };
 
 export interface GatewayOptions {
   atlas: {
     baseUrl: string;
-    credential: AtlasCredential;
+    auth: AtlasAuth;
+    /** Milliseconds one Atlas call may wait for headers or between body chunks (default 10 s). */
     timeoutMs?: number;
+    /** Milliseconds within which all Atlas calls of one operation, retries included, must end (default 25 s). */
+    deadlineMs?: number;
     maxConnections?: number;
     /** Tests and benchmarks inject their own undici dispatcher. */
     dispatcher?: Dispatcher;
@@ -25,6 +47,7 @@ export interface GatewayOptions {
     callBudget?: number;
     /** Share identical GET answers for this long, per credential (default 0: off). */
     cacheTtlMs?: number;
+    retry?: RetryOptions;
   };
   /**
    * When responses report their Atlas calls under `extensions.atlasCalls`: `always`, `on-request`
@@ -35,6 +58,9 @@ export interface GatewayOptions {
   nodeField?: boolean;
   /** Serve GraphiQL at /graphql (default true). */
   graphiql?: boolean;
+  /** Answer introspection queries (default true; GraphiQL needs it). */
+  introspection?: boolean;
+  limits?: RequestLimits;
   /** Yoga's logger (pino fits); silent by default so tests stay quiet. */
   logger?: YogaLogger | false;
 }
@@ -50,29 +76,62 @@ const userAgent = `atlas-backup-graphql-gateway/0.1.0 (node ${process.versions.n
 export const exampleQuery = readFileSync(new URL('../examples/backup-dashboard.graphql', import.meta.url), 'utf8');
 
 export function createGateway(options: GatewayOptions): Gateway {
+  const logger = options.logger || undefined;
+  const timeoutMs = options.atlas.timeoutMs ?? 10_000;
+  const ownsDispatcher = options.atlas.dispatcher === undefined;
+  const dispatcher =
+    options.atlas.dispatcher ??
+    new Agent({ connections: options.atlas.maxConnections ?? 32, keepAliveTimeout: 10_000 });
   const transport = createTransport({
     baseUrl: options.atlas.baseUrl,
-    credential: options.atlas.credential,
-    timeoutMs: options.atlas.timeoutMs ?? 10_000,
+    timeoutMs,
     connections: options.atlas.maxConnections ?? 32,
     userAgent,
-    dispatcher: options.atlas.dispatcher,
+    dispatcher,
     cacheTtlMs: options.atlas.cacheTtlMs,
+    retry: options.atlas.retry,
+    onLifecycleNotice: ({ operationId, deprecation, sunset }) =>
+      logger?.warn(
+        `Atlas marks the API version of ${operationId} as deprecated${deprecation ? ` since ${deprecation}` : ''}` +
+          `${sunset ? `, sunset ${sunset}` : ''}`,
+      ),
+  });
+  const credentialFor = credentials(options.atlas.auth, {
+    origin: new URL(options.atlas.baseUrl).origin,
+    dispatcher,
+    timeoutMs,
+    warn: (message) => logger?.warn(message),
   });
   const budget = options.atlas.callBudget ?? 200;
+  const deadlineMs = options.atlas.deadlineMs ?? 25_000;
   const callReport = options.callReport ?? 'on-request';
+  const introspection = options.introspection ?? true;
+  const graphiql = (options.graphiql ?? true) && introspection;
+
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema: createSchema({ nodeField: options.nodeField }),
     context: ({ request }) =>
       createContext(
         transport,
-        budget,
+        { credential: credentialFor.request(request), budget, deadline: Date.now() + deadlineMs },
         callReport === 'always' || (callReport === 'on-request' && request.headers.get('x-atlas-call-report') === '1'),
       ),
-    // @defer/@stream let a dashboard render its fast parts first and stream the slow ones.
-    plugins: [useDeferStream(), useAtlasCallReport()],
+    plugins: [
+      // A browser form or a plain GET from another site cannot drive the gateway (403 without this header
+      // or a JSON content type).
+      useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }),
+      ...requestLimitPlugins(options.limits),
+      ...(introspection ? [] : [useDisableIntrospection()]),
+      // @defer/@stream let a dashboard render its fast parts first and stream the slow ones.
+      useDeferStream(),
+      useAtlasCallReport(),
+      usePrivateResponses(),
+    ],
+    // Yoga refuses array bodies unless batching is on; it stays off (each operation has its own Atlas budget).
+    batching: false,
+    maxRequestBodySize: options.limits?.maxRequestBodyBytes ?? 100_000,
     maskedErrors: { maskError: toClientError, isDev: false },
-    graphiql: options.graphiql === false ? false : { title: 'Atlas Backup GraphQL', defaultQuery: exampleQuery },
+    graphiql: graphiql ? { title: 'Atlas Backup GraphQL', defaultQuery: exampleQuery } : false,
     renderGraphiQL,
     logging: options.logger ?? false,
     landingPage: false,
@@ -81,14 +140,49 @@ export function createGateway(options: GatewayOptions): Gateway {
     yoga,
     async close() {
       await yoga.dispose();
+      await credentialFor.close();
       await transport.close();
+      if (ownsDispatcher) await dispatcher.close();
     },
   };
 }
 
+interface CredentialSource {
+  /** The credential for one GraphQL request. */
+  request(request: Request): AtlasCredential;
+  close(): Promise<void>;
+}
+
+function credentials(
+  auth: AtlasAuth,
+  context: { origin: string; dispatcher: Dispatcher; timeoutMs: number; warn: (message: string) => void },
+): CredentialSource {
+  if (auth.mode === 'forward') {
+    const forwarded = forwardedBearerFactory();
+    return { request: (request) => forwarded(request.headers.get('authorization')), close: async () => {} };
+  }
+  const credential =
+    auth.mode === 'token'
+      ? staticBearer(auth.token)
+      : auth.mode === 'api-key'
+        ? digestApiKey(auth.publicKey, auth.privateKey)
+        : serviceAccount({
+            origin: context.origin,
+            clientId: auth.clientId,
+            clientSecret: auth.clientSecret,
+            dispatcher: context.dispatcher,
+            userAgent,
+            timeoutMs: context.timeoutMs,
+            renewBeforeMs: auth.renewBeforeMs,
+            onWarning: context.warn,
+          });
+  return { request: () => credential, close: async () => credential.close?.() };
+}
+
 /**
  * Adds `extensions.atlasCalls` (calls made, calls coalesced with other operations, resources asked for,
- * calls saved, milliseconds spent upstream) to a response whose context asked for it.
+ * calls saved, retries, milliseconds spent upstream, Atlas's rate-limit headroom) to a response whose
+ * context asked for it.
  */
 function useAtlasCallReport(): Plugin<GraphQLContext> {
   return {
@@ -98,16 +192,33 @@ function useAtlasCallReport(): Plugin<GraphQLContext> {
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result) return;
-          const { calls, coalesced, requested, upstreamMs } = context.atlasCalls;
+          const { calls, coalesced, requested, upstreamMs, retries, rateLimit } = context.atlasCalls;
           setResult({
             ...result,
             extensions: {
               ...result.extensions,
-              atlasCalls: { calls, coalesced, requested, saved: requested - calls, upstreamMs: Math.round(upstreamMs) },
+              atlasCalls: {
+                calls,
+                coalesced,
+                requested,
+                saved: requested - calls,
+                retries,
+                upstreamMs: Math.round(upstreamMs),
+                ...(rateLimit ? { rateLimitRemaining: rateLimit.remaining, rateLimitLimit: rateLimit.limit } : {}),
+              },
             },
           });
         },
       };
+    },
+  };
+}
+
+/** Answers depend on the credential: no shared cache may keep them. */
+function usePrivateResponses(): Plugin {
+  return {
+    onResponse({ response }) {
+      if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');
     },
   };
 }

@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { pino } from 'pino';
-import { bearerToken } from './atlas/transport.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createGateway } from './gateway.js';
 import { startSimulator, type AtlasSimulator } from './simulator/index.js';
@@ -23,30 +22,36 @@ function configOrExit(): Config {
 }
 
 const config = configOrExit();
-const log = pino({ level: config.logLevel });
+// Credentials never reach a log call; the redaction is a second line of defence for request headers.
+const log = pino({
+  level: config.logLevel,
+  redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: '[redacted]' },
+});
 
 let simulator: AtlasSimulator | undefined;
 let atlas = config.atlas;
 if (!atlas) {
   const token = randomBytes(24).toString('base64url');
   simulator = await startSimulator({ bearerTokens: [token] });
-  atlas = { baseUrl: simulator.url, accessToken: token };
-  log.info(
-    'No Atlas credentials configured (MONGODB_ATLAS_ACCESS_TOKEN): serving DEMO data from the embedded Atlas simulator',
-  );
+  atlas = { baseUrl: simulator.url, auth: { mode: 'token', token } };
+  log.info('No Atlas credential configured: serving DEMO data from the embedded Atlas simulator');
 }
 
 const gateway = createGateway({
   atlas: {
     baseUrl: atlas.baseUrl,
-    credential: bearerToken(atlas.accessToken),
+    auth: atlas.auth,
     timeoutMs: config.atlasTimeoutMs,
+    deadlineMs: config.atlasDeadlineMs,
+    retry: { maxRetries: config.atlasMaxRetries },
     maxConnections: config.atlasMaxConnections,
     callBudget: config.atlasCallBudget,
     cacheTtlMs: config.atlasCacheTtlMs,
   },
   callReport: config.callReport,
   graphiql: config.graphiql,
+  introspection: config.introspection,
+  limits: config.limits,
   nodeField: config.nodeField,
   logger: log,
 });
@@ -58,7 +63,7 @@ server.listen(config.port, config.host, () => {
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   log.info(
     `Atlas backup GraphQL gateway on http://${shown}:${port}/graphql${config.graphiql ? ' (GraphiQL)' : ''}, ` +
-      `Atlas: ${simulator ? 'embedded simulator (demo data)' : atlas.baseUrl}`,
+      `Atlas: ${simulator ? 'embedded simulator (demo data)' : `${atlas.baseUrl} (${atlas.auth.mode})`}`,
   );
 });
 

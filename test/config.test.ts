@@ -9,7 +9,7 @@ describe('configuration', () => {
   it('talks to Atlas when a token is set', () => {
     expect(loadConfig({ MONGODB_ATLAS_ACCESS_TOKEN: 'tok' }).atlas).toEqual({
       baseUrl: 'https://cloud.mongodb.com',
-      accessToken: 'tok',
+      auth: { mode: 'token', token: 'tok' },
     });
   });
 
@@ -21,7 +21,7 @@ describe('configuration', () => {
       /^MONGODB_ATLAS_BASE_URL .*https/,
     ],
     [{ MONGODB_ATLAS_BASE_URL: 'https://cloud.mongodb.com/api', MONGODB_ATLAS_ACCESS_TOKEN: 't' }, /without a path/],
-    [{ MONGODB_ATLAS_BASE_URL: 'https://cloud.mongodb.com' }, /no credential/],
+    [{ MONGODB_ATLAS_BASE_URL: 'https://cloud.mongodb.com' }, /no Atlas credential/],
     [{ ATLAS_TIMEOUT_MS: '5' }, /^ATLAS_TIMEOUT_MS /],
   ])('refuses %j with one clear line', (env, message) => {
     try {

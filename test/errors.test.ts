@@ -29,7 +29,7 @@ describe('Atlas error mapping table', () => {
   it.each([
     ['timeout', 'UPSTREAM_TIMEOUT'],
     ['unavailable', 'UPSTREAM_UNAVAILABLE'],
-    ['bad-response', 'UPSTREAM_ERROR'],
+    ['bad-response', 'UPSTREAM_BAD_RESPONSE'],
   ] as const)('transport %s -> %s', (failure, code) => {
     expect(classifyAtlasError(new AtlasTransportError('getGroup', failure)).code).toBe(code);
   });

@@ -5,7 +5,7 @@
  * coordinates (project, cluster) onto what it returns.
  */
 import { atlasOperations, type AtlasOperationId } from '../generated/atlas-operations.js';
-import type { AtlasTransport } from './transport.js';
+import type { OperationTransport } from './session.js';
 import type {
   AtlasBackupRestoreJob,
   AtlasCheckpoint,
@@ -57,7 +57,7 @@ export type Cluster = AtlasClusterDescription & { groupId: string; name: string 
 export type ServerlessInstance = AtlasServerlessInstance & { groupId: string; name: string };
 
 export class AtlasClient {
-  constructor(private readonly transport: AtlasTransport) {}
+  constructor(private readonly transport: OperationTransport) {}
 
   /** Builds the request path of an operation, refusing any parameter that fails its spec pattern. */
   static path(operationId: AtlasOperationId, params: Record<string, string>): string {

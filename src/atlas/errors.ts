@@ -51,10 +51,42 @@ export class AtlasBudgetError extends Error {
   }
 }
 
-export type AtlasError = AtlasApiError | AtlasTransportError | AtlasBudgetError;
+export type AtlasAuthFailure =
+  /** Forward mode: the caller sent no `Authorization: Bearer` token to pass on. */
+  | 'missing-caller-token'
+  /** The token endpoint refused the service account's client id or secret. */
+  | 'invalid-client'
+  /** The token endpoint refused for another reason (the 100-active-token cap answers 403 access_denied). */
+  | 'token-refused'
+  /** The token endpoint rate-limited the service account. */
+  | 'token-rate-limited'
+  /** The token endpoint did not answer usably (timeout, reset, 5xx, unreadable body). */
+  | 'token-endpoint-failed';
+
+/** The gateway could not obtain a credential to call Atlas with; no Atlas API call was sent. */
+export class AtlasAuthError extends Error {
+  override readonly name = 'AtlasAuthError';
+  constructor(
+    readonly failure: AtlasAuthFailure,
+    /** HTTP status of the token endpoint, when it answered. */
+    readonly status?: number,
+    /** The OAuth `error` (invalid_client, access_denied) or Atlas errorCode it sent. */
+    readonly errorCode?: string,
+    readonly retryAfter?: number,
+  ) {
+    super(`Atlas authentication failed: ${failure}${status ? ` (${status}${errorCode ? ` ${errorCode}` : ''})` : ''}`);
+  }
+}
+
+export type AtlasError = AtlasApiError | AtlasTransportError | AtlasBudgetError | AtlasAuthError;
 
 export function isAtlasError(error: unknown): error is AtlasError {
-  return error instanceof AtlasApiError || error instanceof AtlasTransportError || error instanceof AtlasBudgetError;
+  return (
+    error instanceof AtlasApiError ||
+    error instanceof AtlasTransportError ||
+    error instanceof AtlasBudgetError ||
+    error instanceof AtlasAuthError
+  );
 }
 
 export function isNotFound(error: unknown): error is AtlasApiError {

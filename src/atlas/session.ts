@@ -1,9 +1,10 @@
 /**
- * The Atlas transport as one GraphQL operation sees it: it counts the operation's calls and time spent
- * upstream, and enforces the operation's call budget, so one query cannot turn into thousands of calls.
+ * The Atlas transport as one GraphQL operation sees it: bound to the operation's credential and deadline,
+ * it counts the operation's calls, retries and time spent upstream, and enforces the operation's call
+ * budget, so one query cannot turn into thousands of calls.
  */
 import { AtlasBudgetError } from './errors.js';
-import type { AtlasTransport } from './transport.js';
+import type { AtlasCredential, AtlasTransport, TransportRequest, TransportResult } from './transport.js';
 
 export interface AtlasCallStats {
   /** Calls this operation sent to Atlas. */
@@ -14,27 +15,51 @@ export interface AtlasCallStats {
   requested: number;
   /** Sum of the durations of this operation's Atlas calls, in milliseconds. */
   upstreamMs: number;
+  /** Calls sent again after a retryable failure (429, 5xx, reset). */
+  retries: number;
+  /** The lowest `RateLimit-Remaining` Atlas reported during the operation, with its limit. */
+  rateLimit?: { limit: number; remaining: number };
 }
 
 export function newCallStats(): AtlasCallStats {
-  return { calls: 0, coalesced: 0, requested: 0, upstreamMs: 0 };
+  return { calls: 0, coalesced: 0, requested: 0, upstreamMs: 0, retries: 0 };
 }
 
-export function operationTransport(base: AtlasTransport, budget: number, stats: AtlasCallStats): AtlasTransport {
+/** A request as the Atlas client builds it; the session adds credential, deadline and observer. */
+export type OperationRequest = Omit<TransportRequest, 'credential' | 'deadline' | 'observer'>;
+
+export interface OperationTransport {
+  request<T>(request: OperationRequest): Promise<TransportResult<T>>;
+}
+
+export interface OperationScope {
+  credential: AtlasCredential;
+  /** Most Atlas calls the operation may make. */
+  budget: number;
+  /** Epoch milliseconds by which every Atlas call of the operation must be over. */
+  deadline: number;
+}
+
+export function operationTransport(
+  base: AtlasTransport,
+  scope: OperationScope,
+  stats: AtlasCallStats,
+): OperationTransport {
   let started = 0;
   return {
-    async request(req) {
+    async request<T>(req: OperationRequest) {
       // Calls still in flight count against the budget: they may all turn out to be real.
-      if (started - stats.coalesced >= budget) throw new AtlasBudgetError(req.operationId, budget);
+      if (started - stats.coalesced >= scope.budget) throw new AtlasBudgetError(req.operationId, scope.budget);
       started++;
       const begin = performance.now();
-      const result = await base.request<never>(req).finally(() => {
-        stats.upstreamMs += performance.now() - begin;
-      });
+      const result = await base
+        .request<T>({ ...req, credential: scope.credential, deadline: scope.deadline, observer: stats })
+        .finally(() => {
+          stats.upstreamMs += performance.now() - begin;
+        });
       if (result.shared) stats.coalesced++;
       else stats.calls++;
       return result;
     },
-    close: base.close,
   };
 }

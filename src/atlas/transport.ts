@@ -1,30 +1,24 @@
 /**
  * The one way the gateway talks HTTP to Atlas: an undici Agent (keep-alive pool), the operation's
- * version media type, a credential, timeouts, and Atlas error bodies turned into AtlasApiError.
- * Redirects are never followed (`dispatcher.request` does not), so a credential cannot leak to
- * another host.
+ * version media type, the request's credential (renewed once on 401), per-call timeout and operation
+ * deadline, retries of idempotent reads (src/atlas/retry.ts), and Atlas error bodies turned into
+ * AtlasApiError. Redirects are never followed (`dispatcher.request` does not), so a credential cannot
+ * leak to another host; response headers never reach the GraphQL client.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
+import type { AtlasCredential } from './auth/credential.js';
 import { AtlasApiError, AtlasTransportError } from './errors.js';
+import { parseLifecycle, parseRateLimit, parseRetryAfter } from './headers.js';
+import { RetryPolicy, type AttemptFailure, type RetryOptions } from './retry.js';
 
-/** Supplies the `Authorization` header for Atlas calls. */
-export interface AtlasCredential {
-  /** Distinguishes credentials in caches without revealing them (never the secret itself). */
-  readonly cacheKey: string;
-  authorization(): Promise<string>;
-}
-
-/** A static bearer token (a service-account access token minted elsewhere, or the simulator's). */
-export function bearerToken(token: string, cacheKey = 'bearer'): AtlasCredential {
-  const header = `Bearer ${token}`;
-  return { cacheKey, authorization: async () => header };
-}
+export type { AtlasCredential } from './auth/credential.js';
+export { staticBearer } from './auth/credential.js';
 
 export interface TransportOptions {
   /** Origin of the Atlas API, e.g. https://cloud.mongodb.com (no path). */
   baseUrl: string;
-  credential: AtlasCredential;
-  /** Milliseconds to wait for response headers, and between body chunks. */
+  /** Milliseconds one attempt may wait for response headers, and between body chunks. */
   timeoutMs: number;
   /** Maximum open connections to Atlas. */
   connections: number;
@@ -36,6 +30,16 @@ export interface TransportOptions {
    * default): frontends polling one restore job then share one Atlas call per interval.
    */
   cacheTtlMs?: number;
+  retry?: RetryOptions;
+  /** Told once per operation and version when Atlas announces its deprecation or sunset. */
+  onLifecycleNotice?: (notice: { operationId: string; deprecation?: string; sunset?: string }) => void;
+}
+
+/** What one request observes, for the operation's call report. */
+export interface RequestObserver {
+  retries: number;
+  /** Lowest `RateLimit-Remaining` Atlas reported, with its limit. */
+  rateLimit?: { limit: number; remaining: number };
 }
 
 export interface TransportRequest {
@@ -47,6 +51,10 @@ export interface TransportRequest {
   /** `application/vnd.atlas.<date>+json`, exactly as the spec gives it for this operation. */
   mediaType: string;
   body?: unknown;
+  credential: AtlasCredential;
+  /** Epoch milliseconds by which the whole request, retries included, must be over. */
+  deadline?: number;
+  observer?: RequestObserver;
 }
 
 /** An answer, and whether it came from another caller's identical call (in flight or cached). */
@@ -60,7 +68,8 @@ export interface AtlasTransport {
   close(): Promise<void>;
 }
 
-const unavailableCodes = new Set([
+/** Failures of the connection itself: nothing was answered, so a read may be sent again. */
+const connectionCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',
@@ -73,11 +82,20 @@ const unavailableCodes = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const truncatedCodes = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH']);
+
+interface Exchange {
+  status: number;
+  headers: Dispatcher.ResponseData['headers'];
+  text: string;
+}
 
 export function createTransport(options: TransportOptions): AtlasTransport {
   const origin = new URL(options.baseUrl).origin;
   const ownsDispatcher = options.dispatcher === undefined;
   const dispatcher = options.dispatcher ?? new Agent({ connections: options.connections, keepAliveTimeout: 10_000 });
+  const retryPolicy = new RetryPolicy(options.retry);
+  const noticed = new Set<string>();
 
   // Identical GETs with the same credential share one call while it is in flight (and, when a TTL is
   // set, for that long after). The key starts with the credential's cache key, never the secret, so
@@ -88,7 +106,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
 
   async function request<T>(req: TransportRequest): Promise<TransportResult<T>> {
     if (req.method !== 'GET') return { body: await send<T>(req), shared: false };
-    const key = `${options.credential.cacheKey} ${req.mediaType} ${req.path}${queryString(req.query)}`;
+    const key = `${req.credential.cacheKey} ${req.mediaType} ${req.path}${queryString(req.query)}`;
     const cached = cache.get(key);
     if (cached && cached.expires > Date.now()) return { body: cached.body as T, shared: true };
     const pending = inflight.get(key);
@@ -115,48 +133,93 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     }
   }
 
+  /** Sends one request: renews the credential once on 401, retries what may be retried, parses the answer. */
   async function send<T>(req: TransportRequest): Promise<T> {
-    const headers: Record<string, string> = {
-      accept: req.mediaType,
-      authorization: await options.credential.authorization(),
-      'user-agent': options.userAgent,
-    };
+    const uri = req.path + queryString(req.query);
+    const deadline = req.deadline ?? Number.POSITIVE_INFINITY;
+    let renewed = false;
+    let retries = 0;
+    retryPolicy.recordCall();
+    for (;;) {
+      const sent = await req.credential.authorize({ method: req.method, uri });
+      let exchange: Exchange;
+      try {
+        exchange = await attempt(req, uri, sent, deadline);
+      } catch (error) {
+        const failure = error instanceof AtlasTransportError ? attemptFailure(error) : undefined;
+        if (!failure) throw error;
+        const decision = retryPolicy.decide(req.method, failure, retries, deadline - Date.now());
+        if (!decision.retry) throw error;
+        retries = await backOff(req, retries, decision.delayMs);
+        continue;
+      }
+      observe(req, exchange);
+      if (exchange.status === 401 && !renewed && req.credential.renew) {
+        renewed = true;
+        const challenge = header(exchange.headers['www-authenticate']);
+        if (await req.credential.renew(sent, challenge)) continue;
+      }
+      if (exchange.status >= 200 && exchange.status < 300) return parseSuccess<T>(req.operationId, exchange);
+      const error = apiError(req.operationId, exchange);
+      const failure: AttemptFailure = { kind: 'status', status: error.status, retryAfterSeconds: error.retryAfter };
+      const decision = retryPolicy.decide(req.method, failure, retries, deadline - Date.now());
+      if (!decision.retry) throw error;
+      retries = await backOff(req, retries, decision.delayMs);
+    }
+  }
+
+  async function backOff(req: TransportRequest, retries: number, delayMs: number): Promise<number> {
+    if (req.observer) req.observer.retries++;
+    await sleep(delayMs);
+    return retries + 1;
+  }
+
+  /** One HTTP exchange; the body is read whole (Atlas pages are at most 500 items). */
+  async function attempt(req: TransportRequest, uri: string, authorization: string | undefined, deadline: number) {
+    const msLeft = deadline - Date.now();
+    if (msLeft <= 0) throw new AtlasTransportError(req.operationId, 'timeout', 'DEADLINE');
+    const timeout = Math.max(1, Math.min(options.timeoutMs, msLeft));
+    const headers: Record<string, string> = { accept: req.mediaType, 'user-agent': options.userAgent };
+    if (authorization !== undefined) headers['authorization'] = authorization;
     let body: string | undefined;
     if (req.body !== undefined) {
       body = JSON.stringify(req.body);
       headers['content-type'] = req.mediaType;
     }
-    let response: Dispatcher.ResponseData;
     try {
-      response = await dispatcher.request({
+      const response = await dispatcher.request({
         origin,
-        path: req.path + queryString(req.query),
+        path: uri,
         method: req.method,
         headers,
         body,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
       });
+      const text = await response.body.text();
+      return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
       throw transportFailure(req.operationId, error);
     }
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      throw transportFailure(req.operationId, error);
+  }
+
+  function observe(req: TransportRequest, exchange: Exchange) {
+    const rateLimit = parseRateLimit(exchange.headers);
+    if (
+      rateLimit &&
+      req.observer &&
+      (!req.observer.rateLimit || rateLimit.remaining < req.observer.rateLimit.remaining)
+    ) {
+      req.observer.rateLimit = rateLimit;
     }
-    const contentType = String(response.headers['content-type'] ?? '');
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      if (response.statusCode === 204 || text === '') return undefined as T;
-      if (!contentType.includes('json')) throw new AtlasTransportError(req.operationId, 'bad-response');
-      try {
-        return JSON.parse(text) as T;
-      } catch {
-        throw new AtlasTransportError(req.operationId, 'bad-response');
+    const lifecycle = options.onLifecycleNotice && parseLifecycle(exchange.headers);
+    if (lifecycle) {
+      const key = `${req.operationId} ${req.mediaType} ${lifecycle.deprecation ?? ''} ${lifecycle.sunset ?? ''}`;
+      if (!noticed.has(key)) {
+        noticed.add(key);
+        options.onLifecycleNotice?.({ operationId: req.operationId, ...lifecycle });
       }
     }
-    throw apiError(req.operationId, response, text);
   }
 
   return {
@@ -166,6 +229,29 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       if (ownsDispatcher) await dispatcher.close();
     },
   };
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseSuccess<T>(operationId: string, exchange: Exchange): T {
+  if (exchange.status === 204 || exchange.text === '') return undefined as T;
+  if (!String(exchange.headers['content-type'] ?? '').includes('json')) {
+    throw new AtlasTransportError(operationId, 'bad-response', 'CONTENT_TYPE');
+  }
+  try {
+    return JSON.parse(exchange.text) as T;
+  } catch {
+    throw new AtlasTransportError(operationId, 'bad-response', 'JSON');
+  }
+}
+
+function attemptFailure(error: AtlasTransportError): AttemptFailure | undefined {
+  if (error.failure === 'unavailable') return { kind: 'connection' };
+  if (error.failure === 'timeout') return { kind: 'timeout' };
+  if (error.failure === 'bad-response') return { kind: 'bad-response' };
+  return undefined;
 }
 
 function queryString(query: TransportRequest['query']): string {
@@ -181,15 +267,16 @@ function queryString(query: TransportRequest['query']): string {
 function transportFailure(operationId: string, error: unknown): AtlasTransportError {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
   if (code && timeoutCodes.has(code)) return new AtlasTransportError(operationId, 'timeout', code);
-  if (code && unavailableCodes.has(code)) return new AtlasTransportError(operationId, 'unavailable', code);
+  if (code && truncatedCodes.has(code)) return new AtlasTransportError(operationId, 'bad-response', code);
+  if (code && connectionCodes.has(code)) return new AtlasTransportError(operationId, 'unavailable', code);
   return new AtlasTransportError(operationId, 'unavailable', code);
 }
 
 /** Reads an Atlas `ApiError` body; a body that is not one still yields an error with the status. */
-function apiError(operationId: string, response: Dispatcher.ResponseData, text: string): AtlasApiError {
+function apiError(operationId: string, exchange: Exchange): AtlasApiError {
   let parsed: Record<string, unknown> = {};
   try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = JSON.parse(exchange.text);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) parsed = value as Record<string, unknown>;
   } catch {
     // Not an ApiError (a proxy's HTML page, say): keep only the status; never echo the body.
@@ -197,21 +284,11 @@ function apiError(operationId: string, response: Dispatcher.ResponseData, text: 
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return new AtlasApiError(
     operationId,
-    response.statusCode,
-    str(parsed.errorCode) ?? `HTTP_${response.statusCode}`,
+    exchange.status,
+    str(parsed.errorCode) ?? `HTTP_${exchange.status}`,
     str(parsed.reason),
     str(parsed.detail),
     Array.isArray(parsed.parameters) ? parsed.parameters : undefined,
-    parseRetryAfter(response.headers['retry-after']),
+    parseRetryAfter(exchange.headers['retry-after']),
   );
-}
-
-/** `Retry-After` as seconds: either delta-seconds or an HTTP date. */
-export function parseRetryAfter(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }

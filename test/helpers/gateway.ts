@@ -4,7 +4,6 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bearerToken } from '../../src/atlas/transport.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
 import { startSimulator, type AtlasSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
@@ -44,7 +43,7 @@ export async function startStack(
   const gateway = createGateway({
     atlas: {
       baseUrl: simulator.url,
-      credential: bearerToken(options.token ?? TEST_TOKEN),
+      auth: { mode: 'token', token: options.token ?? TEST_TOKEN },
       timeoutMs: options.timeoutMs ?? 5_000,
       ...options.atlas,
     },

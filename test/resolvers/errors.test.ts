@@ -5,7 +5,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerToken } from '../../src/atlas/transport.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { startStack, type GraphQLResponse } from '../helpers/gateway.js';
 
@@ -39,7 +38,7 @@ beforeAll(async () => {
   gateway = createGateway({
     atlas: {
       baseUrl: `http://127.0.0.1:${(atlas.address() as AddressInfo).port}`,
-      credential: bearerToken('stub-token'),
+      auth: { mode: 'token', token: 'stub-token' },
       timeoutMs: 300,
     },
   });
@@ -96,19 +95,19 @@ describe('Atlas failures become coded GraphQL errors', () => {
     expect(errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
   });
 
-  it('turns a malformed success body into UPSTREAM_ERROR without echoing it', async () => {
+  it('turns a malformed success body into UPSTREAM_BAD_RESPONSE without echoing it', async () => {
     route = (_, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('<html>secret-looking upstream page');
     };
     const { errors } = await query(projectQuery);
-    expect(errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_ERROR' });
+    expect(errors![0]!.extensions).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE' });
     expect(JSON.stringify(errors)).not.toContain('secret-looking');
   });
 
   it('reports an unreachable Atlas as UPSTREAM_UNAVAILABLE', async () => {
     const unreachable = createGateway({
-      atlas: { baseUrl: 'http://127.0.0.1:9', credential: bearerToken('x'), timeoutMs: 300 },
+      atlas: { baseUrl: 'http://127.0.0.1:9', auth: { mode: 'token', token: 'x' }, timeoutMs: 300 },
     });
     const response = await unreachable.yoga.fetch('http://gateway/graphql', {
       method: 'POST',

@@ -1,0 +1,54 @@
+/**
+ * How the transport authenticates to Atlas. A credential supplies the `Authorization` header of each
+ * attempt and may renew itself once when Atlas answers 401 (a new OAuth token, a fresh digest
+ * challenge). Credentials never reveal their secret: caches and logs see only `cacheKey`.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { AtlasAuthError } from '../errors.js';
+
+export interface AttemptTarget {
+  method: string;
+  /** Path and query exactly as sent (digest signs it). */
+  uri: string;
+}
+
+export interface AtlasCredential {
+  /** Distinguishes credentials in caches and coalescing without revealing them. */
+  readonly cacheKey: string;
+  /** The `Authorization` header for one attempt; undefined sends none (digest, before its first challenge). */
+  authorize(target: AttemptTarget): Promise<string | undefined>;
+  /**
+   * Atlas answered 401 to an attempt that carried `sent`. Resolves true when the credential renewed itself
+   * and the request should be sent once more; the transport asks at most once per request.
+   */
+  renew?(sent: string | undefined, challenge: string | undefined): Promise<boolean>;
+  /** Releases what the credential holds upstream (revokes its OAuth token). Best effort. */
+  close?(): Promise<void>;
+}
+
+/** A fixed bearer token: an access token minted elsewhere, or the demo simulator's. */
+export function staticBearer(token: string, cacheKey = 'static'): AtlasCredential {
+  const header = `Bearer ${token}`;
+  return { cacheKey, authorize: async () => header };
+}
+
+/**
+ * Forward mode: each caller's own `Authorization: Bearer` token goes to Atlas. The cache key is an HMAC of
+ * the token under a key that lives only in this process, so coalescing and caches never cross callers and
+ * the key cannot be turned back into the token.
+ */
+export function forwardedBearerFactory(): (authorizationHeader: string | null) => AtlasCredential {
+  const hmacKey = randomBytes(32);
+  return (authorizationHeader) => {
+    const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorizationHeader?.trim() ?? '')?.[1];
+    if (!token) return missingCredential;
+    const cacheKey = `fwd:${createHmac('sha256', hmacKey).update(token).digest('base64url')}`;
+    return staticBearer(token, cacheKey);
+  };
+}
+
+/** Forward mode without a usable bearer token: every call fails before anything is sent. */
+const missingCredential: AtlasCredential = {
+  cacheKey: 'fwd:none',
+  authorize: () => Promise.reject(new AtlasAuthError('missing-caller-token')),
+};

@@ -1,0 +1,176 @@
+/**
+ * Atlas service accounts: OAuth 2.0 client credentials at `<base>/api/oauth/token`.
+ *
+ * Atlas caps a service account at 100 active tokens and rate-limits the token endpoint, so the gateway
+ * holds one token per client for the whole process: minted by one request at a time (others wait for
+ * it), renewed in the background before it expires (the old one serves meanwhile), minted again once
+ * when Atlas answers 401, and revoked on shutdown.
+ */
+import type { Dispatcher } from 'undici';
+import { AtlasAuthError } from '../errors.js';
+import type { AtlasCredential } from './credential.js';
+import { parseRetryAfter } from '../headers.js';
+
+export interface ServiceAccountOptions {
+  /** Origin of the Atlas API (the token endpoint lives on it). */
+  origin: string;
+  clientId: string;
+  clientSecret: string;
+  dispatcher: Dispatcher;
+  userAgent: string;
+  timeoutMs: number;
+  /** Mint a new token this long before the current one expires (default 10 minutes, as Terraform does). */
+  renewBeforeMs?: number;
+  /** After a failed mint, answer from that failure this long instead of asking again (default 1 s). */
+  failureHoldMs?: number;
+  /** Reports background failures (renewal, revocation); never given a secret. */
+  onWarning?: (message: string) => void;
+  now?: () => number;
+}
+
+interface Token {
+  header: string;
+  value: string;
+  expiresAt: number;
+}
+
+export interface ServiceAccountCredential extends AtlasCredential {
+  /** Tokens minted by this process so far. */
+  readonly minted: number;
+}
+
+export function serviceAccount(options: ServiceAccountOptions): ServiceAccountCredential {
+  const now = options.now ?? Date.now;
+  const renewBeforeMs = options.renewBeforeMs ?? 10 * 60_000;
+  const failureHoldMs = options.failureHoldMs ?? 1_000;
+  // The OAuth spec has client id and secret form-encoded before they are joined for Basic; Atlas's SDK does
+  // the same.
+  const basic = `Basic ${Buffer.from(
+    `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`,
+  ).toString('base64')}`;
+
+  let token: Token | undefined;
+  let minting: Promise<Token> | undefined;
+  let failure: { error: AtlasAuthError; until: number } | undefined;
+  let minted = 0;
+
+  function mint(): Promise<Token> {
+    minting ??= requestToken()
+      .then((fresh) => {
+        token = fresh;
+        failure = undefined;
+        minted++;
+        return fresh;
+      })
+      .catch((error: unknown) => {
+        const authError = error instanceof AtlasAuthError ? error : new AtlasAuthError('token-endpoint-failed');
+        const hold = authError.retryAfter !== undefined ? authError.retryAfter * 1000 : failureHoldMs;
+        failure = { error: authError, until: now() + hold };
+        throw authError;
+      })
+      .finally(() => {
+        minting = undefined;
+      });
+    return minting;
+  }
+
+  async function requestToken(): Promise<Token> {
+    let response: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      response = await post('/api/oauth/token', 'grant_type=client_credentials');
+      text = await response.body.text();
+    } catch {
+      throw new AtlasAuthError('token-endpoint-failed');
+    }
+    const body = parseJson(text);
+    if (response.statusCode === 200) {
+      const value = body?.['access_token'];
+      const expiresIn = body?.['expires_in'];
+      if (typeof value !== 'string' || value === '' || typeof expiresIn !== 'number' || expiresIn <= 0) {
+        throw new AtlasAuthError('token-endpoint-failed', 200);
+      }
+      return { value, header: `Bearer ${value}`, expiresAt: now() + expiresIn * 1000 };
+    }
+    const code = typeof body?.['errorCode'] === 'string' ? body['errorCode'] : body?.['error'];
+    const errorCode = typeof code === 'string' ? code : undefined;
+    if (response.statusCode === 429) {
+      const retryAfter = parseRetryAfter(response.headers['retry-after']) ?? 60;
+      throw new AtlasAuthError('token-rate-limited', 429, errorCode, retryAfter);
+    }
+    if (errorCode === 'invalid_client' || response.statusCode === 401) {
+      throw new AtlasAuthError('invalid-client', response.statusCode, errorCode);
+    }
+    if (response.statusCode >= 400 && response.statusCode < 500) {
+      throw new AtlasAuthError('token-refused', response.statusCode, errorCode);
+    }
+    throw new AtlasAuthError('token-endpoint-failed', response.statusCode, errorCode);
+  }
+
+  function post(path: string, form: string): Promise<Dispatcher.ResponseData> {
+    return options.dispatcher.request({
+      origin: options.origin,
+      path,
+      method: 'POST',
+      headers: {
+        authorization: basic,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        'user-agent': options.userAgent,
+      },
+      body: form,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  return {
+    cacheKey: `sa:${options.clientId}`,
+    get minted() {
+      return minted;
+    },
+    async authorize() {
+      const at = now();
+      if (token && at < token.expiresAt) {
+        // Renew ahead of expiry in the background; the current token serves until the new one arrives.
+        if (at >= token.expiresAt - renewBeforeMs && !minting && !(failure && at < failure.until)) {
+          mint().catch((error: unknown) => options.onWarning?.(`Atlas token renewal failed: ${String(error)}`));
+        }
+        return token.header;
+      }
+      if (failure && at < failure.until && !minting) throw failure.error;
+      return (await mint()).header;
+    },
+    async renew(sent) {
+      // Atlas no longer accepts the token (expired early, revoked): forget it, unless a newer one replaced it.
+      if (token && token.header === sent) token = undefined;
+      return true;
+    },
+    async close() {
+      const current = token;
+      token = undefined;
+      if (!current || current.expiresAt <= now()) return;
+      try {
+        const response = await post(
+          '/api/oauth/revoke',
+          `token=${encodeURIComponent(current.value)}&token_type_hint=access_token`,
+        );
+        await response.body.dump();
+        if (response.statusCode !== 200) options.onWarning?.(`Atlas token revocation answered ${response.statusCode}`);
+      } catch {
+        options.onWarning?.('Atlas token revocation failed');
+      }
+    },
+  };
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
