@@ -68,6 +68,32 @@ export const errors = {
   invalidAttribute: (name: string): AtlasError =>
     new AtlasError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${name} specified.`, [name]),
   featureUnsupported: (detail: string): AtlasError => new AtlasError(400, 'FEATURE_UNSUPPORTED', detail),
+  // Fault-switch answers (see faults.ts).
+  serverError: (): AtlasError => new AtlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'),
+  serviceUnavailable: (): AtlasError =>
+    new AtlasError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Please try again later.'),
+  /** The token-bucket 429 of the standardized v2 rate limiting; `path` has no leading slash, as Atlas writes it. */
+  rateLimitedTokenBucket: (
+    path: string,
+    retryAfterSeconds: number,
+    capacity: number,
+    refillRate: number,
+    refillSeconds: number,
+  ): AtlasError =>
+    new AtlasError(
+      429,
+      'RATE_LIMITED_TOKEN_BUCKET',
+      `Rate limit exceeded for ${path}. Please retry after ${retryAfterSeconds} seconds. ` +
+        `Request capacity: ${capacity}. Refill rate: ${refillRate} per ${refillSeconds} seconds.`,
+      [path, retryAfterSeconds, capacity, refillRate, refillSeconds],
+    ),
+  /** The OAuth token endpoint's own limit, with its older `RATE_LIMITED` body. */
+  tokenEndpointRateLimited: (path: string, limit: number): AtlasError =>
+    new AtlasError(429, 'RATE_LIMITED', `Resource ${path} is limited to ${limit} requests every 1 minutes.`, [
+      path,
+      limit,
+      1,
+    ]),
   malformedBody: (): AtlasError =>
     new AtlasError(
       400,

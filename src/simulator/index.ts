@@ -1,9 +1,19 @@
 // An in-process HTTP server that behaves like the Atlas Administration API v2 backup endpoints.
 // `npm start` uses it as a demo backend and the integration tests and benchmarks count the calls it
-// receives. Routes, parameter rules and version media types come from the spec subset.
+// receives. Routes, parameter rules and version media types come from the spec subset; authentication
+// (static tokens, OAuth2 service accounts, Digest) is in auth.ts and the fault switch in faults.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  OAUTH_REVOKE_PATH,
+  OAUTH_TOKEN_PATH,
+  SimulatorAuth,
+  type PlainResponse,
+  type SimulatorAuthControl,
+  type SimulatorAuthOptions,
+} from './auth.js';
 import { AtlasError, errors, type FieldViolation } from './errors.js';
+import { FaultSwitch, writeFault, type FaultKind, type FaultPlan, type SimulatorFaultControl } from './faults.js';
 import { handlers, type HandlerResult } from './routes.js';
 import { createSeedData } from './seed.js';
 import { isObject, loadSpec, projectToSchema, resultsItemSchema, type LoadedSpec, type OperationSpec } from './spec.js';
@@ -11,21 +21,30 @@ import type { SimulatorData } from './types.js';
 
 export { createSeedData, DEMO, addRestoreJobs } from './seed.js';
 export type { SimulatorData } from './types.js';
+export type { SimulatorAuthControl, SimulatorAuthOptions } from './auth.js';
+export { DIGEST_REALM, OAUTH_REVOKE_PATH, OAUTH_TOKEN_PATH } from './auth.js';
+export type { FaultKind, FaultMatch, FaultPlan, SimulatorFaultControl } from './faults.js';
+export { FAULT_CANARY, FAULT_KINDS, checkFaultPlan } from './faults.js';
 
 export interface SimulatorOptions {
   host?: string; // default '127.0.0.1'
   port?: number; // default 0 (ephemeral)
-  bearerTokens?: string[]; // accepted `Authorization: Bearer <t>` tokens; default ['demo-token']
+  // Static `Authorization: Bearer <t>` tokens that never expire; default ['demo-token'], or none when
+  // `auth` is given (so a strict setup accepts only minted tokens and digest unless asked otherwise).
+  bearerTokens?: string[];
   latencyMs?: number; // delay added before every response; default 0; mutable via setLatency(ms)
   data?: SimulatorData; // default createSeedData()
+  auth?: SimulatorAuthOptions; // service accounts (OAuth2 client credentials) and API keys (Digest)
+  faults?: FaultPlan; // initial fault plan; change it with `faults.set()`
 }
 
 export interface SimulatedCall {
   method: string;
   path: string;
   query: Record<string, string>;
-  operationId: string | null;
-  status: number;
+  operationId: string | null; // 'oauthToken' / 'oauthRevoke' for the OAuth endpoints
+  status: number; // 0 when no complete response was sent (reset, hang, truncated)
+  fault?: FaultKind; // set when the fault switch answered this request
 }
 
 export interface AtlasSimulator {
@@ -35,12 +54,20 @@ export interface AtlasSimulator {
   resetCalls(): void;
   callCount(filter?: { operationId?: string; method?: string; pathPrefix?: string }): number;
   setLatency(ms: number): void;
+  auth: SimulatorAuthControl;
+  faults: SimulatorFaultControl;
   close(): Promise<void>;
 }
 
 /** Atlas's observed capacity for the backup endpoint sets. */
 const RATE_LIMIT = 1200;
 const MAX_BODY_BYTES = 1024 * 1024;
+const OAUTH_OPERATIONS: Record<string, string> = {
+  [OAUTH_TOKEN_PATH]: 'oauthToken',
+  [OAUTH_REVOKE_PATH]: 'oauthRevoke',
+};
+/** Query parameters never copied into the call log, whatever path they were sent to. */
+const SECRET_QUERY_PARAMS = new Set(['access_token', 'token', 'client_secret', 'password', 'api_key', 'apikey']);
 
 interface Route {
   op: OperationSpec;
@@ -147,6 +174,10 @@ function mediaTypeOf(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim() ?? '';
 }
 
+function loggedQuery(query: URLSearchParams): Record<string, string> {
+  return Object.fromEntries([...query].filter(([key]) => !SECRET_QUERY_PARAMS.has(key.toLowerCase())));
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<AtlasSimulator> {
   const spec = loadSpec();
   const missing = spec.operations.filter((op) => op.method === 'GET' && handlers[op.operationId] === undefined);
@@ -154,11 +185,66 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
     throw new Error(`simulator: no handler for ${missing.map((op) => op.operationId).join(', ')}`);
   }
   const operations = spec.operations.filter((op) => handlers[op.operationId] !== undefined);
-  const tokens = new Set(options.bearerTokens ?? ['demo-token']);
+  const auth = new SimulatorAuth(options.auth, options.bearerTokens ?? (options.auth ? [] : ['demo-token']));
+  const faults = new FaultSwitch(options.faults);
   const data = options.data ?? createSeedData();
   const calls: SimulatedCall[] = [];
   let latencyMs = options.latencyMs ?? 0;
   let baseUrl = '';
+
+  function delay(): Promise<void> | undefined {
+    return latencyMs > 0 ? new Promise((resolve) => setTimeout(resolve, latencyMs)) : undefined;
+  }
+
+  /** Answers with the fault and logs it. The secret-free path is all the log keeps of the request. */
+  async function injectFault(
+    fault: FaultKind,
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: Omit<SimulatedCall, 'status' | 'fault'>,
+    contentType: string,
+  ): Promise<void> {
+    if (fault !== 'hang') await delay();
+    const status = writeFault(fault, req, res, {
+      path: call.path,
+      contentType,
+      baseHeaders: { 'RateLimit-Limit': RATE_LIMIT, 'RateLimit-Remaining': RATE_LIMIT - 1 },
+      retryAfterSeconds: fault === 'status429' || fault === 'status503' ? faults.retryAfterSeconds(fault) : undefined,
+    });
+    calls.push({ ...call, status, fault });
+  }
+
+  async function handleOAuth(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: Omit<SimulatedCall, 'status' | 'fault'>,
+    bodyText: string,
+  ): Promise<void> {
+    let response: PlainResponse;
+    if (call.method !== 'POST') {
+      response = {
+        status: 405,
+        headers: { 'Content-Type': 'application/json', Allow: 'POST' },
+        body: JSON.stringify({ error: 'invalid_request', error_description: 'Use POST.' }),
+      };
+    } else {
+      const endpoint = call.operationId === 'oauthToken' ? 'token' : 'revoke';
+      const client = auth.authenticateClient(endpoint, req.headers.authorization);
+      if (typeof client !== 'string') {
+        response = client;
+      } else {
+        const fault = faults.next(call);
+        if (fault !== null) return injectFault(fault, req, res, call, 'application/json');
+        const contentType = req.headers['content-type'];
+        response =
+          endpoint === 'token' ? auth.mint(client, contentType, bodyText) : auth.revoke(client, contentType, bodyText);
+      }
+    }
+    await delay();
+    calls.push({ ...call, status: response.status });
+    res.writeHead(response.status, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
+    res.end(response.body);
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
@@ -170,15 +256,32 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
     const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
     const bodyText = await readBody(req);
 
+    const oauthOperation = OAUTH_OPERATIONS[path];
+    if (oauthOperation !== undefined) {
+      // Form bodies and Basic credentials are never logged; the query is dropped for the same reason.
+      return handleOAuth(req, res, { method, path, query: {}, operationId: oauthOperation }, bodyText);
+    }
+
     const route = matchPath(operations, path).find((c) => c.op.method === method);
+    const call = { method, path, query: loggedQuery(query), operationId: route?.op.operationId ?? null };
+
+    // 1. auth, then faults (a request with bad credentials still gets its 401), 2. route, 3. version,
+    // 4. parameters, 5. existence (in the handler).
+    const challenge = auth.authenticateApi(method, rawUrl, req.headers.authorization);
+    const fault = challenge === null ? faults.next(call) : null;
+    if (fault !== null) {
+      const contentType = route === undefined ? 'application/json' : `${route.op.mediaType};charset=utf-8`;
+      return injectFault(fault, req, res, call, contentType);
+    }
 
     let result: HandlerResult;
     let mediaType: string | null = null;
+    const extraHeaders: Record<string, string> = {};
     try {
-      // 1. auth, 2. route, 3. version, 4. parameters, 5. existence (in the handler).
-      const auth = req.headers.authorization ?? '';
-      const token = /^Bearer (.+)$/.exec(auth)?.[1];
-      if (token === undefined || !tokens.has(token)) throw errors.unauthorized();
+      if (challenge !== null) {
+        extraHeaders['WWW-Authenticate'] = challenge;
+        throw errors.unauthorized();
+      }
       if (route === undefined) throw errors.notFoundPath(path);
       const op = route.op;
       if ((req.headers.accept ?? '').trim() !== op.mediaType) throw errors.invalidVersion();
@@ -205,9 +308,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
       result = { status: err.status, body: err.toBody() };
     }
 
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    await delay();
 
     const headers: Record<string, string | number> = {
+      ...extraHeaders,
       'RateLimit-Limit': RATE_LIMIT,
       // Constant: the simulator never rate-limits, so it never signals an emptying bucket that would
       // make a well-behaved client slow down during benchmarks.
@@ -224,13 +328,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
     if (result.body !== undefined && result.status !== 204) payload = JSON.stringify(result.body);
     // A 204 carries no body and therefore no Content-Length.
     if (result.status !== 204) headers['Content-Length'] = Buffer.byteLength(payload);
-    calls.push({
-      method,
-      path,
-      query: Object.fromEntries(query),
-      operationId: route?.op.operationId ?? null,
-      status: result.status,
-    });
+    calls.push({ ...call, status: result.status });
     res.writeHead(result.status, headers);
     res.end(payload);
   }
@@ -274,6 +372,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
     },
     setLatency(ms: number) {
       latencyMs = Math.max(0, ms);
+    },
+    auth: auth.control(),
+    faults: {
+      set: (plan) => faults.set(plan),
+      clear: () => faults.clear(),
+      injected: () => faults.injected(),
     },
     close() {
       return new Promise<void>((resolve, reject) => {
