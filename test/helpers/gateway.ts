@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway.js';
+import { createGateway, type AtlasAuth, type Gateway, type GatewayOptions } from '../../src/gateway.js';
 import { startSimulator, type AtlasSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -32,6 +32,8 @@ export async function startStack(
   options: {
     simulator?: SimulatorOptions;
     token?: string;
+    /** How the gateway authenticates (default: the static test token). */
+    auth?: AtlasAuth;
     timeoutMs?: number;
     atlas?: Partial<GatewayOptions['atlas']>;
     callReport?: GatewayOptions['callReport'];
@@ -43,7 +45,7 @@ export async function startStack(
   const gateway = createGateway({
     atlas: {
       baseUrl: simulator.url,
-      auth: { mode: 'token', token: options.token ?? TEST_TOKEN },
+      auth: options.auth ?? { mode: 'token', token: options.token ?? TEST_TOKEN },
       timeoutMs: options.timeoutMs ?? 5_000,
       ...options.atlas,
     },

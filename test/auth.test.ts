@@ -1,0 +1,169 @@
+/**
+ * The three ways the gateway authenticates to Atlas, each against the simulator in strict mode (it mints
+ * and checks OAuth tokens, verifies digest responses, refuses unknown or expired credentials).
+ */
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO } from '../src/simulator/index.js';
+import { startStack, type TestStack } from './helpers/gateway.js';
+
+const dashboard = await readFile(new URL('../examples/backup-dashboard.graphql', import.meta.url), 'utf8');
+const projectQuery = `{ project(id: "${DEMO.projects.payments.id}") { name } }`;
+const client = { clientId: 'mdb_sa_id_0123456789abcdef01234567', clientSecret: 'mdb_sa_sk_canary-secret-1' };
+const apiKey = { publicKey: 'abcdefgh', privateKey: '0b5d6a3e-canary-private-key' };
+
+let stacks: TestStack[] = [];
+afterEach(async () => {
+  await Promise.all(stacks.map((s) => s.close()));
+  stacks = [];
+});
+async function stack(options: Parameters<typeof startStack>[0]) {
+  const started = await startStack(options);
+  stacks.push(started);
+  return started;
+}
+const apiCalls = (s: TestStack) => s.simulator.calls.filter((c) => c.path.startsWith('/api/atlas/v2')).length;
+
+describe('service account (OAuth client credentials)', () => {
+  const strict = (auth: Record<string, unknown> = {}) => ({
+    simulator: { bearerTokens: [], auth: { serviceAccounts: [client], ...auth } },
+    auth: { mode: 'service-account' as const, ...client },
+  });
+
+  it('serves the whole dashboard with one token minted for 20 concurrent cold requests', async () => {
+    const s = await stack(strict());
+    const answers = await Promise.all(Array.from({ length: 20 }, () => s.query(dashboard)));
+    for (const answer of answers) {
+      expect(answer.errors).toBeUndefined();
+      expect((answer.data as { projects: { nodes: unknown[] } }).projects.nodes).toHaveLength(3);
+    }
+    expect(s.simulator.auth.minted(client.clientId)).toBe(1);
+    expect(s.simulator.callCount({ operationId: 'oauthToken' })).toBe(1);
+  });
+
+  it('mints once more when Atlas stops accepting the token, and the request still succeeds', async () => {
+    const s = await stack(strict());
+    expect((await s.query(projectQuery)).data).toEqual({ project: { name: DEMO.projects.payments.name } });
+    s.simulator.auth.expireAllTokens();
+    const again = await Promise.all(Array.from({ length: 5 }, () => s.query(projectQuery)));
+    for (const answer of again) expect(answer.data).toEqual({ project: { name: DEMO.projects.payments.name } });
+    expect(s.simulator.auth.minted(client.clientId)).toBe(2);
+  });
+
+  it('renews the token in the background before it expires', async () => {
+    const s = await stack({
+      ...strict({ tokenTtlSeconds: 2 }),
+      auth: { mode: 'service-account', ...client, renewBeforeMs: 1_700 },
+    });
+    await s.query(projectQuery);
+    await new Promise((resolve) => setTimeout(resolve, 400)); // now inside the renewal window
+    const answer = await s.query(projectQuery);
+    expect(answer.data).toEqual({ project: { name: DEMO.projects.payments.name } });
+    await expect.poll(() => s.simulator.auth.minted(client.clientId)).toBe(2);
+    // The renewal happened beside the call: no API call was refused on the way.
+    expect(s.simulator.calls.filter((c) => c.status === 401)).toHaveLength(0);
+  });
+
+  it('answers UPSTREAM_AUTH_FAILED for a wrong secret, without calling the API or echoing the secret', async () => {
+    const s = await stack({ ...strict(), auth: { mode: 'service-account', ...client, clientSecret: 'wrong-canary' } });
+    const answer = await s.query(projectQuery);
+    expect(answer.data).toEqual({ project: null });
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', atlas: { status: 401 } });
+    expect(apiCalls(s)).toBe(0);
+    expect(JSON.stringify(answer)).not.toMatch(/canary/);
+  });
+
+  it('answers RATE_LIMITED with retryAfter when the token endpoint limits the client', async () => {
+    const s = await stack(strict({ tokenRequestsPerMinute: 1 }));
+    s.simulator.auth.expireAllTokens();
+    await s.query(projectQuery); // mints the one token the minute allows
+    s.simulator.auth.expireAllTokens();
+    const answer = await s.query(projectQuery);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+  });
+
+  it('revokes its token on shutdown', async () => {
+    const s = await startStack(strict());
+    await s.query(projectQuery);
+    const simulator = s.simulator;
+    const { revoked } = simulator.auth;
+    // Close the gateway first so the simulator is still up to receive the revocation.
+    await s.gateway.close();
+    expect(revoked()).toBe(1);
+    expect(simulator.auth.active(client.clientId)).toBe(0);
+    await s.close().catch(() => undefined);
+  });
+});
+
+describe('API key (HTTP Digest)', () => {
+  const strict = (privateKey = apiKey.privateKey) => ({
+    simulator: { bearerTokens: [], auth: { apiKeys: [apiKey] } },
+    auth: { mode: 'api-key' as const, publicKey: apiKey.publicKey, privateKey },
+  });
+
+  it('serves the dashboard, reusing the nonce after the first challenge', async () => {
+    const s = await stack(strict());
+    const first = await s.query(projectQuery);
+    expect(first.data).toEqual({ project: { name: DEMO.projects.payments.name } });
+    expect(s.simulator.auth.challenges()).toBe(1);
+    s.simulator.resetCalls();
+    const answer = await s.query(dashboard);
+    expect(answer.errors).toBeUndefined();
+    // Every call of the dashboard was signed with the cached nonce: no call was answered 401.
+    expect(s.simulator.calls.filter((c) => c.status === 401)).toHaveLength(0);
+    expect(s.simulator.auth.challenges()).toBe(1);
+  });
+
+  it('takes a fresh challenge when the nonce goes stale', async () => {
+    const s = await stack(strict());
+    await s.query(projectQuery);
+    s.simulator.auth.expireNonces();
+    s.simulator.resetCalls();
+    expect((await s.query(projectQuery)).data).toEqual({ project: { name: DEMO.projects.payments.name } });
+    expect(s.simulator.calls.map((c) => c.status)).toEqual([401, 200]);
+  });
+
+  it('answers UNAUTHENTICATED for a wrong private key after exactly one signed attempt', async () => {
+    const s = await stack(strict('wrong-canary-key'));
+    const answer = await s.query(projectQuery);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', atlas: { status: 401 } });
+    expect(s.simulator.calls.map((c) => c.status)).toEqual([401, 401]);
+    expect(JSON.stringify(answer)).not.toMatch(/canary/);
+  });
+});
+
+describe('forward mode (the caller’s own bearer token)', () => {
+  const forward = (extra: Record<string, unknown> = {}) => ({
+    simulator: { bearerTokens: ['alice-token-0001', 'bob-token-0002'], latencyMs: 50 },
+    auth: { mode: 'forward' as const },
+    ...extra,
+  });
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  it('refuses a request without a token before calling Atlas', async () => {
+    const s = await stack(forward());
+    const answer = await s.query(projectQuery);
+    expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(s.simulator.calls).toHaveLength(0);
+  });
+
+  it('passes each caller’s token, and Atlas’s refusal of a bad one', async () => {
+    const s = await stack(forward());
+    expect((await s.query(projectQuery, {}, as('alice-token-0001'))).data).toEqual({ project: { name: DEMO.projects.payments.name } });
+    const refused = await s.query(projectQuery, {}, as('mallory-token'));
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('never shares an in-flight call or a cached answer across callers', async () => {
+    const s = await stack(forward({ atlas: { cacheTtlMs: 60_000 } }));
+    await Promise.all([
+      s.query(projectQuery, {}, as('alice-token-0001')),
+      s.query(projectQuery, {}, as('alice-token-0001')),
+      s.query(projectQuery, {}, as('bob-token-0002')),
+    ]);
+    expect(s.simulator.callCount({ operationId: 'getGroup' })).toBe(2); // alice's two coalesced, bob's own
+    await s.query(projectQuery, {}, as('bob-token-0002')); // bob's cached answer
+    await s.query(projectQuery, {}, as('mallory-token')); // not alice's or bob's cache
+    expect(s.simulator.callCount({ operationId: 'getGroup' })).toBe(3);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * Atlas faults through the whole gateway: the simulator's fault switch injects them, the tests count
+ * what reached the simulator and check the GraphQL answer. Reads are retried on 429/5xx/resets within
+ * the deadline; nothing else is; unreadable bodies become codes and are never echoed.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { staticBearer } from '../src/atlas/auth/credential.js';
+import { createTransport } from '../src/atlas/transport.js';
+import { toGlobalId } from '../src/ids.js';
+import { DEMO, FAULT_CANARY } from '../src/simulator/index.js';
+import { startStack, TEST_TOKEN, type TestStack } from './helpers/gateway.js';
+
+const payments = DEMO.projects.payments;
+const warehouse = DEMO.clusters.analyticsWarehouse;
+// Two independent Atlas calls (getGroup and getCluster), so a fault on one leaves the other answered.
+const both = `{ p: project(id: "${payments.id}") { name }
+  a: node(id: "${toGlobalId('Cluster', warehouse.groupId, warehouse.name)}") { ... on Cluster { name } } }`;
+const onlyPayments = { operationId: 'getGroup', pathPrefix: `/api/atlas/v2/groups/${payments.id}` };
+const report = { 'x-atlas-call-report': '1' };
+
+let stack: TestStack;
+beforeAll(async () => {
+  // Short backoff so the suite stays quick; the policy's own tests cover the timings.
+  stack = await startStack({ timeoutMs: 400, atlas: { retry: { baseDelayMs: 10, budgetReserve: 1_000 } } });
+});
+afterAll(() => stack.close());
+beforeEach(() => {
+  stack.simulator.faults.clear();
+  stack.simulator.resetCalls();
+});
+const hits = () => stack.simulator.callCount({ operationId: 'getGroup', pathPrefix: onlyPayments.pathPrefix });
+
+describe('retryable faults on reads', () => {
+  it.each([
+    ['500', 'status500'],
+    ['503', 'status503'],
+    ['a reset connection', 'reset'],
+  ] as const)('retries %s and answers with the data', async (_, fault) => {
+    stack.simulator.faults.set({ script: [fault, fault, 'ok'], match: onlyPayments });
+    const answer = await stack.query(both, {}, report);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data).toEqual({ p: { name: payments.name }, a: { name: warehouse.name } });
+    expect(hits()).toBe(3);
+    expect(answer.extensions?.['atlasCalls']).toMatchObject({ retries: 2 });
+  });
+
+  it('gives up after two retries; the sibling field keeps its data', async () => {
+    stack.simulator.faults.set({ script: ['status500', 'status500', 'status500', 'ok'], match: onlyPayments });
+    const answer = await stack.query(both);
+    expect(answer.data).toEqual({ p: null, a: { name: warehouse.name } });
+    expect(answer.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['p'], 'UPSTREAM_ERROR']]);
+    expect(hits()).toBe(3);
+  });
+
+  it('waits out a short Retry-After on 429 and succeeds', async () => {
+    stack.simulator.faults.set({ script: ['status429', 'ok'], retryAfterSeconds: 1, match: onlyPayments });
+    const started = Date.now();
+    const answer = await stack.query(both);
+    expect(answer.data).toEqual({ p: { name: payments.name }, a: { name: warehouse.name } });
+    expect(hits()).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000); // Atlas asked for a second; it got one
+  });
+
+  it('fails fast with RATE_LIMITED and retryAfter when the wait would pass the deadline', async () => {
+    stack.simulator.faults.set({ script: ['status429', 'ok'], retryAfterSeconds: 55, match: onlyPayments });
+    const answer = await stack.query(both);
+    expect(answer.data).toEqual({ p: null, a: { name: warehouse.name } });
+    expect(answer.errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfter: 55,
+      atlas: { status: 429, errorCode: 'RATE_LIMITED_TOKEN_BUCKET' },
+    });
+    expect(hits()).toBe(1);
+  });
+});
+
+describe('faults that are not retried', () => {
+  it('times out a hung call once, without retrying it', async () => {
+    stack.simulator.faults.set({ script: ['hang'], match: onlyPayments });
+    const answer = await stack.query(both);
+    expect(answer.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['p'], 'UPSTREAM_TIMEOUT']]);
+    expect(answer.data).toEqual({ p: null, a: { name: warehouse.name } });
+    expect(hits()).toBe(1);
+  });
+
+  it.each(['malformed', 'truncated'] as const)('turns a %s body into a code and never echoes it', async (fault) => {
+    stack.simulator.faults.set({ script: [fault, fault, fault], match: onlyPayments });
+    const answer = await stack.query(both);
+    expect(answer.data).toEqual({ p: null, a: { name: warehouse.name } });
+    expect(answer.errors?.[0]?.extensions?.code).toMatch(/^UPSTREAM_(BAD_RESPONSE|UNAVAILABLE)$/);
+    expect(JSON.stringify(answer)).not.toContain(FAULT_CANARY);
+    expect(JSON.stringify(answer)).not.toContain('html');
+  });
+
+  it('holds the operation deadline across retries', async () => {
+    const tight = await startStack({
+      timeoutMs: 2_000,
+      atlas: { deadlineMs: 300, retry: { baseDelayMs: 10 } },
+      simulator: { faults: { script: ['hang'], match: onlyPayments } },
+    });
+    try {
+      const started = Date.now();
+      const answer = await tight.query(both);
+      expect(answer.errors?.[0]?.extensions?.code).toBe('UPSTREAM_TIMEOUT');
+      expect(Date.now() - started).toBeLessThan(1_900); // the 2 s call timeout did not apply: the deadline did
+    } finally {
+      await tight.close();
+    }
+  });
+});
+
+describe('writes', () => {
+  it.each(['status500', 'status503', 'reset', 'status429'] as const)('never retries a POST after %s', async (fault) => {
+    const transport = createTransport({
+      baseUrl: stack.simulator.url,
+      timeoutMs: 1_000,
+      connections: 2,
+      userAgent: 't',
+    });
+    stack.simulator.faults.set({ script: [fault, 'ok'], match: { method: 'POST' } });
+    const path = `/api/atlas/v2/groups/${payments.id}/clusters/${DEMO.clusters.paymentsProd.name}/backup/restoreJobs`;
+    await expect(
+      transport.request({
+        operationId: 'createBackupRestoreJob',
+        method: 'POST',
+        path,
+        mediaType: 'application/vnd.atlas.2023-01-01+json',
+        body: { deliveryType: 'download', snapshotId: DEMO.snapshots.completed.id },
+        credential: staticBearer(TEST_TOKEN),
+      }),
+    ).rejects.toThrow();
+    expect(stack.simulator.callCount({ method: 'POST' })).toBe(1);
+    await transport.close();
+  });
+});
