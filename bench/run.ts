@@ -7,13 +7,14 @@
  *  d. latency and memory as a cluster's restore-job list grows (30, 300, 3,000 jobs).
  * Figures are printed as a Markdown report (bench/README.md keeps the last recorded run).
  */
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
 import { createGateway } from '../src/gateway.js';
 import { toGlobalId } from '../src/ids.js';
 import { DEMO } from '../src/simulator/index.js';
+import { ask, rssMiB, startChild, stopChildren } from './children.js';
 import { atlasGet, startStack, type TestStack } from '../test/helpers/gateway.js';
 import { cheapest, dashboardMinimum, V2023, type Page } from '../test/helpers/minimum.js';
 
@@ -169,26 +170,6 @@ async function partB() {
   say(`| ${median(times).toFixed(1)} ms | ${p90(times).toFixed(1)} ms | ${depth * 20} ms (depth ${depth}) |`);
 }
 
-// Child processes -------------------------------------------------------------------------------
-const children: ChildProcess[] = [];
-async function startChild(file: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL(file, import.meta.url).pathname], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.once('data', (chunk: Buffer) =>
-      resolve((JSON.parse(chunk.toString().split('\n')[0] ?? '{}') as { url: string }).url),
-    );
-    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
-  });
-  return { child, url };
-}
-function rssMiB(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
 async function load(url: string, body: string, seconds: number) {
   const result = await autocannon({
     url,
@@ -283,10 +264,7 @@ async function partD() {
     const count = await run();
     const elapsed = performance.now() - start;
     const heapAfter = process.memoryUsage().heapUsed;
-    const calls = await new Promise<number>((resolve) => {
-      upstream.child.once('message', (m: { calls: number }) => resolve(m.calls));
-      upstream.child.send('calls');
-    });
+    const { calls } = await ask<{ calls: number }>(upstream.child, 'calls');
     say(`| ${count} | ${calls} | ${elapsed.toFixed(0)} ms | ${((heapAfter - heapBefore) / 2 ** 20).toFixed(1)} MiB |`);
     await gateway.close();
     upstream.child.kill('SIGTERM');
@@ -301,6 +279,6 @@ try {
   if (parts.includes('c')) await partC();
   if (parts.includes('d')) await partD();
 } finally {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  stopChildren();
 }
 process.exit(0);

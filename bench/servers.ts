@@ -67,4 +67,12 @@ server.listen(0, '127.0.0.1', () => {
     `${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` })}\n`,
   );
 });
+process.on('message', (message) => {
+  // Heap after a full collection: what the process really keeps (the soak checks it stays flat).
+  if (message === 'memory') {
+    global.gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    process.send?.({ rss, heapUsed });
+  }
+});
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,8 +1,9 @@
 /**
  * Benchmark upstream: the Atlas simulator in its own process. LATENCY_MS adds latency to every answer;
- * RESTORE_JOBS adds that many restore jobs to payments-prod. Prints one JSON line: { url }.
+ * RESTORE_JOBS adds that many restore jobs to payments-prod; FAULTS is a fault plan (JSON) for the
+ * simulator's fault switch. Prints one JSON line: { url }.
  */
-import { addRestoreJobs, createSeedData, DEMO, startSimulator } from '../src/simulator/index.js';
+import { addRestoreJobs, createSeedData, DEMO, startSimulator, type FaultPlan } from '../src/simulator/index.js';
 
 const data = createSeedData();
 const extra = Number(process.env['RESTORE_JOBS'] ?? '0');
@@ -11,10 +12,12 @@ const sim = await startSimulator({
   data,
   latencyMs: Number(process.env['LATENCY_MS'] ?? '0'),
   bearerTokens: ['bench-token'],
+  faults: process.env['FAULTS'] ? (JSON.parse(process.env['FAULTS']) as FaultPlan) : undefined,
 });
 process.stdout.write(`${JSON.stringify({ url: sim.url })}\n`);
 process.on('message', (message) => {
   if (message === 'calls') process.send?.({ calls: sim.calls.length });
   if (message === 'reset') sim.resetCalls();
+  if (message === 'faults') process.send?.(sim.faults.injected());
 });
 process.once('SIGTERM', () => void sim.close().then(() => process.exit(0)));
