@@ -1,19 +1,42 @@
-// Fails when src/generated/ is not what `npm run codegen` makes from spec/ and schema/.
-// Regenerates, compares with the files as they were, then puts the originals back, so the check
-// never edits a working tree and does not depend on git state.
+// Fails when src/generated/ or federation/atlas-backup.subgraph.graphql is not what `npm run codegen`
+// makes from spec/ and schema/. Regenerates, compares with the files as they were, then puts the
+// originals back (and removes files that did not exist), so the check never edits a working tree and
+// does not depend on git state.
 import { execSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
-const dir = new URL('../src/generated/', import.meta.url);
-const read = () => Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(new URL(f, dir), 'utf8')]));
+const root = new URL('../', import.meta.url);
+const dir = new URL('src/generated/', root);
+// The checked-in subgraph SDL that supergraph compositions read (scripts/print-subgraph-sdl.ts).
+const subgraphSdl = 'federation/atlas-backup.subgraph.graphql';
+
+const read = () => {
+  const files = Object.fromEntries(
+    readdirSync(dir).map((f) => [`src/generated/${f}`, readFileSync(new URL(f, dir), 'utf8')]),
+  );
+  const sdl = new URL(subgraphSdl, root);
+  if (existsSync(sdl)) files[subgraphSdl] = readFileSync(sdl, 'utf8');
+  return files;
+};
 
 const before = read();
-execSync('npm run --silent codegen', { stdio: ['ignore', 'ignore', 'inherit'] });
+try {
+  execSync('npm run --silent codegen', { stdio: ['ignore', 'ignore', 'inherit'] });
+} catch {
+  restore();
+  console.error('`npm run codegen` failed (see above).');
+  process.exit(1);
+}
 const after = read();
 const stale = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => before[f] !== after[f]);
-for (const [file, text] of Object.entries(before)) writeFileSync(new URL(file, dir), text);
+restore();
 if (stale.length) {
   console.error(`Generated code is stale: ${stale.join(', ')}. Run \`npm run codegen\` and commit the result.`);
   process.exit(1);
 }
 console.log('Generated code is up to date.');
+
+function restore() {
+  for (const file of Object.keys(read())) if (!(file in before)) rmSync(new URL(file, root));
+  for (const [file, text] of Object.entries(before)) writeFileSync(new URL(file, root), text);
+}
