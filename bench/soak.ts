@@ -75,7 +75,7 @@ try {
   const sampler = setInterval(() => void sample(Math.round((Date.now() - started) / 1000)), 10_000);
   const result = await autocannon({
     url: gateway.url,
-    connections: 50,
+    connections: 100,
     overallRate: rate,
     duration: seconds,
     timeout: 30,
@@ -100,7 +100,7 @@ try {
   const lines = [
     `# Soak run ${new Date().toISOString()}`,
     `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-    `Load: ${rate} req/s for ${seconds} s, 50 connections, autocannon; ${documents.length} documents picked at random (a restore job by id: 1 Atlas call; a cluster's latest 1-10 restore jobs with their snapshots: 2 calls). Simulator latency 5 ms.`,
+    `Load: ${rate} req/s for ${seconds} s, 100 connections, autocannon; ${documents.length} documents picked at random (a restore job by id: 1 Atlas call; a cluster's latest 1-10 restore jobs with their snapshots: 2 calls). Simulator latency 5 ms.`,
     `Faults injected by the simulator (of ${calls} Atlas requests): ${Object.entries(injected)
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${k} ${n}`)
