@@ -9,6 +9,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError, type ValidationRule } from 'graphql';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import { Agent, type Dispatcher } from 'undici';
 import { forwardedBearerFactory, staticBearer, type AtlasCredential } from './atlas/auth/credential.js';
@@ -121,7 +122,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // or a JSON content type).
       useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }),
       ...requestLimitPlugins(options.limits),
-      ...(introspection ? [] : [useDisableIntrospection()]),
+      ...(introspection ? [] : [useDisableIntrospection(), useNoServiceSdl()]),
       // @defer/@stream let a dashboard render its fast parts first and stream the slow ones.
       useDeferStream(),
       useAtlasCallReport(),
@@ -219,6 +220,30 @@ function usePrivateResponses(): Plugin {
   return {
     onResponse({ response }) {
       if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'private, no-store');
+    },
+  };
+}
+
+/**
+ * With introspection off, `_service { sdl }` would still hand out the whole schema. Supergraphs compose
+ * from the checked-in federation/atlas-backup.subgraph.graphql instead.
+ */
+function useNoServiceSdl(): Plugin {
+  const rule: ValidationRule = (context) => ({
+    Field(node) {
+      if (node.name.value === '_service') {
+        context.reportError(
+          new GraphQLError('The subgraph SDL is not served while introspection is off', {
+            nodes: [node],
+            extensions: { code: 'INTROSPECTION_DISABLED' },
+          }),
+        );
+      }
+    },
+  });
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(rule);
     },
   };
 }

@@ -16,6 +16,7 @@ import {
   type ProjectItemKey,
   type ProjectKey,
 } from './atlas/client.js';
+import { AtlasApiError } from './atlas/errors.js';
 import type { AtlasOperationId } from './generated/atlas-operations.js';
 import type { AtlasPage, PageRequest } from './atlas/types.js';
 import type {
@@ -153,6 +154,8 @@ function resource<K, V, PK>(spec: ResourceSpec<K, V, PK>, counter: LoadCounter):
     const found = new Map<string, V>();
     let total = await answerFromPages(list, wanted, found);
     const missing = () => [...wanted].filter(([path]) => !found.has(path));
+    // Set when this walk read the list from its first page to its last: a key not in it does not exist.
+    let walkedWholeList = false;
     for (let pageNum = 1; missing().length >= 2; pageNum++) {
       const pagesLeft = total === undefined ? Infinity : Math.ceil(total / WALK_PAGE_SIZE) - (pageNum - 1);
       // Walk on only while the rest of the list costs fewer calls than the keys still missing.
@@ -165,10 +168,18 @@ function resource<K, V, PK>(spec: ResourceSpec<K, V, PK>, counter: LoadCounter):
       }
       total = result.totalCount ?? total;
       await answerFromPages(list, wanted, found);
-      if (!result.hasNext && result.results.length < WALK_PAGE_SIZE) break;
+      if (!result.hasNext && result.results.length < WALK_PAGE_SIZE) {
+        walkedWholeList = true;
+        break;
+      }
     }
     const settled = new Map<string, V | Error>(found);
     const rest = missing();
+    if (walkedWholeList) {
+      // A GET would only confirm the 404; answer it without the call.
+      for (const [path] of rest) settled.set(path, notInList(spec.get));
+      return settled;
+    }
     const fetched = await settle(rest, ([, key]) => spec.fetchItem(key));
     rest.forEach(([path], i) => {
       const value = fetched[i];
@@ -234,6 +245,11 @@ function underCluster<V extends { id?: string }>(
     },
     counter,
   );
+}
+
+/** What Atlas answers for an id its complete list does not contain (as a GET would: 404). */
+function notInList(operationId: AtlasOperationId): AtlasApiError {
+  return new AtlasApiError(operationId, 404, 'RESOURCE_NOT_FOUND', 'Not Found', undefined, undefined, undefined);
 }
 
 function lazy<T>(make: () => T): () => T {

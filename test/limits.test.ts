@@ -122,6 +122,9 @@ describe('introspection and GraphiQL in production', () => {
       expect(errors?.[0]?.message).toMatch(/introspection/i);
       const page = await fetch(closed.url, { headers: { accept: 'text/html' } });
       expect(await page.text()).not.toContain('GraphiQL');
+      const sdl = await closed.query('{ _service { sdl } }');
+      expect(sdl.errors?.[0]?.extensions?.code).toBe('INTROSPECTION_DISABLED');
+      expect(JSON.stringify(sdl)).not.toContain('type Project');
       const { data } = await closed.query(`{ project(id: "${groupId}") { name } }`);
       expect(data).toEqual({ project: { name: expect.any(String) } });
     } finally {
