@@ -149,7 +149,9 @@ describe('forward mode (the caller’s own bearer token)', () => {
 
   it('passes each caller’s token, and Atlas’s refusal of a bad one', async () => {
     const s = await stack(forward());
-    expect((await s.query(projectQuery, {}, as('alice-token-0001'))).data).toEqual({ project: { name: DEMO.projects.payments.name } });
+    expect((await s.query(projectQuery, {}, as('alice-token-0001'))).data).toEqual({
+      project: { name: DEMO.projects.payments.name },
+    });
     const refused = await s.query(projectQuery, {}, as('mallory-token'));
     expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
