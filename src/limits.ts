@@ -13,7 +13,7 @@ export interface RequestLimits {
   maxDepth?: number;
   /** Aliases per document (default 15). */
   maxAliases?: number;
-  /** Lexical tokens per document (default 2,000; GraphiQL's introspection query is about 500). */
+  /** Lexical tokens per document (default 1,000; GraphiQL's introspection query is about 180, the example dashboard 89). */
   maxTokens?: number;
   /** Directives per document (default 50). */
   maxDirectives?: number;
@@ -30,7 +30,7 @@ export interface RequestLimits {
 export const defaultLimits = {
   maxDepth: 12,
   maxAliases: 15,
-  maxTokens: 2_000,
+  maxTokens: 1_000,
   maxDirectives: 50,
   maxCost: 50_000,
   maxRequestBodyBytes: 100_000,

@@ -14,6 +14,41 @@ describe('configuration', () => {
   });
 
   it.each([
+    [
+      { MONGODB_ATLAS_CLIENT_ID: 'id', MONGODB_ATLAS_CLIENT_SECRET: 's' },
+      { mode: 'service-account', clientId: 'id', clientSecret: 's' },
+    ],
+    [
+      { MONGODB_ATLAS_PUBLIC_KEY: 'pk', MONGODB_ATLAS_PRIVATE_KEY: 'sk' },
+      { mode: 'api-key', publicKey: 'pk', privateKey: 'sk' },
+    ],
+    [{ ATLAS_AUTH_MODE: 'forward' }, { mode: 'forward' }],
+    [
+      { MONGODB_ATLAS_ACCESS_TOKEN: 't', ATLAS_AUTH_MODE: 'token' },
+      { mode: 'token', token: 't' },
+    ],
+  ])('selects the auth mode from %j', (env, auth) => {
+    expect(loadConfig(env).atlas).toEqual({ baseUrl: 'https://cloud.mongodb.com', auth });
+  });
+
+  it('turns GraphiQL, introspection and demo mode off in production unless asked', () => {
+    const prod = { NODE_ENV: 'production', MONGODB_ATLAS_ACCESS_TOKEN: 't' };
+    expect(loadConfig(prod)).toMatchObject({ graphiql: false, introspection: false, callReport: 'never' });
+    expect(loadConfig({ ...prod, INTROSPECTION: 'true', GRAPHIQL: 'true' })).toMatchObject({
+      graphiql: true,
+      introspection: true,
+    });
+    expect(loadConfig({})).toMatchObject({ graphiql: true, introspection: true, limits: { maxDepth: 12 } });
+  });
+
+  it.each([
+    [{ NODE_ENV: 'production' }, /NODE_ENV=production needs an Atlas credential/],
+    [{ MONGODB_ATLAS_CLIENT_ID: 'id' }, /MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET must be set together/],
+    [{ MONGODB_ATLAS_PRIVATE_KEY: 'k' }, /must be set together/],
+    [{ MONGODB_ATLAS_ACCESS_TOKEN: 't', MONGODB_ATLAS_PUBLIC_KEY: 'p', MONGODB_ATLAS_PRIVATE_KEY: 'k' }, /exactly one/],
+    [{ ATLAS_AUTH_MODE: 'forward', MONGODB_ATLAS_ACCESS_TOKEN: 't' }, /forward/],
+    [{ ATLAS_AUTH_MODE: 'api-key' }, /ATLAS_AUTH_MODE is api-key/],
+    [{ GRAPHQL_MAX_DEPTH: '0' }, /^GRAPHQL_MAX_DEPTH /],
     [{ PORT: 'abc' }, /^PORT /],
     [{ PORT: '70000' }, /^PORT /],
     [
@@ -35,6 +70,22 @@ describe('configuration', () => {
   });
 
   it('never echoes a secret in its message', () => {
+    for (const env of [
+      { MONGODB_ATLAS_CLIENT_SECRET: 'canary-secret-7f3a' },
+      {
+        MONGODB_ATLAS_PRIVATE_KEY: 'canary-secret-7f3a',
+        MONGODB_ATLAS_CLIENT_ID: 'x',
+        MONGODB_ATLAS_CLIENT_SECRET: 'y',
+        MONGODB_ATLAS_PUBLIC_KEY: 'z',
+      },
+    ]) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      try {
+        loadConfig(env);
+      } catch (error) {
+        expect((error as Error).message).not.toContain('canary');
+      }
+    }
     const secret = 'canary-secret-7f3a';
     expect(() => loadConfig({ MONGODB_ATLAS_ACCESS_TOKEN: secret, PORT: 'x' })).toThrow(/^PORT/);
     try {
