@@ -17,6 +17,7 @@ import { digestApiKey } from './atlas/auth/digest.js';
 import { serviceAccount } from './atlas/auth/service-account.js';
 import type { RetryOptions } from './atlas/retry.js';
 import { createTransport } from './atlas/transport.js';
+import { useBudgetEstimate } from './budget-estimate.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { toClientError } from './errors.js';
 import { requestLimitPlugins, type RequestLimits } from './limits.js';
@@ -125,6 +126,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(introspection ? [] : [useDisableIntrospection(), useNoServiceSdl()]),
       // @defer/@stream let a dashboard render its fast parts first and stream the slow ones.
       useDeferStream(),
+      useBudgetEstimate(budget),
       useAtlasCallReport(),
       usePrivateResponses(),
     ],

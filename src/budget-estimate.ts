@@ -1,0 +1,108 @@
+/**
+ * The call budget checked before execution. Only what is certain counts: each root lookup (`project`,
+ * `node`, `nodes`) needs at least one Atlas call per distinct parent list its ids fall under, and each
+ * root list (`projects`) at least one. If even that lower bound exceeds the budget, the operation is
+ * refused whole with `UPSTREAM_BUDGET_EXCEEDED` and costs nothing; otherwise it runs, and the session
+ * enforces the budget call by call (nested lists depend on data no one knows before executing).
+ */
+import {
+  GraphQLError,
+  Kind,
+  getOperationAST,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { fromGlobalId, type DecodedId } from './ids.js';
+
+/** The Atlas list an id's single lookup is planned under (src/loaders.ts groups lookups the same way). */
+function parentList(id: DecodedId): string {
+  switch (id.type) {
+    case 'Project':
+      return 'groups';
+    case 'Cluster':
+    case 'ServerlessInstance':
+    case 'ExportBucket':
+      return `${id.type}:${id.groupId}`;
+    default:
+      return `${id.type}:${id.groupId}:${id.clusterName}`;
+  }
+}
+
+function rootFields(
+  selectionSet: SelectionSetNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  seen = new Set<string>(),
+): FieldNode[] {
+  return selectionSet.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return [selection];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFields(selection.selectionSet, fragments, seen);
+    const name = selection.name.value;
+    const fragment = fragments[name];
+    if (!fragment || seen.has(name)) return [];
+    seen.add(name);
+    return rootFields(fragment.selectionSet, fragments, seen);
+  });
+}
+
+/** The fewest Atlas calls the operation's root fields need, whatever the data (invalid ids need none). */
+export function minimumAtlasCalls(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): number {
+  const operation = getOperationAST(document, operationName);
+  if (!operation || operation.operation !== 'query') return 0;
+  const fragments = Object.fromEntries(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])),
+  );
+  const lists = new Set<string>();
+  const decode = (value: unknown) => {
+    if (typeof value !== 'string') return;
+    try {
+      lists.add(parentList(fromGlobalId(value)));
+    } catch {
+      // A malformed id is refused by its resolver without a call.
+    }
+  };
+  for (const field of rootFields(operation.selectionSet, fragments)) {
+    const args = Object.fromEntries(
+      (field.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value, variables ?? {})]),
+    );
+    switch (field.name.value) {
+      case 'projects':
+        lists.add('groups');
+        break;
+      case 'project':
+        if (typeof args['id'] === 'string') lists.add('groups');
+        break;
+      case 'node':
+        decode(args['id']);
+        break;
+      case 'nodes':
+        if (Array.isArray(args['ids'])) args['ids'].forEach(decode);
+        break;
+    }
+  }
+  return lists.size;
+}
+
+export function useBudgetEstimate(budget: number): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const minimum = minimumAtlasCalls(args.document, args.operationName, args.variableValues);
+      if (minimum <= budget) return;
+      setResultAndStopExecution({
+        errors: [
+          new GraphQLError(
+            `This operation needs at least ${minimum} Atlas calls, more than its budget of ${budget}: nothing was sent`,
+            { extensions: { code: 'UPSTREAM_BUDGET_EXCEEDED', budget, minimumCalls: minimum } },
+          ),
+        ],
+      });
+    },
+  };
+}
