@@ -1,0 +1,71 @@
+/** Atlas response headers the transport reads: RateLimit-* (reported), Deprecation/Sunset (logged once). */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { staticBearer } from '../../src/atlas/auth/credential.js';
+import { parseLifecycle, parseRateLimit, parseRetryAfter } from '../../src/atlas/headers.js';
+import { createTransport } from '../../src/atlas/transport.js';
+
+let server: Server;
+let origin = '';
+let remaining = 1200;
+beforeAll(async () => {
+  server = createServer((_req, res) => {
+    remaining -= 1;
+    res.writeHead(200, {
+      'content-type': 'application/vnd.atlas.2023-01-01+json',
+      'ratelimit-limit': '1200',
+      'ratelimit-remaining': String(remaining),
+      deprecation: 'Mon, 5 Aug 2024 00:00:00 GMT',
+      sunset: 'Thu, 1 Jul 2027 00:00:00 GMT',
+    });
+    res.end('{"ok":true}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('Atlas response headers', () => {
+  it('parses them leniently, as Atlas writes them', () => {
+    expect(parseLifecycle({ deprecation: 'Mon, 5 Aug 2024 00:00:00 GMT' })).toEqual({
+      deprecation: '2024-08-05',
+      sunset: undefined,
+    });
+    expect(parseLifecycle({})).toBeUndefined();
+    expect(parseRateLimit({ 'ratelimit-limit': '1200', 'ratelimit-remaining': '7' })).toEqual({
+      limit: 1200,
+      remaining: 7,
+    });
+    expect(parseRateLimit({})).toBeUndefined();
+    expect(parseRetryAfter('55')).toBe(55);
+    expect(parseRetryAfter(new Date(Date.now() + 30_000).toUTCString())).toBeGreaterThanOrEqual(29);
+  });
+
+  it('reports the lowest RateLimit-Remaining and logs a deprecation once per operation', async () => {
+    const notices: unknown[] = [];
+    const transport = createTransport({
+      baseUrl: origin,
+      timeoutMs: 1_000,
+      connections: 2,
+      userAgent: 't',
+      onLifecycleNotice: (notice) => notices.push(notice),
+    });
+    const observer = { retries: 0 };
+    const request = (path: string) =>
+      transport.request({
+        operationId: 'getBackupSchedule',
+        method: 'GET',
+        path,
+        mediaType: 'application/vnd.atlas.2023-01-01+json',
+        credential: staticBearer('t'),
+        observer,
+      });
+    await request('/a');
+    await request('/b');
+    await request('/c');
+    expect(observer).toEqual({ retries: 0, rateLimit: { limit: 1200, remaining: 1197 } });
+    expect(notices).toEqual([{ operationId: 'getBackupSchedule', deprecation: '2024-08-05', sunset: '2027-07-01' }]);
+    await transport.close();
+  });
+});
