@@ -169,3 +169,40 @@ describe('forward mode (the caller’s own bearer token)', () => {
     expect(s.simulator.callCount({ operationId: 'getGroup' })).toBe(3);
   });
 });
+
+describe('the whole graph in every auth mode', () => {
+  const everything = `{
+    projects { nodes { name
+      exportBuckets { nodes { bucketName } }
+      serverlessInstances { nodes { name snapshots(first: 3) { nodes { atlasId } } } }
+      clusters { nodes { name
+        snapshots(first: 3) { nodes { atlasId } }
+        restoreJobs { nodes { atlasId snapshot { atlasId } targetCluster { name project { name } } } }
+        exports { nodes { atlasId exportBucket { bucketName } snapshot { atlasId } } }
+        checkpoints(first: 3) { nodes { atlasId } }
+        legacyRestoreJobs(first: 3) { nodes { atlasId batch { atlasId } } }
+      } }
+    } }
+  }`;
+  const modes = [
+    [
+      'service account',
+      { bearerTokens: [], auth: { serviceAccounts: [client] } },
+      { mode: 'service-account', ...client },
+      {},
+    ],
+    ['API key', { bearerTokens: [], auth: { apiKeys: [apiKey] } }, { mode: 'api-key', ...apiKey }, {}],
+    ['forward', { bearerTokens: ['caller-token-1'] }, { mode: 'forward' }, { authorization: 'Bearer caller-token-1' }],
+  ] as const;
+
+  it.each(modes)('%s mode answers exactly what a static token does', async (_, simulator, auth, headers) => {
+    const reference = await stack({});
+    const expected = await reference.query(everything);
+    expect(expected.errors).toBeUndefined();
+    const s = await stack({ simulator, auth });
+    const answer = await s.query(everything, {}, headers);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data).toEqual(expected.data);
+    expect(s.simulator.calls.filter((c) => c.status >= 400 && c.status !== 401)).toHaveLength(0);
+  });
+});
