@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO } from '../src/simulator/index.js';
+import type { AtlasAuth } from '../src/gateway.js';
+import { DEMO, type SimulatorOptions } from '../src/simulator/index.js';
 import { startStack, type TestStack } from './helpers/gateway.js';
 
 const dashboard = await readFile(new URL('../examples/backup-dashboard.graphql', import.meta.url), 'utf8');
@@ -184,7 +185,7 @@ describe('the whole graph in every auth mode', () => {
       } }
     } }
   }`;
-  const modes = [
+  const modes: [string, SimulatorOptions, AtlasAuth, Record<string, string>][] = [
     [
       'service account',
       { bearerTokens: [], auth: { serviceAccounts: [client] } },
@@ -193,7 +194,7 @@ describe('the whole graph in every auth mode', () => {
     ],
     ['API key', { bearerTokens: [], auth: { apiKeys: [apiKey] } }, { mode: 'api-key', ...apiKey }, {}],
     ['forward', { bearerTokens: ['caller-token-1'] }, { mode: 'forward' }, { authorization: 'Bearer caller-token-1' }],
-  ] as const;
+  ];
 
   it.each(modes)('%s mode answers exactly what a static token does', async (_, simulator, auth, headers) => {
     const reference = await stack({});
