@@ -3,8 +3,7 @@
 // registry) from the repository without starting the gateway. Run through `npm run codegen`; CI fails
 // when the file is stale (scripts/check-generated.mjs).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { graphql } from 'graphql';
-import { createSchema } from '../src/schema.js';
+import { servedSubgraphSdl } from '../src/schema.js';
 
 // The banner is comment lines then a blank line; the rest is byte for byte what `_service.sdl` returns.
 const banner =
@@ -13,10 +12,6 @@ const banner =
 
 const file = new URL('../federation/atlas-backup.subgraph.graphql', import.meta.url);
 
-const result = await graphql({ schema: createSchema({ nodeField: true }), source: '{ _service { sdl } }' });
-const sdl = (result.data?._service as { sdl?: unknown } | undefined)?.sdl;
-if (result.errors?.length || typeof sdl !== 'string') {
-  throw new Error(`_service.sdl failed: ${result.errors?.map((e) => e.message).join('; ') ?? 'no sdl'}`);
-}
+const sdl = await servedSubgraphSdl({ nodeField: true });
 mkdirSync(new URL('.', file), { recursive: true });
 writeFileSync(file, `${banner}\n${sdl}\n`);

@@ -11,7 +11,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, type ValidationRule } from 'graphql';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { forwardedBearerFactory, staticBearer, type AtlasCredential } from './atlas/auth/credential.js';
 import { digestApiKey } from './atlas/auth/digest.js';
 import { serviceAccount } from './atlas/auth/service-account.js';
@@ -80,16 +80,12 @@ export const exampleQuery = readFileSync(new URL('../examples/backup-dashboard.g
 export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger || undefined;
   const timeoutMs = options.atlas.timeoutMs ?? 10_000;
-  const ownsDispatcher = options.atlas.dispatcher === undefined;
-  const dispatcher =
-    options.atlas.dispatcher ??
-    new Agent({ connections: options.atlas.maxConnections ?? 32, keepAliveTimeout: 10_000 });
   const transport = createTransport({
     baseUrl: options.atlas.baseUrl,
     timeoutMs,
     connections: options.atlas.maxConnections ?? 32,
     userAgent,
-    dispatcher,
+    dispatcher: options.atlas.dispatcher,
     cacheTtlMs: options.atlas.cacheTtlMs,
     retry: options.atlas.retry,
     onLifecycleNotice: ({ operationId, deprecation, sunset }) =>
@@ -100,7 +96,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const credentialFor = credentials(options.atlas.auth, {
     origin: new URL(options.atlas.baseUrl).origin,
-    dispatcher,
+    dispatcher: transport.dispatcher,
     timeoutMs,
     warn: (message) => logger?.warn(message),
   });
@@ -145,7 +141,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       await yoga.dispose();
       await credentialFor.close();
       await transport.close();
-      if (ownsDispatcher) await dispatcher.close();
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { graphql, Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { resolvers } from './resolvers/index.js';
 
 const schemaDir = new URL('../schema/', import.meta.url);
@@ -56,4 +56,14 @@ function withoutNodeFields(document: DocumentNode): DocumentNode {
         : definition,
     ),
   };
+}
+
+/** What `{ _service { sdl } }` answers: the SDL a supergraph is composed from. */
+export async function servedSubgraphSdl(options: SchemaOptions = {}): Promise<string> {
+  const result = await graphql({ schema: createSchema(options), source: '{ _service { sdl } }' });
+  const sdl = (result.data?.['_service'] as { sdl?: unknown } | undefined)?.sdl;
+  if (result.errors?.length || typeof sdl !== 'string') {
+    throw new Error(`_service.sdl failed: ${result.errors?.map((e) => e.message).join('; ') ?? 'no sdl'}`);
+  }
+  return sdl;
 }

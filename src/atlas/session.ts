@@ -4,7 +4,8 @@
  * budget, so one query cannot turn into thousands of calls.
  */
 import { AtlasBudgetError } from './errors.js';
-import type { AtlasCredential, AtlasTransport, TransportRequest, TransportResult } from './transport.js';
+import type { AtlasCredential } from './auth/credential.js';
+import type { AtlasTransport, TransportRequest, TransportResult } from './transport.js';
 
 export interface AtlasCallStats {
   /** Calls this operation sent to Atlas. */

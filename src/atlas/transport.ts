@@ -12,9 +12,6 @@ import { AtlasApiError, AtlasTransportError } from './errors.js';
 import { parseLifecycle, parseRateLimit, parseRetryAfter } from './headers.js';
 import { RetryPolicy, type AttemptFailure, type RetryOptions } from './retry.js';
 
-export type { AtlasCredential } from './auth/credential.js';
-export { staticBearer } from './auth/credential.js';
-
 export interface TransportOptions {
   /** Origin of the Atlas API, e.g. https://cloud.mongodb.com (no path). */
   baseUrl: string;
@@ -65,6 +62,8 @@ export interface TransportResult<T> {
 
 export interface AtlasTransport {
   request<T>(request: TransportRequest): Promise<TransportResult<T>>;
+  /** The connection pool to Atlas; the service-account credential mints its tokens through it too. */
+  readonly dispatcher: Dispatcher;
   close(): Promise<void>;
 }
 
@@ -224,6 +223,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
 
   return {
     request,
+    dispatcher,
     async close() {
       cache.clear();
       if (ownsDispatcher) await dispatcher.close();
@@ -274,13 +274,8 @@ function transportFailure(operationId: string, error: unknown): AtlasTransportEr
 
 /** Reads an Atlas `ApiError` body; a body that is not one still yields an error with the status. */
 function apiError(operationId: string, exchange: Exchange): AtlasApiError {
-  let parsed: Record<string, unknown> = {};
-  try {
-    const value: unknown = JSON.parse(exchange.text);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) parsed = value as Record<string, unknown>;
-  } catch {
-    // Not an ApiError (a proxy's HTML page, say): keep only the status; never echo the body.
-  }
+  // A body that is not an ApiError (a proxy's HTML page, say) keeps only the status; it is never echoed.
+  const parsed = parseJsonObject(exchange.text) ?? {};
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return new AtlasApiError(
     operationId,
@@ -291,4 +286,16 @@ function apiError(operationId: string, exchange: Exchange): AtlasApiError {
     Array.isArray(parsed.parameters) ? parsed.parameters : undefined,
     parseRetryAfter(exchange.headers['retry-after']),
   );
+}
+
+/** The JSON object in `text`, or undefined when it is not one. */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -174,6 +174,14 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   return value;
 }
 
+/** The form parameters of an OAuth request, or the 400 its content type earns. */
+function formBody(contentType: string | undefined, bodyText: string): URLSearchParams | PlainResponse {
+  if (mediaTypeOf(contentType) !== FORM_MEDIA_TYPE) {
+    return oauthJson(400, { error: 'invalid_request', error_description: `Content-Type must be ${FORM_MEDIA_TYPE}.` });
+  }
+  return new URLSearchParams(bodyText);
+}
+
 export class SimulatorAuth {
   private readonly staticTokens: ReadonlySet<string>;
   private readonly accounts: { clientId: string; clientSecret: string }[];
@@ -359,13 +367,9 @@ export class SimulatorAuth {
 
   /** POST /api/oauth/token for an authenticated client. */
   mint(clientId: string, contentType: string | undefined, bodyText: string): PlainResponse {
-    if (mediaTypeOf(contentType) !== FORM_MEDIA_TYPE) {
-      return oauthJson(400, {
-        error: 'invalid_request',
-        error_description: `Content-Type must be ${FORM_MEDIA_TYPE}.`,
-      });
-    }
-    const grantType = new URLSearchParams(bodyText).get('grant_type');
+    const form = formBody(contentType, bodyText);
+    if (!(form instanceof URLSearchParams)) return form;
+    const grantType = form.get('grant_type');
     if (grantType === null) {
       return oauthJson(400, { error: 'invalid_request', error_description: 'grant_type is required.' });
     }
@@ -384,13 +388,9 @@ export class SimulatorAuth {
 
   /** POST /api/oauth/revoke for an authenticated client (RFC 7009). */
   revoke(clientId: string, contentType: string | undefined, bodyText: string): PlainResponse {
-    if (mediaTypeOf(contentType) !== FORM_MEDIA_TYPE) {
-      return oauthJson(400, {
-        error: 'invalid_request',
-        error_description: `Content-Type must be ${FORM_MEDIA_TYPE}.`,
-      });
-    }
-    const token = new URLSearchParams(bodyText).get('token');
+    const form = formBody(contentType, bodyText);
+    if (!(form instanceof URLSearchParams)) return form;
+    const token = form.get('token');
     if (token === null || token === '') {
       return oauthJson(400, { error: 'invalid_request', error_description: 'token is required.' });
     }

@@ -5,9 +5,9 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices, type CompositionResult } from '@theguild/federation-composition';
-import { graphql, parse } from 'graphql';
+import { parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
-import { createSchema } from '../../src/schema.js';
+import { servedSubgraphSdl } from '../../src/schema.js';
 import { DEMO } from '../../src/simulator/index.js';
 
 /** Subgraph URLs as the supergraph records them; the federation gateway test routes them itself. */
@@ -15,12 +15,7 @@ export const ATLAS_URL = 'http://atlas-backup.subgraph.test/graphql';
 export const TEAMS_URL = 'http://teams.subgraph.test/graphql';
 
 /** What `{ _service { sdl } }` returns, as a supergraph build or `rover subgraph introspect` reads it. */
-export async function servedSdl(nodeField: boolean): Promise<string> {
-  const result = await graphql({ schema: createSchema({ nodeField }), source: '{ _service { sdl } }' });
-  const sdl = (result.data?._service as { sdl?: unknown } | undefined)?.sdl;
-  if (result.errors?.length || typeof sdl !== 'string') throw new Error('_service.sdl failed');
-  return sdl;
-}
+export const servedSdl = (nodeField: boolean): Promise<string> => servedSubgraphSdl({ nodeField });
 
 const link = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@shareable"])';
 

@@ -10,6 +10,7 @@ import type { Dispatcher } from 'undici';
 import { AtlasAuthError } from '../errors.js';
 import type { AtlasCredential } from './credential.js';
 import { parseRetryAfter } from '../headers.js';
+import { parseJsonObject } from '../transport.js';
 
 export interface ServiceAccountOptions {
   /** Origin of the Atlas API (the token endpoint lives on it). */
@@ -83,7 +84,7 @@ export function serviceAccount(options: ServiceAccountOptions): ServiceAccountCr
     } catch {
       throw new AtlasAuthError('token-endpoint-failed');
     }
-    const body = parseJson(text);
+    const body = parseJsonObject(text);
     if (response.statusCode === 200) {
       const value = body?.['access_token'];
       const expiresIn = body?.['expires_in'];
@@ -162,15 +163,4 @@ export function serviceAccount(options: ServiceAccountOptions): ServiceAccountCr
       }
     },
   };
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
