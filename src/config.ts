@@ -24,6 +24,8 @@ export interface Config {
   /** Serve Query.node/nodes (GRAPHQL_NODE_FIELD, default true). */
   nodeField: boolean;
   limits: Required<RequestLimits>;
+  /** Origins whose pages may call the gateway from a browser (CORS_ORIGINS; see src/server/plugins/cross-origin.ts). */
+  corsOrigins: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -76,6 +78,7 @@ const schema = z.object({
   GRAPHQL_MAX_DIRECTIVES: integer(0, 1000).default(defaultLimits.maxDirectives),
   GRAPHQL_MAX_COST: integer(1, 100_000_000).default(defaultLimits.maxCost),
   GRAPHQL_MAX_BODY_BYTES: integer(1_000, 10_000_000).default(defaultLimits.maxRequestBodyBytes),
+  CORS_ORIGINS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -120,6 +123,45 @@ function atlasAuth(e: Env): AtlasAuth | null {
     throw new ConfigError(`ATLAS_AUTH_MODE is ${e.ATLAS_AUTH_MODE} but its credential variables are not set`);
   }
   return auth;
+}
+
+/**
+ * CORS_ORIGINS: comma-separated origins (`https://console.example.com`), `local` (localhost on any port),
+ * `*` (forward mode only: elsewhere any page could read what the gateway's own credential can), or empty
+ * for none. Default: `local` in development, none in production.
+ */
+function corsOrigins(value: string | undefined, production: boolean, forward: boolean): string[] {
+  if (value === undefined) return production ? [] : ['local'];
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return entries.map((entry) => {
+    if (entry === 'local') return entry;
+    if (entry === '*') {
+      if (!forward) {
+        throw new ConfigError(
+          "CORS_ORIGINS=* would let any web page read what the gateway's Atlas credential can: list the origins " +
+            '(`*` is allowed only with ATLAS_AUTH_MODE=forward)',
+        );
+      }
+      return entry;
+    }
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw new ConfigError(
+        `CORS_ORIGINS entry "${entry.slice(0, 100)}" is not an origin like https://app.example.com`,
+      );
+    }
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash) {
+      throw new ConfigError(
+        `CORS_ORIGINS entry "${entry.slice(0, 100)}" is not an origin like https://app.example.com`,
+      );
+    }
+    return url.origin;
+  });
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -167,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: e.GRAPHQL_MAX_COST,
       maxRequestBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
     },
+    corsOrigins: corsOrigins(e.CORS_ORIGINS, production, auth?.mode === 'forward'),
     logLevel: e.LOG_LEVEL,
   };
 }

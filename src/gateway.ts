@@ -5,7 +5,6 @@
  * the gateway itself (assets inlined by @graphql-yoga/render-graphiql, so it works with no internet).
  */
 import { readFileSync } from 'node:fs';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -22,6 +21,7 @@ import { createContext, type GraphQLContext } from './context.js';
 import { toClientError } from './errors.js';
 import { requestLimitPlugins, type RequestLimits } from './limits.js';
 import { createSchema } from './schema.js';
+import { corsOptions, useCrossOriginGuard, type OriginRule } from './server/plugins/cross-origin.js';
 
 /** How the gateway authenticates to Atlas. */
 export type AtlasAuth =
@@ -63,6 +63,11 @@ export interface GatewayOptions {
   /** Answer introspection queries (default true; GraphiQL needs it). */
   introspection?: boolean;
   limits?: RequestLimits;
+  /**
+   * Origins whose web pages may call the gateway from a browser: exact origins, `local` (localhost,
+   * 127.0.0.1, [::1] on any port) or `*` (forward mode only). Default: none (same-origin only).
+   */
+  corsOrigins?: readonly OriginRule[];
   /** Yoga's logger (pino fits); silent by default so tests stay quiet. */
   logger?: YogaLogger | false;
 }
@@ -105,6 +110,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const callReport = options.callReport ?? 'on-request';
   const introspection = options.introspection ?? true;
   const graphiql = (options.graphiql ?? true) && introspection;
+  const corsOrigins = options.corsOrigins ?? [];
 
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema: createSchema({ nodeField: options.nodeField }),
@@ -115,10 +121,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         callReport === 'always' || (callReport === 'on-request' && request.headers.get('x-atlas-call-report') === '1'),
       ),
     plugins: [
-      // A browser form or a plain GET from another site cannot drive the gateway (403 without this header
-      // or a JSON content type).
-      useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }),
-      ...requestLimitPlugins(options.limits),
+      // Pages on foreign origins cannot read or drive the gateway; forms cannot post to it.
+      useCrossOriginGuard(corsOrigins),
+      ...requestLimitPlugins(options.limits, { hideSuggestions: !introspection }),
       ...(introspection ? [] : [useDisableIntrospection(), useNoServiceSdl()]),
       // @defer/@stream let a dashboard render its fast parts first and stream the slow ones.
       useDeferStream(),
@@ -128,6 +133,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ],
     // Yoga refuses array bodies unless batching is on; it stays off (each operation has its own Atlas budget).
     batching: false,
+    cors: corsOptions(corsOrigins),
     maxRequestBodySize: options.limits?.maxRequestBodyBytes ?? 100_000,
     maskedErrors: { maskError: toClientError, isDev: false },
     graphiql: graphiql ? { title: 'Atlas Backup GraphQL', defaultQuery: exampleQuery } : false,

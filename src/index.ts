@@ -52,6 +52,7 @@ const gateway = createGateway({
   graphiql: config.graphiql,
   introspection: config.introspection,
   limits: config.limits,
+  corsOrigins: config.corsOrigins,
   nodeField: config.nodeField,
   logger: log,
 });

@@ -1,15 +1,17 @@
 /**
  * Limits on the GraphQL document, checked before execution so a rejected request costs no Atlas call.
- * graphql-armor (maintained by Escape) does the measuring; this module picks limits that admit the
- * example dashboard with room to spare, and gives each rejection its own `extensions.code` and HTTP 400
- * (armor alone answers 200 with a "Syntax Error" message and no code).
+ * graphql-armor (maintained by Escape) measures depth, aliases, tokens and directives; graphql-query-
+ * complexity (slicknode) measures cost, because armor reads `first` only from literals and so cannot see
+ * `first: $n` or an omitted `first` (its default). Each rejection gets its own `extensions.code`, the limit
+ * and the figure found, and HTTP 400 (armor alone answers 200 with a "Syntax Error:" message and no code).
  */
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 
 export interface RequestLimits {
-  /** Deepest field nesting (default 12; the example dashboard is 9). */
+  /** Deepest field nesting, fragments flattened (default 12; the example dashboard is 9). */
   maxDepth?: number;
   /** Aliases per document (default 15). */
   maxAliases?: number;
@@ -18,9 +20,9 @@ export interface RequestLimits {
   /** Directives per document (default 50). */
   maxDirectives?: number;
   /**
-   * Most fields the answer could hold, counting each list as its `first` (default 50,000; the example
-   * dashboard is about 30,000). The Atlas call budget limits the real cost; this stops absurd documents
-   * before they start.
+   * Most fields the answer could hold, counting each connection as its `first` (its default when omitted)
+   * and `nodes(ids:)` as its number of ids, with variables resolved (default 50,000; the example dashboard
+   * is 30,661). The Atlas call budget limits the real cost; this stops absurd documents before they start.
    */
   maxCost?: number;
   /** Largest request body in bytes (default 100,000). */
@@ -36,33 +38,106 @@ export const defaultLimits = {
   maxRequestBodyBytes: 100_000,
 } satisfies Required<RequestLimits>;
 
-/** Tags armor's rejection with a code and a 400 status, in place (the error object is armor's own). */
-function tag(code: string) {
+/**
+ * Tags armor's rejection in place (the error object is armor's own, and it throws it next): a code, the
+ * limit, HTTP 400, and the message without armor's misleading "Syntax Error:" prefix.
+ */
+function tag(code: string, limit: number) {
   return [
     (_context: unknown, error: GraphQLError) => {
+      error.message = error.message.replace(/^Syntax Error: /, '');
       const extensions = error.extensions as Record<string, unknown>;
       extensions['code'] = code;
+      extensions['limit'] = limit;
+      const found = /found (\d+)/.exec(error.message)?.[1];
+      if (found) extensions['found'] = Number(found);
       extensions['http'] = { status: 400 };
     },
   ];
 }
 
-export function requestLimitPlugins(limits: RequestLimits = {}): Plugin[] {
+export interface LimitOptions {
+  /**
+   * Hide "Did you mean …?" hints. On when introspection is off: they would let a stranger map the schema
+   * field by field; with introspection on, the schema is public anyway and the hints help.
+   */
+  hideSuggestions?: boolean;
+}
+
+export function requestLimitPlugins(limits: RequestLimits = {}, options: LimitOptions = {}): Plugin[] {
   const n = { ...defaultLimits, ...limits };
   const armor = new EnvelopArmor({
-    maxDepth: { n: n.maxDepth, onReject: tag('MAX_DEPTH_EXCEEDED') },
-    maxAliases: { n: n.maxAliases, onReject: tag('MAX_ALIASES_EXCEEDED') },
-    maxTokens: { n: n.maxTokens, onReject: tag('MAX_TOKENS_EXCEEDED') },
-    maxDirectives: { n: n.maxDirectives, onReject: tag('MAX_DIRECTIVES_EXCEEDED') },
-    costLimit: {
-      maxCost: n.maxCost,
-      objectCost: 1,
-      scalarCost: 1,
-      depthCostFactor: 1,
-      onReject: tag('COST_LIMIT_EXCEEDED'),
-    },
-    // "Did you mean …?" hints would let a stranger map the schema with introspection off.
-    blockFieldSuggestion: { enabled: true },
+    // Fragments flattened: a query split into colocated fragments (Apollo, Relay, urql) nests exactly as
+    // deep as the same query written inline.
+    maxDepth: { n: n.maxDepth, flattenFragments: true, onReject: tag('MAX_DEPTH_EXCEEDED', n.maxDepth) },
+    maxAliases: { n: n.maxAliases, onReject: tag('MAX_ALIASES_EXCEEDED', n.maxAliases) },
+    maxTokens: { n: n.maxTokens, onReject: tag('MAX_TOKENS_EXCEEDED', n.maxTokens) },
+    maxDirectives: { n: n.maxDirectives, onReject: tag('MAX_DIRECTIVES_EXCEEDED', n.maxDirectives) },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: options.hideSuggestions ?? true },
   });
-  return armor.protect().plugins as Plugin[];
+  return [...(armor.protect().plugins as Plugin[]), useCostLimit(n.maxCost)];
+}
+
+/**
+ * A field costs 1 plus what it holds; a connection holds `first` items (graphql has already put in the
+ * argument's default when it is omitted) and `nodes(ids:)` one per id. Lists without a size argument are
+ * arrays inside one Atlas object (parts, components), counted once.
+ */
+const estimateFieldCost: ComplexityEstimator = ({ args, childComplexity }) => {
+  const first: unknown = args['first'];
+  const ids: unknown = args['ids'];
+  const items = typeof first === 'number' ? Math.max(first, 0) : Array.isArray(ids) ? ids.length : 1;
+  return 1 + items * childComplexity;
+};
+
+/** The cost of the operation as it will execute, or undefined when its variables do not coerce. */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): number | undefined {
+  try {
+    return getComplexity({
+      schema,
+      query: document,
+      operationName: operationName ?? undefined,
+      variables: variables ?? {},
+      estimators: [estimateFieldCost],
+    });
+  } catch {
+    // Bad variables or a missing operation: execution reports them with graphql's own precise errors.
+    return undefined;
+  }
+}
+
+/**
+ * The cost limit runs where variables are known, just before execution (validation results are cached
+ * per document, so a verdict there would ignore the variables), and refuses the whole operation.
+ */
+function useCostLimit(maxCost: number): Plugin {
+  const check = (args: {
+    schema: GraphQLSchema;
+    document: DocumentNode;
+    operationName?: string | null;
+    variableValues?: Record<string, unknown> | null;
+  }) => {
+    const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues);
+    if (cost === undefined || cost <= maxCost) return undefined;
+    return new GraphQLError(
+      `Query cost ${cost} exceeds the limit of ${maxCost}: ask for fewer items (\`first\`) or fewer nested lists`,
+      { extensions: { code: 'COST_LIMIT_EXCEEDED', cost, limit: maxCost, http: { status: 400 } } },
+    );
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = check(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = check(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
 }

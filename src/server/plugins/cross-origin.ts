@@ -1,0 +1,148 @@
+/**
+ * What a web page on another origin may do with the gateway.
+ *
+ * The threat: with a service account or API key the gateway holds the Atlas credential itself, so anyone
+ * who can reach it can read every backup it serves. A page on any site, opened by a person who can reach
+ * the gateway (inside a company network, say), could make that person's browser query it and read the
+ * answer, unless the browser is told not to hand the answer over (CORS), and could make it act or probe
+ * timings with "simple" requests that need no CORS permission to be sent at all (CSRF, XS-Search).
+ *
+ * So:
+ * - CORS answers only origins on an allow-list (`CORS_ORIGINS`), never with
+ *   `Access-Control-Allow-Credentials` (the gateway uses no cookies; forward mode's token is a header the
+ *   page sets itself), and never by reflecting whatever `Origin` came in. `*` is accepted only in forward
+ *   mode, where a page without the caller's own Atlas token can read nothing.
+ * - A request a browser marks as coming from another site (Fetch Metadata `Sec-Fetch-Site`, or an
+ *   `Origin` that is not the gateway's own) is refused unless its origin is allowed, whatever its method or
+ *   content type; top-level navigations (opening GraphiQL from a link) are let through, since they render
+ *   the page and execute nothing.
+ * - A POST with a content type a form can send (text/plain, form encodings) needs a header a form cannot
+ *   set (`x-graphql-csrf` or `apollo-require-preflight`), as yoga's CSRF prevention asks.
+ * - A GET needs no such header: it is how urql (by default), Apollo's `useGETForQueries` and Relay's GET
+ *   fetchers send queries, yoga runs only queries over GET (a mutation gets 405), and the cross-site case
+ *   is refused above. Browsers too old to send Fetch Metadata still send `Origin` on cross-origin CORS
+ *   requests; what remains open to them is a blind no-cors GET of a query, which reads and changes nothing.
+ */
+import type { CORSOptions, Plugin } from 'graphql-yoga';
+
+/** An allow-list entry: an exact origin, `local` (any port on localhost, 127.0.0.1 or [::1]) or `*`. */
+export type OriginRule = string;
+
+const localHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** A predicate over `Origin` header values, from the allow-list. */
+export function originMatcher(rules: readonly OriginRule[]): (origin: string) => boolean {
+  const exact = new Set(rules.filter((rule) => rule !== 'local' && rule !== '*').map(normalizeOrigin));
+  const any = rules.includes('*');
+  const local = rules.includes('local');
+  return (origin) => {
+    if (any) return true;
+    if (exact.has(origin)) return true;
+    if (!local) return false;
+    try {
+      const url = new URL(origin);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && localHosts.has(url.hostname);
+    } catch {
+      return false;
+    }
+  };
+}
+
+/** `https://App.example.com:443/` and `https://app.example.com` name the same origin. */
+export function normalizeOrigin(value: string): string {
+  return new URL(value).origin;
+}
+
+/** Headers a browser client may send across origins (preflight), and those it may read back. */
+const allowedHeaders = [
+  'content-type',
+  'accept',
+  'authorization',
+  'x-graphql-csrf',
+  'apollo-require-preflight',
+  'x-atlas-call-report',
+  'traceparent',
+  'tracestate',
+];
+
+/** Yoga's `cors` option: headers for allowed origins only, no credentials, nothing for the rest. */
+export function corsOptions(rules: readonly OriginRule[]): (request: Request) => CORSOptions {
+  const allowed = originMatcher(rules);
+  return (request) => {
+    const origin = request.headers.get('origin');
+    if (!origin || !allowed(origin)) return false;
+    return { origin, credentials: false, methods: ['GET', 'POST'], allowedHeaders, maxAge: 600 };
+  };
+}
+
+const formContentTypes = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+export const csrfHeaders = ['x-graphql-csrf', 'apollo-require-preflight'];
+
+function refusal(status: number, code: string, message: string): Response {
+  return new Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'private, no-store' },
+  });
+}
+
+function sameHost(origin: string, url: string): boolean {
+  try {
+    return new URL(origin).host === new URL(url).host;
+  } catch {
+    return false; // `null` and other opaque origins
+  }
+}
+
+/** Why a request must not run, or undefined. Exported for tests of the decision table. */
+export function crossOriginRefusal(
+  request: Request,
+  allowed: (origin: string) => boolean,
+): { status: number; code: string; message: string } | undefined {
+  const method = request.method.toUpperCase();
+  if (method === 'OPTIONS') return undefined; // CORS preflight: answered by yoga, with headers only for allowed origins
+  const origin = request.headers.get('origin');
+  const site = request.headers.get('sec-fetch-site');
+  const navigation = request.headers.get('sec-fetch-mode') === 'navigate' && method === 'GET';
+  // The browser's own verdict when it sends one; else `Origin` against the host asked for (by host, not
+  // scheme, so a TLS-terminating proxy in front does not make every request look foreign).
+  const foreign =
+    site === 'cross-site' ||
+    site === 'same-site' ||
+    (site === null && origin !== null && !sameHost(origin, request.url));
+  if (foreign && !navigation && !(origin && origin !== 'null' && allowed(origin))) {
+    return {
+      status: 403,
+      code: 'CROSS_ORIGIN_REFUSED',
+      message: `Requests from ${origin && origin !== 'null' ? origin : 'another site'} are not allowed: add the web app's origin to CORS_ORIGINS`,
+    };
+  }
+  if (method === 'POST') {
+    const contentType = (request.headers.get('content-type') ?? '').toLowerCase();
+    const formLike = contentType === '' || formContentTypes.some((type) => contentType.startsWith(type));
+    if (formLike && !csrfHeaders.some((header) => request.headers.has(header))) {
+      return {
+        status: 403,
+        code: 'CSRF_HEADER_REQUIRED',
+        message:
+          'A POST with a form or text content type needs the header `x-graphql-csrf: 1` (or `apollo-require-preflight: true`); ' +
+          'or send `content-type: application/json`',
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Refuses cross-site and form-like requests before yoga parses them (see the module comment). */
+export function useCrossOriginGuard(rules: readonly OriginRule[]): Plugin {
+  const allowed = originMatcher(rules);
+  return {
+    onRequest({ request, endResponse }) {
+      const refused = crossOriginRefusal(request, allowed);
+      if (refused) endResponse(refusal(refused.status, refused.code, refused.message));
+    },
+    onResponse({ request, response }) {
+      // The CORS headers differ per origin: shared caches must not serve one origin's answer to another.
+      if (request.headers.has('origin')) response.headers.append('vary', 'Origin');
+    },
+  };
+}

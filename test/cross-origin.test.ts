@@ -1,0 +1,223 @@
+/**
+ * Who may call the gateway from a browser, through real HTTP: queries over GET as urql, Apollo
+ * (`useGETForQueries`) and Relay send them; no mutation over GET; no form post; no foreign origin unless
+ * allowed (CORS_ORIGINS), and never a reflected origin with credentials. The headers a browser sets
+ * (`Origin`, `Sec-Fetch-*`) are set by hand here; test/e2e/cors.browser.test.ts lets Chromium set them.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { DEMO } from '../src/simulator/index.js';
+import { startStack, type TestStack } from './helpers/gateway.js';
+
+const groupId = DEMO.projects.payments.id;
+const projectQuery = `{ project(id: "${groupId}") { name } }`;
+const jsonBody = JSON.stringify({ query: projectQuery });
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  code?: string;
+  message?: string;
+  data?: unknown;
+}
+
+async function call(url: string, init: RequestInit = {}): Promise<Answer> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  const body = text.startsWith('{')
+    ? (JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] })
+    : {};
+  return {
+    status: response.status,
+    headers: response.headers,
+    code: body.errors?.[0]?.extensions?.code,
+    message: body.errors?.[0]?.message,
+    data: body.data,
+  };
+}
+
+describe('production default: no foreign origin', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ gateway: { corsOrigins: [] } });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.simulator.resetCalls());
+
+  it('runs a query sent as GET with no CSRF header, as urql sends it by default', async () => {
+    const answer = await call(`${stack.url}?query=${encodeURIComponent(projectQuery)}`, {
+      headers: { accept: 'application/graphql-response+json, application/graphql+json, application/json' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.data).toEqual({ project: { name: 'payments-production' } });
+    expect(stack.simulator.callCount({ operationId: 'getGroup' })).toBe(1);
+  });
+
+  it('never runs a mutation over GET (405, with a code)', async () => {
+    const answer = await call(`${stack.url}?query=${encodeURIComponent('mutation { __typename }')}`);
+    expect(answer.status).toBe(405);
+    expect(answer.headers.get('allow')).toBe('POST');
+    expect(answer.code).toBe('BAD_REQUEST');
+    expect(answer.message).toMatch(/POST/);
+  });
+
+  it.each([
+    ['text/plain', 'text/plain;charset=UTF-8'],
+    ['a form', 'application/x-www-form-urlencoded'],
+    ['a multipart form', 'multipart/form-data; boundary=x'],
+  ])('refuses a POST with %s body and no CSRF header, naming the fix', async (_, contentType) => {
+    const answer = await call(stack.url, { method: 'POST', headers: { 'content-type': contentType }, body: jsonBody });
+    expect(answer.status).toBe(403);
+    expect(answer.code).toBe('CSRF_HEADER_REQUIRED');
+    expect(answer.message).toContain('x-graphql-csrf');
+    expect(answer.message).toContain('application/json');
+    expect(stack.simulator.calls).toHaveLength(0);
+  });
+
+  it('lets a non-JSON POST through once it carries the CSRF header (a form cannot set it)', async () => {
+    const answer = await call(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-graphql-csrf': '1' },
+      body: `query=${encodeURIComponent(projectQuery)}`,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.data).toEqual({ project: { name: 'payments-production' } });
+  });
+
+  it.each([
+    ['a cross-site POST', 'POST', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' }],
+    ['a same-site (sibling host) POST', 'POST', { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'cors' }],
+    [
+      'a cross-site no-cors GET (an <img> or a probe)',
+      'GET',
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' },
+    ],
+    ['a POST from a browser without Fetch Metadata', 'POST', {}],
+  ])('refuses %s from a foreign origin with 403 and no Atlas call', async (_, method, fetchMetadata) => {
+    const url = method === 'GET' ? `${stack.url}?query=${encodeURIComponent(projectQuery)}` : stack.url;
+    const answer = await call(url, {
+      method,
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json', ...fetchMetadata },
+      ...(method === 'POST' ? { body: jsonBody } : {}),
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.code).toBe('CROSS_ORIGIN_REFUSED');
+    expect(answer.message).toContain('CORS_ORIGINS');
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    expect(stack.simulator.calls).toHaveLength(0);
+  });
+
+  it('answers a foreign preflight without any CORS permission', async () => {
+    const answer = await call(stack.url, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(answer.headers.get('access-control-allow-methods')).toBeNull();
+  });
+
+  it('serves its own pages: same-origin requests and navigations from a link', async () => {
+    const own = new URL(stack.url).origin;
+    const sameOrigin = await call(stack.url, {
+      method: 'POST',
+      headers: { origin: own, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' },
+      body: jsonBody,
+    });
+    expect(sameOrigin.status).toBe(200);
+    // A link to GraphiQL on a wiki page: a top-level navigation renders the page and executes nothing.
+    const navigation = await fetch(stack.url, {
+      headers: { accept: 'text/html', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' },
+    });
+    expect(navigation.status).toBe(200);
+    expect(await navigation.text()).toContain('GraphiQL');
+    expect(stack.simulator.callCount({ operationId: 'getGroup' })).toBe(1);
+  });
+});
+
+describe('an allow-list (CORS_ORIGINS=https://console.example.com,local)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ gateway: { corsOrigins: ['https://console.example.com', 'local'] } });
+  });
+  afterAll(() => stack.close());
+
+  it.each(['https://console.example.com', 'http://localhost:5173', 'http://127.0.0.1:3000', 'http://[::1]:8080'])(
+    'lets %s preflight and read, without credentials',
+    async (origin) => {
+      const preflight = await call(stack.url, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type, authorization',
+        },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+      expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+      const answer = await call(stack.url, {
+        method: 'POST',
+        headers: {
+          origin,
+          'sec-fetch-site': 'cross-site',
+          'sec-fetch-mode': 'cors',
+          'content-type': 'application/json',
+        },
+        body: jsonBody,
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.data).toEqual({ project: { name: 'payments-production' } });
+      expect(answer.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
+      expect(answer.headers.get('vary')).toMatch(/Origin/);
+    },
+  );
+
+  it.each([
+    'https://evil.example',
+    'http://localhost.evil.example',
+    'https://console.example.com.evil.example',
+    'null',
+  ])('still refuses %s', async (origin) => {
+    const answer = await call(stack.url, {
+      method: 'POST',
+      headers: { origin, 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' },
+      body: jsonBody,
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.code).toBe('CROSS_ORIGIN_REFUSED');
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('CORS_ORIGINS configuration', () => {
+  const base = { NODE_ENV: 'production', MONGODB_ATLAS_ACCESS_TOKEN: 'x'.repeat(20) };
+
+  it('allows no foreign origin in production and local origins in development by default', () => {
+    expect(loadConfig(base).corsOrigins).toEqual([]);
+    expect(loadConfig({}).corsOrigins).toEqual(['local']);
+  });
+
+  it('normalizes listed origins', () => {
+    expect(loadConfig({ ...base, CORS_ORIGINS: 'https://Console.Example.com:443, local' }).corsOrigins).toEqual([
+      'https://console.example.com',
+      'local',
+    ]);
+    expect(loadConfig({ ...base, CORS_ORIGINS: '' }).corsOrigins).toEqual([]);
+  });
+
+  it('refuses `*` unless each caller brings its own Atlas token, and refuses paths', () => {
+    expect(() => loadConfig({ ...base, CORS_ORIGINS: '*' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, CORS_ORIGINS: '*' })).toThrow(/forward/);
+    expect(loadConfig({ NODE_ENV: 'production', ATLAS_AUTH_MODE: 'forward', CORS_ORIGINS: '*' }).corsOrigins).toEqual([
+      '*',
+    ]);
+    expect(() => loadConfig({ ...base, CORS_ORIGINS: 'https://app.example.com/graphql' })).toThrow(/not an origin/);
+    expect(() => loadConfig({ ...base, CORS_ORIGINS: 'app.example.com' })).toThrow(/not an origin/);
+  });
+});
