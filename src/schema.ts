@@ -35,13 +35,50 @@ export interface SchemaOptions {
 
 export function createSchema(options: SchemaOptions = {}): GraphQLSchema {
   const document = parse(readTypeDefs());
-  return buildSubgraphSchema([
+  const schema = buildSubgraphSchema([
     {
       typeDefs: options.nodeField === false ? withoutNodeFields(document) : document,
       // mergeResolvers returns graphql-tools' resolver map; both describe the same object shape.
       resolvers: resolvers as SubgraphResolvers,
     },
   ]);
+  describeFederationMachinery(schema);
+  return schema;
+}
+
+const forRouters =
+  'Federation machinery, for a supergraph router; frontends do not use it (client/schema.graphql omits it).';
+
+/** Descriptions for what @apollo/subgraph adds undocumented, shown in GraphiQL's docs beside our own types. */
+const federationDescriptions: Record<string, string> = {
+  _entities: `Objects of this subgraph by their federation keys. ${forRouters}`,
+  _service: `This subgraph's SDL, from which a supergraph is composed. ${forRouters}`,
+  _Any: `A federation entity representation: \`__typename\` and key fields. ${forRouters}`,
+  _Entity: `Every type with a federation @key. ${forRouters}`,
+  _Service: `The subgraph's SDL. ${forRouters}`,
+};
+
+function describeFederationMachinery(schema: GraphQLSchema): void {
+  const queryFields = schema.getQueryType()?.getFields() ?? {};
+  for (const [name, description] of Object.entries(federationDescriptions)) {
+    const target = queryFields[name] ?? schema.getType(name);
+    if (target && !target.description) target.description = description;
+  }
+  const entities = queryFields['_entities']?.args.find((arg) => arg.name === 'representations');
+  if (entities && !entities.description) entities.description = 'The references to resolve.';
+  const service = schema.getType('_Service');
+  const sdl = service && 'getFields' in service ? service.getFields()['sdl'] : undefined;
+  if (sdl && !sdl.description) sdl.description = 'The SDL, with federation directives.';
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (/^(link|federation)__/.test(type.name) && !type.description) {
+      type.description = `Part of the @link and federation directives' definitions. ${forRouters}`;
+    }
+  }
+  for (const directive of schema.getDirectives()) {
+    if (!directive.description && !['include', 'skip', 'deprecated', 'specifiedBy', 'oneOf'].includes(directive.name)) {
+      directive.description = `Apollo Federation v2 directive (see specs.apollo.dev). ${forRouters}`;
+    }
+  }
 }
 
 const nodeFields = new Set(['node', 'nodes']);
