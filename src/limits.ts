@@ -117,13 +117,26 @@ export function operationCost(
  * per document, so a verdict there would ignore the variables), and refuses the whole operation.
  */
 function useCostLimit(maxCost: number): Plugin {
+  // Yoga hands the same parsed document to every request with the same text, so a cost is computed once
+  // per document, operation and variables (a few per document in practice; bounded all the same).
+  const costs = new WeakMap<DocumentNode, Map<string, number | undefined>>();
+  const cachedCost = (args: Parameters<typeof check>[0]) => {
+    const key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
+    let byVariables = costs.get(args.document);
+    if (!byVariables) costs.set(args.document, (byVariables = new Map()));
+    if (byVariables.has(key)) return byVariables.get(key);
+    const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues);
+    if (byVariables.size >= 64) byVariables.clear();
+    byVariables.set(key, cost);
+    return cost;
+  };
   const check = (args: {
     schema: GraphQLSchema;
     document: DocumentNode;
     operationName?: string | null;
     variableValues?: Record<string, unknown> | null;
   }) => {
-    const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues);
+    const cost = cachedCost(args);
     if (cost === undefined || cost <= maxCost) return undefined;
     return new GraphQLError(
       `Query cost ${cost} exceeds the limit of ${maxCost}: ask for fewer items (\`first\`) or fewer nested lists`,
