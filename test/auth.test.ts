@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { renewalLeadMs } from '../src/atlas/auth/service-account.js';
 import type { AtlasAuth } from '../src/gateway.js';
 import { DEMO, type SimulatorOptions } from '../src/simulator/index.js';
 import { startStack, type TestStack } from './helpers/gateway.js';
@@ -52,16 +53,38 @@ describe('service account (OAuth client credentials)', () => {
   });
 
   it('renews the token in the background before it expires', async () => {
-    const s = await stack({
-      ...strict({ tokenTtlSeconds: 2 }),
-      auth: { mode: 'service-account', ...client, renewBeforeMs: 1_700 },
-    });
+    // A 2 s token is renewed 1 s before it expires (half its lifetime, shorter than the 10-minute default).
+    const s = await stack(strict({ tokenTtlSeconds: 2 }));
     await s.query(projectQuery);
-    await new Promise((resolve) => setTimeout(resolve, 400)); // now inside the renewal window
+    await new Promise((resolve) => setTimeout(resolve, 1_200)); // now inside the renewal window
     const answer = await s.query(projectQuery);
     expect(answer.data).toEqual({ project: { name: DEMO.projects.payments.name } });
     await expect.poll(() => s.simulator.auth.minted(client.clientId)).toBe(2);
     // The renewal happened beside the call: no API call was refused on the way.
+    expect(s.simulator.calls.filter((c) => c.status === 401)).toHaveLength(0);
+  });
+
+  it('mints one token per renewal point when tokens live shorter than the renewal lead', async () => {
+    // Atlas may issue tokens that live less than the default 10-minute lead (here 6 s): the lead then
+    // shrinks to half the lifetime, so a fresh token is never already due for renewal.
+    const s = await stack(strict({ tokenTtlSeconds: 6 }));
+    const clusters = `{ projects { nodes { name clusters { nodes { name } } } } }`;
+    const burst = async () => {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => s.query(clusters)));
+      for (const answer of answers) expect(answer.errors).toBeUndefined();
+    };
+    const minted = () => s.simulator.auth.minted(client.clientId);
+    const start = Date.now();
+    await burst();
+    expect(minted()).toBe(1);
+    // Past the renewal point (3 s after the mint), well before expiry (6 s): the burst is served by the
+    // current token while exactly one renewal runs beside it.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + 3_400 - Date.now())));
+    await burst();
+    await expect.poll(minted).toBe(2);
+    await burst(); // the renewed token is not due yet
+    expect(minted()).toBe(2);
+    expect(s.simulator.callCount({ operationId: 'oauthToken' })).toBe(2);
     expect(s.simulator.calls.filter((c) => c.status === 401)).toHaveLength(0);
   });
 
@@ -93,6 +116,16 @@ describe('service account (OAuth client credentials)', () => {
     expect(revoked()).toBe(1);
     expect(simulator.auth.active(client.clientId)).toBe(0);
     await s.close().catch(() => undefined);
+  });
+});
+
+describe('renewal lead', () => {
+  it('is the configured lead, bounded by half the token lifetime', () => {
+    const tenMinutes = 10 * 60_000;
+    expect(renewalLeadMs(6_000, tenMinutes)).toBe(3_000);
+    expect(renewalLeadMs(3_600_000, tenMinutes)).toBe(tenMinutes);
+    expect(renewalLeadMs(20 * 60_000, tenMinutes)).toBe(tenMinutes);
+    expect(renewalLeadMs(3_600_000, 0)).toBe(0);
   });
 });
 
@@ -172,11 +205,13 @@ describe('forward mode (the caller’s own bearer token)', () => {
 });
 
 describe('the whole graph in every auth mode', () => {
+  // Page sizes stated: with every `first` at its default (20) the worst case is 128,901 fields, over the
+  // cost limit; these sizes still cover all of the demo data.
   const everything = `{
-    projects { nodes { name
+    projects(first: 5) { nodes { name
       exportBuckets { nodes { bucketName } }
       serverlessInstances { nodes { name snapshots(first: 3) { nodes { atlasId } } } }
-      clusters { nodes { name
+      clusters(first: 10) { nodes { name
         snapshots(first: 3) { nodes { atlasId } }
         restoreJobs { nodes { atlasId snapshot { atlasId } targetCluster { name project { name } } } }
         exports { nodes { atlasId exportBucket { bucketName } snapshot { atlasId } } }

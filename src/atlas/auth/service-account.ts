@@ -20,7 +20,10 @@ export interface ServiceAccountOptions {
   dispatcher: Dispatcher;
   userAgent: string;
   timeoutMs: number;
-  /** Mint a new token this long before the current one expires (default 10 minutes, as Terraform does). */
+  /**
+   * Mint a new token this long before the current one expires (default 10 minutes, as Terraform does), or
+   * half the token's lifetime when that is shorter (see `renewalLeadMs`).
+   */
   renewBeforeMs?: number;
   /** After a failed mint, answer from that failure this long instead of asking again (default 1 s). */
   failureHoldMs?: number;
@@ -33,6 +36,20 @@ interface Token {
   header: string;
   value: string;
   expiresAt: number;
+  /** From then on, requests start a background renewal. */
+  renewAt: number;
+}
+
+/**
+ * How long before expiry a token of this lifetime is renewed: the configured lead, but at most half the
+ * lifetime. A lead as long as the lifetime would make every fresh token already due, so every request
+ * would start a renewal (6 s tokens: a mint per request). Half keeps both margins wide: the token serves
+ * half its life before a renewal (at most two mints per lifetime), and the renewal has the other half to
+ * succeed, or fail and be tried again after `failureHoldMs`, before the token runs out. Tokens of 20
+ * minutes or more keep the configured lead.
+ */
+export function renewalLeadMs(lifetimeMs: number, configuredLeadMs: number): number {
+  return Math.min(configuredLeadMs, lifetimeMs / 2);
 }
 
 export interface ServiceAccountCredential extends AtlasCredential {
@@ -91,7 +108,14 @@ export function serviceAccount(options: ServiceAccountOptions): ServiceAccountCr
       if (typeof value !== 'string' || value === '' || typeof expiresIn !== 'number' || expiresIn <= 0) {
         throw new AtlasAuthError('token-endpoint-failed', 200);
       }
-      return { value, header: `Bearer ${value}`, expiresAt: now() + expiresIn * 1000 };
+      const lifetimeMs = expiresIn * 1000;
+      const expiresAt = now() + lifetimeMs;
+      return {
+        value,
+        header: `Bearer ${value}`,
+        expiresAt,
+        renewAt: expiresAt - renewalLeadMs(lifetimeMs, renewBeforeMs),
+      };
     }
     const code = typeof body?.['errorCode'] === 'string' ? body['errorCode'] : body?.['error'];
     const errorCode = typeof code === 'string' ? code : undefined;
@@ -134,7 +158,7 @@ export function serviceAccount(options: ServiceAccountOptions): ServiceAccountCr
       const at = now();
       if (token && at < token.expiresAt) {
         // Renew ahead of expiry in the background; the current token serves until the new one arrives.
-        if (at >= token.expiresAt - renewBeforeMs && !minting && !(failure && at < failure.until)) {
+        if (at >= token.renewAt && !minting && !(failure && at < failure.until)) {
           mint().catch((error: unknown) => options.onWarning?.(`Atlas token renewal failed: ${String(error)}`));
         }
         return token.header;
