@@ -14,6 +14,7 @@ import {
   isAtlasError,
 } from './atlas/errors.js';
 import { InvalidPathParameterError } from './atlas/client.js';
+import { UpstreamValueError } from './scalars.js';
 
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -133,8 +134,8 @@ function isGraphQLError(error: unknown): error is GraphQLError {
 
 /**
  * Turns any error raised while executing into what the client sees. Atlas errors get their code and
- * details; GraphQL errors raised on purpose (bad input, a scalar's refusal) keep their message and code;
- * anything else is masked.
+ * details, and so does an Atlas value that does not fit its scalar; GraphQL errors raised on purpose
+ * (bad input, a scalar's refusal) keep their message and code; anything else is masked.
  */
 export function toClientError(error: unknown, message: string): Error {
   const located = isGraphQLError(error) ? error : undefined;
@@ -159,6 +160,11 @@ export function toClientError(error: unknown, message: string): Error {
     const mapping = classifyAtlasError(cause);
     const detail = cause instanceof AtlasApiError && cause.detail ? `: ${cause.detail}` : '';
     return locate(`${mapping.message}${detail}`, atlasExtensions(cause, mapping.code));
+  }
+  if (cause instanceof UpstreamValueError) {
+    // The path says which field; the value is never echoed.
+    const field = located?.path ? ` for ${located.path.join('.')}` : '';
+    return locate(`${cause.message}${field}`, { code: 'UPSTREAM_BAD_RESPONSE' satisfies ErrorCode });
   }
   if (cause instanceof InvalidPathParameterError) {
     return locate(`Invalid value for ${cause.parameter}`, { code: 'BAD_USER_INPUT' });

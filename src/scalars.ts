@@ -1,8 +1,22 @@
 /**
  * Custom scalars. Input scalars (ObjectId, ClusterName) validate against the Atlas spec's patterns, so
  * a bad id is a BAD_USER_INPUT error during validation and no resolver, loader or URL ever sees it.
+ * On the way out, a value Atlas sent that does not fit its scalar throws UpstreamValueError.
  */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+
+/**
+ * Atlas sent a value that does not fit the scalar of the field it fills (a malformed id, a date that is
+ * not ISO 8601, a Long beyond 2^53): Atlas broke its contract, not the caller. `toClientError` turns it
+ * into UPSTREAM_BAD_RESPONSE on that field, naming the scalar and the field path. It never holds the
+ * value, which may be anything (a secret-looking string, a huge blob).
+ */
+export class UpstreamValueError extends Error {
+  override readonly name = 'UpstreamValueError';
+  constructor(readonly scalar: string) {
+    super(`Atlas sent a value that is not a valid ${scalar}`);
+  }
+}
 
 function scalarError(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -19,10 +33,8 @@ function stringScalar(name: string, description: string, test: (value: string) =
   return new GraphQLScalarType<string, string>({
     name,
     description,
-    // A bad value on the way out is Atlas breaking its contract, not the caller's input: a plain Error,
-    // which the server masks.
     serialize(value) {
-      if (typeof value !== 'string' || !test(value)) throw new Error(`Atlas sent an invalid ${name}`);
+      if (typeof value !== 'string' || !test(value)) throw new UpstreamValueError(name);
       return value;
     },
     parseValue: check,
@@ -47,14 +59,20 @@ export const ClusterName = stringScalar(
   '1 to 64 letters, digits or hyphens, starting with a letter or digit',
 );
 
+/**
+ * An ISO 8601 date-time with an offset, as Atlas sends it. `Date.parse` alone is not enough: it also
+ * reads "March 7, 2024" and RFC 1123 dates, which would pass through as they are.
+ */
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 export const DateTime = new GraphQLScalarType<string, string>({
   name: 'DateTime',
   description: 'An ISO 8601 instant in UTC.',
   // Atlas's own string passes through unchanged (it may carry more precision than a Date keeps).
   serialize(value) {
-    if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return value;
+    if (typeof value === 'string' && isoInstant.test(value) && !Number.isNaN(Date.parse(value))) return value;
     if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
-    throw new GraphQLError('DateTime cannot represent an invalid date');
+    throw new UpstreamValueError('DateTime');
   },
   parseValue(value) {
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
@@ -70,27 +88,29 @@ export const DateTime = new GraphQLScalarType<string, string>({
   },
 });
 
-function toLong(value: unknown): number {
+/** The integer a Long stands for, or undefined when it is not one within ±(2^53 - 1). */
+function toLong(value: unknown): number | undefined {
   const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isSafeInteger(number)) {
-    throw new GraphQLError('Long must be an integer within ±(2^53 - 1)');
-  }
-  return number;
+  return typeof number === 'number' && Number.isSafeInteger(number) ? number : undefined;
+}
+
+function inputLong(value: unknown): number {
+  const long = toLong(value);
+  if (long === undefined) throw scalarError('Long must be an integer within ±(2^53 - 1)');
+  return long;
 }
 
 export const Long = new GraphQLScalarType<number, number>({
   name: 'Long',
   description: 'A 64-bit integer, exact up to 2^53 - 1.',
-  serialize: toLong,
-  parseValue: (value) => {
-    try {
-      return toLong(value);
-    } catch (error) {
-      throw scalarError(error instanceof Error ? error.message : 'Invalid Long');
-    }
+  serialize(value) {
+    const long = toLong(value);
+    if (long === undefined) throw new UpstreamValueError('Long');
+    return long;
   },
+  parseValue: inputLong,
   parseLiteral(ast) {
     if (ast.kind !== Kind.INT) throw scalarError('Long must be an integer literal');
-    return toLong(ast.value);
+    return inputLong(ast.value);
   },
 });

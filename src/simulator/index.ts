@@ -36,7 +36,16 @@ export interface SimulatorOptions {
   data?: SimulatorData; // default createSeedData()
   auth?: SimulatorAuthOptions; // service accounts (OAuth2 client credentials) and API keys (Digest)
   faults?: FaultPlan; // initial fault plan; change it with `faults.set()`
+  // Tests only: plays an Atlas that breaks its own contract (a malformed id, a non-ISO date, a size that
+  // is not a number). Called with a copy of every successful Atlas API body, after it is trimmed to the
+  // spec; what it returns is sent as is. Error answers and the OAuth endpoints are left alone.
+  transformResponse?: ResponseTransform;
 }
+
+export type ResponseTransform = (
+  body: Record<string, unknown>,
+  call: { operationId: string; path: string },
+) => Record<string, unknown>;
 
 export interface SimulatedCall {
   method: string;
@@ -302,6 +311,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
       if (handler === undefined) throw errors.notFoundPath(path);
       result = handler({ op, params: route.params, query, body, data, baseUrl, path });
       if (result.body !== undefined) result = { ...result, body: shapeBody(spec, op, result.body) };
+      if (options.transformResponse !== undefined && result.body !== undefined && result.status < 400) {
+        // A copy: the shaped body still shares nested objects with the live store.
+        const body = options.transformResponse(structuredClone(result.body), { operationId: op.operationId, path });
+        result = { ...result, body };
+      }
       mediaType = op.mediaType;
     } catch (err) {
       if (!(err instanceof AtlasError)) throw err;

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../src/gateway.js';
+import { DEMO, type ResponseTransform } from '../../src/simulator/index.js';
 import { startStack, type GraphQLResponse } from '../helpers/gateway.js';
 
 const groupId = '6731a0c0e8f1d2a3b4c5d6e7';
@@ -162,16 +163,149 @@ describe('Atlas failures become coded GraphQL errors', () => {
   });
 
   it('masks unexpected failures', async () => {
-    route = json({
-      id: 'not-an-object-id',
-      name: 'p',
-      orgId: groupId,
-      clusterCount: 1,
-      created: '2026-01-01T00:00:00Z',
-    });
-    const { errors } = await query(`{ project(id: "${groupId}") { atlasId } }`);
+    // A restore job without its id: the resolver's own check fails with a plain Error.
+    route = json({ deliveryType: 'automated' });
+    const { data, errors } = await query(
+      `{ node(id: "${Buffer.from(`v1:CloudBackupRestoreJob:${groupId}:c1:6731a0c0e8f1d2a3b4c5d6f2`).toString('base64url')}") {
+          ... on CloudBackupRestoreJob { deliveryType atlasId } } }`,
+    );
+    expect(data).toEqual({ node: null });
     expect(errors![0]!.message).toBe('Unexpected error.');
     expect(errors![0]!.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+});
+
+describe('Atlas values that do not fit their scalar', () => {
+  const payments = DEMO.clusters.paymentsProd;
+  const legacy = DEMO.legacy.restoreJob;
+  // Every bad value carries the canary: none may reach the client, whatever Atlas sent.
+  const canary = 'CANARY';
+  const huge = 2 ** 60; // a Long beyond 2^53
+  const rfc1123 = 'Tue, 05 Mar 2024 10:00:00 GMT'; // Date.parse reads it, but it is no ISO 8601 instant
+  /** Changes the payments project wherever Atlas sends it: alone, or in the list that answers two lookups. */
+  const patchPayments =
+    (patch: Record<string, unknown>): ResponseTransform =>
+    (body, { operationId }) => {
+      const patched = (group: Record<string, unknown>) =>
+        group['id'] === payments.groupId ? { ...group, ...patch } : group;
+      if (operationId === 'getGroup') return patched(body);
+      if (operationId === 'listGroups' && Array.isArray(body['results'])) {
+        return { ...body, results: (body['results'] as Record<string, unknown>[]).map(patched) };
+      }
+      return body;
+    };
+  const corrupt: ResponseTransform = (body, call) => {
+    const { operationId, path } = call;
+    if (operationId === 'getGroup' || operationId === 'listGroups') {
+      return patchPayments({ created: rfc1123, clusterCount: huge })(body, call);
+    }
+    if (operationId === 'getCluster' && path.endsWith(payments.name)) {
+      return { ...body, id: `${canary}-not-an-object-id` };
+    }
+    if (operationId === 'listBackupSnapshots' && Array.isArray(body['results'])) {
+      const [first, ...rest] = body['results'] as Record<string, unknown>[];
+      return { ...body, results: [{ ...first, storageSizeBytes: `${canary} twelve bytes` }, ...rest] };
+    }
+    if (operationId === 'getClusterRestoreJob') return { ...body, oplogTs: `${canary}:ts` };
+    return body;
+  };
+
+  it('answers UPSTREAM_BAD_RESPONSE on that field only, naming scalar and path, never the value', async () => {
+    const stack = await startStack({ simulator: { transformResponse: corrupt } });
+    try {
+      const answer = await stack.query<{
+        project: {
+          name: string;
+          created: null;
+          clusterCount: null;
+          cluster: { name: string; atlasId: null; snapshots: { nodes: Record<string, unknown>[] } };
+        };
+        legacy: { cluster: { legacyRestoreJob: Record<string, unknown> } };
+      }>(`{
+        project(id: "${payments.groupId}") {
+          name created clusterCount
+          cluster(name: "${payments.name}") {
+            name atlasId
+            snapshots(first: 2) { nodes { atlasId storageSizeBytes createdAt } }
+          }
+        }
+        legacy: project(id: "${legacy.groupId}") { cluster(name: "${legacy.clusterName}") {
+          legacyRestoreJob(id: "${legacy.id}") { atlasId oplogTs }
+        } }
+      }`);
+      const errors = (answer.errors ?? []).map((e) => ({
+        path: e.path,
+        code: e.extensions?.['code'],
+        message: e.message,
+      }));
+      expect(errors).toEqual(
+        expect.arrayContaining([
+          {
+            path: ['project', 'created'],
+            code: 'UPSTREAM_BAD_RESPONSE',
+            message: 'Atlas sent a value that is not a valid DateTime for project.created',
+          },
+          {
+            path: ['project', 'clusterCount'],
+            code: 'UPSTREAM_BAD_RESPONSE',
+            message: 'Atlas sent a value that is not a valid Long for project.clusterCount',
+          },
+          {
+            path: ['project', 'cluster', 'atlasId'],
+            code: 'UPSTREAM_BAD_RESPONSE',
+            message: 'Atlas sent a value that is not a valid ObjectId for project.cluster.atlasId',
+          },
+          {
+            path: ['project', 'cluster', 'snapshots', 'nodes', 0, 'storageSizeBytes'],
+            code: 'UPSTREAM_BAD_RESPONSE',
+            message:
+              'Atlas sent a value that is not a valid Long for project.cluster.snapshots.nodes.0.storageSizeBytes',
+          },
+          {
+            path: ['legacy', 'cluster', 'legacyRestoreJob', 'oplogTs'],
+            code: 'UPSTREAM_BAD_RESPONSE',
+            message: 'Atlas sent a value that is not a valid DateTime for legacy.cluster.legacyRestoreJob.oplogTs',
+          },
+        ]),
+      );
+      expect(errors).toHaveLength(5);
+      // The bad fields are null; everything beside them still answers.
+      const project = answer.data!.project;
+      expect(project).toMatchObject({ name: DEMO.projects.payments.name, created: null, clusterCount: null });
+      expect(project.cluster).toMatchObject({ name: payments.name, atlasId: null });
+      const [bad, good] = project.cluster.snapshots.nodes;
+      expect(bad).toMatchObject({ atlasId: expect.any(String), storageSizeBytes: null, createdAt: expect.any(String) });
+      expect(good).toMatchObject({ storageSizeBytes: expect.any(Number) });
+      expect(answer.data!.legacy.cluster.legacyRestoreJob).toEqual({ atlasId: legacy.id, oplogTs: null });
+      const text = JSON.stringify(answer);
+      expect(text).not.toContain(canary);
+      expect(text).not.toContain(String(huge));
+      expect(text).not.toContain(rfc1123);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('nulls the nearest nullable parent when the field is non-null', async () => {
+    const stack = await startStack({
+      simulator: {
+        transformResponse: patchPayments({ orgId: `${canary}-org` }),
+      },
+    });
+    try {
+      const other = DEMO.projects.analytics;
+      const answer = await stack.query(
+        `{ project(id: "${payments.groupId}") { name orgId } other: project(id: "${other.id}") { name } }`,
+      );
+      // Project.orgId is ObjectId!: the project itself becomes null, as GraphQL requires; the sibling answers.
+      expect(answer.data).toEqual({ project: null, other: { name: other.name } });
+      expect(answer.errors?.map((e) => [e.path, e.extensions?.['code']])).toEqual([
+        [['project', 'orgId'], 'UPSTREAM_BAD_RESPONSE'],
+      ]);
+      expect(JSON.stringify(answer)).not.toContain(canary);
+    } finally {
+      await stack.close();
+    }
   });
 });
 
