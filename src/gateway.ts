@@ -184,8 +184,8 @@ function credentials(
 }
 
 /**
- * Adds `extensions.atlasCalls` (calls made, calls coalesced with other operations, resources asked for,
- * calls saved, retries, milliseconds spent upstream, Atlas's rate-limit headroom) to a response whose
+ * Adds `extensions.atlasCalls` (requests sent, calls coalesced with other operations, resources asked for,
+ * calls saved, retries, re-sends after a 401, milliseconds spent upstream, Atlas's rate-limit headroom) to a response whose
  * context asked for it.
  */
 function useAtlasCallReport(): Plugin<GraphQLContext> {
@@ -196,7 +196,7 @@ function useAtlasCallReport(): Plugin<GraphQLContext> {
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result) return;
-          const { calls, coalesced, requested, upstreamMs, retries, rateLimit } = context.atlasCalls;
+          const { calls, coalesced, requested, upstreamMs, retries, reauthenticated, rateLimit } = context.atlasCalls;
           setResult({
             ...result,
             extensions: {
@@ -205,8 +205,10 @@ function useAtlasCallReport(): Plugin<GraphQLContext> {
                 calls,
                 coalesced,
                 requested,
-                saved: requested - calls,
+                // What deduplication, planning and coalescing avoided: asks beyond the distinct calls sent.
+                saved: requested - (calls - retries - reauthenticated),
                 retries,
+                reauthenticated,
                 upstreamMs: Math.round(upstreamMs),
                 ...(rateLimit ? { rateLimitRemaining: rateLimit.remaining, rateLimitLimit: rateLimit.limit } : {}),
               },

@@ -4,7 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO } from '../src/simulator/index.js';
+import { digestApiKey } from '../src/atlas/auth/digest.js';
+import { newCallStats, operationTransport } from '../src/atlas/session.js';
+import { createTransport } from '../src/atlas/transport.js';
+import { toGlobalId } from '../src/ids.js';
+import { DEMO, startSimulator } from '../src/simulator/index.js';
 import { startStack, type TestStack } from './helpers/gateway.js';
 import { dashboardMinimum } from './helpers/minimum.js';
 
@@ -119,5 +123,113 @@ describe('coalescing, cache and budget', () => {
       'x-atlas-call-report': '1',
     });
     expect(asked.extensions?.atlasCalls).toMatchObject({ calls: 1, requested: 2, saved: 1 });
+  });
+});
+
+describe('call report: every request sent to Atlas’s API counts, failed ones included', () => {
+  const report = { 'x-atlas-call-report': '1' };
+  const apiRequests = (s: TestStack) => s.simulator.callCount({ pathPrefix: '/api/atlas/v2' });
+  const payments = DEMO.projects.payments;
+  const warehouse = DEMO.clusters.analyticsWarehouse;
+
+  it('counts a 404, a 500 retried twice, and a success as the simulator logged them', async () => {
+    const s = await startStack({ atlas: { retry: { baseDelayMs: 10, budgetReserve: 1_000 } } });
+    try {
+      s.simulator.faults.set({
+        script: ['status500', 'status500', 'status500'],
+        match: { operationId: 'getCluster', pathPrefix: `/api/atlas/v2/groups/${warehouse.groupId}` },
+      });
+      const answer = await s.query(
+        `{ a: project(id: "${payments.id}") { name cluster(name: "ghost") { name } }
+           b: node(id: "${toGlobalId('Cluster', warehouse.groupId, warehouse.name)}") { ... on Cluster { name } } }`,
+        undefined,
+        report,
+      );
+      // getGroup 200, getCluster 404 (the lookup answers null), getCluster 500 three times (the field fails).
+      expect(answer.data).toEqual({ a: { name: payments.name, cluster: null }, b: null });
+      expect(answer.errors?.map((e) => [e.path, e.extensions?.['code']])).toEqual([[['b'], 'UPSTREAM_ERROR']]);
+      expect(s.simulator.calls.map((c) => c.status)).toEqual(expect.arrayContaining([200, 404, 500, 500, 500]));
+      expect(apiRequests(s)).toBe(5);
+      expect(answer.extensions?.['atlasCalls']).toMatchObject({ calls: 5, retries: 2 });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('counts a digest challenge round trip', async () => {
+    const apiKey = { publicKey: 'abcdefgh', privateKey: '0b5d6a3e-private-key' };
+    const s = await startStack({
+      simulator: { bearerTokens: [], auth: { apiKeys: [apiKey] } },
+      auth: { mode: 'api-key', ...apiKey },
+    });
+    try {
+      const answer = await s.query(`{ project(id: "${payments.id}") { name } }`, undefined, report);
+      expect(answer.data).toEqual({ project: { name: payments.name } });
+      expect(s.simulator.calls.map((c) => c.status)).toEqual([401, 200]); // the challenge, then the signed call
+      expect(answer.extensions?.['atlasCalls']).toMatchObject({ calls: apiRequests(s), retries: 0 });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('tells retries and re-sends after a 401 apart from distinct calls, in the session statistics', async () => {
+    const apiKey = { publicKey: 'abcdefgh', privateKey: '0b5d6a3e-private-key' };
+    const simulator = await startSimulator({
+      bearerTokens: [],
+      auth: { apiKeys: [apiKey] },
+      // Faults apply to authenticated requests only: the challenge is not one.
+      faults: { script: ['status500'], match: { operationId: 'getGroup' } },
+    });
+    const transport = createTransport({
+      baseUrl: simulator.url,
+      timeoutMs: 1_000,
+      connections: 2,
+      userAgent: 't',
+      retry: { baseDelayMs: 10 },
+    });
+    try {
+      const stats = newCallStats();
+      const session = operationTransport(
+        transport,
+        { credential: digestApiKey(apiKey.publicKey, apiKey.privateKey), budget: 10, deadline: Date.now() + 5_000 },
+        stats,
+      );
+      const getGroup = {
+        operationId: 'getGroup',
+        method: 'GET',
+        path: `/api/atlas/v2/groups/${payments.id}`,
+        mediaType: 'application/vnd.atlas.2023-01-01+json',
+      } as const;
+      // The challenge (401), the signed call (500), its retry (200).
+      await session.request(getGroup);
+      expect(simulator.calls.map((c) => c.status)).toEqual([401, 500, 200]);
+      expect(stats).toMatchObject({ calls: 3, retries: 1, reauthenticated: 1, coalesced: 0 });
+    } finally {
+      await transport.close();
+      await simulator.close();
+    }
+  });
+
+  it('counts the refused call before a token is minted again, not the token request', async () => {
+    const client = { clientId: 'mdb_sa_id_0123456789abcdef01234567', clientSecret: 'mdb_sa_sk_report-secret' };
+    const s = await startStack({
+      simulator: { bearerTokens: [], auth: { serviceAccounts: [client] } },
+      auth: { mode: 'service-account', ...client },
+    });
+    try {
+      await s.query(`{ projects { totalCount } }`);
+      s.simulator.auth.expireAllTokens();
+      s.simulator.resetCalls();
+      const answer = await s.query(`{ project(id: "${payments.id}") { name } }`, undefined, report);
+      expect(answer.data).toEqual({ project: { name: payments.name } });
+      expect(s.simulator.calls.map((c) => [c.operationId, c.status])).toEqual([
+        ['getGroup', 401],
+        ['oauthToken', 200],
+        ['getGroup', 200],
+      ]);
+      expect(answer.extensions?.['atlasCalls']).toMatchObject({ calls: apiRequests(s), retries: 0 });
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -8,7 +8,11 @@ import type { AtlasCredential } from './auth/credential.js';
 import type { AtlasTransport, TransportRequest, TransportResult } from './transport.js';
 
 export interface AtlasCallStats {
-  /** Calls this operation sent to Atlas. */
+  /**
+   * HTTP requests this operation sent to Atlas's API, counted by the transport as each one leaves: failed
+   * ones, retries and re-sends after a 401 included, so it matches what Atlas logged. Calls answered by
+   * another operation's call are in `coalesced` instead.
+   */
   calls: number;
   /** Calls answered by an identical call of another operation (in flight or cached): no Atlas cost. */
   coalesced: number;
@@ -16,14 +20,19 @@ export interface AtlasCallStats {
   requested: number;
   /** Sum of the durations of this operation's Atlas calls, in milliseconds. */
   upstreamMs: number;
-  /** Calls sent again after a retryable failure (429, 5xx, reset). */
+  /** Of `calls`, those sent again after a retryable failure (429, 5xx, reset). */
   retries: number;
+  /**
+   * Of `calls`, those sent again after a 401 that renewed the credential (a digest challenge, a re-minted
+   * token). `calls - retries - reauthenticated` is the number of distinct calls sent.
+   */
+  reauthenticated: number;
   /** The lowest `RateLimit-Remaining` Atlas reported during the operation, with its limit. */
   rateLimit?: { limit: number; remaining: number };
 }
 
 export function newCallStats(): AtlasCallStats {
-  return { calls: 0, coalesced: 0, requested: 0, upstreamMs: 0, retries: 0 };
+  return { calls: 0, coalesced: 0, requested: 0, upstreamMs: 0, retries: 0, reauthenticated: 0 };
 }
 
 /** A request as the Atlas client builds it; the session adds credential, deadline and observer. */
@@ -49,7 +58,8 @@ export function operationTransport(
   let started = 0;
   return {
     async request<T>(req: OperationRequest) {
-      // Calls still in flight count against the budget: they may all turn out to be real.
+      // Every call started counts against the budget, in flight or failed, unless another operation's call
+      // answered it. A call's retries and re-sends do not: the retry policy bounds those.
       if (started - stats.coalesced >= scope.budget) throw new AtlasBudgetError(req.operationId, scope.budget);
       started++;
       const begin = performance.now();
@@ -58,8 +68,8 @@ export function operationTransport(
         .finally(() => {
           stats.upstreamMs += performance.now() - begin;
         });
+      // `stats.calls` was counted by the transport, request by request, whether or not they succeeded.
       if (result.shared) stats.coalesced++;
-      else stats.calls++;
       return result;
     },
   };

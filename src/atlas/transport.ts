@@ -34,7 +34,16 @@ export interface TransportOptions {
 
 /** What one request observes, for the operation's call report. */
 export interface RequestObserver {
+  /**
+   * HTTP requests sent to Atlas's API, each counted as it leaves: first attempts, retries, and re-sends
+   * after a 401, whatever they were answered. What Atlas (and the simulator's call log) sees; token
+   * requests are not counted (one token serves the whole process).
+   */
+  calls: number;
+  /** Requests sent again after a retryable failure (429, 5xx, reset). */
   retries: number;
+  /** Requests sent again after a 401 that renewed the credential (a digest challenge, a re-minted token). */
+  reauthenticated: number;
   /** Lowest `RateLimit-Remaining` Atlas reported, with its limit. */
   rateLimit?: { limit: number; remaining: number };
 }
@@ -156,7 +165,10 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       if (exchange.status === 401 && !renewed && req.credential.renew) {
         renewed = true;
         const challenge = header(exchange.headers['www-authenticate']);
-        if (await req.credential.renew(sent, challenge)) continue;
+        if (await req.credential.renew(sent, challenge)) {
+          if (req.observer) req.observer.reauthenticated++;
+          continue;
+        }
       }
       if (exchange.status >= 200 && exchange.status < 300) return parseSuccess<T>(req.operationId, exchange);
       const error = apiError(req.operationId, exchange);
@@ -185,6 +197,8 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       body = JSON.stringify(req.body);
       headers['content-type'] = req.mediaType;
     }
+    // Counted before the answer: a request that fails (404, 500, reset, timeout) still reached Atlas.
+    if (req.observer) req.observer.calls++;
     try {
       const response = await dispatcher.request({
         origin,

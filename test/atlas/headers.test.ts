@@ -51,7 +51,7 @@ describe('Atlas response headers', () => {
       userAgent: 't',
       onLifecycleNotice: (notice) => notices.push(notice),
     });
-    const observer = { retries: 0 };
+    const observer = { calls: 0, retries: 0, reauthenticated: 0 };
     const request = (path: string) =>
       transport.request({
         operationId: 'getBackupSchedule',
@@ -64,7 +64,7 @@ describe('Atlas response headers', () => {
     await request('/a');
     await request('/b');
     await request('/c');
-    expect(observer).toEqual({ retries: 0, rateLimit: { limit: 1200, remaining: 1197 } });
+    expect(observer).toEqual({ calls: 3, retries: 0, reauthenticated: 0, rateLimit: { limit: 1200, remaining: 1197 } });
     expect(notices).toEqual([{ operationId: 'getBackupSchedule', deprecation: '2024-08-05', sunset: '2027-07-01' }]);
     await transport.close();
   });
