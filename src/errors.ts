@@ -133,6 +133,19 @@ function isGraphQLError(error: unknown): error is GraphQLError {
 }
 
 /**
+ * graphql's own scalars (Int, Float, String, Boolean, ID) refuse an unfit value with an error saying
+ * "Int cannot represent non-integer value: …" and quoting the value (yoga's executor rethrows it as a plain
+ * Error). Raised while completing a field (it has a path), it can only be an output value, i.e. Atlas's:
+ * the scalar's name, or undefined.
+ */
+function builtInScalarRefusal(cause: unknown, located: GraphQLError | undefined): string | undefined {
+  if (!located?.path || !(cause instanceof Error) || (isGraphQLError(cause) && cause.extensions?.code)) {
+    return undefined;
+  }
+  return /^(Int|Float|String|Boolean|ID) cannot represent /.exec(cause.message)?.[1];
+}
+
+/**
  * Turns any error raised while executing into what the client sees. Atlas errors get their code and
  * details, and so does an Atlas value that does not fit its scalar; GraphQL errors raised on purpose
  * (bad input, a scalar's refusal) keep their message and code; anything else is masked.
@@ -161,10 +174,13 @@ export function toClientError(error: unknown, message: string): Error {
     const detail = cause instanceof AtlasApiError && cause.detail ? `: ${cause.detail}` : '';
     return locate(`${mapping.message}${detail}`, atlasExtensions(cause, mapping.code));
   }
-  if (cause instanceof UpstreamValueError) {
+  const unfit = cause instanceof UpstreamValueError ? cause.scalar : builtInScalarRefusal(cause, located);
+  if (unfit) {
     // The path says which field; the value is never echoed.
     const field = located?.path ? ` for ${located.path.join('.')}` : '';
-    return locate(`${cause.message}${field}`, { code: 'UPSTREAM_BAD_RESPONSE' satisfies ErrorCode });
+    return locate(`Atlas sent a value that is not a valid ${unfit}${field}`, {
+      code: 'UPSTREAM_BAD_RESPONSE' satisfies ErrorCode,
+    });
   }
   if (cause instanceof InvalidPathParameterError) {
     return locate(`Invalid value for ${cause.parameter}`, { code: 'BAD_USER_INPUT' });

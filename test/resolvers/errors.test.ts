@@ -207,6 +207,8 @@ describe('Atlas values that do not fit their scalar', () => {
       return { ...body, results: [{ ...first, storageSizeBytes: `${canary} twelve bytes` }, ...rest] };
     }
     if (operationId === 'getClusterRestoreJob') return { ...body, oplogTs: `${canary}:ts` };
+    // graphql's own Int: a cloud restore job's oplog timestamp that is not a number.
+    if (operationId === 'getBackupRestoreJob') return { ...body, oplogTs: `${canary}-seconds`, oplogInc: 2 ** 40 };
     return body;
   };
 
@@ -218,7 +220,12 @@ describe('Atlas values that do not fit their scalar', () => {
           name: string;
           created: null;
           clusterCount: null;
-          cluster: { name: string; atlasId: null; snapshots: { nodes: Record<string, unknown>[] } };
+          cluster: {
+            name: string;
+            atlasId: null;
+            snapshots: { nodes: Record<string, unknown>[] };
+            restoreJob: Record<string, unknown>;
+          };
         };
         legacy: { cluster: { legacyRestoreJob: Record<string, unknown> } };
       }>(`{
@@ -227,6 +234,7 @@ describe('Atlas values that do not fit their scalar', () => {
           cluster(name: "${payments.name}") {
             name atlasId
             snapshots(first: 2) { nodes { atlasId storageSizeBytes createdAt } }
+            restoreJob(id: "${DEMO.restoreJobs.pointInTime.id}") { atlasId oplogTs oplogInc }
           }
         }
         legacy: project(id: "${legacy.groupId}") { cluster(name: "${legacy.clusterName}") {
@@ -262,13 +270,23 @@ describe('Atlas values that do not fit their scalar', () => {
               'Atlas sent a value that is not a valid Long for project.cluster.snapshots.nodes.0.storageSizeBytes',
           },
           {
+            path: ['project', 'cluster', 'restoreJob', 'oplogTs'],
+            code: 'UPSTREAM_BAD_RESPONSE',
+            message: 'Atlas sent a value that is not a valid Int for project.cluster.restoreJob.oplogTs',
+          },
+          {
+            path: ['project', 'cluster', 'restoreJob', 'oplogInc'],
+            code: 'UPSTREAM_BAD_RESPONSE',
+            message: 'Atlas sent a value that is not a valid Int for project.cluster.restoreJob.oplogInc',
+          },
+          {
             path: ['legacy', 'cluster', 'legacyRestoreJob', 'oplogTs'],
             code: 'UPSTREAM_BAD_RESPONSE',
             message: 'Atlas sent a value that is not a valid DateTime for legacy.cluster.legacyRestoreJob.oplogTs',
           },
         ]),
       );
-      expect(errors).toHaveLength(5);
+      expect(errors).toHaveLength(7);
       // The bad fields are null; everything beside them still answers.
       const project = answer.data!.project;
       expect(project).toMatchObject({ name: DEMO.projects.payments.name, created: null, clusterCount: null });
@@ -276,10 +294,16 @@ describe('Atlas values that do not fit their scalar', () => {
       const [bad, good] = project.cluster.snapshots.nodes;
       expect(bad).toMatchObject({ atlasId: expect.any(String), storageSizeBytes: null, createdAt: expect.any(String) });
       expect(good).toMatchObject({ storageSizeBytes: expect.any(Number) });
+      expect(project.cluster.restoreJob).toEqual({
+        atlasId: DEMO.restoreJobs.pointInTime.id,
+        oplogTs: null,
+        oplogInc: null,
+      });
       expect(answer.data!.legacy.cluster.legacyRestoreJob).toEqual({ atlasId: legacy.id, oplogTs: null });
       const text = JSON.stringify(answer);
       expect(text).not.toContain(canary);
       expect(text).not.toContain(String(huge));
+      expect(text).not.toContain(String(2 ** 40));
       expect(text).not.toContain(rfc1123);
     } finally {
       await stack.close();
