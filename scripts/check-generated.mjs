@@ -1,22 +1,30 @@
-// Fails when src/generated/ or federation/atlas-backup.subgraph.graphql is not what `npm run codegen`
-// makes from spec/ and schema/. Regenerates, compares with the files as they were, then puts the
-// originals back (and removes files that did not exist), so the check never edits a working tree and
-// does not depend on git state.
+// Fails when src/generated/, federation/atlas-backup.subgraph.graphql or the generated files of client/
+// are not what `npm run codegen` makes from spec/ and schema/. Regenerates, compares with the files as
+// they were, then puts the originals back (and removes files that did not exist), so the check never
+// edits a working tree and does not depend on git state.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const root = new URL('../', import.meta.url);
 const dir = new URL('src/generated/', root);
-// The checked-in subgraph SDL that supergraph compositions read (scripts/print-subgraph-sdl.ts).
-const subgraphSdl = 'federation/atlas-backup.subgraph.graphql';
+const files = [
+  // The checked-in subgraph SDL that supergraph compositions read (scripts/print-subgraph-sdl.ts).
+  'federation/atlas-backup.subgraph.graphql',
+  // The client SDL and the cache facts frontends build on (scripts/print-client-schema.ts).
+  'client/schema.graphql',
+  'client/cache-facts.js',
+  'client/cache-facts.d.ts',
+];
 
 const read = () => {
-  const files = Object.fromEntries(
+  const generated = Object.fromEntries(
     readdirSync(dir).map((f) => [`src/generated/${f}`, readFileSync(new URL(f, dir), 'utf8')]),
   );
-  const sdl = new URL(subgraphSdl, root);
-  if (existsSync(sdl)) files[subgraphSdl] = readFileSync(sdl, 'utf8');
-  return files;
+  for (const file of files) {
+    const url = new URL(file, root);
+    if (existsSync(url)) generated[file] = readFileSync(url, 'utf8');
+  }
+  return generated;
 };
 
 const before = read();
