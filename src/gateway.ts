@@ -20,6 +20,7 @@ import { useBudgetEstimate } from './budget-estimate.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { toClientError } from './errors.js';
 import { requestLimitPlugins, type RequestLimits } from './limits.js';
+import { useOperationLog, yogaLogger } from './operation-log.js';
 import { createSchema } from './schema.js';
 import { corsOptions, useCrossOriginGuard, type OriginRule } from './server/plugins/cross-origin.js';
 
@@ -121,6 +122,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         callReport === 'always' || (callReport === 'on-request' && request.headers.get('x-atlas-call-report') === '1'),
       ),
     plugins: [
+      // First, so its access line times the whole request and it sees errors before masking.
+      ...(options.logger ? [useOperationLog(options.logger)] : []),
       // Pages on foreign origins cannot read or drive the gateway; forms cannot post to it.
       useCrossOriginGuard(corsOrigins),
       ...requestLimitPlugins(options.limits, { hideSuggestions: !introspection }),
@@ -138,7 +141,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     maskedErrors: { maskError: toClientError, isDev: false },
     graphiql: graphiql ? { title: 'Atlas Backup GraphQL', defaultQuery: exampleQuery } : false,
     renderGraphiQL,
-    logging: options.logger ?? false,
+    // Yoga's own error lines would repeat (and mis-level) what the operation log reports.
+    logging: options.logger ? yogaLogger(options.logger) : false,
     landingPage: false,
   });
   return {

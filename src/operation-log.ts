@@ -1,0 +1,400 @@
+/**
+ * Logs an operator can trust: one access line per GraphQL request, and a separate line only for what
+ * someone other than the caller has to look at.
+ *
+ * - Access line (info), for every request to the GraphQL endpoint, executed or refused before execution:
+ *   request id, operation name and type, HTTP status, duration, Atlas calls, and the `extensions.code`s
+ *   the answer carries, counted. Never variables, query text, headers or the messages of caller errors:
+ *   those are the caller's data (a bad id's message quotes the id).
+ * - Caller mistakes (bad input, validation, limits, refusals, NOT_FOUND, a missing caller token) get no
+ *   line of their own: the access line counts their codes.
+ * - Atlas failing (429, 5xx, timeouts, unreadable bodies, 401/403 from Atlas): one warn line per distinct
+ *   failure, naming the Atlas operation, status and errorCode, without stack or Atlas's detail (which can
+ *   quote the caller's ids).
+ * - Error level only for what an operator must act on: the gateway's own credential refused
+ *   (UPSTREAM_AUTH_FAILED), a configuration problem Atlas reports (IP access list, API version), and bugs:
+ *   an unexpected exception masked as INTERNAL_SERVER_ERROR (with its stack) or a field error graphql
+ *   raised without a code (a non-null field Atlas left empty, say).
+ *
+ * Yoga logs every error it masks, at error level and with its stack, and some of them twice;
+ * `yogaLogger` silences that channel except for unexpected exceptions that happen outside execution
+ * (context building, parsing), which the plugin cannot see.
+ */
+import { randomUUID } from 'node:crypto';
+import { getOperationAST, type DocumentNode, type GraphQLError } from 'graphql';
+import type { Plugin, YogaLogger } from 'graphql-yoga';
+import { AtlasTransportError } from './atlas/errors.js';
+import type { GraphQLContext } from './context.js';
+import { toClientError } from './errors.js';
+
+/** Codes raised by Atlas (or its token endpoint) misbehaving or refusing: worth a warning, not the caller's fault. */
+const upstreamCodes = new Set([
+  'RATE_LIMITED',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_ERROR',
+  'UPSTREAM_BAD_RESPONSE',
+]);
+/** Refusals that come from Atlas only when `extensions.atlas` says so (else: no caller token, no Atlas call). */
+const upstreamWhenFromAtlas = new Set(['FORBIDDEN', 'UNAUTHENTICATED']);
+/** Atlas errorCodes that mean the gateway's own set-up is wrong, whoever asked. */
+const configurationErrorCodes = new Set(['IP_ADDRESS_NOT_ON_ACCESS_LIST', 'INVALID_VERSION_DATE', 'VERSION_GONE']);
+const maskedMessage = 'Unexpected error.';
+const graphqlName = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/;
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+type Level = 'warn' | 'error';
+
+interface AtlasFacts {
+  operation?: string;
+  status?: number;
+  errorCode?: string;
+  failure?: string;
+  cause?: string;
+}
+
+/** One warn or error line, deduplicated within an operation (a failed list fails each of its items). */
+interface Incident {
+  level: Level;
+  message: string;
+  fields: Record<string, unknown>;
+  count: number;
+}
+
+interface OperationState {
+  started: number;
+  requestId: string;
+  operationName?: string;
+  operationType?: string;
+  context?: GraphQLContext;
+  /** `extensions.code` of each error in the answer; uncoded errors count as `UNCODED`. */
+  codes: Map<string, number>;
+  incidents: Map<string, Incident>;
+  /** Yoga produced a GraphQL result (executed or refused); otherwise the request ended earlier. */
+  result: boolean;
+  streaming: boolean;
+  streamDone: boolean;
+  status?: number;
+  logged: boolean;
+}
+
+export function useOperationLog(logger: YogaLogger): Plugin<GraphQLContext> {
+  const states = new WeakMap<Request, OperationState>();
+  let endpoint = '/graphql';
+
+  const stateOf = (request: Request): OperationState => {
+    let state = states.get(request);
+    if (!state) {
+      state = newState(request);
+      states.set(request, state);
+    }
+    return state;
+  };
+
+  const finish = (state: OperationState) => {
+    if (state.logged) return;
+    state.logged = true;
+    const operation = state.operationName ?? 'anonymous';
+    for (const incident of state.incidents.values()) {
+      const fields = { reqId: state.requestId, operation, ...incident.fields, count: incident.count };
+      logger[incident.level](fields, incident.message);
+    }
+    const stats = state.context?.atlasCalls;
+    const durationMs = Math.round((performance.now() - state.started) * 10) / 10;
+    logger.info(
+      {
+        reqId: state.requestId,
+        operation,
+        ...(state.operationType ? { operationType: state.operationType } : {}),
+        status: state.status,
+        durationMs,
+        atlas: { calls: stats?.calls ?? 0, coalesced: stats?.coalesced ?? 0, retries: stats?.retries ?? 0 },
+        ...(state.codes.size ? { errors: Object.fromEntries(state.codes) } : {}),
+        ...(state.context ? {} : { refused: true }),
+      },
+      `${state.operationType ?? 'request'} ${operation} ${state.status ?? '-'} ${durationMs} ms`,
+    );
+  };
+
+  return {
+    onYogaInit({ yoga }) {
+      endpoint = yoga.graphqlEndpoint;
+    },
+    onRequest({ request, url }) {
+      if (url.pathname === endpoint) states.set(request, newState(request));
+    },
+    onParams({ request, params }) {
+      // Only a well-formed name: the client sends this string, and it may be anything.
+      const name = params.operationName;
+      if (typeof name === 'string' && graphqlName.test(name)) stateOf(request).operationName = name;
+    },
+    onParse() {
+      return ({ result, context }) => {
+        if (!context.request || result instanceof Error || !result) return;
+        nameOperation(stateOf(context.request), result, context.params?.operationName);
+      };
+    },
+    onExecute({ args }) {
+      const context = args.contextValue;
+      const state = stateOf(context.request);
+      state.context = context;
+      nameOperation(state, args.document, args.operationName);
+      // This plugin comes before yoga's error masking, so it sees each error with its cause and stack.
+      return {
+        onExecuteDone({ result }) {
+          if (isAsyncIterable(result)) return { onNext: ({ result: chunk }) => noteIncidents(state, chunk) };
+          noteIncidents(state, result);
+          return undefined;
+        },
+      };
+    },
+    onResultProcess({ request, result, setResult }) {
+      const state = states.get(request);
+      if (!state) return;
+      state.result = true;
+      if (isAsyncIterable(result)) {
+        state.streaming = true;
+        setResult(
+          observe(
+            result,
+            (chunk) => countCodes(state, chunk),
+            () => {
+              state.streamDone = true;
+              if (state.status !== undefined) finish(state);
+            },
+          ),
+        );
+      } else {
+        for (const single of Array.isArray(result) ? result : [result]) countCodes(state, single);
+      }
+    },
+    async onResponse({ request, response }) {
+      const state = states.get(request);
+      if (!state) return;
+      state.status = response.status;
+      if (!state.result) {
+        // Ended before yoga produced a result: GraphiQL, a CORS preflight (not operations), or a refusal
+        // by an earlier plugin (cross-origin, unsupported media type), whose codes are only in the body.
+        if (response.status < 400) return;
+        for (const code of await refusalCodes(response)) count(state.codes, code);
+      }
+      if (!state.streaming || state.streamDone) finish(state);
+    },
+  };
+}
+
+/**
+ * Yoga's `logging`: its debug, info and warn lines pass through. Its error channel receives every error
+ * that masking replaced (client mistakes included, some twice, stacks attached): those are reported by
+ * `useOperationLog` at the level they deserve, so only unexpected exceptions raised outside execution,
+ * which the plugin never sees, are logged here, once, with their stack.
+ */
+export function yogaLogger(logger: YogaLogger): YogaLogger {
+  const seen = new WeakSet<object>();
+  return {
+    debug: (...args: unknown[]) => logger.debug(...args),
+    info: (...args: unknown[]) => logger.info(...args),
+    warn: (...args: unknown[]) => logger.warn(...args),
+    error: (...args: unknown[]) => {
+      for (const value of args) {
+        if (typeof value !== 'object' || value === null) {
+          logger.error({ thrown: typeof value }, 'Unexpected non-Error value thrown (masked as INTERNAL_SERVER_ERROR)');
+          continue;
+        }
+        if (seen.has(value)) continue;
+        seen.add(value);
+        // Field errors (they have a path) are the plugin's.
+        if (isGraphQLError(value) && value.path) continue;
+        if (codeOf(toClientError(value, maskedMessage)) !== 'INTERNAL_SERVER_ERROR') continue;
+        logger.error({ err: rootCause(value) }, 'Unexpected error outside execution (masked as INTERNAL_SERVER_ERROR)');
+      }
+    },
+  };
+}
+
+function newState(request: Request): OperationState {
+  const given = request.headers.get('x-request-id');
+  return {
+    started: performance.now(),
+    requestId: given && requestIdPattern.test(given) ? given : randomUUID(),
+    codes: new Map(),
+    incidents: new Map(),
+    result: false,
+    streaming: false,
+    streamDone: false,
+    logged: false,
+  };
+}
+
+function nameOperation(state: OperationState, document: DocumentNode, operationName: string | null | undefined) {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) return;
+  state.operationType = operation.operation;
+  state.operationName = operation.name?.value ?? 'anonymous';
+}
+
+/** Classifies each error of an execution result as yoga is about to mask it, and keeps what needs a line. */
+function noteIncidents(state: OperationState, chunk: unknown) {
+  for (const error of errorsOf(chunk)) {
+    const clientError = toClientError(error, maskedMessage);
+    const code = codeOf(clientError);
+    const extensions = isGraphQLError(clientError) ? clientError.extensions : {};
+    const path = isGraphQLError(error) ? error.path : undefined;
+    const atlas = atlasFacts(extensions['atlas'], rootCause(error));
+    if (code === 'INTERNAL_SERVER_ERROR') {
+      // Outside a field (variables, say) yoga reports it through `yogaLogger`.
+      if (!path) continue;
+      const cause = rootCause(error);
+      addIncident(state, 'error', `bug ${describe(cause)} ${schemaPath(path)}`, {
+        message: `Unexpected error resolving ${schemaPath(path)} (masked as INTERNAL_SERVER_ERROR)`,
+        fields: { code, path, err: cause },
+      });
+    } else if (code === undefined) {
+      // graphql's own field errors carry no code and say nothing of the caller's data: a contract broken
+      // between Atlas and the schema (a null for a non-null field, a date Atlas sent malformed).
+      if (!path || !isGraphQLError(error)) continue;
+      addIncident(state, 'error', `uncoded ${error.message} ${schemaPath(path)}`, {
+        message: `Field error without a code at ${schemaPath(path)}: ${error.message}`,
+        fields: { path },
+      });
+    } else if (
+      code === 'UPSTREAM_AUTH_FAILED' ||
+      (atlas.errorCode !== undefined && configurationErrorCodes.has(atlas.errorCode))
+    ) {
+      addIncident(state, 'error', `operator ${code} ${JSON.stringify(atlas)}`, {
+        message: `${atlasSummary(atlas, code)}: the gateway's credential or configuration needs attention`,
+        fields: { code, atlas },
+      });
+    } else if (upstreamCodes.has(code) || (upstreamWhenFromAtlas.has(code) && extensions['atlas'] !== undefined)) {
+      const retryAfter = extensions['retryAfter'];
+      // Without an Atlas operation (a value that did not fit its scalar), the field says where.
+      const field = atlas.operation === undefined && path ? schemaPath(path) : undefined;
+      addIncident(state, 'warn', `upstream ${code} ${JSON.stringify(atlas)} ${field ?? ''}`, {
+        message: atlasSummary(atlas, code),
+        fields: {
+          code,
+          atlas,
+          ...(field ? { field } : {}),
+          ...(typeof retryAfter === 'number' ? { retryAfter } : {}),
+        },
+      });
+    }
+  }
+}
+
+function addIncident(
+  state: OperationState,
+  level: Level,
+  key: string,
+  incident: { message: string; fields: Record<string, unknown> },
+) {
+  const known = state.incidents.get(key);
+  if (known) known.count++;
+  else state.incidents.set(key, { level, ...incident, count: 1 });
+}
+
+function atlasSummary(atlas: AtlasFacts, code: string): string {
+  const outcome = [atlas.status, atlas.errorCode, atlas.failure, atlas.cause].filter((v) => v !== undefined);
+  return `Atlas ${atlas.operation ?? 'call'} failed${outcome.length ? `: ${outcome.join(' ')}` : ''} (${code})`;
+}
+
+/** What the client's `extensions.atlas` says, plus the transport's failure kind; never Atlas's detail text. */
+function atlasFacts(atlas: unknown, cause: unknown): AtlasFacts {
+  const facts: AtlasFacts = {};
+  if (isRecord(atlas)) {
+    if (typeof atlas['operation'] === 'string') facts.operation = atlas['operation'];
+    if (typeof atlas['status'] === 'number') facts.status = atlas['status'];
+    if (typeof atlas['errorCode'] === 'string') facts.errorCode = atlas['errorCode'];
+  }
+  if (cause instanceof AtlasTransportError) {
+    facts.operation ??= cause.operationId;
+    facts.failure = cause.failure;
+    if (cause.causeCode) facts.cause = cause.causeCode;
+  }
+  return facts;
+}
+
+function countCodes(state: OperationState, chunk: unknown) {
+  for (const error of errorsOf(chunk)) count(state.codes, codeOf(error) ?? 'UNCODED');
+}
+
+function count(counts: Map<string, number>, key: string) {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** The errors of a result or of a streamed chunk (`@defer`/`@stream` put theirs under `incremental`). */
+function errorsOf(chunk: unknown): unknown[] {
+  if (!isRecord(chunk)) return [];
+  const errors = Array.isArray(chunk['errors']) ? [...(chunk['errors'] as unknown[])] : [];
+  const incremental = chunk['incremental'];
+  if (Array.isArray(incremental)) {
+    for (const part of incremental as unknown[]) {
+      if (isRecord(part) && Array.isArray(part['errors'])) errors.push(...(part['errors'] as unknown[]));
+    }
+  }
+  return errors;
+}
+
+function codeOf(error: unknown): string | undefined {
+  if (!isRecord(error) || !isRecord(error['extensions'])) return undefined;
+  const code = error['extensions']['code'];
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The thrown value under graphql's wrappers, where the useful stack is. */
+function rootCause(error: unknown): unknown {
+  let cause = error;
+  while (isGraphQLError(cause) && cause.originalError) cause = cause.originalError;
+  return cause;
+}
+
+function describe(value: unknown): string {
+  return value instanceof Error ? `${value.name}: ${value.message}` : typeof value;
+}
+
+/** A response path without list indices, so a failure repeated over a list is one incident. */
+function schemaPath(path: readonly (string | number)[]): string {
+  return path.filter((segment) => typeof segment === 'string').join('.');
+}
+
+/**
+ * Codes of a refusal answered before yoga ran (a plugin's own JSON error body). Read from a copy of the
+ * body, and only for small JSON answers.
+ */
+async function refusalCodes(response: Response): Promise<string[]> {
+  const type = response.headers.get('content-type') ?? '';
+  const length = Number(response.headers.get('content-length') ?? '0');
+  if (!type.includes('json') || !response.body || length > 4_096) return [];
+  try {
+    const body: unknown = await response.clone().json();
+    const codes = errorsOf(body).map((error) => codeOf(error) ?? 'UNCODED');
+    return codes;
+  } catch {
+    return [];
+  }
+}
+
+/** Passes a streamed result through, watching each chunk, and says when the stream is over (or abandoned). */
+async function* observe<T>(source: AsyncIterable<T>, onChunk: (chunk: T) => void, onEnd: () => void) {
+  try {
+    for await (const chunk of source) {
+      onChunk(chunk);
+      yield chunk;
+    }
+  } finally {
+    onEnd();
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** By name, as src/errors.ts does: two copies of graphql are loaded (CommonJS and ESM). */
+function isGraphQLError(value: unknown): value is GraphQLError {
+  return value instanceof Error && value.name === 'GraphQLError';
+}

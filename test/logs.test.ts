@@ -1,0 +1,358 @@
+/**
+ * Logs an operator can trust: a pino logger writes into memory while a session of caller mistakes, Atlas
+ * faults and a gateway bug go through the gateway. Mistakes are one info line each (the access line) with
+ * their code and no stack; Atlas faults one warn line naming the Atlas operation; only the bug is an
+ * error, with its stack; no line holds a variable's value.
+ */
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { MockAgent } from 'undici';
+import { GraphQLError } from 'graphql';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { toGlobalId } from '../src/ids.js';
+import { yogaLogger } from '../src/operation-log.js';
+import { DEMO } from '../src/simulator/index.js';
+import { startStack, type TestStack } from './helpers/gateway.js';
+
+interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+const INFO = 30;
+const WARN = 40;
+const ERROR = 50;
+const CANARY = 'CANARY-variable-value-4b1d';
+
+function memoryLogger() {
+  const raw: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      raw.push(chunk.toString());
+      done();
+    },
+  });
+  const lines = () => raw.map((line) => JSON.parse(line) as LogLine);
+  // Trace: whatever yoga or the gateway logs at any level is seen.
+  return { logger: pino({ level: 'trace' }, sink), raw, lines };
+}
+
+const payments = DEMO.projects.payments;
+const paymentsProd = DEMO.clusters.paymentsProd;
+const log = memoryLogger();
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startStack({
+    timeoutMs: 400,
+    atlas: { retry: { baseDelayMs: 5, budgetReserve: 1_000 } },
+    gateway: { logger: log.logger },
+  });
+});
+afterAll(() => stack.close());
+beforeEach(() => {
+  stack.simulator.faults.clear();
+  log.raw.length = 0;
+});
+
+/** Lines at info and above (yoga's own debug lines aside). */
+const visible = () => log.lines().filter((line) => line.level >= INFO);
+const accessLines = () => visible().filter((line) => 'durationMs' in line);
+
+interface Answer {
+  errors?: { extensions?: { code?: string } }[];
+  extensions?: { atlasCalls?: { calls: number; coalesced: number; retries: number } };
+}
+
+async function send(init: RequestInit & { url?: string }) {
+  const response = await fetch(init.url ?? stack.url, init);
+  const text = await response.text();
+  let body: Answer = {};
+  try {
+    body = JSON.parse(text) as Answer;
+  } catch {
+    // Not JSON (a stream): no codes to compare.
+  }
+  const codes: Record<string, number> = {};
+  for (const error of body.errors ?? []) {
+    const code = error.extensions?.code ?? 'UNCODED';
+    codes[code] = (codes[code] ?? 0) + 1;
+  }
+  const report = body.extensions?.atlasCalls;
+  const atlasCalls = report && { calls: report.calls, coalesced: report.coalesced, retries: report.retries };
+  return { status: response.status, codes, text, atlasCalls };
+}
+
+const postJson = (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  send({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+
+let deep = 'name';
+for (let i = 0; i < 7; i++) deep = `clusters { nodes { project { ${deep} } } }`;
+
+/** What each mistake is answered with: its code, or for a refusal, its HTTP status. */
+type Expected = { code: string } | { status: number } | undefined;
+
+const mistakes: [string, () => ReturnType<typeof send>, Expected][] = [
+  ['a syntax error', () => postJson('query Broken { project('), { code: 'GRAPHQL_PARSE_FAILED' }],
+  [
+    'an unknown field',
+    () => postJson(`query Typo { project(id: "${payments.id}") { nam } }`),
+    { code: 'GRAPHQL_VALIDATION_FAILED' },
+  ],
+  [
+    'a bad ObjectId literal',
+    () => postJson('query BadLiteral { project(id: "../orgs") { name } }'),
+    { code: 'BAD_USER_INPUT' },
+  ],
+  [
+    'a bad ObjectId variable',
+    () => postJson('query BadVariable($id: ObjectId!) { project(id: $id) { name } }', { id: CANARY }),
+    { code: 'BAD_USER_INPUT' },
+  ],
+  [
+    'a query over the depth limit',
+    () => postJson(`query Deep { project(id: "${payments.id}") { ${deep} } }`),
+    { code: 'MAX_DEPTH_EXCEEDED' },
+  ],
+  [
+    'an unknown node id',
+    () => postJson('query Node { node(id: "bm90LWEtcmVhbC1pZA") { id } }'),
+    { code: 'BAD_USER_INPUT' },
+  ],
+  [
+    'a mutation over GET',
+    () =>
+      send({
+        url: `${stack.url}?query=${encodeURIComponent('mutation Change { x }')}`,
+        headers: { accept: 'application/json', 'x-graphql-csrf': '1' },
+      }),
+    { status: 405 },
+  ],
+  [
+    'a form POST without a CSRF header',
+    () => send({ method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' }),
+    { status: 403 },
+  ],
+  ['a body over the size limit', () => postJson(`query Big { __typename } # ${'x'.repeat(120_000)}`), { status: 413 }],
+  [
+    'a lookup Atlas answers 404',
+    () => postJson('query Missing { project(id: "000000000000000000000000") { name } }'),
+    undefined,
+  ],
+  [
+    'a node id whose cluster is gone',
+    () => postJson(`query Gone { node(id: "${toGlobalId('Cluster', payments.id, 'no-such-cluster')}") { id } }`),
+    undefined,
+  ],
+];
+
+describe('a session of caller mistakes', () => {
+  it.each(mistakes)('%s: one info line with its code, no stack', async (_, run, expected) => {
+    const { status, codes } = await run();
+    if (expected && 'code' in expected) expect(codes).toMatchObject({ [expected.code]: 1 });
+    if (expected && 'status' in expected) expect(status).toBe(expected.status);
+    const lines = visible();
+    expect(lines).toHaveLength(1);
+    const [line] = lines;
+    expect(line).toMatchObject({ level: INFO, status });
+    if (Object.keys(codes).length) expect(line?.['errors']).toEqual(codes);
+    else expect(line).not.toHaveProperty('errors');
+    expect(JSON.stringify(log.raw)).not.toContain('stack');
+    expect(JSON.stringify(log.raw)).not.toContain(CANARY);
+  });
+
+  it('logs no line above info for the whole session, and each mistake once', async () => {
+    for (const [, run] of mistakes) await run();
+    const lines = log.lines();
+    expect(lines.filter((line) => line.level >= WARN)).toEqual([]);
+    expect(accessLines()).toHaveLength(mistakes.length);
+    expect(log.raw.join('')).not.toContain(CANARY);
+  });
+});
+
+describe('the access line', () => {
+  it('names the operation and says what it cost, never what the variables held', async () => {
+    const query = `query ClusterPage($id: ObjectId!, $after: String) {
+      project(id: $id) { name clusters(after: $after) { nodes { name } } } }`;
+    const answer = await postJson(
+      query,
+      { id: payments.id, after: CANARY },
+      { 'x-request-id': 'req-42', 'x-atlas-call-report': '1' },
+    );
+    expect(answer.codes).toEqual({ BAD_USER_INPUT: 1 }); // the cursor is refused; the project still answers
+    expect(answer.atlasCalls?.calls).toBeGreaterThan(0);
+    expect(accessLines()).toEqual([
+      expect.objectContaining({
+        level: INFO,
+        reqId: 'req-42',
+        operation: 'ClusterPage',
+        operationType: 'query',
+        status: 200,
+        durationMs: expect.any(Number),
+        atlas: answer.atlasCalls,
+        errors: { BAD_USER_INPUT: 1 },
+      }),
+    ]);
+    // Whatever level: not in yoga's debug lines either.
+    expect(log.raw.join('')).not.toContain(CANARY);
+    expect(log.raw.join('')).not.toContain('clusters(after');
+  });
+
+  it('names an anonymous operation and counts its retries as the call report does', async () => {
+    stack.simulator.faults.set({
+      script: ['status503', 'ok'],
+      retryAfterSeconds: 0,
+      match: { operationId: 'getGroup' },
+    });
+    const answer = await postJson(`{ project(id: "${payments.id}") { name } }`, {}, { 'x-atlas-call-report': '1' });
+    expect(answer.atlasCalls?.retries).toBe(1);
+    expect(accessLines()).toEqual([expect.objectContaining({ operation: 'anonymous', atlas: answer.atlasCalls })]);
+    expect(visible().filter((line) => line.level >= WARN)).toEqual([]); // a fault retried away is no incident
+  });
+
+  it('is written once a streamed (@defer) answer ends', async () => {
+    const { status, text } = await send({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
+      body: JSON.stringify({
+        query: `query Deferred { project(id: "${payments.id}") { name ... @defer { clusters { nodes { name } } } } }`,
+      }),
+    });
+    expect(status).toBe(200);
+    expect(text).toContain(paymentsProd.name);
+    expect(accessLines()).toEqual([
+      expect.objectContaining({
+        operation: 'Deferred',
+        status: 200,
+        atlas: expect.objectContaining({ calls: expect.any(Number) }),
+      }),
+    ]);
+  });
+
+  it('is not written for GraphiQL or the health check', async () => {
+    await send({ headers: { accept: 'text/html' } });
+    await send({ url: stack.url.replace('/graphql', '/health') });
+    expect(visible()).toEqual([]);
+  });
+});
+
+describe('Atlas faults', () => {
+  it('a 500 after retries is one warn line naming the Atlas operation, status and code', async () => {
+    stack.simulator.faults.set({ script: ['status500', 'status500', 'status500'], match: { operationId: 'getGroup' } });
+    const answer = await postJson(`query Project { project(id: "${payments.id}") { name } }`);
+    expect(answer.codes).toEqual({ UPSTREAM_ERROR: 1 });
+    const warnings = visible().filter((line) => line.level === WARN);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        operation: 'Project',
+        code: 'UPSTREAM_ERROR',
+        atlas: { operation: 'getGroup', status: 500, errorCode: expect.any(String) },
+        count: 1,
+      }),
+    ]);
+    expect(warnings[0]?.msg).toContain('getGroup');
+    expect(JSON.stringify(warnings)).not.toMatch(/stack|err"/);
+    expect(visible().filter((line) => line.level >= ERROR)).toEqual([]);
+    expect(accessLines()).toEqual([
+      expect.objectContaining({ errors: { UPSTREAM_ERROR: 1 }, atlas: expect.objectContaining({ retries: 2 }) }),
+    ]);
+  });
+
+  it('a 429 that cannot be waited out is one warn line with retryAfter', async () => {
+    stack.simulator.faults.set({ script: ['status429'], retryAfterSeconds: 55, match: { operationId: 'getGroup' } });
+    await postJson(`query Project { project(id: "${payments.id}") { name } }`);
+    expect(visible().filter((line) => line.level >= WARN)).toEqual([
+      expect.objectContaining({
+        level: WARN,
+        code: 'RATE_LIMITED',
+        retryAfter: 55,
+        atlas: { operation: 'getGroup', status: 429, errorCode: 'RATE_LIMITED_TOKEN_BUCKET' },
+      }),
+    ]);
+  });
+
+  it('the same failure on several fields is one line with a count', async () => {
+    // Whether the planner reads the clusters one by one or walks their list, every read fails alike.
+    stack.simulator.faults.set({
+      rates: { status500: 1 },
+      match: { pathPrefix: `/api/atlas/v2/groups/${payments.id}/clusters` },
+    });
+    const clusters = Object.values(DEMO.clusters).filter((cluster) => cluster.groupId === payments.id);
+    expect(clusters.length).toBeGreaterThan(1);
+    const answer = await postJson(
+      `query Clusters { nodes(ids: ${JSON.stringify(clusters.map((c) => toGlobalId('Cluster', c.groupId, c.name)))}) { id } }`,
+    );
+    expect(answer.codes).toEqual({ UPSTREAM_ERROR: clusters.length });
+    expect(visible().filter((line) => line.level >= WARN)).toEqual([
+      expect.objectContaining({
+        level: WARN,
+        code: 'UPSTREAM_ERROR',
+        atlas: expect.objectContaining({ status: 500 }),
+        count: clusters.length,
+      }),
+    ]);
+  });
+});
+
+describe('a gateway bug', () => {
+  it('an unexpected exception is one error line with its stack; the caller sees INTERNAL_SERVER_ERROR', async () => {
+    // Atlas answering a shape the gateway does not expect (an item that is null) makes a resolver throw a
+    // plain TypeError: what any bug looks like. A mock dispatcher answers the cluster list; the rest is real.
+    const agent = new MockAgent();
+    const own = memoryLogger();
+    const buggy = await startStack({ atlas: { dispatcher: agent }, gateway: { logger: own.logger } });
+    try {
+      agent
+        .get(buggy.simulator.url)
+        .intercept({ path: (path) => path.includes('/clusters'), method: 'GET' })
+        .reply(200, '{"results":[null],"totalCount":1}', {
+          headers: { 'content-type': 'application/vnd.atlas.2023-02-01+json' },
+        })
+        .persist();
+      const answer = await buggy.query(
+        `query Clusters { project(id: "${payments.id}") { name clusters { nodes { name } } } }`,
+      );
+      expect(answer.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+        ['Unexpected error.', 'INTERNAL_SERVER_ERROR'],
+      ]);
+      const lines = own.lines().filter((line) => line.level >= INFO);
+      const errors = lines.filter((line) => line.level >= WARN);
+      expect(errors).toEqual([
+        expect.objectContaining({
+          level: ERROR,
+          operation: 'Clusters',
+          code: 'INTERNAL_SERVER_ERROR',
+          path: ['project', 'clusters'],
+          err: expect.objectContaining({ type: 'TypeError', stack: expect.stringContaining('TypeError') }),
+        }),
+      ]);
+      expect(lines.filter((line) => 'durationMs' in line)).toEqual([
+        expect.objectContaining({ operation: 'Clusters', errors: { INTERNAL_SERVER_ERROR: 1 } }),
+      ]);
+    } finally {
+      await buggy.close();
+      await agent.close();
+    }
+  });
+
+  it("yoga's error channel keeps only unexpected exceptions outside execution, once each", () => {
+    const own = memoryLogger();
+    const channel = yogaLogger(own.logger);
+    const crash = new Error('context could not be built');
+    channel.error(crash);
+    channel.error(crash); // yoga reports an error it masked twice on some paths
+    channel.error(new GraphQLError('Query depth limit of 12 exceeded', { extensions: { code: 'MAX_DEPTH_EXCEEDED' } }));
+    channel.error(new GraphQLError('Syntax Error: Expected Name'));
+    expect(own.lines()).toEqual([
+      expect.objectContaining({
+        level: ERROR,
+        err: expect.objectContaining({ message: 'context could not be built' }),
+      }),
+    ]);
+  });
+});
