@@ -23,6 +23,7 @@ import { requestLimitPlugins, type RequestLimits } from './limits.js';
 import { useOperationLog, yogaLogger } from './operation-log.js';
 import { createSchema } from './schema.js';
 import { corsOptions, useCrossOriginGuard, type OriginRule } from './server/plugins/cross-origin.js';
+import { useMaskedIncrementalErrors } from './server/plugins/masked-incremental-errors.js';
 
 /** How the gateway authenticates to Atlas. */
 export type AtlasAuth =
@@ -133,6 +134,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       useBudgetEstimate(budget),
       useAtlasCallReport(),
       usePrivateResponses(),
+      useMaskedIncrementalErrors(),
     ],
     // Yoga refuses array bodies unless batching is on; it stays off (each operation has its own Atlas budget).
     batching: false,

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MockAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { DEMO, type ResponseTransform } from '../../src/simulator/index.js';
@@ -172,6 +173,41 @@ describe('Atlas failures become coded GraphQL errors', () => {
     expect(data).toEqual({ node: null });
     expect(errors![0]!.message).toBe('Unexpected error.');
     expect(errors![0]!.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+});
+
+describe('masking in deferred parts', () => {
+  it('masks an unexpected exception delivered in an @defer part, as at the top level', async () => {
+    // A cluster list holding null makes a resolver throw a TypeError: what any bug looks like. A mock
+    // dispatcher answers that list; everything else goes to the simulator.
+    const agent = new MockAgent();
+    agent.enableNetConnect();
+    const stack = await startStack({ atlas: { dispatcher: agent } });
+    try {
+      agent
+        .get(stack.simulator.url)
+        .intercept({ path: (path) => path.includes('/clusters'), method: 'GET' })
+        .reply(200, '{"results":[null],"totalCount":1}', {
+          headers: { 'content-type': 'application/vnd.atlas.2023-02-01+json' },
+        })
+        .persist();
+      const response = await fetch(stack.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'multipart/mixed' },
+        body: JSON.stringify({
+          query: `{ project(id: "${DEMO.projects.payments.id}") { name ... @defer { clusters { nodes { name } } } } }`,
+        }),
+      });
+      const text = await response.text();
+      expect(response.headers.get('content-type')).toMatch(/^multipart\/mixed/);
+      expect(text).toContain('"incremental"');
+      expect(text).toContain('"message":"Unexpected error."');
+      expect(text).toContain('"code":"INTERNAL_SERVER_ERROR"');
+      expect(text).not.toMatch(/Cannot read|TypeError|null \(reading/);
+    } finally {
+      await stack.close();
+      await agent.close();
+    }
   });
 });
 
