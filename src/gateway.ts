@@ -2,12 +2,11 @@
  * Builds the gateway: one Atlas transport and credential for the process (or each caller's own token in
  * forward mode), a yoga server whose context gives each request its own loaders, the request limits that
  * stop abusive documents before any Atlas call, errors shaped by src/errors.ts, and GraphiQL served from
- * the gateway itself (assets inlined by @graphql-yoga/render-graphiql, so it works with no internet).
+ * the gateway itself (render-graphiql's bundle at content-hashed URLs, so it works with no internet).
  */
 import { readFileSync } from 'node:fs';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, type ValidationRule } from 'graphql';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Dispatcher } from 'undici';
@@ -24,6 +23,8 @@ import { useOperationLog, yogaLogger } from './operation-log.js';
 import { createSchema } from './schema.js';
 import { corsOptions, useCrossOriginGuard, type OriginRule } from './server/plugins/cross-origin.js';
 import { useMaskedIncrementalErrors } from './server/plugins/masked-incremental-errors.js';
+import { useGraphiQLDelivery } from './server/plugins/graphiql-delivery.js';
+import { useLandingPage } from './server/plugins/landing-page.js';
 
 /** How the gateway authenticates to Atlas. */
 export type AtlasAuth =
@@ -127,6 +128,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(options.logger ? [useOperationLog(options.logger)] : []),
       // Pages on foreign origins cannot read or drive the gateway; forms cannot post to it.
       useCrossOriginGuard(corsOrigins),
+      // GET / says what this is; GraphiQL is rendered once, compressed and revalidated (yoga's is off below).
+      useLandingPage({ graphiql }),
+      ...(graphiql
+        ? [useGraphiQLDelivery({ graphiql: { title: 'Atlas Backup GraphQL', defaultQuery: exampleQuery } })]
+        : []),
       ...requestLimitPlugins(options.limits, { hideSuggestions: !introspection }),
       ...(introspection ? [] : [useDisableIntrospection(), useNoServiceSdl()]),
       // @defer/@stream let a dashboard render its fast parts first and stream the slow ones.
@@ -141,10 +147,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     cors: corsOptions(corsOrigins),
     maxRequestBodySize: options.limits?.maxRequestBodyBytes ?? 100_000,
     maskedErrors: { maskError: toClientError, isDev: false },
-    graphiql: graphiql ? { title: 'Atlas Backup GraphQL', defaultQuery: exampleQuery } : false,
-    renderGraphiQL,
+    // Served by useGraphiQLDelivery (src/server/plugins/graphiql-delivery.ts).
+    graphiql: false,
     // Yoga's own error lines would repeat (and mis-level) what the operation log reports.
     logging: options.logger ? yogaLogger(options.logger) : false,
+    // GET / is useLandingPage's; other unknown paths stay a bare 404.
     landingPage: false,
   });
   return {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { DEMO } from '../src/simulator/index.js';
 import { startStack, type TestStack } from './helpers/gateway.js';
+import { rawRequest } from './helpers/raw-http.js';
 
 const groupId = DEMO.projects.payments.id;
 const projectQuery = `{ project(id: "${groupId}") { name } }`;
@@ -130,11 +131,15 @@ describe('production default: no foreign origin', () => {
     });
     expect(sameOrigin.status).toBe(200);
     // A link to GraphiQL on a wiki page: a top-level navigation renders the page and executes nothing.
-    const navigation = await fetch(stack.url, {
-      headers: { accept: 'text/html', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' },
+    // Over node:http: fetch would replace `sec-fetch-mode` with its own `cors`.
+    const navigation = await rawRequest(stack.url, {
+      accept: 'text/html',
+      'sec-fetch-site': 'cross-site',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-dest': 'document',
     });
     expect(navigation.status).toBe(200);
-    expect(await navigation.text()).toContain('GraphiQL');
+    expect(navigation.body.toString('utf8')).toContain('GraphiQL');
     expect(stack.simulator.callCount({ operationId: 'getGroup' })).toBe(1);
   });
 });

@@ -1,57 +1,27 @@
 /**
  * End to end in a real browser: Debian's Chromium, driven by playwright-core, opens GraphiQL on the gateway
- * (assets inlined, no CDN), runs the pre-filled example query and shows the demo data, with no request
+ * (assets served by the gateway, no CDN), runs the pre-filled example query and shows the demo data, with no request
  * leaving loopback. Saves a screenshot to test-artifacts/graphiql.png.
  *
  * Chromium is the distribution's (/usr/bin/chromium, or CHROMIUM_PATH); scripts/ensure-chromium.sh installs
  * it with apt-get when it is missing. Playwright never downloads a browser.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type ConsoleMessage, type Page, type Request } from 'playwright-core';
+import type { Browser, ConsoleMessage, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO } from '../../src/simulator/index.js';
+import { INSTALL_TIMEOUT_MS, launchChromium } from '../helpers/chromium.js';
 import { startStack, type TestStack } from '../helpers/gateway.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ENSURE_CHROMIUM = fileURLToPath(new URL('../../scripts/ensure-chromium.sh', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const SCREENSHOT = `${ARTIFACTS}graphiql.png`;
 const FAILURE_SCREENSHOT = `${ARTIFACTS}graphiql-failure.png`;
-const INSTALL_TIMEOUT_MS = 10 * 60_000;
-
-/** Flags for a headless Chromium on a machine with no internet (see the machine notes). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // Every name but loopback resolves to nothing, so the page behaves as offline even where CI has internet:
-  // a CDN asset would fail to load (and be reported below) rather than quietly succeed.
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
-];
 
 /**
  * Console errors that do not matter (none known today). Each entry needs a reason; anything else fails the test.
  */
 const HARMLESS_CONSOLE_ERRORS: RegExp[] = [];
-
-/** Runs scripts/ensure-chromium.sh, streaming apt-get's output, without blocking the event loop. */
-function ensureChromium(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [ENSURE_CHROMIUM], { stdio: 'inherit', timeout: INSTALL_TIMEOUT_MS });
-    child.on('error', reject);
-    child.on('exit', (code, signal) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`scripts/ensure-chromium.sh failed (${signal ? `killed by ${signal}` : `exit ${code}`})`)),
-    );
-  });
-}
 
 /** True for loopback addresses and for URLs that never touch the network (data:, blob: of a loopback page...). */
 function staysOnLoopback(url: string): boolean {
@@ -85,9 +55,8 @@ describe('GraphiQL in Chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) await ensureChromium();
+    browser = await launchChromium();
     stack = await startStack();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     // A new (non-persistent) context gets a fresh, empty profile: no stored GraphiQL tabs or queries.
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     // On the context, so Monaco's workers' requests are seen too.
