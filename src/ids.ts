@@ -43,8 +43,35 @@ function isNodeType(value: string): value is NodeType {
   return Object.hasOwn(layouts, value);
 }
 
+/** The lookups that take an Atlas id (`id: ObjectId`), as the schema names them. */
+const atlasIdLookups =
+  'project(id:), Project.exportBucket(id:), Cluster.snapshot(id:), Cluster.restoreJob(id:), Cluster.export(id:), ' +
+  'Cluster.checkpoint(id:), Cluster.legacyRestoreJob(id:) and ServerlessInstance.snapshot(id:)';
+
+/** Every global id starts with base64url("v1:"). */
+const globalIdPrefix = Buffer.from('v1:').toString('base64url');
+
+/**
+ * Why an id is not a global id, with a hint for the two usual mix-ups: an Atlas id (24 hex digits) or a
+ * cluster name where `node` wants the graph's `id` field.
+ */
+function invalidGlobalId(id: string): string {
+  const shown = `"${id.slice(0, 80)}"`;
+  const takes = 'node(id:) and nodes(ids:) take the `id` field of an object the graph returned';
+  if (/^[a-f0-9]{24}$/i.test(id)) {
+    return `Invalid global id ${shown}: it looks like an Atlas id. ${takes}; Atlas ids go to ${atlasIdLookups}.`;
+  }
+  if (clusterName.test(id) && !id.startsWith(globalIdPrefix)) {
+    return (
+      `Invalid global id ${shown}: if it is a cluster or serverless instance name, ${takes}; look it up by name ` +
+      'with project(id:) { cluster(name:) } or project(id:) { serverlessInstance(name:) }.'
+    );
+  }
+  return `Invalid global id ${shown}: ${takes}.`;
+}
+
 export function fromGlobalId(id: string): DecodedId {
-  const invalid = () => badUserInput(`Invalid global id "${id.slice(0, 80)}"`, 'id');
+  const invalid = () => badUserInput(invalidGlobalId(id), 'id');
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(id)) throw invalid();
   const [version, type, ...parts] = Buffer.from(id, 'base64url').toString('utf8').split(':');
   if (version !== 'v1' || type === undefined || !isNodeType(type)) throw invalid();

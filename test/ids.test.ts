@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromGlobalId, toGlobalId } from '../src/ids.js';
+import { DEMO } from '../src/simulator/index.js';
+import { startStack, type TestStack } from './helpers/gateway.js';
 
 const groupId = '6731a0c0e8f1d2a3b4c5d6e7';
 const jobId = '6731a0c0e8f1d2a3b4c5d6f0';
@@ -46,5 +48,70 @@ describe('global ids', () => {
     } catch (error) {
       expect((error as { extensions?: { code?: string } }).extensions?.code).toBe('BAD_USER_INPUT');
     }
+  });
+});
+
+/** The message of the BAD_USER_INPUT fromGlobalId throws for `id`. */
+function refusal(id: string): string {
+  try {
+    fromGlobalId(id);
+  } catch (error) {
+    expect((error as { extensions?: { code?: string } }).extensions?.code).toBe('BAD_USER_INPUT');
+    return (error as Error).message;
+  }
+  throw new Error(`fromGlobalId accepted ${id}`);
+}
+
+describe('a mistaken id gets a hint', () => {
+  it('an Atlas id: says so, that node takes the `id` field, and which lookups take Atlas ids', () => {
+    const message = refusal(groupId);
+    expect(message).toContain(`"${groupId}"`);
+    expect(message).toMatch(/looks like an Atlas id/);
+    expect(message).toMatch(/node\(id:\) and nodes\(ids:\) take the `id` field/);
+    for (const lookup of [
+      'project(id:)',
+      'Cluster.snapshot(id:)',
+      'Cluster.restoreJob(id:)',
+      'Project.exportBucket(id:)',
+    ]) {
+      expect(message).toContain(lookup);
+    }
+    expect(refusal(groupId.toUpperCase())).toMatch(/looks like an Atlas id/);
+  });
+
+  it('a cluster name: points at cluster(name:)', () => {
+    const message = refusal('payments-prod');
+    expect(message).toMatch(/if it is a cluster or serverless instance name/);
+    expect(message).toContain('project(id:) { cluster(name:) }');
+  });
+
+  it('anything else: no guess', () => {
+    const forged = Buffer.from(`v1:Cluster:${groupId}:..`).toString('base64url');
+    for (const id of [forged, '***']) {
+      const message = refusal(id);
+      expect(message).not.toMatch(/Atlas id|cluster or serverless/);
+      expect(message).toMatch(/take the `id` field/);
+    }
+  });
+});
+
+describe('node(id:) and nodes(ids:) given Atlas ids or names, through HTTP', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  it('answers BAD_USER_INPUT with the hint and makes no Atlas call', async () => {
+    const project = DEMO.projects.payments.id;
+    const single = await stack.query(`{ node(id: "${project}") { id } }`);
+    expect(single.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(single.errors?.[0]?.message).toMatch(/looks like an Atlas id.*project\(id:\)/);
+    const list = await stack.query(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+      ids: [toGlobalId('Project', project), DEMO.clusters.paymentsProd.name],
+    });
+    expect(list.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(list.errors?.[0]?.message).toMatch(/cluster\(name:\)/);
+    expect(stack.simulator.callCount()).toBe(0);
   });
 });
