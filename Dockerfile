@@ -19,5 +19,6 @@ COPY examples ./examples
 COPY spec ./spec
 USER node
 EXPOSE 4000
-HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:4000/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# The port the server listens on: PORT as the container runs (`docker run -e PORT=8080` included), not a fixed one.
+HEALTHCHECK --interval=30s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.PORT+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/index.js"]
