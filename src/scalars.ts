@@ -2,6 +2,8 @@
  * Custom scalars. Input scalars (ObjectId, ClusterName) validate against the Atlas spec's patterns, so
  * a bad id is a BAD_USER_INPUT error during validation and no resolver, loader or URL ever sees it.
  * On the way out, a value Atlas sent that does not fit its scalar throws UpstreamValueError.
+ * Descriptions live in schema/base.graphql only; these objects carry behaviour, and a description here
+ * would replace the SDL's.
  */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 
@@ -22,7 +24,7 @@ function scalarError(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-function stringScalar(name: string, description: string, test: (value: string) => boolean, expected: string) {
+function stringScalar(name: string, test: (value: string) => boolean, expected: string) {
   const check = (value: unknown): string => {
     if (typeof value !== 'string' || !test(value)) {
       const shown = typeof value === 'string' ? `"${value.slice(0, 80)}"` : typeof value;
@@ -32,7 +34,6 @@ function stringScalar(name: string, description: string, test: (value: string) =
   };
   return new GraphQLScalarType<string, string>({
     name,
-    description,
     serialize(value) {
       if (typeof value !== 'string' || !test(value)) throw new UpstreamValueError(name);
       return value;
@@ -47,14 +48,12 @@ function stringScalar(name: string, description: string, test: (value: string) =
 
 export const ObjectId = stringScalar(
   'ObjectId',
-  'An Atlas object id: 24 lowercase hexadecimal characters.',
   (v) => /^[a-f0-9]{24}$/.test(v),
   '24 lowercase hexadecimal characters',
 );
 
 export const ClusterName = stringScalar(
   'ClusterName',
-  'An Atlas cluster or serverless instance name.',
   (v) => /^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$/.test(v),
   '1 to 64 letters, digits or hyphens, starting with a letter or digit',
 );
@@ -67,7 +66,6 @@ const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:
 
 export const DateTime = new GraphQLScalarType<string, string>({
   name: 'DateTime',
-  description: 'An ISO 8601 instant in UTC.',
   // Atlas's own string passes through unchanged (it may carry more precision than a Date keeps).
   serialize(value) {
     if (typeof value === 'string' && isoInstant.test(value) && !Number.isNaN(Date.parse(value))) return value;
@@ -102,7 +100,6 @@ function inputLong(value: unknown): number {
 
 export const Long = new GraphQLScalarType<number, number>({
   name: 'Long',
-  description: 'A 64-bit integer, exact up to 2^53 - 1.',
   serialize(value) {
     const long = toLong(value);
     if (long === undefined) throw new UpstreamValueError('Long');
