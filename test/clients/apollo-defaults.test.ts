@@ -9,11 +9,11 @@ import { ApolloClient, HttpLink, InMemoryCache } from '@apollo/client';
 import { loadDevMessages, loadErrorMessages } from '@apollo/client/dev';
 import { relayStylePagination } from '@apollo/client/utilities';
 import { filter, firstValueFrom } from 'rxjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type TestStack } from '../helpers/gateway.js';
-import { captureConsole, type ConsoleCapture } from './console.js';
+import { captureConsoleInEachTest } from './console.js';
 import {
-  allSnapshotsQuery,
+  allSnapshotIds,
   dashboard,
   dashboardFragments,
   listedIds,
@@ -26,24 +26,16 @@ import {
 } from './documents.js';
 
 let stack: TestStack;
-let consoleCapture: ConsoleCapture;
+const consoleCapture = captureConsoleInEachTest();
 let expected: string[];
 
 beforeAll(async () => {
   loadDevMessages();
   loadErrorMessages();
   stack = await startStack();
-  const all = await stack.query<{ project: { cluster: { snapshots: { nodes: { atlasId: string }[] } } } }>(
-    allSnapshotsQuery,
-    { projectId: pagedCluster.groupId, name: pagedCluster.name },
-  );
-  expected = all.data?.project.cluster.snapshots.nodes.map((n) => n.atlasId) ?? [];
+  expected = await allSnapshotIds(stack);
 });
 afterAll(() => stack?.close());
-beforeEach(() => {
-  consoleCapture = captureConsole();
-});
-afterEach(() => consoleCapture.restore());
 
 const client = (cache: InMemoryCache) => new ApolloClient({ link: new HttpLink({ uri: stack.url }), cache });
 
@@ -52,21 +44,21 @@ describe('Apollo Client without the shipped configuration', () => {
     const apollo = client(new InMemoryCache());
     const first = await apollo.query<DashboardData>({ query: dashboard });
     expect(first.data?.projects?.nodes).toHaveLength(3);
-    expect(consoleCapture.messages).toEqual([]);
+    expect(consoleCapture().messages).toEqual([]);
     await apollo.query({ query: dashboardFragments, fetchPolicy: 'network-only' });
 
-    const lost = consoleCapture.messages.filter((m) => m.includes('Cache data may be lost when replacing the'));
+    const lost = consoleCapture().messages.filter((m) => m.includes('Cache data may be lost when replacing the'));
     const fields = lost.map((m) =>
       /replacing the (\w+) field of a (\w+) object/.exec(m)?.slice(1, 3).reverse().join('.'),
     );
     // The connection and the value object the two queries select differently are replaced whole.
     expect(fields.sort()).toEqual(['Cluster.restoreJobs', 'Export.exportStatus']);
     // Without possibleTypes, the fragment on the RestoreJob interface cannot be matched.
-    const unmatched = consoleCapture.messages.filter((m) =>
+    const unmatched = consoleCapture().messages.filter((m) =>
       m.includes('Cannot match fragment `RestoreTarget` on `RestoreJob` against `CloudBackupRestoreJob`'),
     );
     expect(unmatched).toHaveLength(1);
-    expect(consoleCapture.messages).toHaveLength(lost.length + unmatched.length);
+    expect(consoleCapture().messages).toHaveLength(lost.length + unmatched.length);
     // The dashboard can no longer be read from the cache: its `nodes` and `totalCollections` are gone.
     expect(apollo.readQuery({ query: dashboard })).toBeNull();
   });

@@ -8,13 +8,13 @@ import { ApolloClient, HttpLink, InMemoryCache, type ObservableQuery } from '@ap
 import { loadDevMessages, loadErrorMessages } from '@apollo/client/dev';
 import { parse, print, type DocumentNode } from 'graphql';
 import { filter, firstValueFrom } from 'rxjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apolloCacheConfig } from '../../client/apollo.js';
 import { DEMO } from '../../src/simulator/index.js';
 import { startStack, type TestStack } from '../helpers/gateway.js';
-import { captureConsole, countingFetch, withoutTypename, type ConsoleCapture } from './console.js';
+import { captureConsoleInEachTest, countingFetch, withoutTypename } from './console.js';
 import {
-  allSnapshotsQuery,
+  allSnapshotIds,
   dashboard,
   dashboardFragments,
   listedIds,
@@ -28,7 +28,7 @@ import {
 } from './documents.js';
 
 let stack: TestStack;
-let consoleCapture: ConsoleCapture;
+const consoleCapture = captureConsoleInEachTest();
 
 beforeAll(async () => {
   // Apollo prints message codes only, unless its development messages are loaded.
@@ -37,10 +37,6 @@ beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(() => stack?.close());
-beforeEach(() => {
-  consoleCapture = captureConsole();
-});
-afterEach(() => consoleCapture.restore());
 
 function apolloClient(fetchImpl: typeof fetch = fetch) {
   const cache = new InMemoryCache(apolloCacheConfig());
@@ -85,14 +81,11 @@ describe('the shipped Apollo cache configuration', () => {
     // and export progress keeps `totalCollections`, which the fragment version did not ask for.
     expect(client.readQuery({ query: dashboard })).toEqual(first.data);
     expect(client.readQuery({ query: dashboardFragments })).toEqual(second.data);
-    expect(consoleCapture.messages).toEqual([]);
+    expect(consoleCapture().messages).toEqual([]);
   });
 
   it.each(selections)('merges the pages fetched with fetchMore({ after }) selecting %s', async (selection) => {
-    const all = await stack.query<{
-      project: { cluster: { snapshots: { totalCount: number; nodes: { atlasId: string }[] } } };
-    }>(allSnapshotsQuery, { projectId: pagedCluster.groupId, name: pagedCluster.name });
-    const expected = all.data?.project.cluster.snapshots.nodes.map((n) => n.atlasId) ?? [];
+    const expected = await allSnapshotIds(stack);
     expect(expected.length).toBeGreaterThan(2 * pageSize);
 
     const { client } = apolloClient();
@@ -141,7 +134,7 @@ describe('the shipped Apollo cache configuration', () => {
     } finally {
       subscription.unsubscribe();
     }
-    expect(consoleCapture.messages).toEqual([]);
+    expect(consoleCapture().messages).toEqual([]);
   });
 
   it('splices a page after its cursor, appends after an unknown cursor, replaces without one', () => {
@@ -177,7 +170,7 @@ describe('the shipped Apollo cache configuration', () => {
     expect(read()).toEqual(['a', 'b', 'C', 'D', 'x']);
     write(['z'], null, 'end-z'); // no `after`: the list starts again
     expect(read()).toEqual(['z']);
-    expect(consoleCapture.messages).toEqual([]);
+    expect(consoleCapture().messages).toEqual([]);
   });
 
   it('keeps lists with different key arguments apart (legacyRestoreJobs by batchId)', async () => {
@@ -216,7 +209,7 @@ describe('the shipped Apollo cache configuration', () => {
     } finally {
       subscription.unsubscribe();
     }
-    expect(consoleCapture.messages).toEqual([]);
+    expect(consoleCapture().messages).toEqual([]);
   });
 
   it('writes a node(id:) answer to the entry the dashboard reads, and answers node(id:) from the cache', async () => {
@@ -271,7 +264,7 @@ describe('the shipped Apollo cache configuration', () => {
       stateName: other.stateName,
     });
     expect(counter.requests.length).toBe(sent);
-    expect(consoleCapture.messages).toEqual([]);
+    expect(consoleCapture().messages).toEqual([]);
   });
 });
 

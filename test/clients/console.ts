@@ -4,7 +4,7 @@
  * development, so a test that wants none must read the console.
  */
 import { format } from 'node:util';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 
 export interface ConsoleCapture {
   /** Every `console.warn` and `console.error` line since the capture started. */
@@ -27,6 +27,19 @@ export function captureConsole(): ConsoleCapture {
       warn.mockRestore();
       error.mockRestore();
     },
+  };
+}
+
+/** Captures the console around every test of the calling file; the function returns the current test's capture. */
+export function captureConsoleInEachTest(): () => ConsoleCapture {
+  let capture: ConsoleCapture | undefined;
+  beforeEach(() => {
+    capture = captureConsole();
+  });
+  afterEach(() => capture?.restore());
+  return () => {
+    if (!capture) throw new Error('no console capture outside a test');
+    return capture;
   };
 }
 

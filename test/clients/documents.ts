@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, type DocumentNode } from 'graphql';
 import { DEMO } from '../../src/simulator/index.js';
+import type { TestStack } from '../helpers/gateway.js';
 
 export const dashboardSource = readFileSync(
   new URL('../../examples/backup-dashboard.graphql', import.meta.url),
@@ -148,6 +149,15 @@ export const allSnapshotsQuery = `
     project(id: $projectId) { cluster(name: $name) { snapshots(first: 100) { totalCount nodes { atlasId } } } }
   }
 `;
+
+/** Every snapshot id of the paged cluster, in Atlas order: what a paged list must end up with. */
+export async function allSnapshotIds(stack: TestStack): Promise<string[]> {
+  const all = await stack.query<{ project: { cluster: { snapshots: { nodes: { atlasId: string }[] } } } }>(
+    allSnapshotsQuery,
+    { projectId: pagedCluster.groupId, name: pagedCluster.name },
+  );
+  return all.data?.project.cluster.snapshots.nodes.map((n) => n.atlasId) ?? [];
+}
 
 export interface SnapshotsPageData {
   project: {

@@ -7,10 +7,10 @@
 import { Client, fetchExchange, type AnyVariables, type TypedDocumentNode } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
 import type { DocumentNode } from 'graphql';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { valueTypes } from '../../client/cache-facts.js';
 import { startStack, type TestStack } from '../helpers/gateway.js';
-import { captureConsole, type ConsoleCapture } from './console.js';
+import { captureConsoleInEachTest } from './console.js';
 import {
   dashboard,
   dashboardFragments,
@@ -22,16 +22,12 @@ import {
 } from './documents.js';
 
 let stack: TestStack;
-let consoleCapture: ConsoleCapture;
+const consoleCapture = captureConsoleInEachTest();
 
 beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(() => stack?.close());
-beforeEach(() => {
-  consoleCapture = captureConsole();
-});
-afterEach(() => consoleCapture.restore());
 
 const defaultClient = () => new Client({ url: stack.url, exchanges: [cacheExchange(), fetchExchange] });
 const typed = <T, V extends AnyVariables = AnyVariables>(document: DocumentNode) => document as TypedDocumentNode<T, V>;
@@ -42,18 +38,18 @@ describe('urql Graphcache without the shipped configuration', () => {
     expect((await client.query(dashboard, {}).toPromise()).error).toBeUndefined();
     expect((await client.query(dashboardFragments, {}).toPromise()).error).toBeUndefined();
 
-    const invalidKeys = consoleCapture.messages
-      .filter((m) => m.includes('Invalid key'))
+    const invalidKeys = consoleCapture()
+      .messages.filter((m) => m.includes('Invalid key'))
       .map((m) => /create a custom `keys` config for `(\w+)`/.exec(m)?.[1]);
     // Graphcache exempts `*Connection`, `*Edge` and `PageInfo` by name; ExportStatus it flags once per
     // export it is embedded in (seven exports on the demo dashboard).
     expect(invalidKeys).toEqual(Array.from({ length: 7 }, () => 'ExportStatus'));
     // Every one of them is a value type the shipped `keys` embeds.
     for (const type of invalidKeys) expect(valueTypes).toContain(type);
-    const heuristic = consoleCapture.messages.filter((m) => m.includes('Heuristic Fragment Matching'));
+    const heuristic = consoleCapture().messages.filter((m) => m.includes('Heuristic Fragment Matching'));
     expect(heuristic).toHaveLength(1);
     expect(heuristic[0]).toContain('against the `CloudBackupRestoreJob` type, but the type condition is `RestoreJob`');
-    expect(consoleCapture.messages).toHaveLength(invalidKeys.length + heuristic.length);
+    expect(consoleCapture().messages).toHaveLength(invalidKeys.length + heuristic.length);
   });
 
   it('keeps each page apart: the query for page 2 reads page 2 only', async () => {

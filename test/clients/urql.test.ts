@@ -7,13 +7,13 @@
 import { Client, fetchExchange, type AnyVariables, type TypedDocumentNode } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
 import { parse, print, type DocumentNode } from 'graphql';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { urqlCacheConfig } from '../../client/urql.js';
 import { DEMO } from '../../src/simulator/index.js';
 import { startStack, type TestStack } from '../helpers/gateway.js';
-import { captureConsole, countingFetch, withoutTypename, type ConsoleCapture } from './console.js';
+import { captureConsoleInEachTest, countingFetch, withoutTypename } from './console.js';
 import {
-  allSnapshotsQuery,
+  allSnapshotIds,
   dashboard,
   dashboardFragments,
   listedIds,
@@ -27,23 +27,15 @@ import {
 } from './documents.js';
 
 let stack: TestStack;
-let consoleCapture: ConsoleCapture;
+const consoleCapture = captureConsoleInEachTest();
 let expected: string[];
 
 beforeAll(async () => {
   stack = await startStack();
-  const all = await stack.query<{ project: { cluster: { snapshots: { nodes: { atlasId: string }[] } } } }>(
-    allSnapshotsQuery,
-    { projectId: pagedCluster.groupId, name: pagedCluster.name },
-  );
-  expected = all.data?.project.cluster.snapshots.nodes.map((n) => n.atlasId) ?? [];
+  expected = await allSnapshotIds(stack);
   expect(expected.length).toBeGreaterThan(2 * pageSize);
 });
 afterAll(() => stack?.close());
-beforeEach(() => {
-  consoleCapture = captureConsole();
-});
-afterEach(() => consoleCapture.restore());
 
 function urqlClient() {
   const counter = countingFetch();
@@ -97,7 +89,7 @@ describe('the shipped urql Graphcache configuration', () => {
     const again = await client.query(typed<DashboardData>(dashboard), {}, { requestPolicy: 'cache-only' }).toPromise();
     expect(again.data).toEqual(first.data);
     expect(requests).toHaveLength(2);
-    expect(consoleCapture.messages).toEqual([]);
+    expect(consoleCapture().messages).toEqual([]);
   });
 
   it.each(selections)('merges pages with relayPagination selecting %s', async (selection) => {
@@ -128,7 +120,7 @@ describe('the shipped urql Graphcache configuration', () => {
     expect(listedIds(cached.data, from)).toEqual(expected);
     const refetched = await client.query(document, variables, { requestPolicy: 'network-only' }).toPromise();
     expect(listedIds(refetched.data, from)).toEqual(expected);
-    expect(consoleCapture.messages).toEqual([]);
+    expect(consoleCapture().messages).toEqual([]);
   });
 
   it('keeps lists with different key arguments apart (legacyRestoreJobs by batchId)', async () => {
@@ -153,7 +145,7 @@ describe('the shipped urql Graphcache configuration', () => {
     expect(withoutTypename(unfiltered.data)).toEqual((await stack.query(print(legacyJobs), variables)).data);
     const batchAgain = await client.query(document, batchVariables, { requestPolicy: 'cache-only' }).toPromise();
     expect(batchAgain.data?.project?.cluster?.legacyRestoreJobs?.nodes).toEqual(batchJobs);
-    expect(consoleCapture.messages).toEqual([]);
+    expect(consoleCapture().messages).toEqual([]);
   });
 
   it('updates the cached entity from a node(id:) refetch, and answers node(id:) from the cache', async () => {
@@ -202,7 +194,7 @@ describe('the shipped urql Graphcache configuration', () => {
     const fetched = await client.query(snapshotById, { id: snapshotId }).toPromise();
     expect(fetched.data?.node).toMatchObject({ __typename: 'Snapshot', id: snapshotId });
     expect(requests).toHaveLength(sent + 1);
-    expect(consoleCapture.messages).toEqual([]);
+    expect(consoleCapture().messages).toEqual([]);
   });
 });
 
