@@ -11,9 +11,28 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     // Tests start real servers on 127.0.0.1; a generous timeout covers the slow 2-core CI machine.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'gateway', include: ['test/**/*.test.ts'], exclude: ['test/clients/**'] } },
+      // The real clients (Apollo, urql, Relay) against both edges the gateway ships: test/clients/stack.ts.
+      {
+        extends: true,
+        test: {
+          name: 'clients: development',
+          include: ['test/clients/**/*.test.ts'],
+          env: { CLIENT_TEST_EDGE: 'development' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'clients: production',
+          include: ['test/clients/**/*.test.ts'],
+          env: { CLIENT_TEST_EDGE: 'production' },
+        },
+      },
+    ],
   },
 });

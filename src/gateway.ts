@@ -16,6 +16,7 @@ import { serviceAccount } from './atlas/auth/service-account.js';
 import type { RetryOptions } from './atlas/retry.js';
 import { createTransport } from './atlas/transport.js';
 import { useBudgetEstimate } from './budget-estimate.js';
+import type { Config } from './config.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { toClientError } from './errors.js';
 import { requestLimitPlugins, type RequestLimits } from './limits.js';
@@ -73,6 +74,31 @@ export interface GatewayOptions {
   corsOrigins?: readonly OriginRule[];
   /** Yoga's logger (pino fits); silent by default so tests stay quiet. */
   logger?: YogaLogger | false;
+}
+
+/**
+ * The gateway as the environment configures it (`src/index.ts` runs it; tests start the same to try the
+ * production edge), for an Atlas origin and credential (the embedded simulator's in demo mode).
+ */
+export function gatewayOptions(config: Config, atlas: { baseUrl: string; auth: AtlasAuth }): GatewayOptions {
+  return {
+    atlas: {
+      baseUrl: atlas.baseUrl,
+      auth: atlas.auth,
+      timeoutMs: config.atlasTimeoutMs,
+      deadlineMs: config.atlasDeadlineMs,
+      retry: { maxRetries: config.atlasMaxRetries },
+      maxConnections: config.atlasMaxConnections,
+      callBudget: config.atlasCallBudget,
+      cacheTtlMs: config.atlasCacheTtlMs,
+    },
+    callReport: config.callReport,
+    graphiql: config.graphiql,
+    introspection: config.introspection,
+    limits: config.limits,
+    corsOrigins: config.corsOrigins,
+    nodeField: config.nodeField,
+  };
 }
 
 export interface Gateway {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createGateway } from './gateway.js';
+import { createGateway, gatewayOptions } from './gateway.js';
 import { startSimulator, type AtlasSimulator } from './simulator/index.js';
 
 function configOrExit(): Config {
@@ -37,25 +37,7 @@ if (!atlas) {
   log.info('No Atlas credential configured: serving DEMO data from the embedded Atlas simulator');
 }
 
-const gateway = createGateway({
-  atlas: {
-    baseUrl: atlas.baseUrl,
-    auth: atlas.auth,
-    timeoutMs: config.atlasTimeoutMs,
-    deadlineMs: config.atlasDeadlineMs,
-    retry: { maxRetries: config.atlasMaxRetries },
-    maxConnections: config.atlasMaxConnections,
-    callBudget: config.atlasCallBudget,
-    cacheTtlMs: config.atlasCacheTtlMs,
-  },
-  callReport: config.callReport,
-  graphiql: config.graphiql,
-  introspection: config.introspection,
-  limits: config.limits,
-  corsOrigins: config.corsOrigins,
-  nodeField: config.nodeField,
-  logger: log,
-});
+const gateway = createGateway({ ...gatewayOptions(config, atlas), logger: log });
 
 const server = createServer(gateway.yoga);
 server.listen(config.port, config.host, () => {

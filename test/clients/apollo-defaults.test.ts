@@ -10,7 +10,8 @@ import { loadDevMessages, loadErrorMessages } from '@apollo/client/dev';
 import { relayStylePagination } from '@apollo/client/utilities';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type TestStack } from '../helpers/gateway.js';
+import type { TestStack } from '../helpers/gateway.js';
+import { startClientStack } from './stack.js';
 import { captureConsoleInEachTest } from './console.js';
 import {
   allSnapshotIds,
@@ -32,7 +33,7 @@ let expected: string[];
 beforeAll(async () => {
   loadDevMessages();
   loadErrorMessages();
-  stack = await startStack();
+  stack = await startClientStack();
   expected = await allSnapshotIds(stack);
 });
 afterAll(() => stack?.close());

@@ -11,7 +11,8 @@ import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apolloCacheConfig } from '../../client/apollo.js';
 import { DEMO } from '../../src/simulator/index.js';
-import { startStack, type TestStack } from '../helpers/gateway.js';
+import type { TestStack } from '../helpers/gateway.js';
+import { startClientStack } from './stack.js';
 import { captureConsoleInEachTest, countingFetch, withoutTypename } from './console.js';
 import {
   allSnapshotIds,
@@ -34,7 +35,7 @@ beforeAll(async () => {
   // Apollo prints message codes only, unless its development messages are loaded.
   loadDevMessages();
   loadErrorMessages();
-  stack = await startStack();
+  stack = await startClientStack();
 });
 afterAll(() => stack?.close());
 

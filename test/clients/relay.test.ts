@@ -23,7 +23,8 @@ import {
 } from 'relay-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/simulator/index.js';
-import { startStack, type TestStack } from '../helpers/gateway.js';
+import type { TestStack } from '../helpers/gateway.js';
+import { startClientStack } from './stack.js';
 import { dashboardSource } from './documents.js';
 
 const root = new URL('../../', import.meta.url);
@@ -36,7 +37,7 @@ let stack: TestStack;
 let workDir: string;
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startClientStack();
   workDir = mkdtempSync(join(tmpdir(), 'atlas-relay-'));
   cpSync(sources, join(workDir, 'src'), { recursive: true });
 });

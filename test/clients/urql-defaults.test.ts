@@ -9,7 +9,8 @@ import { cacheExchange } from '@urql/exchange-graphcache';
 import type { DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { valueTypes } from '../../client/cache-facts.js';
-import { startStack, type TestStack } from '../helpers/gateway.js';
+import type { TestStack } from '../helpers/gateway.js';
+import { startClientStack } from './stack.js';
 import { captureConsoleInEachTest } from './console.js';
 import {
   dashboard,
@@ -25,7 +26,7 @@ let stack: TestStack;
 const consoleCapture = captureConsoleInEachTest();
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startClientStack();
 });
 afterAll(() => stack?.close());
 

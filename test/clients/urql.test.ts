@@ -10,7 +10,8 @@ import { parse, print, type DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { urqlCacheConfig } from '../../client/urql.js';
 import { DEMO } from '../../src/simulator/index.js';
-import { startStack, type TestStack } from '../helpers/gateway.js';
+import type { TestStack } from '../helpers/gateway.js';
+import { startClientStack } from './stack.js';
 import { captureConsoleInEachTest, countingFetch, withoutTypename } from './console.js';
 import {
   allSnapshotIds,
@@ -31,7 +32,7 @@ const consoleCapture = captureConsoleInEachTest();
 let expected: string[];
 
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startClientStack();
   expected = await allSnapshotIds(stack);
   expect(expected.length).toBeGreaterThan(2 * pageSize);
 });

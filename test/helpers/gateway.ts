@@ -4,7 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGateway, type AtlasAuth, type Gateway, type GatewayOptions } from '../../src/gateway.js';
+import { loadConfig } from '../../src/config.js';
+import { createGateway, gatewayOptions, type AtlasAuth, type Gateway, type GatewayOptions } from '../../src/gateway.js';
 import { startSimulator, type AtlasSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -39,17 +40,30 @@ export async function startStack(
     callReport?: GatewayOptions['callReport'];
     /** Any other gateway option (nodeField, graphiql, limits...). */
     gateway?: Partial<Omit<GatewayOptions, 'atlas'>>;
+    /**
+     * Configure the gateway from this environment, as `npm start` does (`NODE_ENV=production` for the
+     * production edge); the simulator's test token is the credential. Other options apply on top.
+     */
+    env?: Record<string, string>;
   } = {},
 ): Promise<TestStack> {
   const simulator = await startSimulator({ bearerTokens: [TEST_TOKEN], ...options.simulator });
+  const configured = options.env
+    ? gatewayOptions(loadConfig({ ...options.env, MONGODB_ATLAS_ACCESS_TOKEN: TEST_TOKEN }), {
+        baseUrl: simulator.url,
+        auth: { mode: 'token', token: TEST_TOKEN },
+      })
+    : undefined;
   const gateway = createGateway({
+    ...configured,
     atlas: {
+      ...configured?.atlas,
       baseUrl: simulator.url,
       auth: options.auth ?? { mode: 'token', token: options.token ?? TEST_TOKEN },
       timeoutMs: options.timeoutMs ?? 5_000,
       ...options.atlas,
     },
-    callReport: options.callReport,
+    ...(options.callReport ? { callReport: options.callReport } : {}),
     ...options.gateway,
   });
   const server: Server = createServer(gateway.yoga);
