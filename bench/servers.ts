@@ -11,9 +11,9 @@ import { Agent } from 'undici';
 
 // The gateway runs as production runs it: compiled by tsc (bench/run.ts builds dist/ first), not
 // transpiled on the fly, which adds per-closure helpers to every function the request path creates.
-type GatewayModule = typeof import('../src/gateway.js');
+type GatewayModule = typeof import('../src/server/gateway.js');
 const dist = (file: string) => new URL(`../dist/${file}`, import.meta.url).href;
-const { createGateway } = (await import(dist('gateway.js'))) as GatewayModule;
+const { createGateway } = (await import(dist('server/gateway.js'))) as GatewayModule;
 
 const upstream = process.env['UPSTREAM_URL'] ?? '';
 const mode = process.env['MODE'];

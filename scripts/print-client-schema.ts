@@ -23,7 +23,7 @@ import {
   type GraphQLNamedType,
   type ScalarTypeDefinitionNode,
 } from 'graphql';
-import { createSchema, readTypeDefs } from '../src/schema.js';
+import { createSchema, readTypeDefs } from '../src/graph/schema.js';
 
 /** Root fields @apollo/subgraph adds for the router; a client never sends them. */
 const federationRootFields = new Set(['_entities', '_service']);
@@ -62,7 +62,7 @@ export function clientSchema(): GraphQLSchema {
     extensionASTNodes: [],
   });
   assertValidSchema(filtered);
-  // The executable schema's scalars are the GraphQLScalarType objects of src/scalars.ts, whose one-line
+  // The executable schema's scalars are the GraphQLScalarType objects of src/graph/scalars.ts, whose one-line
   // descriptions replaced the documented ones of schema/base.graphql; the SDL is the documentation, so
   // the scalars get their SDL descriptions back (on the AST, then built again: no type object is mutated).
   const scalarDocs = new Map<string, string>();

@@ -3,7 +3,7 @@
 // registry) from the repository without starting the gateway. Run through `npm run codegen`; CI fails
 // when the file is stale (scripts/check-generated.mjs).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { servedSubgraphSdl } from '../src/schema.js';
+import { servedSubgraphSdl } from '../src/graph/schema.js';
 
 // The banner is comment lines then a blank line; the rest is byte for byte what `_service.sdl` returns.
 const banner =

@@ -4,8 +4,8 @@
  * MongoDB's own tools (atlas CLI, Terraform provider) read.
  */
 import { z } from 'zod';
-import type { AtlasAuth } from './gateway.js';
-import { defaultLimits, type RequestLimits } from './limits.js';
+import type { AtlasAuth } from './server/gateway.js';
+import { defaultLimits, type RequestLimits } from './server/plugins/limits.js';
 
 export interface Config {
   port: number;

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createGateway, gatewayOptions } from './gateway.js';
+import { createGateway, gatewayOptions } from './server/gateway.js';
 import { startSimulator, type AtlasSimulator } from './simulator/index.js';
 
 function configOrExit(): Config {

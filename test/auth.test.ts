@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renewalLeadMs } from '../src/atlas/auth/service-account.js';
-import type { AtlasAuth } from '../src/gateway.js';
+import type { AtlasAuth } from '../src/server/gateway.js';
 import { DEMO, type SimulatorOptions } from '../src/simulator/index.js';
 import { startStack, type TestStack } from './helpers/gateway.js';
 

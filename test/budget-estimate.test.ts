@@ -1,8 +1,8 @@
 /** The call budget checked before execution: refused whole, with no Atlas call, when even the minimum exceeds it. */
 import { parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { minimumAtlasCalls } from '../src/budget-estimate.js';
-import { toGlobalId } from '../src/ids.js';
+import { minimumAtlasCalls } from '../src/server/plugins/budget-estimate.js';
+import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO } from '../src/simulator/index.js';
 import { startStack, type TestStack } from './helpers/gateway.js';
 

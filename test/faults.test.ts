@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { staticBearer } from '../src/atlas/auth/credential.js';
 import { createTransport } from '../src/atlas/transport.js';
-import { toGlobalId } from '../src/ids.js';
+import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO, FAULT_CANARY } from '../src/simulator/index.js';
 import { startStack, TEST_TOKEN, type TestStack } from './helpers/gateway.js';
 

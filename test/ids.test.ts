@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromGlobalId, toGlobalId } from '../src/ids.js';
+import { fromGlobalId, toGlobalId } from '../src/graph/ids.js';
 import { DEMO } from '../src/simulator/index.js';
 import { startStack, type TestStack } from './helpers/gateway.js';
 

@@ -1,7 +1,7 @@
 /** Call counts at the simulator: what one GraphQL operation costs in Atlas calls. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../src/simulator/index.js';
-import { toGlobalId } from '../src/ids.js';
+import { toGlobalId } from '../src/graph/ids.js';
 import { startStack, type TestStack } from './helpers/gateway.js';
 
 let stack: TestStack;

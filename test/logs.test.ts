@@ -9,8 +9,8 @@ import { pino } from 'pino';
 import { MockAgent } from 'undici';
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toGlobalId } from '../src/ids.js';
-import { yogaLogger } from '../src/operation-log.js';
+import { toGlobalId } from '../src/graph/ids.js';
+import { yogaLogger } from '../src/server/plugins/operation-log.js';
 import { DEMO } from '../src/simulator/index.js';
 import { startStack, type TestStack } from './helpers/gateway.js';
 

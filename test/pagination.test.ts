@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionWindow, loadConnection, offsetCursor, planPages } from '../src/pagination.js';
+import { connectionWindow, loadConnection, offsetCursor, planPages } from '../src/graph/pagination.js';
 import type { AtlasPage, PageRequest } from '../src/atlas/types.js';
 
 /** An Atlas-like list of `total` numbered items, paged the way Atlas pages. */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { digestApiKey } from '../src/atlas/auth/digest.js';
 import { newCallStats, operationTransport } from '../src/atlas/session.js';
 import { createTransport } from '../src/atlas/transport.js';
-import { toGlobalId } from '../src/ids.js';
+import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO, startSimulator } from '../src/simulator/index.js';
 import { startStack, type TestStack } from './helpers/gateway.js';
 import { dashboardMinimum } from './helpers/minimum.js';

@@ -7,8 +7,8 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AtlasAuth } from '../src/gateway.js';
-import { toGlobalId } from '../src/ids.js';
+import type { AtlasAuth } from '../src/server/gateway.js';
+import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO, type FaultKind } from '../src/simulator/index.js';
 import { startStack, type TestStack } from './helpers/gateway.js';
 

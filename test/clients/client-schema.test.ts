@@ -26,7 +26,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import * as facts from '../../client/cache-facts.js';
 import { cacheFacts, printCacheFacts, printClientSchema } from '../../scripts/print-client-schema.js';
-import { createSchema, readTypeDefs } from '../../src/schema.js';
+import { createSchema, readTypeDefs } from '../../src/graph/schema.js';
 import { dashboardFragmentsSource, dashboardSource } from './documents.js';
 
 const root = new URL('../../', import.meta.url);

@@ -20,7 +20,7 @@ import {
   type GraphQLObjectType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSchema } from '../../src/schema.js';
+import { createSchema } from '../../src/graph/schema.js';
 import { DEMO } from '../../src/simulator/index.js';
 import { atlasGet, startStack, type TestStack } from '../helpers/gateway.js';
 import { V2023, type Page } from '../helpers/minimum.js';

@@ -6,7 +6,7 @@
 import { createGatewayRuntime, useCustomFetch, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { compositionHasErrors } from '@theguild/federation-composition';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toGlobalId } from '../../src/ids.js';
+import { toGlobalId } from '../../src/graph/ids.js';
 import { DEMO } from '../../src/simulator/index.js';
 import { atlasGet, startStack, type GraphQLResponse, type TestStack } from '../helpers/gateway.js';
 import { cheapest, V2023, type Page } from '../helpers/minimum.js';

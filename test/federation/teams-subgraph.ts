@@ -7,7 +7,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { composeServices, type CompositionResult } from '@theguild/federation-composition';
 import { parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
-import { servedSubgraphSdl } from '../../src/schema.js';
+import { servedSubgraphSdl } from '../../src/graph/schema.js';
 import { DEMO } from '../../src/simulator/index.js';
 
 /** Subgraph URLs as the supergraph records them; the federation gateway test routes them itself. */

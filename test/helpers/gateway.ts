@@ -5,7 +5,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.js';
-import { createGateway, gatewayOptions, type AtlasAuth, type Gateway, type GatewayOptions } from '../../src/gateway.js';
+import {
+  createGateway,
+  gatewayOptions,
+  type AtlasAuth,
+  type Gateway,
+  type GatewayOptions,
+} from '../../src/server/gateway.js';
 import { startSimulator, type AtlasSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {

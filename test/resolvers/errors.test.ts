@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { MockAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../../src/gateway.js';
+import { createGateway, type Gateway } from '../../src/server/gateway.js';
 import { DEMO, type ResponseTransform } from '../../src/simulator/index.js';
 import { startStack, type GraphQLResponse } from '../helpers/gateway.js';
 

@@ -1,11 +1,11 @@
 /**
  * Yoga masks the errors of a result and of each streamed payload's top level, but not those inside
  * `incremental` (the parts `@defer` and `@stream` deliver later): a resolver's unexpected exception there
- * would reach the client with its original message. This applies the same masking (src/errors.ts) to them.
+ * would reach the client with its original message. This applies the same masking (src/graph/errors.ts) to them.
  * It goes after the operation log in the plugin list, so the log still sees each error's cause and stack.
  */
 import type { Plugin } from 'graphql-yoga';
-import { toClientError } from '../../errors.js';
+import { toClientError } from '../../graph/errors.js';
 
 interface Part {
   errors?: readonly unknown[];

@@ -2,7 +2,7 @@
  * Small conversions shared by resolvers: Atlas enum strings to graph enums (an unknown value becomes
  * OTHER instead of failing the query), 404 lookups to null, and required ids.
  */
-import { isNotFound } from '../atlas/errors.js';
+import { isNotFound } from '../../atlas/errors.js';
 
 /** `inProgress`, `InProgress` or `IN_PROGRESS` -> `IN_PROGRESS`. */
 function upperSnake(value: string): string {

@@ -23,9 +23,9 @@
 import { randomUUID } from 'node:crypto';
 import { getOperationAST, type DocumentNode, type GraphQLError } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
-import { AtlasTransportError } from './atlas/errors.js';
-import type { GraphQLContext } from './context.js';
-import { toClientError } from './errors.js';
+import { AtlasTransportError } from '../../atlas/errors.js';
+import type { GraphQLContext } from '../../graph/context.js';
+import { toClientError } from '../../graph/errors.js';
 
 /** Codes raised by Atlas (or its token endpoint) misbehaving or refusing: worth a warning, not the caller's fault. */
 const upstreamCodes = new Set([
@@ -394,7 +394,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-/** By name, as src/errors.ts does: two copies of graphql are loaded (CommonJS and ESM). */
+/** By name, as src/graph/errors.ts does: two copies of graphql are loaded (CommonJS and ESM). */
 function isGraphQLError(value: unknown): value is GraphQLError {
   return value instanceof Error && value.name === 'GraphQLError';
 }

@@ -6,7 +6,7 @@ import type {
   SnapshotKind,
   SnapshotStatus,
   SnapshotType,
-} from '../generated/resolvers-types.js';
+} from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
 import { atlasEnum, need } from './atlas-values.js';
 import { resolveEntity } from './node.js';

@@ -1,5 +1,5 @@
 /** Cluster: its identity, its project, and every backup resource under it. */
-import type { ClusterState, ClusterType, Resolvers } from '../generated/resolvers-types.js';
+import type { ClusterState, ClusterType, Resolvers } from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
 import { loadConnection } from '../pagination.js';
 import { atlasEnum, orNull } from './atlas-values.js';

@@ -16,9 +16,9 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { fromGlobalId, type DecodedId } from './ids.js';
+import { fromGlobalId, type DecodedId } from '../../graph/ids.js';
 
-/** The Atlas list an id's single lookup is planned under (src/loaders.ts groups lookups the same way). */
+/** The Atlas list an id's single lookup is planned under (src/loaders/ groups lookups the same way). */
 function parentList(id: DecodedId): string {
   switch (id.type) {
     case 'Project':

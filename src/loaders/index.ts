@@ -15,10 +15,10 @@ import {
   type ClusterKey,
   type ProjectItemKey,
   type ProjectKey,
-} from './atlas/client.js';
-import { AtlasApiError } from './atlas/errors.js';
-import type { AtlasOperationId } from './generated/atlas-operations.js';
-import type { AtlasPage, PageRequest } from './atlas/types.js';
+} from '../atlas/client.js';
+import { AtlasApiError } from '../atlas/errors.js';
+import type { AtlasOperationId } from '../generated/atlas-operations.js';
+import type { AtlasPage, PageRequest } from '../atlas/types.js';
 import type {
   Checkpoint,
   CloudBackupRestoreJob,
@@ -30,7 +30,7 @@ import type {
   ServerlessInstance,
   ServerlessSnapshot,
   Snapshot,
-} from './models.js';
+} from '../graph/mappers.js';
 
 type Paged<K> = K & PageRequest;
 

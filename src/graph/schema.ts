@@ -7,7 +7,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { resolvers } from './resolvers/index.js';
 
-const schemaDir = new URL('../schema/', import.meta.url);
+const schemaDir = new URL('../../schema/', import.meta.url);
 
 /** The SDL files, concatenated in a stable order. */
 export function readTypeDefs(): string {

@@ -3,10 +3,10 @@
  * transport (credential, deadline, call budget, call statistics). The transport itself (connections,
  * coalescing, cache, retry budget) is shared by the process.
  */
-import { AtlasClient } from './atlas/client.js';
-import { newCallStats, operationTransport, type AtlasCallStats, type OperationScope } from './atlas/session.js';
-import type { AtlasTransport } from './atlas/transport.js';
-import { createLoaders, type Loaders } from './loaders.js';
+import { AtlasClient } from '../atlas/client.js';
+import { newCallStats, operationTransport, type AtlasCallStats, type OperationScope } from '../atlas/session.js';
+import type { AtlasTransport } from '../atlas/transport.js';
+import { createLoaders, type Loaders } from '../loaders/index.js';
 
 export interface GraphQLContext {
   loaders: Loaders;

@@ -3,7 +3,7 @@
  * path coordinates the client stamps on them, and connections built from Atlas pages.
  * `__typename` is set only where an object is returned through an interface (`node`, `nodes`).
  */
-import type { Cluster as AtlasCluster, ServerlessInstance as AtlasServerless } from './atlas/client.js';
+import type { Cluster as AtlasCluster, ServerlessInstance as AtlasServerless } from '../atlas/client.js';
 import type {
   AtlasBackupRestoreJob,
   AtlasBackupRestoreJobDelivery,
@@ -17,7 +17,7 @@ import type {
   AtlasServerlessBackupSnapshot,
   InCluster,
   InProject,
-} from './atlas/types.js';
+} from '../atlas/types.js';
 import type { Connection, Edge } from './pagination.js';
 
 type Typed<T, Name extends string> = T & { __typename?: Name };

@@ -1,5 +1,5 @@
 /** Export (snapshot export job) and ExportBucket, with the export's snapshot and bucket references. */
-import type { ExportState, Resolvers } from '../generated/resolvers-types.js';
+import type { ExportState, Resolvers } from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
 import { atlasEnum, need } from './atlas-values.js';
 import { resolveEntity } from './node.js';

@@ -1,5 +1,5 @@
 /** Project (Atlas group): Query.project, Query.projects, and what hangs off a project. */
-import type { Resolvers } from '../generated/resolvers-types.js';
+import type { Resolvers } from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
 import { loadConnection } from '../pagination.js';
 import { need, orNull } from './atlas-values.js';

@@ -12,8 +12,8 @@ import {
   AtlasTransportError,
   type AtlasError,
   isAtlasError,
-} from './atlas/errors.js';
-import { InvalidPathParameterError } from './atlas/client.js';
+} from '../atlas/errors.js';
+import { InvalidPathParameterError } from '../atlas/client.js';
 import { UpstreamValueError } from './scalars.js';
 
 export type ErrorCode =

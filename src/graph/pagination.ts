@@ -5,7 +5,7 @@
  * exists (choosing the smallest such page size), otherwise by the two pages of size `first` around it.
  */
 import { badUserInput } from './errors.js';
-import type { AtlasPage, PageRequest } from './atlas/types.js';
+import type { AtlasPage, PageRequest } from '../atlas/types.js';
 
 /** Atlas's maximum `itemsPerPage`. */
 export const MAX_PAGE_SIZE = 500;

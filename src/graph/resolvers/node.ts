@@ -2,7 +2,7 @@
 import type { GraphQLContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 import { fromGlobalId, type DecodedId } from '../ids.js';
-import type { Resolvers, ResolversInterfaceTypes } from '../generated/resolvers-types.js';
+import type { Resolvers, ResolversInterfaceTypes } from '../../generated/resolvers-types.js';
 import { orNull } from './atlas-values.js';
 
 type NodeModel = ResolversInterfaceTypes<Resolvers>['Node'];

@@ -1,7 +1,7 @@
 /**
  * Builds the gateway: one Atlas transport and credential for the process (or each caller's own token in
  * forward mode), a yoga server whose context gives each request its own loaders, the request limits that
- * stop abusive documents before any Atlas call, errors shaped by src/errors.ts, and GraphiQL served from
+ * stop abusive documents before any Atlas call, errors shaped by src/graph/errors.ts, and GraphiQL served from
  * the gateway itself (render-graphiql's bundle at content-hashed URLs, so it works with no internet).
  */
 import { readFileSync } from 'node:fs';
@@ -10,22 +10,22 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { GraphQLError, type ValidationRule } from 'graphql';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Dispatcher } from 'undici';
-import { forwardedBearerFactory, staticBearer, type AtlasCredential } from './atlas/auth/credential.js';
-import { digestApiKey } from './atlas/auth/digest.js';
-import { serviceAccount } from './atlas/auth/service-account.js';
-import type { RetryOptions } from './atlas/retry.js';
-import { createTransport } from './atlas/transport.js';
-import { useBudgetEstimate } from './budget-estimate.js';
-import type { Config } from './config.js';
-import { createContext, type GraphQLContext } from './context.js';
-import { toClientError } from './errors.js';
-import { requestLimitPlugins, type RequestLimits } from './limits.js';
-import { useOperationLog, yogaLogger } from './operation-log.js';
-import { createSchema } from './schema.js';
-import { corsOptions, useCrossOriginGuard, type OriginRule } from './server/plugins/cross-origin.js';
-import { useMaskedIncrementalErrors } from './server/plugins/masked-incremental-errors.js';
-import { useGraphiQLDelivery } from './server/plugins/graphiql-delivery.js';
-import { useLandingPage } from './server/plugins/landing-page.js';
+import { forwardedBearerFactory, staticBearer, type AtlasCredential } from '../atlas/auth/credential.js';
+import { digestApiKey } from '../atlas/auth/digest.js';
+import { serviceAccount } from '../atlas/auth/service-account.js';
+import type { RetryOptions } from '../atlas/retry.js';
+import { createTransport } from '../atlas/transport.js';
+import { useBudgetEstimate } from './plugins/budget-estimate.js';
+import type { Config } from '../config.js';
+import { createContext, type GraphQLContext } from '../graph/context.js';
+import { toClientError } from '../graph/errors.js';
+import { requestLimitPlugins, type RequestLimits } from './plugins/limits.js';
+import { useOperationLog, yogaLogger } from './plugins/operation-log.js';
+import { createSchema } from '../graph/schema.js';
+import { corsOptions, useCrossOriginGuard, type OriginRule } from './plugins/cross-origin.js';
+import { useMaskedIncrementalErrors } from './plugins/masked-incremental-errors.js';
+import { useGraphiQLDelivery } from './plugins/graphiql-delivery.js';
+import { useLandingPage } from './plugins/landing-page.js';
 
 /** How the gateway authenticates to Atlas. */
 export type AtlasAuth =
@@ -109,7 +109,7 @@ export interface Gateway {
 const userAgent = `atlas-backup-graphql-gateway/0.1.0 (node ${process.versions.node})`;
 
 /** The example GraphiQL opens with; it runs on the demo data. */
-export const exampleQuery = readFileSync(new URL('../examples/backup-dashboard.graphql', import.meta.url), 'utf8');
+export const exampleQuery = readFileSync(new URL('../../examples/backup-dashboard.graphql', import.meta.url), 'utf8');
 
 export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger || undefined;

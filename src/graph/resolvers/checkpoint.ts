@@ -1,5 +1,5 @@
 /** Checkpoint (Legacy Backup): identity, cluster back-link, parts. */
-import type { CheckpointPartType, Resolvers } from '../generated/resolvers-types.js';
+import type { CheckpointPartType, Resolvers } from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
 import { atlasEnum, need } from './atlas-values.js';
 import { resolveEntity } from './node.js';

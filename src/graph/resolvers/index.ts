@@ -1,7 +1,7 @@
 /**
- * All resolvers. Where a field is resolved: `src/resolvers/<resource>.ts`, same stem as `schema/<resource>.graphql`.
+ * All resolvers. Where a field is resolved: `src/graph/resolvers/<resource>.ts`, same stem as `schema/<resource>.graphql`.
  * Fields named as in Atlas need no resolver (the default reads the property); only renamed, derived,
- * enum and reference fields appear in those files. Connection fields are shared (src/pagination.ts).
+ * enum and reference fields appear in those files. Connection fields are shared (src/graph/pagination.ts).
  */
 import { mergeResolvers } from '@graphql-tools/merge';
 import { connectionFields } from '../pagination.js';

@@ -9,9 +9,9 @@ import type {
   RestoreDeliveryType,
   RestoreJobState,
   Resolvers,
-} from '../generated/resolvers-types.js';
+} from '../../generated/resolvers-types.js';
 import type { GraphQLContext } from '../context.js';
-import type { CloudBackupRestoreJob, LegacyBackupRestoreJob } from '../models.js';
+import type { CloudBackupRestoreJob, LegacyBackupRestoreJob } from '../mappers.js';
 import { toGlobalId } from '../ids.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';
 import { atlasEnum, need } from './atlas-values.js';

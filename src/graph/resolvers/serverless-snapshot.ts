@@ -1,5 +1,5 @@
 /** ServerlessInstance and ServerlessSnapshot (both deprecated by Atlas). */
-import type { Resolvers } from '../generated/resolvers-types.js';
+import type { Resolvers } from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
 import { loadConnection } from '../pagination.js';
 import { atlasEnum, need, orNull } from './atlas-values.js';
