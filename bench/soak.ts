@@ -8,7 +8,7 @@
 import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
-import { toGlobalId } from '../src/ids.js';
+import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO, type FaultKind, type FaultPlan } from '../src/simulator/index.js';
 import { ask, startChild, stopChildren } from './children.js';
 
