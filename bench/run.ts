@@ -8,17 +8,16 @@
  * Figures are printed as a Markdown report (bench/README.md keeps the last recorded run).
  */
 import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
-import { createGateway } from '../src/server/gateway.js';
+import { createGateway, exampleQuery } from '../src/server/gateway.js';
 import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO } from '../src/simulator/index.js';
 import { ask, rssMiB, startChild, stopChildren } from './children.js';
 import { atlasGet, startStack, type TestStack } from '../test/helpers/gateway.js';
 import { cheapest, dashboardMinimum, V2023, type Page } from '../test/helpers/minimum.js';
 
-const dashboard = readFileSync(new URL('../examples/backup-dashboard.graphql', import.meta.url), 'utf8');
+const dashboard = exampleQuery;
 const out: string[] = [];
 const say = (line = '') => {
   out.push(line);

@@ -2,15 +2,12 @@
  * The operations the client tests send: the example dashboard as shipped, the same dashboard split into
  * component fragments (as a React app colocates them), and a paged connection in three selections.
  */
-import { readFileSync } from 'node:fs';
 import { parse, type DocumentNode } from 'graphql';
+import { exampleQuery } from '../../src/server/gateway.js';
 import { DEMO } from '../../src/simulator/index.js';
 import type { TestStack } from '../helpers/gateway.js';
 
-export const dashboardSource = readFileSync(
-  new URL('../../examples/backup-dashboard.graphql', import.meta.url),
-  'utf8',
-);
+export const dashboardSource = exampleQuery;
 export const dashboard: DocumentNode = parse(dashboardSource);
 
 /**

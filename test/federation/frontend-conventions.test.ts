@@ -2,7 +2,6 @@
  * What frontend clients assume of a graph: Relay's object identification and cursor connections,
  * Apollo Client's normalization by `__typename` + `id`, and `@defer` over multipart HTTP.
  */
-import { readFileSync } from 'node:fs';
 import {
   getNamedType,
   getNullableType,
@@ -24,6 +23,7 @@ import { createSchema } from '../../src/graph/schema.js';
 import { DEMO } from '../../src/simulator/index.js';
 import { atlasGet, startStack, type TestStack } from '../helpers/gateway.js';
 import { V2023, type Page } from '../helpers/minimum.js';
+import { exampleQuery } from '../../src/server/gateway.js';
 
 const schema = createSchema();
 const nodeInterface = schema.getType('Node');
@@ -164,7 +164,7 @@ function objectsIn(value: Json, into: Record<string, Json>[] = []): Record<strin
 
 describe('Apollo Client normalization', () => {
   it('answers the example dashboard with __typename everywhere and an id on every Node object', async () => {
-    const dashboard = parse(readFileSync(new URL('../../examples/backup-dashboard.graphql', import.meta.url), 'utf8'));
+    const dashboard = parse(exampleQuery);
     const { data, errors } = await stack.query<Record<string, Json>>(print(withTypename(dashboard)));
     expect(errors).toBeUndefined();
     const objects = objectsIn(Object.values(data!));

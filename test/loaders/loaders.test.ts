@@ -1,8 +1,8 @@
 /** Call counts at the simulator: what one GraphQL operation costs in Atlas calls. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO } from '../src/simulator/index.js';
-import { toGlobalId } from '../src/graph/ids.js';
-import { startStack, type TestStack } from './helpers/gateway.js';
+import { DEMO } from '../../src/simulator/index.js';
+import { toGlobalId } from '../../src/graph/ids.js';
+import { startStack, type TestStack } from '../helpers/gateway.js';
 
 let stack: TestStack;
 beforeAll(async () => {

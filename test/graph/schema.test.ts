@@ -1,6 +1,6 @@
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createSchema } from '../src/graph/schema.js';
+import { createSchema } from '../../src/graph/schema.js';
 
 const schema = createSchema();
 // Every type GraphiQL's docs show, federation machinery included; not graphql's own scalars and introspection.

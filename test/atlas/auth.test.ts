@@ -2,14 +2,14 @@
  * The three ways the gateway authenticates to Atlas, each against the simulator in strict mode (it mints
  * and checks OAuth tokens, verifies digest responses, refuses unknown or expired credentials).
  */
-import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renewalLeadMs } from '../src/atlas/auth/service-account.js';
-import type { AtlasAuth } from '../src/server/gateway.js';
-import { DEMO, type SimulatorOptions } from '../src/simulator/index.js';
-import { startStack, type TestStack } from './helpers/gateway.js';
+import { renewalLeadMs } from '../../src/atlas/auth/service-account.js';
+import type { AtlasAuth } from '../../src/server/gateway.js';
+import { DEMO, type SimulatorOptions } from '../../src/simulator/index.js';
+import { startStack, type TestStack } from '../helpers/gateway.js';
+import { exampleQuery } from '../../src/server/gateway.js';
 
-const dashboard = await readFile(new URL('../examples/backup-dashboard.graphql', import.meta.url), 'utf8');
+const dashboard = exampleQuery;
 const projectQuery = `{ project(id: "${DEMO.projects.payments.id}") { name } }`;
 const client = { clientId: 'mdb_sa_id_0123456789abcdef01234567', clientSecret: 'mdb_sa_sk_canary-secret-1' };
 const apiKey = { publicKey: 'abcdefgh', privateKey: '0b5d6a3e-canary-private-key' };

@@ -3,10 +3,10 @@
  * or off, and gives away nothing about the Atlas side.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstStepQueries } from '../src/server/plugins/landing-page.js';
-import { DEMO } from '../src/simulator/index.js';
-import { startStack, TEST_TOKEN, type TestStack } from './helpers/gateway.js';
-import { rawRequest } from './helpers/raw-http.js';
+import { firstStepQueries } from '../../../src/server/plugins/landing-page.js';
+import { DEMO } from '../../../src/simulator/index.js';
+import { startStack, TEST_TOKEN, type TestStack } from '../../helpers/gateway.js';
+import { rawRequest } from '../../helpers/raw-http.js';
 
 interface LandingJson {
   graphql: string;

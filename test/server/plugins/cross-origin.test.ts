@@ -5,10 +5,10 @@
  * (`Origin`, `Sec-Fetch-*`) are set by hand here; test/e2e/cors.browser.test.ts lets Chromium set them.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
-import { DEMO } from '../src/simulator/index.js';
-import { startStack, type TestStack } from './helpers/gateway.js';
-import { rawRequest } from './helpers/raw-http.js';
+import { ConfigError, loadConfig } from '../../../src/config.js';
+import { DEMO } from '../../../src/simulator/index.js';
+import { startStack, type TestStack } from '../../helpers/gateway.js';
+import { rawRequest } from '../../helpers/raw-http.js';
 
 const groupId = DEMO.projects.payments.id;
 const projectQuery = `{ project(id: "${groupId}") { name } }`;

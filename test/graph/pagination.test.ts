@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { connectionWindow, loadConnection, offsetCursor, planPages } from '../src/graph/pagination.js';
-import type { AtlasPage, PageRequest } from '../src/atlas/types.js';
+import { connectionWindow, loadConnection, offsetCursor, planPages } from '../../src/graph/pagination.js';
+import type { AtlasPage, PageRequest } from '../../src/atlas/types.js';
 
 /** An Atlas-like list of `total` numbered items, paged the way Atlas pages. */
 function atlasList(total: number) {

@@ -9,10 +9,10 @@ import { pino } from 'pino';
 import { MockAgent } from 'undici';
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { toGlobalId } from '../src/graph/ids.js';
-import { yogaLogger } from '../src/server/plugins/operation-log.js';
-import { DEMO } from '../src/simulator/index.js';
-import { startStack, type TestStack } from './helpers/gateway.js';
+import { toGlobalId } from '../../../src/graph/ids.js';
+import { yogaLogger } from '../../../src/server/plugins/operation-log.js';
+import { DEMO } from '../../../src/simulator/index.js';
+import { startStack, type TestStack } from '../../helpers/gateway.js';
 
 interface LogLine {
   level: number;

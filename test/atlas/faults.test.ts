@@ -4,11 +4,11 @@
  * the deadline; nothing else is; unreadable bodies become codes and are never echoed.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { staticBearer } from '../src/atlas/auth/credential.js';
-import { createTransport } from '../src/atlas/transport.js';
-import { toGlobalId } from '../src/graph/ids.js';
-import { DEMO, FAULT_CANARY } from '../src/simulator/index.js';
-import { startStack, TEST_TOKEN, type TestStack } from './helpers/gateway.js';
+import { staticBearer } from '../../src/atlas/auth/credential.js';
+import { createTransport } from '../../src/atlas/transport.js';
+import { toGlobalId } from '../../src/graph/ids.js';
+import { DEMO, FAULT_CANARY } from '../../src/simulator/index.js';
+import { startStack, TEST_TOKEN, type TestStack } from '../helpers/gateway.js';
 
 const payments = DEMO.projects.payments;
 const warehouse = DEMO.clusters.analyticsWarehouse;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO } from '../../src/simulator/index.js';
-import { toGlobalId } from '../../src/graph/ids.js';
-import { atlasGet, startStack, withoutLinks, type TestStack } from '../helpers/gateway.js';
+import { DEMO } from '../../../src/simulator/index.js';
+import { toGlobalId } from '../../../src/graph/ids.js';
+import { atlasGet, startStack, withoutLinks, type TestStack } from '../../helpers/gateway.js';
 
 let stack: TestStack;
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 /**
  * Abusive or malformed requests are refused before execution, with a precise code, and cost Atlas nothing.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO } from '../src/simulator/index.js';
-import { startStack, type TestStack } from './helpers/gateway.js';
+import { DEMO } from '../../../src/simulator/index.js';
+import { startStack, type TestStack } from '../../helpers/gateway.js';
+import { exampleQuery } from '../../../src/server/gateway.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ afterAll(() => stack.close());
 beforeEach(() => stack.simulator.resetCalls());
 
 const groupId = DEMO.projects.payments.id;
-const dashboard = () => readFileSync(new URL('../examples/backup-dashboard.graphql', import.meta.url), 'utf8');
+const dashboard = () => exampleQuery;
 const nest = (depth: number) => {
   // project -> clusters -> nodes -> project -> clusters -> ... : one level per field.
   let selection = 'name';

@@ -1,10 +1,10 @@
 /** The call budget checked before execution: refused whole, with no Atlas call, when even the minimum exceeds it. */
 import { parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { minimumAtlasCalls } from '../src/server/plugins/budget-estimate.js';
-import { toGlobalId } from '../src/graph/ids.js';
-import { DEMO } from '../src/simulator/index.js';
-import { startStack, type TestStack } from './helpers/gateway.js';
+import { minimumAtlasCalls } from '../../../src/server/plugins/budget-estimate.js';
+import { toGlobalId } from '../../../src/graph/ids.js';
+import { DEMO } from '../../../src/simulator/index.js';
+import { startStack, type TestStack } from '../../helpers/gateway.js';
 
 const clusters = Object.values(DEMO.clusters);
 const clusterIds = clusters.map((c) => toGlobalId('Cluster', c.groupId, c.name));

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { AtlasApiError, AtlasTransportError } from '../src/atlas/errors.js';
-import { classifyAtlasError, toClientError } from '../src/graph/errors.js';
+import { AtlasApiError, AtlasTransportError } from '../../src/atlas/errors.js';
+import { classifyAtlasError, toClientError } from '../../src/graph/errors.js';
 
 const apiError = (status: number, errorCode: string, retryAfter?: number) =>
   new AtlasApiError('getBackupRestoreJob', status, errorCode, 'Reason', 'Some detail.', [], retryAfter);

@@ -6,9 +6,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { MockAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../../src/server/gateway.js';
-import { DEMO, type ResponseTransform } from '../../src/simulator/index.js';
-import { startStack, type GraphQLResponse } from '../helpers/gateway.js';
+import { createGateway, type Gateway } from '../../../src/server/gateway.js';
+import { DEMO, type ResponseTransform } from '../../../src/simulator/index.js';
+import { startStack, type GraphQLResponse } from '../../helpers/gateway.js';
 
 const groupId = '6731a0c0e8f1d2a3b4c5d6e7';
 type Route = (req: IncomingMessage, res: ServerResponse) => void;

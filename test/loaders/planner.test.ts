@@ -2,17 +2,17 @@
  * What operations cost in Atlas calls, counted at the simulator: the planner, coalescing, the cache,
  * the budget and the call report. No timings: only calls.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { digestApiKey } from '../src/atlas/auth/digest.js';
-import { newCallStats, operationTransport } from '../src/atlas/session.js';
-import { createTransport } from '../src/atlas/transport.js';
-import { toGlobalId } from '../src/graph/ids.js';
-import { DEMO, startSimulator } from '../src/simulator/index.js';
-import { startStack, type TestStack } from './helpers/gateway.js';
-import { dashboardMinimum } from './helpers/minimum.js';
+import { digestApiKey } from '../../src/atlas/auth/digest.js';
+import { newCallStats, operationTransport } from '../../src/atlas/session.js';
+import { createTransport } from '../../src/atlas/transport.js';
+import { toGlobalId } from '../../src/graph/ids.js';
+import { DEMO, startSimulator } from '../../src/simulator/index.js';
+import { startStack, type TestStack } from '../helpers/gateway.js';
+import { dashboardMinimum } from '../helpers/minimum.js';
+import { exampleQuery } from '../../src/server/gateway.js';
 
-const dashboard = readFileSync(new URL('../examples/backup-dashboard.graphql', import.meta.url), 'utf8');
+const dashboard = exampleQuery;
 
 let stack: TestStack;
 beforeAll(async () => {
