@@ -24,6 +24,8 @@ export type AtlasLink = Schemas['Link'];
 
 /** An object addressed under a project: `/groups/{groupId}/...`. */
 export type InProject<T> = T & { groupId: string };
+/** A cluster or serverless instance: addressed by name under a project, and always carrying both. */
+export type Named<T> = T & { groupId: string; name: string };
 /** An object addressed under a cluster or serverless instance: `/groups/{groupId}/clusters/{clusterName}/...`. */
 export type InCluster<T> = T & { groupId: string; clusterName: string };
 

@@ -3,44 +3,32 @@
  * Atlas coordinates that refetching needs (project id, cluster name, Atlas id). Decoding validates every
  * part, so a forged id is BAD_USER_INPUT and never reaches a URL.
  */
+import {
+  isNodeType,
+  keyFieldsOfScope,
+  listPath,
+  parentKey,
+  resourceOfNode,
+  resources,
+  type ItemKey,
+  type NodeType,
+  type NodeTypeOf,
+  type ResourceName,
+} from '../loaders/resources.js';
 import { badUserInput } from './errors.js';
+
+export type { NodeType } from '../loaders/resources.js';
 
 const objectId = /^[a-f0-9]{24}$/;
 const clusterName = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$/;
+const patternOfField = { groupId: objectId, clusterName, id: objectId } as const;
 
-/** The coordinates each type's id carries, in order. */
-const layouts = {
-  Project: [objectId],
-  Cluster: [objectId, clusterName],
-  Snapshot: [objectId, clusterName, objectId],
-  CloudBackupRestoreJob: [objectId, clusterName, objectId],
-  LegacyBackupRestoreJob: [objectId, clusterName, objectId],
-  Export: [objectId, clusterName, objectId],
-  ExportBucket: [objectId, objectId],
-  Checkpoint: [objectId, clusterName, objectId],
-  ServerlessInstance: [objectId, clusterName],
-  ServerlessSnapshot: [objectId, clusterName, objectId],
-} as const;
+/** A decoded id: its graph type and the key of the resource it names (the resource table's key shape). */
+export type DecodedId = { [N in ResourceName]: { type: NodeTypeOf<N> } & ItemKey<N> }[ResourceName];
 
-export type NodeType = keyof typeof layouts;
-
-type InClusterType =
-  'Snapshot' | 'CloudBackupRestoreJob' | 'LegacyBackupRestoreJob' | 'Export' | 'Checkpoint' | 'ServerlessSnapshot';
-
-/** A decoded id, named by Atlas coordinates (`clusterName` is the instance name for serverless types). */
-export type DecodedId =
-  | { type: 'Project'; groupId: string }
-  | { type: 'Cluster' | 'ServerlessInstance'; groupId: string; clusterName: string }
-  | { type: 'ExportBucket'; groupId: string; id: string }
-  | { type: InClusterType; groupId: string; clusterName: string; id: string };
-
-/** Encodes a global id; `parts` follow the type's layout above (fromGlobalId checks them on the way back). */
+/** Encodes a global id; `parts` follow the key fields of the type's scope (fromGlobalId checks them). */
 export function toGlobalId(type: NodeType, ...parts: string[]): string {
   return Buffer.from(['v1', type, ...parts].join(':')).toString('base64url');
-}
-
-function isNodeType(value: string): value is NodeType {
-  return Object.hasOwn(layouts, value);
 }
 
 /** The lookups that take an Atlas id (`id: ObjectId`), as the schema names them. */
@@ -75,18 +63,22 @@ export function fromGlobalId(id: string): DecodedId {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(id)) throw invalid();
   const [version, type, ...parts] = Buffer.from(id, 'base64url').toString('utf8').split(':');
   if (version !== 'v1' || type === undefined || !isNodeType(type)) throw invalid();
-  const layout: readonly RegExp[] = layouts[type];
-  if (parts.length !== layout.length || !parts.every((part, i) => layout[i]?.test(part))) throw invalid();
-  const [groupId = '', second = '', third = ''] = parts;
-  switch (type) {
-    case 'Project':
-      return { type, groupId };
-    case 'Cluster':
-    case 'ServerlessInstance':
-      return { type, groupId, clusterName: second };
-    case 'ExportBucket':
-      return { type, groupId, id: second };
-    default:
-      return { type, groupId, clusterName: second, id: third };
+  const resource = resourceOfNode[type];
+  const fields = keyFieldsOfScope[resources[resource].scope];
+  if (parts.length !== fields.length || !fields.every((field, i) => patternOfField[field].test(parts[i] ?? ''))) {
+    throw invalid();
   }
+  const key = Object.fromEntries(fields.map((field, i) => [field, parts[i]]));
+  // The layout check above makes `key` the resource's own key shape.
+  return { type, ...key } as DecodedId;
+}
+
+/**
+ * The Atlas list a decoded id's lookup is planned under (src/loaders/planner.ts groups lookups by it):
+ * two ids under one list can cost one call, ids under two lists at least two.
+ */
+export function plannedList(decoded: DecodedId): string {
+  const { type, ...key } = decoded;
+  const resource = resourceOfNode[type];
+  return listPath(resource, parentKey<ResourceName>(resource, key as ItemKey<ResourceName>));
 }

@@ -3,36 +3,28 @@
  * path coordinates the client stamps on them, and connections built from Atlas pages.
  * `__typename` is set only where an object is returned through an interface (`node`, `nodes`).
  */
-import type { Cluster as AtlasCluster, ServerlessInstance as AtlasServerless } from '../atlas/client.js';
 import type {
-  AtlasBackupRestoreJob,
   AtlasBackupRestoreJobDelivery,
-  AtlasCheckpoint,
   AtlasCheckpointPart,
-  AtlasDiskBackupExportJob,
-  AtlasDiskBackupReplicaSet,
   AtlasDiskBackupSnapshotRestoreJob,
-  AtlasExportBucket,
-  AtlasGroup,
-  AtlasServerlessBackupSnapshot,
-  InCluster,
-  InProject,
 } from '../atlas/types.js';
+import type { NodeTypeOf, ResourceModels, ResourceName } from '../loaders/resources.js';
 import type { Connection, Edge } from './pagination.js';
 
-type Typed<T, Name extends string> = T & { __typename?: Name };
+/** What the loaders of resource N answer, as the graph type it is (named when returned through an interface). */
+type Model<N extends ResourceName> = ResourceModels[N] & { __typename?: NodeTypeOf<N> };
 
-export type Project = Typed<AtlasGroup, 'Project'>;
-export type Cluster = Typed<AtlasCluster, 'Cluster'>;
-export type Snapshot = Typed<InCluster<AtlasDiskBackupReplicaSet>, 'Snapshot'>;
-export type CloudBackupRestoreJob = Typed<InCluster<AtlasDiskBackupSnapshotRestoreJob>, 'CloudBackupRestoreJob'>;
-export type LegacyBackupRestoreJob = Typed<InCluster<AtlasBackupRestoreJob>, 'LegacyBackupRestoreJob'>;
-export type Export = Typed<InCluster<AtlasDiskBackupExportJob>, 'Export'>;
-export type ExportBucket = Typed<InProject<AtlasExportBucket>, 'ExportBucket'>;
-export type Checkpoint = Typed<InCluster<AtlasCheckpoint>, 'Checkpoint'>;
-export type ServerlessInstance = Typed<AtlasServerless, 'ServerlessInstance'>;
+export type Project = Model<'project'>;
+export type Cluster = Model<'cluster'>;
+export type Snapshot = Model<'snapshot'>;
+export type CloudBackupRestoreJob = Model<'restoreJob'>;
+export type LegacyBackupRestoreJob = Model<'legacyRestoreJob'>;
+export type Export = Model<'export'>;
+export type ExportBucket = Model<'exportBucket'>;
+export type Checkpoint = Model<'checkpoint'>;
+export type ServerlessInstance = Model<'serverlessInstance'>;
 /** `clusterName` is the serverless instance's name (Atlas calls the path parameter clusterName). */
-export type ServerlessSnapshot = Typed<InCluster<AtlasServerlessBackupSnapshot>, 'ServerlessSnapshot'>;
+export type ServerlessSnapshot = Model<'serverlessSnapshot'>;
 export type CheckpointPart = AtlasCheckpointPart;
 export type LegacyRestoreDelivery = AtlasBackupRestoreJobDelivery;
 export type RestoreJobComponent = NonNullable<AtlasDiskBackupSnapshotRestoreJob['components']>[number];

@@ -233,3 +233,65 @@ describe('call report: every request sent to Atlas’s API counts, failed ones i
     }
   });
 });
+
+describe('planning across fields of one operation', () => {
+  const { groupId, name } = DEMO.clusters.paymentsProd;
+
+  it('serves two windows over one list (a card of 3, a table of 10) with one Atlas page', async () => {
+    const { data, errors } = await stack.query<{
+      project: { cluster: { card: { nodes: { atlasId: string }[] }; table: { nodes: { atlasId: string }[] } } };
+    }>(
+      `{ project(id: "${groupId}") { cluster(name: "${name}") {
+          card: snapshots(first: 3) { nodes { atlasId } }
+          table: snapshots(first: 10) { nodes { atlasId } }
+      } } }`,
+    );
+    expect(errors).toBeUndefined();
+    const { card, table } = data!.project.cluster;
+    expect(card.nodes).toHaveLength(3);
+    expect(table.nodes).toHaveLength(10);
+    expect(card.nodes).toEqual(table.nodes.slice(0, 3));
+    expect(stack.simulator.callCount({ operationId: 'listBackupSnapshots' })).toBe(1);
+  });
+
+  it('answers each window as its own query would, including where the next page begins', async () => {
+    const separate = await stack.query<{ project: { cluster: Record<string, unknown> } }>(
+      `{ project(id: "${groupId}") { cluster(name: "${name}") {
+          second: snapshots(first: 5, after: "${Buffer.from('v1:o:4').toString('base64url')}") {
+            totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { atlasId } } } } }`,
+    );
+    stack.simulator.resetCalls();
+    const merged = await stack.query<{ project: { cluster: Record<string, unknown> } }>(
+      `{ project(id: "${groupId}") { cluster(name: "${name}") {
+          first: snapshots(first: 5) { nodes { atlasId } }
+          second: snapshots(first: 5, after: "${Buffer.from('v1:o:4').toString('base64url')}") {
+            totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { atlasId } } } } }`,
+    );
+    expect(merged.errors).toBeUndefined();
+    expect(merged.data!.project.cluster['second']).toEqual(separate.data!.project.cluster['second']);
+    expect(stack.simulator.callCount({ operationId: 'listBackupSnapshots' })).toBe(1);
+  });
+
+  it("cuts a legacy job's batch out of the whole list the operation already read, at no extra call", async () => {
+    const { groupId: legacyGroup, name: legacyCluster } = DEMO.legacy.cluster;
+    const { data, errors } = await stack.query<{
+      project: {
+        cluster: { legacyRestoreJobs: { nodes: { atlasId: string; batchId: string; batch: { atlasId: string }[] }[] } };
+      };
+    }>(
+      `{ project(id: "${legacyGroup}") { cluster(name: "${legacyCluster}") {
+          legacyRestoreJobs(first: 100) { nodes { atlasId batchId batch { atlasId } } }
+      } } }`,
+    );
+    expect(errors).toBeUndefined();
+    const jobs = data!.project.cluster.legacyRestoreJobs.nodes;
+    const batches = new Set(jobs.map((job) => job.batchId));
+    expect(batches.size).toBeGreaterThan(1);
+    for (const job of jobs) {
+      const expected = jobs.filter((other) => other.batchId === job.batchId).map((other) => other.atlasId);
+      expect(job.batch.map((sibling) => sibling.atlasId)).toEqual(expected);
+    }
+    // One list call for the whole list; before, one more per batch.
+    expect(stack.simulator.callCount({ operationId: 'listClusterRestoreJobs' })).toBe(1);
+  });
+});

@@ -2,6 +2,8 @@
 import type { GraphQLContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 import { fromGlobalId, type DecodedId } from '../ids.js';
+import type { ItemLoader } from '../../loaders/index.js';
+import { resourceOfNode } from '../../loaders/resources.js';
 import type { Resolvers, ResolversInterfaceTypes } from '../../generated/resolvers-types.js';
 import { orNull } from './atlas-values.js';
 
@@ -11,48 +13,11 @@ const MAX_NODES = 100;
 
 /** Fetches the object a decoded id names, tagged with its graph type; null when Atlas has no such object. */
 async function loadDecoded(decoded: DecodedId, { loaders }: GraphQLContext): Promise<NodeModel | null> {
-  switch (decoded.type) {
-    case 'Project': {
-      const project = await orNull(loaders.project.load({ groupId: decoded.groupId }));
-      return project && { ...project, __typename: 'Project' };
-    }
-    case 'Cluster': {
-      const cluster = await orNull(loaders.cluster.load(decoded));
-      return cluster && { ...cluster, __typename: 'Cluster' };
-    }
-    case 'ServerlessInstance': {
-      const instance = await orNull(loaders.serverlessInstance.load(decoded));
-      return instance && { ...instance, __typename: 'ServerlessInstance' };
-    }
-    case 'ExportBucket': {
-      const bucket = await orNull(loaders.exportBucket.load(decoded));
-      return bucket && { ...bucket, __typename: 'ExportBucket' };
-    }
-    case 'Snapshot': {
-      const snapshot = await orNull(loaders.snapshot.load(decoded));
-      return snapshot && { ...snapshot, __typename: 'Snapshot' };
-    }
-    case 'CloudBackupRestoreJob': {
-      const job = await orNull(loaders.restoreJob.load(decoded));
-      return job && { ...job, __typename: 'CloudBackupRestoreJob' };
-    }
-    case 'LegacyBackupRestoreJob': {
-      const job = await orNull(loaders.legacyRestoreJob.load(decoded));
-      return job && { ...job, __typename: 'LegacyBackupRestoreJob' };
-    }
-    case 'Export': {
-      const job = await orNull(loaders.export.load(decoded));
-      return job && { ...job, __typename: 'Export' };
-    }
-    case 'Checkpoint': {
-      const checkpoint = await orNull(loaders.checkpoint.load(decoded));
-      return checkpoint && { ...checkpoint, __typename: 'Checkpoint' };
-    }
-    case 'ServerlessSnapshot': {
-      const snapshot = await orNull(loaders.serverlessSnapshot.load(decoded));
-      return snapshot && { ...snapshot, __typename: 'ServerlessSnapshot' };
-    }
-  }
+  const { type, ...key } = decoded;
+  // The decoded key is the resource's own key shape (src/graph/ids.ts checks it against the table's layout).
+  const loader: ItemLoader<object, object> = loaders[resourceOfNode[type]];
+  const found = await orNull(loader.load(key));
+  return found && ({ ...found, __typename: type } as NodeModel);
 }
 
 /** Loads the object behind a global id, or null. A malformed id is BAD_USER_INPUT before any call. */

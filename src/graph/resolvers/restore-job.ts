@@ -13,6 +13,7 @@ import type {
 import type { GraphQLContext } from '../context.js';
 import type { CloudBackupRestoreJob, LegacyBackupRestoreJob } from '../mappers.js';
 import { toGlobalId } from '../ids.js';
+import { isLastPage } from '../../loaders/planner.js';
 import { MAX_PAGE_SIZE } from '../pagination.js';
 import { atlasEnum, need } from './atlas-values.js';
 import { resolveEntity } from './node.js';
@@ -45,20 +46,24 @@ function targetCluster(groupId: string | undefined, clusterName: string | undefi
   return groupId && clusterName ? loaders.cluster.load({ groupId, clusterName }) : null;
 }
 
-/** Every job of a legacy restore batch: one page of the batch filter, walked further only if Atlas says so. */
+/**
+ * Every job of a legacy restore batch. When this operation already read the whole list (or the batch's
+ * own), the batch is cut out of it at no cost; otherwise the batch filter is read to its end.
+ */
 async function legacyBatch(job: LegacyBackupRestoreJob, { loaders }: GraphQLContext) {
-  if (!job.batchId) return null;
+  const { batchId } = job;
+  if (!batchId) return null;
+  const cluster = { groupId: job.groupId, clusterName: job.clusterName };
+  const pages = loaders.legacyRestoreJobPage;
+  const known =
+    (await pages.knownWholeList({ ...cluster, batchId })) ??
+    (await pages.knownWholeList(cluster))?.filter((sibling) => sibling.batchId === batchId);
+  if (known) return known;
   const jobs: LegacyBackupRestoreJob[] = [];
   for (let pageNum = 1; ; pageNum++) {
-    const page = await loaders.legacyRestoreJobPage.load({
-      groupId: job.groupId,
-      clusterName: job.clusterName,
-      batchId: job.batchId,
-      pageNum,
-      itemsPerPage: MAX_PAGE_SIZE,
-    });
+    const page = await pages.load({ ...cluster, batchId, pageNum, itemsPerPage: MAX_PAGE_SIZE });
     jobs.push(...page.results);
-    if (!page.hasNext || page.results.length < MAX_PAGE_SIZE) return jobs;
+    if (isLastPage(page) || page.results.length === 0) return jobs;
   }
 }
 

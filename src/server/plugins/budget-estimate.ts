@@ -16,21 +16,10 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { fromGlobalId, type DecodedId } from '../../graph/ids.js';
+import { fromGlobalId, plannedList } from '../../graph/ids.js';
 
-/** The Atlas list an id's single lookup is planned under (src/loaders/ groups lookups the same way). */
-function parentList(id: DecodedId): string {
-  switch (id.type) {
-    case 'Project':
-      return 'groups';
-    case 'Cluster':
-    case 'ServerlessInstance':
-    case 'ExportBucket':
-      return `${id.type}:${id.groupId}`;
-    default:
-      return `${id.type}:${id.groupId}:${id.clusterName}`;
-  }
-}
+/** The project list: what `projects` reads, and what any project lookup is planned under. */
+const projects = plannedList({ type: 'Project', groupId: '0'.repeat(24) });
 
 function rootFields(
   selectionSet: SelectionSetNode,
@@ -63,7 +52,7 @@ export function minimumAtlasCalls(
   const decode = (value: unknown) => {
     if (typeof value !== 'string') return;
     try {
-      lists.add(parentList(fromGlobalId(value)));
+      lists.add(plannedList(fromGlobalId(value)));
     } catch {
       // A malformed id is refused by its resolver without a call.
     }
@@ -74,10 +63,10 @@ export function minimumAtlasCalls(
     );
     switch (field.name.value) {
       case 'projects':
-        lists.add('groups');
+        lists.add(projects);
         break;
       case 'project':
-        if (typeof args['id'] === 'string') lists.add('groups');
+        if (typeof args['id'] === 'string') lists.add(projects);
         break;
       case 'node':
         decode(args['id']);

@@ -1,0 +1,349 @@
+/**
+ * The loaders of one resource for one unit of work, and the planning that keeps Atlas calls at the
+ * minimum the data allows (Atlas has no multi-get):
+ *
+ * - **Pages.** Windows asked of the same list in one batch (a card showing 3 items and a table showing
+ *   10) are merged and served by the fewest Atlas pages that cover them (src/graph/pagination.ts picks
+ *   the pages), then cut back into the windows asked for.
+ * - **Lookups** are grouped by the list their item belongs to. A page of that list already fetched (or
+ *   in flight) in this unit of work answers what it holds; two or more keys left walk the list (pages of
+ *   500) while that costs fewer calls than single GETs; the rest are single GETs. Every listed item
+ *   primes its lookup. A key missing from a list walked to its end is answered 404 without a GET.
+ *
+ * Keys are objects; the cache key is the Atlas path, so the same resource asked twice costs one call.
+ */
+import DataLoader from 'dataloader';
+import type { AtlasClient } from '../atlas/client.js';
+import { AtlasApiError } from '../atlas/errors.js';
+import type { AtlasPage, PageRequest } from '../atlas/types.js';
+import { planPages } from '../graph/pagination.js';
+import {
+  itemParams,
+  itemPath,
+  listedKey,
+  listFilters,
+  listParams,
+  listPath,
+  parentKey,
+  resources,
+  stamp,
+  type ItemKey,
+  type ListKey,
+  type ResourceModels,
+  type ResourceName,
+} from './resources.js';
+
+/** Atlas's largest page: the cheapest way to walk a list. */
+export const WALK_PAGE_SIZE = 500;
+
+export type Paged<K> = K & PageRequest;
+
+/**
+ * The one end-of-list rule: a page is a list's last when Atlas links no next page and the page is not
+ * full (a full page without a `next` link may still be followed by items Atlas did not announce).
+ */
+export function isLastPage(page: AtlasPage<unknown>): boolean {
+  return !page.hasNext && page.results.length < page.itemsPerPage;
+}
+
+/** Loads one resource by key; resolvers call only `load`. */
+export interface ItemLoader<K, V> {
+  load(key: K): Promise<V>;
+}
+
+/** Loads pages of a list. */
+export interface PageLoader<PK, V> {
+  load(key: Paged<PK>): Promise<AtlasPage<V>>;
+  /** Every item of the list under `key`, if this unit of work has already read it to its end; else undefined. */
+  knownWholeList(key: PK): Promise<V[] | undefined>;
+}
+
+export interface ResourceLoaders<N extends ResourceName> {
+  item: ItemLoader<ItemKey<N>, ResourceModels[N]>;
+  page: PageLoader<ListKey<N>, ResourceModels[N]>;
+  /** Forgets an item and every page of its list (after a write changed them). */
+  invalidate(key: ItemKey<N>): void;
+}
+
+/** Counts what resolvers ask for, so a response can report what batching saved. */
+export interface LoadCounter {
+  requested: number;
+}
+
+/** Settles every key on its own: one failing key rejects only its own load. */
+async function settle<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>): Promise<(V | Error)[]> {
+  return Promise.all(
+    keys.map((key) =>
+      fetch(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+    ),
+  );
+}
+
+/** What Atlas answers for an id its complete list does not contain (as a GET would: 404). */
+function notInList(name: ResourceName): AtlasApiError {
+  return new AtlasApiError(
+    resources[name].get,
+    404,
+    'RESOURCE_NOT_FOUND',
+    'Not Found',
+    undefined,
+    undefined,
+    undefined,
+  );
+}
+
+interface KnownPage<PK, V> {
+  key: Paged<PK>;
+  result: Promise<AtlasPage<V>>;
+}
+
+export function resourceLoaders<N extends ResourceName>(
+  name: N,
+  client: AtlasClient,
+  counter: LoadCounter,
+): ResourceLoaders<N> {
+  type K = ItemKey<N>;
+  type PK = ListKey<N>;
+  type V = ResourceModels[N];
+  const { get, list } = resources[name];
+
+  const pathOfItem = (key: K) => itemPath(name, key);
+  const pathOfList = (key: PK) => listPath(name, key);
+  /** A list's identity with its filters: windows of the same filtered list can share pages. */
+  const listIdentity = (key: PK) => {
+    const query = new URLSearchParams();
+    for (const [filter, value] of Object.entries(listFilters(name, key)))
+      if (value !== undefined) query.set(filter, value);
+    return `${pathOfList(key)}?${query.toString()}`;
+  };
+  const pageCacheKey = (key: Paged<PK>) =>
+    `${listIdentity(key)}&pageNum=${key.pageNum}&itemsPerPage=${key.itemsPerPage}`;
+  const isUnfiltered = (key: PK) => Object.values(listFilters(name, key)).every((value) => value === undefined);
+
+  async function fetchItem(key: K): Promise<V> {
+    return stamp(name, key, await client.get(get, itemParams(name, key)));
+  }
+
+  async function fetchPage(key: Paged<PK>): Promise<AtlasPage<V>> {
+    const page = await client.list(list, listParams(name, key), key, listFilters(name, key));
+    return { ...page, results: page.results.map((item) => stamp(name, key, item)) };
+  }
+
+  // Every page asked for in this unit of work, by list path (filters included in the page key), so
+  // lookups can be answered from pages fetched or still in flight.
+  const pagesByList = new Map<string, Map<string, KnownPage<PK, V>>>();
+
+  /** Serves the windows asked of one list by the fewest pages that cover them, then cuts each back out. */
+  async function fetchWindows(keys: readonly Paged<PK>[]): Promise<(AtlasPage<V> | Error)[]> {
+    const windows = keys.map((key) => ({
+      key,
+      start: (key.pageNum - 1) * key.itemsPerPage,
+      end: key.pageNum * key.itemsPerPage,
+    }));
+    const spans: { start: number; end: number }[] = [];
+    for (const w of [...windows].sort((a, b) => a.start - b.start)) {
+      const last = spans[spans.length - 1];
+      if (last && w.start <= last.end && Math.max(last.end, w.end) - last.start <= WALK_PAGE_SIZE)
+        last.end = Math.max(last.end, w.end);
+      else spans.push({ start: w.start, end: w.end });
+    }
+    const base = keys[0];
+    if (!base) return [];
+    const covered = await Promise.all(
+      spans.map(async (span) => {
+        const plan = planPages({ start: span.start, first: span.end - span.start });
+        const pages = await Promise.all(plan.map((page) => fetchPage({ ...base, ...page })));
+        const first = plan[0] ?? { pageNum: 1, itemsPerPage: span.end - span.start };
+        return { span, from: (first.pageNum - 1) * first.itemsPerPage, pages };
+      }),
+    ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    if (covered instanceof Error) return keys.map(() => covered);
+    return windows.map((w) => {
+      const cover = covered.find(({ span }) => w.start >= span.start && w.end <= span.end);
+      if (!cover) return new Error('window was not planned');
+      const items = cover.pages.flatMap((page) => page.results);
+      const lastPage = cover.pages[cover.pages.length - 1];
+      const results = items.slice(w.start - cover.from, w.end - cover.from);
+      const through = cover.from + items.length;
+      return {
+        results,
+        totalCount: lastPage?.totalCount,
+        // More items after this window: fetched already, or announced by the covering page.
+        hasNext: through > w.end || (through >= w.end && lastPage?.hasNext === true),
+        pageNum: w.key.pageNum,
+        itemsPerPage: w.key.itemsPerPage,
+      };
+    });
+  }
+
+  // Created on first use: most operations touch a few resources, and every request builds this set.
+  let pagesLoader: DataLoader<Paged<PK>, AtlasPage<V>, string> | undefined;
+  let itemsLoader: DataLoader<K, V, string> | undefined;
+  const pages = () =>
+    (pagesLoader ??= new DataLoader<Paged<PK>, AtlasPage<V>, string>(
+      async (keys) => {
+        const byList = new Map<string, Paged<PK>[]>();
+        for (const key of keys) {
+          const group = byList.get(listIdentity(key)) ?? [];
+          group.push(key);
+          byList.set(listIdentity(key), group);
+        }
+        const answers = new Map<string, AtlasPage<V> | Error>();
+        await Promise.all(
+          [...byList.values()].map(async (group) => {
+            const results = group.length === 1 ? await settle(group, fetchPage) : await fetchWindows(group);
+            group.forEach((key, i) => {
+              const result = results[i];
+              if (result === undefined) return;
+              answers.set(pageCacheKey(key), result);
+              if (result instanceof Error) return;
+              for (const value of result.results) {
+                const found = listedKey(name, key, value);
+                if (found) items().prime(found, value);
+              }
+            });
+          }),
+        );
+        return keys.map((key) => answers.get(pageCacheKey(key)) ?? new Error('page was not planned'));
+      },
+      { cacheKeyFn: pageCacheKey },
+    ));
+
+  function loadPage(key: Paged<PK>): Promise<AtlasPage<V>> {
+    const result = pages().load(key);
+    const listKey = pathOfList(key);
+    const known = pagesByList.get(listKey) ?? new Map<string, KnownPage<PK, V>>();
+    known.set(pageCacheKey(key), { key, result });
+    pagesByList.set(listKey, known);
+    return result;
+  }
+
+  /** Settles the keys found in pages of `list` already asked for; returns the total when one is known. */
+  async function answerFromPages(list: string, wanted: Map<string, K>, found: Map<string, V>) {
+    let total: number | undefined;
+    for (const page of pagesByList.get(list)?.values() ?? []) {
+      const result = await page.result.catch(() => undefined);
+      if (!result) continue;
+      if (isUnfiltered(page.key) && result.totalCount !== undefined) total = result.totalCount;
+      for (const value of result.results) {
+        const itemKey = listedKey(name, page.key, value);
+        const path = itemKey && pathOfItem(itemKey);
+        if (path && wanted.has(path)) found.set(path, value);
+      }
+    }
+    return total;
+  }
+
+  /** Plans one parent's lookups: known pages, then a list walk while it is cheaper, then single GETs. */
+  async function loadUnderParent(parent: PK, keys: K[]): Promise<Map<string, V | Error>> {
+    const listKey = pathOfList(parent);
+    const only = keys[0];
+    if (keys.length === 1 && only !== undefined && !pagesByList.has(listKey)) {
+      // The common single lookup with nothing to plan: one GET.
+      const [value] = await settle([only], fetchItem);
+      return new Map(value === undefined ? [] : [[pathOfItem(only), value]]);
+    }
+    const wanted = new Map(keys.map((key) => [pathOfItem(key), key]));
+    const found = new Map<string, V>();
+    let total = await answerFromPages(listKey, wanted, found);
+    const missing = () => [...wanted].filter(([path]) => !found.has(path));
+    // Set when this walk read the list from its first page to its last: a key not in it does not exist.
+    let walkedWholeList = false;
+    for (let pageNum = 1; missing().length >= 2; pageNum++) {
+      const pagesLeft = total === undefined ? Infinity : Math.ceil(total / WALK_PAGE_SIZE) - (pageNum - 1);
+      // Walk on only while the rest of the list costs fewer calls than the keys still missing.
+      if (pagesLeft <= 0 || (total !== undefined && pagesLeft >= missing().length)) break;
+      let result: AtlasPage<V>;
+      try {
+        result = await loadPage({ ...parent, pageNum, itemsPerPage: WALK_PAGE_SIZE });
+      } catch {
+        break; // the single GETs below report each key's own error
+      }
+      total = result.totalCount ?? total;
+      await answerFromPages(listKey, wanted, found);
+      if (isLastPage(result)) {
+        walkedWholeList = true;
+        break;
+      }
+    }
+    const settled = new Map<string, V | Error>(found);
+    const rest = missing();
+    if (walkedWholeList) {
+      // A GET would only confirm the 404; answer it without the call.
+      for (const [path] of rest) settled.set(path, notInList(name));
+      return settled;
+    }
+    const fetched = await settle(rest, ([, key]) => fetchItem(key));
+    rest.forEach(([path], i) => {
+      const value = fetched[i];
+      if (value !== undefined) settled.set(path, value);
+    });
+    return settled;
+  }
+
+  const items = () =>
+    (itemsLoader ??= new DataLoader<K, V, string>(
+      async (keys) => {
+        const byParent = new Map<string, { parent: PK; keys: K[] }>();
+        for (const key of keys) {
+          const parent = parentKey(name, key);
+          const group = byParent.get(pathOfList(parent)) ?? { parent, keys: [] };
+          group.keys.push(key);
+          byParent.set(pathOfList(parent), group);
+        }
+        const answers = new Map<string, V | Error>();
+        await Promise.all(
+          [...byParent.values()].map(async ({ parent, keys: group }) => {
+            for (const [path, value] of await loadUnderParent(parent, group)) answers.set(path, value);
+          }),
+        );
+        return keys.map((key) => answers.get(pathOfItem(key)) ?? new Error('lookup was not planned'));
+      },
+      { cacheKeyFn: pathOfItem },
+    ));
+
+  /** The whole list under `key` when pages of it read in this unit of work run from its start to its end. */
+  async function knownWholeList(key: PK): Promise<V[] | undefined> {
+    const identity = listIdentity(key);
+    const settledPages: AtlasPage<V>[] = [];
+    for (const page of pagesByList.get(pathOfList(key))?.values() ?? []) {
+      if (listIdentity(page.key) !== identity) continue;
+      const result = await page.result.catch(() => undefined);
+      if (result) settledPages.push(result);
+    }
+    // Walk from position 0 through contiguous pages until one is the last.
+    const byStart = new Map(settledPages.map((page) => [(page.pageNum - 1) * page.itemsPerPage, page]));
+    const whole: V[] = [];
+    for (let position = 0; ;) {
+      const page = byStart.get(position);
+      if (!page) return undefined;
+      whole.push(...page.results);
+      if (isLastPage(page)) return whole;
+      if (page.results.length < page.itemsPerPage) return undefined;
+      position += page.itemsPerPage;
+    }
+  }
+
+  return {
+    item: {
+      load(key) {
+        counter.requested++;
+        return items().load(key);
+      },
+    },
+    page: {
+      load(key) {
+        counter.requested++;
+        return loadPage(key);
+      },
+      knownWholeList,
+    },
+    invalidate(key) {
+      itemsLoader?.clear(key);
+      // Every page of the item's list, filtered or not: the write may have moved it in any of them.
+      const parentList = pathOfList(parentKey(name, key));
+      for (const page of pagesByList.get(parentList)?.values() ?? []) pagesLoader?.clear(page.key);
+      pagesByList.delete(parentList);
+    },
+  };
+}

@@ -1,0 +1,302 @@
+/**
+ * THE table: every Atlas resource the graph reads, declared once. From an entry come its loaders (the
+ * loop in ./index.ts), its calls (the generic `get`/`list` of src/atlas/client.ts, with the entry's
+ * operationIds), its global-id layout (src/graph/ids.ts), its `node` lookup, the list the budget
+ * estimate and the planner group its lookups under, and the cache keys that invalidation uses.
+ *
+ * A resource's **scope** says where it sits in Atlas's paths, and so what identifies it:
+ * - `root`: a project, `/groups/{groupId}`: key `{ groupId }`;
+ * - `project-named`: under a project by name (clusters, serverless instances): key `{ groupId, clusterName }`;
+ * - `project`: under a project by id (export buckets): key `{ groupId, id }`;
+ * - `cluster`: under a cluster or serverless instance by id: key `{ groupId, clusterName, id }`.
+ * Atlas omits these coordinates from many payloads; every answer is stamped with them here, once.
+ *
+ * Adding a resource family: entries here (and their model type below), an SDL file, a resolver map, a test.
+ */
+import { AtlasClient } from '../atlas/client.js';
+import type {
+  AtlasBackupRestoreJob,
+  AtlasCheckpoint,
+  AtlasClusterDescription,
+  AtlasDiskBackupExportJob,
+  AtlasDiskBackupReplicaSet,
+  AtlasDiskBackupSnapshotRestoreJob,
+  AtlasExportBucket,
+  AtlasGroup,
+  AtlasServerlessBackupSnapshot,
+  AtlasServerlessInstance,
+  InCluster,
+  InProject,
+  Named,
+} from '../atlas/types.js';
+import type { AtlasOperationId } from '../generated/atlas-operations.js';
+
+export type Scope = 'root' | 'project-named' | 'project' | 'cluster';
+
+interface ResourceEntry {
+  /** The graph type (Relay `Node`) this resource is. */
+  node: string;
+  scope: Scope;
+  /** The operation that reads one item, and the one that lists its siblings. */
+  get: AtlasOperationId;
+  list: AtlasOperationId;
+  /** The `get` path parameter naming the item within its parent. */
+  idParam: string;
+  /** The field of a listed item that holds its id (default: `id`, or `name` for named resources). */
+  idField?: string;
+  /** Query parameters that narrow the list (a filtered list is planned apart from the whole one). */
+  filters?: readonly string[];
+}
+
+export const resources = {
+  project: { node: 'Project', scope: 'root', get: 'getGroup', list: 'listGroups', idParam: 'groupId' },
+  cluster: {
+    node: 'Cluster',
+    scope: 'project-named',
+    get: 'getCluster',
+    list: 'listClusters',
+    idParam: 'clusterName',
+  },
+  serverlessInstance: {
+    node: 'ServerlessInstance',
+    scope: 'project-named',
+    get: 'getServerlessInstance',
+    list: 'listServerlessInstances',
+    idParam: 'name',
+  },
+  exportBucket: {
+    node: 'ExportBucket',
+    scope: 'project',
+    get: 'getExportBucket',
+    list: 'listExportBuckets',
+    idParam: 'exportBucketId',
+    idField: '_id',
+  },
+  snapshot: {
+    node: 'Snapshot',
+    scope: 'cluster',
+    get: 'getClusterBackupSnapshot',
+    list: 'listBackupSnapshots',
+    idParam: 'snapshotId',
+  },
+  restoreJob: {
+    node: 'CloudBackupRestoreJob',
+    scope: 'cluster',
+    get: 'getBackupRestoreJob',
+    list: 'listBackupRestoreJobs',
+    idParam: 'restoreJobId',
+  },
+  export: { node: 'Export', scope: 'cluster', get: 'getBackupExport', list: 'listBackupExports', idParam: 'exportId' },
+  checkpoint: {
+    node: 'Checkpoint',
+    scope: 'cluster',
+    get: 'getClusterBackupCheckpoint',
+    list: 'listClusterBackupCheckpoints',
+    idParam: 'checkpointId',
+  },
+  legacyRestoreJob: {
+    node: 'LegacyBackupRestoreJob',
+    scope: 'cluster',
+    get: 'getClusterRestoreJob',
+    list: 'listClusterRestoreJobs',
+    idParam: 'jobId',
+    filters: ['batchId'],
+  },
+  serverlessSnapshot: {
+    node: 'ServerlessSnapshot',
+    scope: 'cluster',
+    get: 'getServerlessBackupSnapshot',
+    list: 'listServerlessBackupSnapshots',
+    idParam: 'snapshotId',
+  },
+} as const satisfies Record<string, ResourceEntry>;
+
+export type Resources = typeof resources;
+export type ResourceName = keyof Resources;
+
+/** What each resource's loaders answer: the Atlas shape, stamped with its path coordinates. */
+export interface ResourceModels {
+  project: AtlasGroup;
+  cluster: Named<AtlasClusterDescription>;
+  serverlessInstance: Named<AtlasServerlessInstance>;
+  exportBucket: InProject<AtlasExportBucket>;
+  snapshot: InCluster<AtlasDiskBackupReplicaSet>;
+  restoreJob: InCluster<AtlasDiskBackupSnapshotRestoreJob>;
+  export: InCluster<AtlasDiskBackupExportJob>;
+  checkpoint: InCluster<AtlasCheckpoint>;
+  legacyRestoreJob: InCluster<AtlasBackupRestoreJob>;
+  serverlessSnapshot: InCluster<AtlasServerlessBackupSnapshot>;
+}
+
+export interface ProjectKey {
+  groupId: string;
+}
+/** A cluster or serverless instance; also the parent of what is addressed under one. */
+export interface ClusterKey extends ProjectKey {
+  clusterName: string;
+}
+export interface ProjectItemKey extends ProjectKey {
+  id: string;
+}
+export interface ClusterItemKey extends ClusterKey {
+  id: string;
+}
+
+type KeyOfScope<S extends Scope> = S extends 'root'
+  ? ProjectKey
+  : S extends 'project-named'
+    ? ClusterKey
+    : S extends 'project'
+      ? ProjectItemKey
+      : ClusterItemKey;
+type ParentOfScope<S extends Scope> = S extends 'root'
+  ? Record<never, never>
+  : S extends 'cluster'
+    ? ClusterKey
+    : ProjectKey;
+type FiltersOf<E> = E extends { filters: readonly (infer F extends string)[] }
+  ? { [K in F]?: string | undefined }
+  : Record<never, never>;
+
+/** What identifies one item of resource N (and the loader key of its lookup). */
+export type ItemKey<N extends ResourceName> = KeyOfScope<Resources[N]['scope']>;
+/** What identifies one list of resource N: its parent, and its filters when it has some. */
+export type ListKey<N extends ResourceName> = ParentOfScope<Resources[N]['scope']> & FiltersOf<Resources[N]>;
+export type NodeTypeOf<N extends ResourceName> = Resources[N]['node'];
+export type NodeType = NodeTypeOf<ResourceName>;
+
+/** Widened view of an entry, for the code that treats every resource alike. */
+function entry(name: ResourceName): ResourceEntry {
+  return resources[name];
+}
+
+/** Loose key shape every scope's key fits (the scope decides which fields are set). */
+interface AnyKey {
+  groupId?: string;
+  clusterName?: string;
+  id?: string;
+}
+
+function parts(key: object): AnyKey {
+  return key;
+}
+
+/** Path parameters of the `get` operation for an item. */
+export function itemParams(name: ResourceName, key: object): Record<string, string> {
+  const { scope, idParam } = entry(name);
+  const { groupId = '', clusterName = '', id = '' } = parts(key);
+  switch (scope) {
+    case 'root':
+      return { groupId };
+    case 'project-named':
+      return { groupId, [idParam]: clusterName };
+    case 'project':
+      return { groupId, [idParam]: id };
+    case 'cluster':
+      return { groupId, clusterName, [idParam]: id };
+  }
+}
+
+/** Path parameters of the `list` operation for a list key. */
+export function listParams(name: ResourceName, key: object): Record<string, string> {
+  const { groupId = '', clusterName = '' } = parts(key);
+  switch (entry(name).scope) {
+    case 'root':
+      return {};
+    case 'cluster':
+      return { groupId, clusterName };
+    default:
+      return { groupId };
+  }
+}
+
+/** The list key's filters, as query parameters (undefined ones are left out of the call). */
+export function listFilters(name: ResourceName, key: object): Record<string, string | undefined> {
+  const values: Record<string, unknown> = { ...key };
+  const filters: Record<string, string | undefined> = {};
+  for (const filter of entry(name).filters ?? []) {
+    const value = values[filter];
+    filters[filter] = typeof value === 'string' ? value : undefined;
+  }
+  return filters;
+}
+
+/** The unfiltered list an item belongs to: where its lookup is planned. */
+export function parentKey<N extends ResourceName>(name: N, key: ItemKey<N>): ListKey<N>;
+export function parentKey(name: ResourceName, key: object): object {
+  const { groupId = '', clusterName = '' } = parts(key);
+  switch (entry(name).scope) {
+    case 'root':
+      return {};
+    case 'cluster':
+      return { groupId, clusterName };
+    default:
+      return { groupId };
+  }
+}
+
+/** The path of an item, which is its loader key, its coalescing key and its invalidation prefix. */
+export function itemPath(name: ResourceName, key: object): string {
+  return AtlasClient.path(entry(name).get, itemParams(name, key));
+}
+
+/** The path of a list (without paging or filters). */
+export function listPath(name: ResourceName, key: object): string {
+  return AtlasClient.path(entry(name).list, listParams(name, key));
+}
+
+/** The coordinates Atlas's payload may lack, added to an item read under `key` (an item or a list key). */
+export function stamp<N extends ResourceName>(name: N, key: object, raw: Record<string, unknown>): ResourceModels[N];
+export function stamp(name: ResourceName, key: object, raw: Record<string, unknown>): object {
+  const { groupId = '', clusterName = '' } = parts(key);
+  switch (entry(name).scope) {
+    case 'root':
+      return raw;
+    case 'project-named': {
+      // A list has no name in its key; an item read by name keeps the name it was read by if Atlas omits it.
+      const name = typeof raw['name'] === 'string' ? raw['name'] : clusterName;
+      return { ...raw, groupId, name };
+    }
+    case 'project':
+      return { ...raw, groupId };
+    case 'cluster':
+      return { ...raw, groupId, clusterName };
+  }
+}
+
+/** The key of an item found in a list read under `listKey`, or undefined when the item lacks its id. */
+export function listedKey<N extends ResourceName>(name: N, listKey: object, item: object): ItemKey<N> | undefined;
+export function listedKey(name: ResourceName, listKey: object, item: object): object | undefined {
+  const { scope, idField } = entry(name);
+  const { groupId = '', clusterName = '' } = parts(listKey);
+  const fields: Record<string, unknown> = { ...item };
+  const value = fields[idField ?? (scope === 'project-named' ? 'name' : 'id')];
+  if (typeof value !== 'string' || value === '') return undefined;
+  switch (scope) {
+    case 'root':
+      return { groupId: value };
+    case 'project-named':
+      return { groupId, clusterName: value };
+    case 'project':
+      return { groupId, id: value };
+    case 'cluster':
+      return { groupId, clusterName, id: value };
+  }
+}
+
+/** The resource whose graph type is `node`. */
+export const resourceOfNode = Object.fromEntries(
+  (Object.keys(resources) as ResourceName[]).map((name) => [resources[name].node, name]),
+) as { [N in ResourceName as NodeTypeOf<N>]: N };
+
+export function isNodeType(value: string): value is NodeType {
+  return Object.hasOwn(resourceOfNode, value);
+}
+
+/** The key fields, in order, that a global id of each scope carries. */
+export const keyFieldsOfScope = {
+  root: ['groupId'],
+  'project-named': ['groupId', 'clusterName'],
+  project: ['groupId', 'id'],
+  cluster: ['groupId', 'clusterName', 'id'],
+} as const satisfies Record<Scope, readonly (keyof AnyKey)[]>;
