@@ -1,5 +1,6 @@
-// Atlas `ApiError` responses. Handlers throw AtlasError; the server turns it into the JSON body
-// Atlas sends (`detail`, `error`, `errorCode`, `parameters`, `reason`) plus `X-Error-Code`.
+// Atlas `ApiError` responses. Handlers throw SimulatedApiError; the server turns it into the JSON body
+// Atlas sends (`detail`, `error`, `errorCode`, `parameters`, `reason`) plus `X-Error-Code`. Named apart
+// from the gateway's `AtlasError` (src/atlas/errors.ts), which is what a client makes of such a body.
 import { STATUS_CODES } from 'node:http';
 
 export interface FieldViolation {
@@ -7,7 +8,7 @@ export interface FieldViolation {
   description: string;
 }
 
-export class AtlasError extends Error {
+export class SimulatedApiError extends Error {
   constructor(
     readonly status: number,
     readonly errorCode: string,
@@ -31,47 +32,56 @@ export class AtlasError extends Error {
 }
 
 export const errors = {
-  unauthorized: (): AtlasError =>
+  unauthorized: (): SimulatedApiError =>
     // Same body as Atlas's recorded 401s.
-    new AtlasError(401, 'UNEXPECTED_ERROR', 'You are not authorized for this resource.'),
-  notFoundPath: (path: string): AtlasError =>
-    new AtlasError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${path}.`, [path]),
-  invalidVersion: (): AtlasError =>
-    new AtlasError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.'),
-  validation: (fields: FieldViolation[]): AtlasError =>
-    new AtlasError(
+    new SimulatedApiError(401, 'UNEXPECTED_ERROR', 'You are not authorized for this resource.'),
+  notFoundPath: (path: string): SimulatedApiError =>
+    new SimulatedApiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${path}.`, [path]),
+  invalidVersion: (): SimulatedApiError =>
+    new SimulatedApiError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.'),
+  validation: (fields: FieldViolation[]): SimulatedApiError =>
+    new SimulatedApiError(
       400,
       'VALIDATION_ERROR',
       `Invalid request: ${fields.map((f) => `${f.field} ${f.description}`).join('; ')}.`,
       fields.map((f) => f.field),
       fields,
     ),
-  groupNotFound: (groupId: string): AtlasError =>
-    new AtlasError(404, 'GROUP_NOT_FOUND', `No group with ID ${groupId} exists.`, [groupId]),
-  clusterNotFound: (name: string, groupId: string): AtlasError =>
-    new AtlasError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${name} exists in group ${groupId}.`, [name, groupId]),
-  serverlessNotFound: (name: string, groupId: string): AtlasError =>
-    new AtlasError(
+  groupNotFound: (groupId: string): SimulatedApiError =>
+    new SimulatedApiError(404, 'GROUP_NOT_FOUND', `No group with ID ${groupId} exists.`, [groupId]),
+  clusterNotFound: (name: string, groupId: string): SimulatedApiError =>
+    new SimulatedApiError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${name} exists in group ${groupId}.`, [
+      name,
+      groupId,
+    ]),
+  serverlessNotFound: (name: string, groupId: string): SimulatedApiError =>
+    new SimulatedApiError(
       404,
       'SERVERLESS_INSTANCE_NOT_FOUND',
       `No serverless instance named ${name} exists in group ${groupId}.`,
       [name, groupId],
     ),
-  resourceNotFound: (kind: string, id: string): AtlasError =>
-    new AtlasError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${kind} ${id}.`, [kind, id]),
-  backupConfigNotFound: (name: string): AtlasError =>
-    new AtlasError(404, 'BACKUP_CONFIG_NOT_FOUND', `No backup configuration exists for cluster ${name}.`, [name]),
-  wrongApi: (errorCode: string, detail: string, name: string): AtlasError =>
-    new AtlasError(400, errorCode, detail, [name]),
-  missingAttribute: (name: string): AtlasError =>
-    new AtlasError(400, 'MISSING_ATTRIBUTE', `The required attribute ${name} was not specified.`, [name]),
-  invalidAttribute: (name: string): AtlasError =>
-    new AtlasError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${name} specified.`, [name]),
-  featureUnsupported: (detail: string): AtlasError => new AtlasError(400, 'FEATURE_UNSUPPORTED', detail),
+  resourceNotFound: (kind: string, id: string): SimulatedApiError =>
+    new SimulatedApiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${kind} ${id}.`, [kind, id]),
+  backupConfigNotFound: (name: string): SimulatedApiError =>
+    new SimulatedApiError(404, 'BACKUP_CONFIG_NOT_FOUND', `No backup configuration exists for cluster ${name}.`, [
+      name,
+    ]),
+  wrongApi: (errorCode: string, detail: string, name: string): SimulatedApiError =>
+    new SimulatedApiError(400, errorCode, detail, [name]),
+  missingAttribute: (name: string): SimulatedApiError =>
+    new SimulatedApiError(400, 'MISSING_ATTRIBUTE', `The required attribute ${name} was not specified.`, [name]),
+  invalidAttribute: (name: string): SimulatedApiError =>
+    new SimulatedApiError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${name} specified.`, [name]),
+  featureUnsupported: (detail: string): SimulatedApiError => new SimulatedApiError(400, 'FEATURE_UNSUPPORTED', detail),
   // Fault-switch answers (see faults.ts).
-  serverError: (): AtlasError => new AtlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'),
-  serviceUnavailable: (): AtlasError =>
-    new AtlasError(503, 'SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Please try again later.'),
+  serverError: (): SimulatedApiError => new SimulatedApiError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'),
+  serviceUnavailable: (): SimulatedApiError =>
+    new SimulatedApiError(
+      503,
+      'SERVICE_UNAVAILABLE',
+      'The service is temporarily unavailable. Please try again later.',
+    ),
   /** The token-bucket 429 of the standardized v2 rate limiting; `path` has no leading slash, as Atlas writes it. */
   rateLimitedTokenBucket: (
     path: string,
@@ -79,8 +89,8 @@ export const errors = {
     capacity: number,
     refillRate: number,
     refillSeconds: number,
-  ): AtlasError =>
-    new AtlasError(
+  ): SimulatedApiError =>
+    new SimulatedApiError(
       429,
       'RATE_LIMITED_TOKEN_BUCKET',
       `Rate limit exceeded for ${path}. Please retry after ${retryAfterSeconds} seconds. ` +
@@ -88,14 +98,14 @@ export const errors = {
       [path, retryAfterSeconds, capacity, refillRate, refillSeconds],
     ),
   /** The OAuth token endpoint's own limit, with its older `RATE_LIMITED` body. */
-  tokenEndpointRateLimited: (path: string, limit: number): AtlasError =>
-    new AtlasError(429, 'RATE_LIMITED', `Resource ${path} is limited to ${limit} requests every 1 minutes.`, [
+  tokenEndpointRateLimited: (path: string, limit: number): SimulatedApiError =>
+    new SimulatedApiError(429, 'RATE_LIMITED', `Resource ${path} is limited to ${limit} requests every 1 minutes.`, [
       path,
       limit,
       1,
     ]),
-  malformedBody: (): AtlasError =>
-    new AtlasError(
+  malformedBody: (): SimulatedApiError =>
+    new SimulatedApiError(
       400,
       'VALIDATION_ERROR',
       'The request body is not a valid JSON object.',

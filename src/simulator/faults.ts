@@ -2,7 +2,7 @@
 // (5xx, 429, reset connections, hung sockets, non-JSON and truncated bodies), so client retry and
 // error-mapping code can be tested. Faults are drawn from a seeded PRNG, so a plan replays exactly.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errors, type AtlasError } from './errors.js';
+import { errors, type SimulatedApiError } from './errors.js';
 
 export const FAULT_KINDS = ['status500', 'status503', 'status429', 'reset', 'hang', 'malformed', 'truncated'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -206,7 +206,7 @@ export function writeFault(
   res: ServerResponse,
   ctx: FaultResponseContext,
 ): number {
-  const sendError = (error: AtlasError, extra: Record<string, string | number>): number => {
+  const sendError = (error: SimulatedApiError, extra: Record<string, string | number>): number => {
     const payload = JSON.stringify(error.toBody());
     res.writeHead(error.status, {
       ...ctx.baseHeaders,

@@ -12,15 +12,15 @@ import {
   type SimulatorAuthControl,
   type SimulatorAuthOptions,
 } from './auth.js';
-import { AtlasError, errors, type FieldViolation } from './errors.js';
+import { SimulatedApiError, errors, type FieldViolation } from './errors.js';
 import { FaultSwitch, writeFault, type FaultKind, type FaultPlan, type SimulatorFaultControl } from './faults.js';
-import { handlers, type HandlerResult } from './routes.js';
-import { createSeedData } from './seed.js';
+import { handlers, type HandlerResult } from './routes/index.js';
+import { createSeedData } from './seed/index.js';
 import { isObject, loadSpec, projectToSchema, resultsItemSchema, type LoadedSpec, type OperationSpec } from './spec.js';
-import type { SimulatorData } from './types.js';
+import type { SimulatorData } from './store.js';
 
-export { createSeedData, DEMO, addRestoreJobs } from './seed.js';
-export type { SimulatorData } from './types.js';
+export { createSeedData, DEMO, addRestoreJobs } from './seed/index.js';
+export type { SimulatorData } from './store.js';
 export type { SimulatorAuthControl, SimulatorAuthOptions } from './auth.js';
 export { DIGEST_REALM, OAUTH_REVOKE_PATH, OAUTH_TOKEN_PATH } from './auth.js';
 export type { FaultKind, FaultMatch, FaultPlan, SimulatorFaultControl } from './faults.js';
@@ -318,7 +318,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
       }
       mediaType = op.mediaType;
     } catch (err) {
-      if (!(err instanceof AtlasError)) throw err;
+      if (!(err instanceof SimulatedApiError)) throw err;
       result = { status: err.status, body: err.toBody() };
     }
 
@@ -350,7 +350,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       // A bug in the simulator: answer like Atlas's 500 rather than hanging the client.
-      const body = new AtlasError(500, 'UNEXPECTED_ERROR', err instanceof Error ? err.message : String(err)).toBody();
+      const body = new SimulatedApiError(
+        500,
+        'UNEXPECTED_ERROR',
+        err instanceof Error ? err.message : String(err),
+      ).toBody();
       if (!res.headersSent)
         res.writeHead(500, { 'Content-Type': 'application/json', 'X-Error-Code': 'UNEXPECTED_ERROR' });
       res.end(JSON.stringify(body));

@@ -1,0 +1,247 @@
+// Handlers, Cloud Backup family: cloud snapshots (replica-set and sharded), on-demand snapshots, the
+// backup schedule, and cloud restore jobs (create, cancel). `requireCloudBackup`, `completedSnapshot`
+// and `DELIVERY_TYPES` are also used by the exports and serverless families.
+import { SimulatedApiError, errors } from '../errors.js';
+import { objectId } from '../object-ids.js';
+import { snapshotTopology } from '../seed/cloud-backup.js';
+import { DAY, epochSeconds, iso } from '../time.js';
+import type { ClusterEntry, Owned, StoredCloudRestoreJob, StoredCloudSnapshot } from '../store.js';
+import {
+  ID_PATTERN,
+  NAME_PATTERN,
+  body,
+  clusterPath,
+  findOwned,
+  getOwned,
+  listOwned,
+  nextId,
+  now,
+  ofCluster,
+  ok,
+  optionalInt,
+  optionalString,
+  ownedBy,
+  page,
+  param,
+  requireCluster,
+  requireTarget,
+  requiredString,
+  withSelf,
+  type Handler,
+  type RequestContext,
+} from './shared.js';
+
+/** Writes that need cloud backup answer FEATURE_UNSUPPORTED on legacy- or un-backed clusters. */
+export function requireCloudBackup(cluster: ClusterEntry): void {
+  if (cluster.backup !== 'cloud') {
+    throw errors.featureUnsupported(`Cloud Backup is not enabled for cluster ${cluster.value.name}.`);
+  }
+}
+
+/** A completed cloud snapshot of the cluster, as a restore or export source; others are INVALID_ATTRIBUTE. */
+export function completedSnapshot(ctx: RequestContext, cluster: ClusterEntry, snapshotId: string): StoredCloudSnapshot {
+  const snap = findOwned(
+    ctx.data.snapshots,
+    cluster.value.groupId ?? '',
+    cluster.value.name ?? '',
+    snapshotId,
+    (s) => s.id,
+    'snapshot',
+  );
+  if (snap.value.status !== 'completed') throw errors.invalidAttribute('snapshotId');
+  return snap.value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots and schedule
+// ---------------------------------------------------------------------------------------------
+
+function snapshotsOf(ctx: RequestContext, cluster: ClusterEntry): Owned<StoredCloudSnapshot>[] {
+  return ownedBy(ctx.data.snapshots, cluster.value.groupId ?? '', cluster.value.name ?? '');
+}
+
+/** `pointInTimeUtcSeconds` or `oplogTs`+`oplogInc`: the newest completed snapshot taken at or before that time. */
+function pointInTimeFilter(ctx: RequestContext): number | null {
+  const pit = ctx.query.get('pointInTimeUtcSeconds');
+  const oplogTs = ctx.query.get('oplogTs');
+  const oplogInc = ctx.query.get('oplogInc');
+  if (pit !== null && (oplogTs !== null || oplogInc !== null)) {
+    throw errors.validation([
+      { field: 'pointInTimeUtcSeconds', description: 'cannot be combined with oplogTs and oplogInc' },
+    ]);
+  }
+  if ((oplogTs === null) !== (oplogInc === null)) {
+    throw errors.validation([
+      { field: oplogTs === null ? 'oplogTs' : 'oplogInc', description: 'is required with the other oplog parameter' },
+    ]);
+  }
+  const seconds = pit ?? oplogTs;
+  return seconds === null ? null : Number(seconds);
+}
+
+const listBackupSnapshots: Handler = (ctx) => {
+  const cluster = requireCluster(ctx);
+  let snapshots = snapshotsOf(ctx, cluster);
+  const at = pointInTimeFilter(ctx);
+  if (at !== null) {
+    const before = snapshots.filter(
+      (s) => s.value.status === 'completed' && epochSeconds(s.value.createdAt ?? '') <= at,
+    );
+    const newest = before.reduce<Owned<StoredCloudSnapshot> | null>(
+      (best, s) => (best === null || (s.value.createdAt ?? '') > (best.value.createdAt ?? '') ? s : best),
+      null,
+    );
+    snapshots = newest === null ? [] : [newest];
+  }
+  return page(ctx, snapshots, (s) => withSelf(s.value, `${ctx.baseUrl}${ctx.path}/${s.value.id ?? ''}`));
+};
+
+const getClusterBackupSnapshot = getOwned(ofCluster, (d) => d.snapshots, 'snapshotId', 'snapshot');
+
+const listBackupShardedClusters: Handler = (ctx) => {
+  const cluster = requireCluster(ctx);
+  const sharded = snapshotsOf(ctx, cluster).filter((s) => s.value.type === 'shardedCluster');
+  const base = `${ctx.baseUrl}${clusterPath(cluster.value)}/backup/snapshots/shardedCluster`;
+  return page(ctx, sharded, (s) => withSelf(s.value, `${base}/${s.value.id ?? ''}`));
+};
+
+const getBackupShardedCluster: Handler = (ctx) => {
+  const { groupId, name } = ofCluster(ctx);
+  const id = param(ctx, 'snapshotId');
+  const snap = findOwned(ctx.data.snapshots, groupId, name, id, (s) => s.id, 'snapshot');
+  if (snap.value.type !== 'shardedCluster') throw errors.resourceNotFound('snapshot', id);
+  return ok(withSelf(snap.value, `${ctx.baseUrl}${ctx.path}`));
+};
+
+const takeSnapshots: Handler = (ctx) => {
+  const cluster = requireCluster(ctx);
+  requireCloudBackup(cluster);
+  const b = body(ctx);
+  const description = optionalString(b, 'description');
+  const retentionInDays = optionalInt(b, 'retentionInDays', 1) ?? 1;
+  const c = cluster.value;
+  const createdAt = now();
+  const id = nextId(ctx.data, 'snapshot');
+  const provider = c.replicationSpecs?.[0]?.regionConfigs?.[0]?.providerName ?? 'AWS';
+  const rsPrefix = `atlas-${objectId(`rs:${c.id ?? ''}`).slice(0, 6)}`;
+  const base = {
+    id,
+    createdAt,
+    expiresAt: iso(Date.parse(createdAt) + retentionInDays * DAY),
+    frequencyType: 'ondemand',
+    snapshotType: 'onDemand',
+    ...(description === undefined ? {} : { description }),
+    status: 'queued',
+    storageSizeBytes: 0,
+    mongodVersion: c.mongoDBVersion,
+    policyItems: [],
+    copyRegions: [],
+  };
+  const sharded = c.clusterType === 'SHARDED';
+  const names = sharded
+    ? [...(c.replicationSpecs ?? []).map((_, s) => `${rsPrefix}-shard-${s}`), `${rsPrefix}-config-0`]
+    : [`${rsPrefix}-shard-0`];
+  const value: StoredCloudSnapshot = { ...base, ...snapshotTopology(sharded, names, id, provider) };
+  ctx.data.snapshots.unshift({ groupId: c.groupId ?? '', clusterName: c.name ?? '', value });
+  return ok(withSelf(value, `${ctx.baseUrl}${ctx.path}/${id}`));
+};
+
+const getBackupSchedule: Handler = (ctx) => {
+  const cluster = requireCluster(ctx);
+  const name = cluster.value.name ?? '';
+  const schedule = ctx.data.backupSchedules.find((s) => s.groupId === cluster.value.groupId && s.clusterName === name);
+  if (cluster.backup !== 'cloud' || schedule === undefined) throw errors.backupConfigNotFound(name);
+  return ok(withSelf(schedule.value, `${ctx.baseUrl}${ctx.path}`));
+};
+
+// ---------------------------------------------------------------------------------------------
+// Restore jobs
+// ---------------------------------------------------------------------------------------------
+
+const listBackupRestoreJobs = listOwned(ofCluster, (d) => d.restoreJobs);
+
+const getBackupRestoreJob = getOwned(ofCluster, (d) => d.restoreJobs, 'restoreJobId', 'restoreJob');
+
+export const DELIVERY_TYPES = ['automated', 'download', 'pointInTime'];
+
+const createBackupRestoreJob: Handler = (ctx) => {
+  const cluster = requireCluster(ctx);
+  requireCloudBackup(cluster);
+  const b = body(ctx);
+  const deliveryType = requiredString(b, 'deliveryType');
+  if (!DELIVERY_TYPES.includes(deliveryType)) throw errors.invalidAttribute('deliveryType');
+  const job: StoredCloudRestoreJob = {
+    id: nextId(ctx.data, 'restore'),
+    deliveryType,
+    cancelled: false,
+    expired: false,
+    failed: false,
+    deliveryUrl: [],
+  };
+  if (deliveryType !== 'download') {
+    const targetGroupId = requiredString(b, 'targetGroupId', ID_PATTERN);
+    const targetClusterName = requiredString(b, 'targetClusterName', NAME_PATTERN);
+    requireTarget(ctx.data, targetGroupId, targetClusterName);
+    Object.assign(job, { targetGroupId, targetClusterName });
+  }
+  if (deliveryType === 'pointInTime') {
+    if (cluster.value.pitEnabled !== true) {
+      throw errors.featureUnsupported(
+        `Continuous Cloud Backup is not enabled for cluster ${cluster.value.name ?? ''}.`,
+      );
+    }
+    const seconds = optionalInt(b, 'pointInTimeUTCSeconds', 1199145600);
+    const oplogTs = optionalInt(b, 'oplogTs', 1199145600);
+    const oplogInc = optionalInt(b, 'oplogInc', 1);
+    if (seconds !== undefined) Object.assign(job, { pointInTimeUTCSeconds: seconds, timestamp: iso(seconds * 1000) });
+    else if (oplogTs !== undefined && oplogInc !== undefined)
+      Object.assign(job, { oplogTs, oplogInc, timestamp: iso(oplogTs * 1000) });
+    else throw errors.missingAttribute(oplogTs === undefined ? 'pointInTimeUTCSeconds' : 'oplogInc');
+  } else {
+    const snapshot = completedSnapshot(ctx, cluster, requiredString(b, 'snapshotId', ID_PATTERN));
+    Object.assign(job, { snapshotId: snapshot.id, timestamp: snapshot.createdAt });
+  }
+  ctx.data.restoreJobs.unshift({
+    groupId: cluster.value.groupId ?? '',
+    clusterName: cluster.value.name ?? '',
+    value: job,
+  });
+  return ok(withSelf(job, `${ctx.baseUrl}${ctx.path}/${job.id ?? ''}`));
+};
+
+const cancelBackupRestoreJob: Handler = (ctx) => {
+  const { groupId, name } = ofCluster(ctx);
+  const id = param(ctx, 'restoreJobId');
+  const entry = findOwned(ctx.data.restoreJobs, groupId, name, id, (j) => j.id, 'restoreJob');
+  const job = entry.value;
+  if (job.cancelled === true || job.expired === true) return { status: 204 };
+  if (job.deliveryType === 'download' && job.finishedAt !== undefined && job.failed !== true) {
+    // Deleting a finished download job expires its download link.
+    entry.value = { ...job, expired: true, deliveryUrl: [] };
+    return { status: 204 };
+  }
+  if (job.finishedAt !== undefined || job.failed === true) {
+    // Simulator-specific code: Atlas's exact answer for cancelling a finished job is undocumented.
+    throw new SimulatedApiError(
+      400,
+      'BACKUP_RESTORE_JOB_NOT_CANCELLABLE',
+      `Restore job ${id} has already finished and cannot be cancelled.`,
+      [id],
+    );
+  }
+  entry.value = { ...job, cancelled: true };
+  return { status: 204 };
+};
+
+export const cloudBackupHandlers: Record<string, Handler> = {
+  listBackupSnapshots,
+  getClusterBackupSnapshot,
+  listBackupShardedClusters,
+  getBackupShardedCluster,
+  takeSnapshots,
+  getBackupSchedule,
+  listBackupRestoreJobs,
+  getBackupRestoreJob,
+  createBackupRestoreJob,
+  cancelBackupRestoreJob,
+};

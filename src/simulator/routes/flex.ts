@@ -1,0 +1,79 @@
+// Handlers, Flex family: Flex clusters, their backup snapshots and restore jobs.
+import { errors } from '../errors.js';
+import { DAY, iso } from '../time.js';
+import type { StoredFlexRestoreJob } from '../store.js';
+import {
+  ID_PATTERN,
+  NAME_PATTERN,
+  body,
+  findOwned,
+  getOwned,
+  listOwned,
+  nextId,
+  now,
+  ofFlex,
+  ok,
+  page,
+  requireFlex,
+  requireProject,
+  requireTarget,
+  requiredString,
+  withSelf,
+  type Handler,
+} from './shared.js';
+
+const listFlexClusters: Handler = (ctx) => {
+  const groupId = requireProject(ctx);
+  const flex = ctx.data.flexClusters.filter((f) => f.groupId === groupId);
+  return page(ctx, flex, (f) => withSelf(f, `${ctx.baseUrl}${ctx.path}/${f.name ?? ''}`));
+};
+
+const getFlexCluster: Handler = (ctx) => ok(withSelf(requireFlex(ctx), `${ctx.baseUrl}${ctx.path}`));
+
+const listFlexBackupSnapshots = listOwned(ofFlex, (d) => d.flexSnapshots);
+
+const getFlexBackupSnapshot = getOwned(ofFlex, (d) => d.flexSnapshots, 'snapshotId', 'snapshot');
+
+const listFlexRestoreJobs = listOwned(ofFlex, (d) => d.flexRestoreJobs);
+
+const getFlexRestoreJob = getOwned(ofFlex, (d) => d.flexRestoreJobs, 'restoreJobId', 'restoreJob');
+
+const createFlexRestoreJob: Handler = (ctx) => {
+  const flex = requireFlex(ctx);
+  const b = body(ctx);
+  const groupId = flex.groupId ?? '';
+  const name = flex.name ?? '';
+  const snapshotId = requiredString(b, 'snapshotId', ID_PATTERN);
+  const targetDeploymentItemName = requiredString(b, 'targetDeploymentItemName', NAME_PATTERN);
+  // Atlas rejects Flex restores without targetProjectId (MISSING_ATTRIBUTE), see the CLI fix in the notes.
+  const targetProjectId = requiredString(b, 'targetProjectId', ID_PATTERN);
+  requireTarget(ctx.data, targetProjectId, targetDeploymentItemName);
+  const snap = findOwned(ctx.data.flexSnapshots, groupId, name, snapshotId, (s) => s.id, 'snapshot').value;
+  if (snap.status !== 'COMPLETED') throw errors.invalidAttribute('snapshotId');
+  const scheduled = now();
+  const job: StoredFlexRestoreJob = {
+    id: nextId(ctx.data, 'flex-restore'),
+    deliveryType: 'RESTORE',
+    instanceName: name,
+    projectId: groupId,
+    snapshotId,
+    snapshotFinishedDate: snap.finishTime,
+    targetProjectId,
+    targetDeploymentItemName,
+    restoreScheduledDate: scheduled,
+    expirationDate: iso(Date.parse(scheduled) + 7 * DAY),
+    status: 'PENDING',
+  };
+  ctx.data.flexRestoreJobs.unshift({ groupId, clusterName: name, value: job });
+  return ok(withSelf(job, `${ctx.baseUrl}${ctx.path}/${job.id ?? ''}`));
+};
+
+export const flexHandlers: Record<string, Handler> = {
+  listFlexClusters,
+  getFlexCluster,
+  listFlexBackupSnapshots,
+  getFlexBackupSnapshot,
+  listFlexRestoreJobs,
+  getFlexRestoreJob,
+  createFlexRestoreJob,
+};

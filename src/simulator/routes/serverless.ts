@@ -1,0 +1,85 @@
+// Handlers, serverless family: serverless instances, their backup snapshots and restore jobs.
+import { errors } from '../errors.js';
+import { iso } from '../time.js';
+import type { StoredServerlessRestoreJob } from '../store.js';
+import { DELIVERY_TYPES } from './cloud-backup.js';
+import {
+  ID_PATTERN,
+  NAME_PATTERN,
+  body,
+  findOwned,
+  getOwned,
+  listOwned,
+  nextId,
+  ofServerless,
+  ok,
+  optionalInt,
+  page,
+  requireProject,
+  requireServerless,
+  requireTarget,
+  requiredString,
+  withSelf,
+  type Handler,
+} from './shared.js';
+
+const listServerlessInstances: Handler = (ctx) => {
+  const groupId = requireProject(ctx);
+  const instances = ctx.data.serverlessInstances.filter((s) => s.groupId === groupId);
+  return page(ctx, instances, (s) => withSelf(s, `${ctx.baseUrl}${ctx.path}/${s.name ?? ''}`));
+};
+
+const getServerlessInstance: Handler = (ctx) =>
+  ok(withSelf(requireServerless(ctx, 'name'), `${ctx.baseUrl}${ctx.path}`));
+
+const listServerlessBackupSnapshots = listOwned(ofServerless, (d) => d.serverlessSnapshots);
+
+const getServerlessBackupSnapshot = getOwned(ofServerless, (d) => d.serverlessSnapshots, 'snapshotId', 'snapshot');
+
+const listServerlessRestoreJobs = listOwned(ofServerless, (d) => d.serverlessRestoreJobs);
+
+const getServerlessRestoreJob = getOwned(ofServerless, (d) => d.serverlessRestoreJobs, 'restoreJobId', 'restoreJob');
+
+const createServerlessRestoreJob: Handler = (ctx) => {
+  const instance = requireServerless(ctx, 'clusterName');
+  const b = body(ctx);
+  const deliveryType = requiredString(b, 'deliveryType');
+  if (!DELIVERY_TYPES.includes(deliveryType)) throw errors.invalidAttribute('deliveryType');
+  const targetGroupId = requiredString(b, 'targetGroupId', ID_PATTERN);
+  const targetClusterName = requiredString(b, 'targetClusterName', NAME_PATTERN);
+  requireTarget(ctx.data, targetGroupId, targetClusterName);
+  const groupId = instance.groupId ?? '';
+  const name = instance.name ?? '';
+  const job: StoredServerlessRestoreJob = {
+    id: nextId(ctx.data, 'serverless-restore'),
+    deliveryType,
+    targetGroupId,
+    targetClusterName,
+    cancelled: false,
+    expired: false,
+    failed: false,
+    deliveryUrl: [],
+  };
+  if (deliveryType === 'pointInTime') {
+    const seconds = optionalInt(b, 'pointInTimeUTCSeconds', 1199145600);
+    if (seconds === undefined) throw errors.missingAttribute('pointInTimeUTCSeconds');
+    Object.assign(job, { pointInTimeUTCSeconds: seconds, timestamp: iso(seconds * 1000) });
+  } else {
+    const snapshotId = requiredString(b, 'snapshotId', ID_PATTERN);
+    const snap = findOwned(ctx.data.serverlessSnapshots, groupId, name, snapshotId, (s) => s.id, 'snapshot').value;
+    if (snap.status !== 'completed') throw errors.invalidAttribute('snapshotId');
+    Object.assign(job, { snapshotId, timestamp: snap.createdAt });
+  }
+  ctx.data.serverlessRestoreJobs.unshift({ groupId, clusterName: name, value: job });
+  return ok(withSelf(job, `${ctx.baseUrl}${ctx.path}/${job.id ?? ''}`));
+};
+
+export const serverlessHandlers: Record<string, Handler> = {
+  listServerlessInstances,
+  getServerlessInstance,
+  listServerlessBackupSnapshots,
+  getServerlessBackupSnapshot,
+  listServerlessRestoreJobs,
+  getServerlessRestoreJob,
+  createServerlessRestoreJob,
+};

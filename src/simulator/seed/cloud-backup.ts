@@ -1,0 +1,512 @@
+// Seed, Cloud Backup family: backup schedules, cloud snapshots (replica-set and sharded) and cloud
+// restore jobs of the cloud-backed clusters, their DEMO references, and `addRestoreJobs` for benchmarks.
+// `snapshotTopology` is shared with the takeSnapshots handler so seeded and taken snapshots agree.
+import { hexDigest, objectId } from '../object-ids.js';
+import { DAY, HOUR, MINUTE, SEED_INSTANT_MS, epochSeconds, iso } from '../time.js';
+import type {
+  Owned,
+  SimulatorData,
+  StoredBackupSchedule,
+  StoredCloudRestoreJob,
+  StoredCloudSnapshot,
+} from '../store.js';
+import {
+  CLUSTERS,
+  CLUSTER_SEEDS,
+  replicaSetName,
+  scoped,
+  under,
+  zoneId,
+  type ClusterSeed,
+  type DemoClusterKey,
+} from './clusters.js';
+import { GB, hostId } from './shared.js';
+
+function snapshotId(cluster: DemoClusterKey, index: number): string {
+  return objectId(`snapshot:${CLUSTERS[cluster].id}:${index}`);
+}
+
+/** Indexes of notable snapshots of payments-prod (newest is 0). */
+const PAYMENTS_PROD_SNAPSHOTS = 25;
+const PP = { inProgress: 0, latestCompleted: 1, onDemand: 3, failed: 9, oldestCompleted: PAYMENTS_PROD_SNAPSHOTS - 1 };
+
+/** DEMO.snapshots: cloud snapshots of note. */
+export const DEMO_SNAPSHOTS = {
+  /** payments-prod, `inProgress`. */
+  inProgress: under('paymentsProd', snapshotId('paymentsProd', PP.inProgress)),
+  /** payments-prod, newest `completed` scheduled snapshot. */
+  completed: under('paymentsProd', snapshotId('paymentsProd', PP.latestCompleted)),
+  /** payments-prod, `onDemand` snapshot with a description. */
+  onDemand: under('paymentsProd', snapshotId('paymentsProd', PP.onDemand)),
+  /** payments-prod, `failed`. */
+  failed: under('paymentsProd', snapshotId('paymentsProd', PP.failed)),
+  /** payments-ledger (sharded), newest sharded snapshot. */
+  sharded: under('paymentsLedger', snapshotId('paymentsLedger', 0)),
+} as const;
+
+/** DEMO.restoreJobs: cloud restore jobs; all but `shardedDownload` are on payments-prod. */
+export const DEMO_RESTORE_JOBS = {
+  automated: scoped('paymentsProd', 'restore:automated'),
+  download: scoped('paymentsProd', 'restore:download'),
+  pointInTime: scoped('paymentsProd', 'restore:pointInTime'),
+  /** Automated restore still running (no finishedAt), onto its own source cluster. */
+  inProgress: scoped('paymentsProd', 'restore:inProgress'),
+  /** Automated restore into analytics-staging / analytics-warehouse. */
+  crossProject: scoped('paymentsProd', 'restore:crossProject'),
+  failed: scoped('paymentsProd', 'restore:failed'),
+  cancelled: scoped('paymentsProd', 'restore:cancelled'),
+  expired: scoped('paymentsProd', 'restore:expired'),
+  /** Download restore of a sharded snapshot on payments-ledger, with per-shard `components`. */
+  shardedDownload: scoped('paymentsLedger', 'restore:shardedDownload'),
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Schedules and snapshots
+// ---------------------------------------------------------------------------------------------
+
+type Frequency = 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly' | 'ondemand';
+
+const RETENTION_MS: Record<Frequency, number> = {
+  hourly: 7 * DAY,
+  daily: 30 * DAY,
+  weekly: 8 * 7 * DAY,
+  monthly: 365 * DAY,
+  yearly: 7 * 365 * DAY,
+  ondemand: 14 * DAY,
+};
+
+function policyItemId(key: DemoClusterKey, frequency: Frequency): string {
+  return objectId(`policy-item:${CLUSTERS[key].id}:${frequency}`);
+}
+
+/** The cluster whose schedule auto-exports snapshots, and the export bucket it writes to. */
+export interface AutoExport {
+  cluster: DemoClusterKey;
+  exportBucketId: string;
+}
+
+function buildSchedule(seed: ClusterSeed, autoExportTo: AutoExport): Owned<StoredBackupSchedule> {
+  const ref = CLUSTERS[seed.key];
+  const item = (frequency: Frequency, frequencyInterval: number, retentionUnit: string, retentionValue: number) => ({
+    id: policyItemId(seed.key, frequency),
+    frequencyType: frequency,
+    frequencyInterval,
+    retentionUnit,
+    retentionValue,
+  });
+  const autoExport = seed.key === autoExportTo.cluster;
+  const value: StoredBackupSchedule = {
+    clusterId: ref.id,
+    clusterName: ref.name,
+    referenceHourOfDay: 23,
+    referenceMinuteOfHour: 25,
+    restoreWindowDays: seed.pit ? 7 : 2,
+    nextSnapshot: iso(SEED_INSTANT_MS + 5 * HOUR + 25 * MINUTE),
+    autoExportEnabled: autoExport,
+    ...(autoExport ? { export: { exportBucketId: autoExportTo.exportBucketId, frequencyType: 'monthly' } } : {}),
+    useOrgAndGroupNamesInExportPrefix: true,
+    copySettings:
+      seed.copyRegion === undefined
+        ? []
+        : [
+            {
+              cloudProvider: seed.provider,
+              regionName: seed.copyRegion,
+              zoneId: zoneId(seed.key),
+              frequencies: ['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'],
+              shouldCopyOplogs: seed.pit,
+            },
+          ],
+    extraRetentionSettings: [],
+    policies: [
+      {
+        id: objectId(`policy:${ref.id}`),
+        policyItems: [
+          item('hourly', 6, 'days', 7),
+          item('daily', 1, 'days', 30),
+          item('weekly', 6, 'weeks', 8),
+          item('monthly', 40, 'months', 12),
+          item('yearly', 12, 'years', 7),
+        ],
+      },
+    ],
+  };
+  return { groupId: ref.groupId, clusterName: ref.name, value };
+}
+
+/** A schedule for every cloud-backed cluster, in seed order. */
+export function buildSchedules(autoExport: AutoExport): Owned<StoredBackupSchedule>[] {
+  return CLUSTER_SEEDS.filter((s) => s.backup === 'cloud').map((seed) => buildSchedule(seed, autoExport));
+}
+
+interface SnapshotPlan {
+  count: number;
+  /** Size of the newest completed snapshot; older ones shrink by `shrinkBytes` each. */
+  newestBytes: number;
+  shrinkBytes: number;
+  inProgressNewest: boolean;
+  onDemand: number[];
+  failed: number[];
+}
+
+function frequencyAt(index: number, plan: SnapshotPlan): Frequency {
+  if (plan.onDemand.includes(index)) return 'ondemand';
+  if (plan.count >= 20 && index === plan.count - 1) return 'yearly';
+  if (plan.count >= 20 && index === plan.count - 2) return 'monthly';
+  if (index % 12 === 10) return 'weekly';
+  if (index % 4 === 2) return 'daily';
+  return 'hourly';
+}
+
+function buildSnapshots(seed: ClusterSeed, plan: SnapshotPlan): Owned<StoredCloudSnapshot>[] {
+  const ref = CLUSTERS[seed.key];
+  const out: Owned<StoredCloudSnapshot>[] = [];
+  for (let i = 0; i < plan.count; i++) {
+    const frequency = frequencyAt(i, plan);
+    // Scheduled snapshots run every 6 hours at :25; the monthly and yearly ones are far older.
+    let createdMs = SEED_INSTANT_MS - (i * 6 * HOUR + 35 * MINUTE);
+    if (frequency === 'monthly') createdMs = SEED_INSTANT_MS - 19 * DAY - 35 * MINUTE;
+    if (frequency === 'yearly') createdMs = SEED_INSTANT_MS - 232 * DAY - 35 * MINUTE;
+    if (frequency === 'ondemand') createdMs += 2 * HOUR + 17 * MINUTE;
+    const status = plan.inProgressNewest && i === 0 ? 'inProgress' : plan.failed.includes(i) ? 'failed' : 'completed';
+    const copied = seed.copyRegion !== undefined && frequency !== 'hourly' && frequency !== 'ondemand';
+    const base = {
+      id: objectId(`snapshot:${ref.id}:${i}`),
+      createdAt: iso(createdMs),
+      expiresAt: iso(createdMs + RETENTION_MS[frequency]),
+      frequencyType: frequency,
+      snapshotType: frequency === 'ondemand' ? 'onDemand' : 'scheduled',
+      ...(frequency === 'ondemand' ? { description: `Before schema migration PAY-${1400 + i}` } : {}),
+      status,
+      storageSizeBytes: status === 'completed' ? plan.newestBytes - i * plan.shrinkBytes : 0,
+      mongodVersion: seed.version,
+      policyItems: frequency === 'ondemand' ? [] : [policyItemId(seed.key, frequency)],
+      copyRegions: copied && seed.copyRegion !== undefined ? [seed.copyRegion] : [],
+    };
+    const names =
+      seed.type === 'SHARDED'
+        ? [
+            ...Array.from({ length: seed.shards }, (_, s) => replicaSetName(seed.key, `shard-${s}`)),
+            replicaSetName(seed.key, 'config-0'),
+          ]
+        : [replicaSetName(seed.key, 'shard-0')];
+    const value: StoredCloudSnapshot = {
+      ...base,
+      ...snapshotTopology(seed.type === 'SHARDED', names, `snapshot:${ref.id}:${i}`, seed.provider),
+    };
+    out.push({ groupId: ref.groupId, clusterName: ref.name, value });
+  }
+  return out;
+}
+
+/**
+ * The topology part of a cloud snapshot: a sharded-cluster snapshot lists one member per shard plus the
+ * config server; a replica-set snapshot names its replica set. Shared by the seed and takeSnapshots.
+ */
+export function snapshotTopology(sharded: boolean, replicaSetNames: string[], idLabel: string, provider: string) {
+  if (!sharded) return { type: 'replicaSet', cloudProvider: provider, replicaSetName: replicaSetNames[0] ?? '' };
+  const members = replicaSetNames.map((replicaSetName, m) => ({
+    id: objectId(`${idLabel}:member:${m}`),
+    cloudProvider: provider,
+    replicaSetName,
+  }));
+  return { type: 'shardedCluster', configServerType: 'DEDICATED', members, snapshotIds: members.map((m) => m.id) };
+}
+
+const SNAPSHOT_PLANS: Partial<Record<DemoClusterKey, SnapshotPlan>> = {
+  // Sizes above 2^32 bytes exercise 64-bit handling end to end.
+  paymentsProd: {
+    count: PAYMENTS_PROD_SNAPSHOTS,
+    newestBytes: Math.round(5.4 * GB),
+    shrinkBytes: 13_421_773,
+    inProgressNewest: true,
+    onDemand: [PP.onDemand, 17],
+    failed: [PP.failed],
+  },
+  paymentsLedger: {
+    count: 8,
+    newestBytes: Math.round(9.6 * GB),
+    shrinkBytes: 52_428_800,
+    inProgressNewest: false,
+    onDemand: [5],
+    failed: [],
+  },
+  analyticsWarehouse: {
+    count: 12,
+    newestBytes: Math.round(48.25 * GB),
+    shrinkBytes: 268_435_456,
+    inProgressNewest: false,
+    onDemand: [],
+    failed: [7],
+  },
+  analyticsSandbox: {
+    count: 5,
+    newestBytes: 125_829_120,
+    shrinkBytes: 1_048_576,
+    inProgressNewest: false,
+    onDemand: [1],
+    failed: [],
+  },
+  inventoryApi: {
+    count: 6,
+    newestBytes: Math.round(2.1 * GB),
+    shrinkBytes: 4_194_304,
+    inProgressNewest: false,
+    onDemand: [],
+    failed: [],
+  },
+};
+
+/** The snapshots of every cloud-backed cluster that has a plan, in seed order, newest first per cluster. */
+export function buildCloudSnapshots(): Owned<StoredCloudSnapshot>[] {
+  return CLUSTER_SEEDS.flatMap((seed) => {
+    const plan = SNAPSHOT_PLANS[seed.key];
+    return seed.backup === 'cloud' && plan !== undefined ? buildSnapshots(seed, plan) : [];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cloud restore jobs
+// ---------------------------------------------------------------------------------------------
+
+/** Seeded snapshot `index` (newest is 0) of a cluster; the exports family uses it too. */
+export function findSnapshot(
+  snapshots: Owned<StoredCloudSnapshot>[],
+  key: DemoClusterKey,
+  index: number,
+): StoredCloudSnapshot {
+  const id = snapshotId(key, index);
+  const found = snapshots.find((s) => s.value.id === id);
+  if (found === undefined) throw new Error(`seed: no snapshot ${key}#${index}`);
+  return found.value;
+}
+
+function downloadUrl(jobId: string, snapshot: StoredCloudSnapshot, replicaSet: string): string {
+  return `https://restore-${jobId}.${hostId(replicaSet)}.mongodb.net:27017/${hexDigest(`token:${jobId}:${replicaSet}`)}/restore-${snapshot.id}.tar.gz`;
+}
+
+function finishedAfter(snapshot: StoredCloudSnapshot, minutes: number): string {
+  return iso(Date.parse(snapshot.createdAt ?? iso(SEED_INSTANT_MS)) + minutes * MINUTE);
+}
+
+export function buildRestoreJobs(snapshots: Owned<StoredCloudSnapshot>[]): Owned<StoredCloudRestoreJob>[] {
+  const jobs: Owned<StoredCloudRestoreJob>[] = [];
+  const add = (
+    ref: { groupId: string; clusterName: string; id: string },
+    value: Omit<StoredCloudRestoreJob, 'id'>,
+  ): void => {
+    jobs.push({ groupId: ref.groupId, clusterName: ref.clusterName, value: { id: ref.id, ...value } });
+  };
+  const rj = DEMO_RESTORE_JOBS;
+  const newest = findSnapshot(snapshots, 'paymentsProd', PP.latestCompleted);
+  const older = findSnapshot(snapshots, 'paymentsProd', 6);
+  const weekly = findSnapshot(snapshots, 'paymentsProd', 10);
+  const flags = { cancelled: false, expired: false, failed: false };
+
+  add(rj.inProgress, {
+    ...flags,
+    deliveryType: 'automated',
+    snapshotId: newest.id,
+    timestamp: newest.createdAt,
+    targetGroupId: CLUSTERS.paymentsProd.groupId,
+    targetClusterName: CLUSTERS.paymentsProd.name,
+    deliveryUrl: [],
+  });
+  add(rj.crossProject, {
+    ...flags,
+    deliveryType: 'automated',
+    snapshotId: newest.id,
+    timestamp: newest.createdAt,
+    targetGroupId: CLUSTERS.analyticsWarehouse.groupId,
+    targetClusterName: CLUSTERS.analyticsWarehouse.name,
+    deliveryUrl: [],
+    finishedAt: finishedAfter(newest, 95),
+  });
+  add(rj.download, {
+    ...flags,
+    deliveryType: 'download',
+    snapshotId: newest.id,
+    timestamp: newest.createdAt,
+    deliveryUrl: [downloadUrl(rj.download.id, newest, replicaSetName('paymentsProd', 'shard-0'))],
+    finishedAt: finishedAfter(newest, 40),
+    // Download links stay valid for a few days after the job finishes.
+    expiresAt: iso(SEED_INSTANT_MS + 2 * DAY),
+  });
+  const pitSeconds = epochSeconds(older.createdAt ?? iso(SEED_INSTANT_MS)) + 47 * 60;
+  add(rj.pointInTime, {
+    ...flags,
+    deliveryType: 'pointInTime',
+    pointInTimeUTCSeconds: pitSeconds,
+    timestamp: iso(pitSeconds * 1000),
+    targetGroupId: CLUSTERS.paymentsReporting.groupId,
+    targetClusterName: CLUSTERS.paymentsReporting.name,
+    deliveryUrl: [],
+    finishedAt: finishedAfter(older, 300),
+  });
+  add(rj.failed, {
+    ...flags,
+    failed: true,
+    deliveryType: 'pointInTime',
+    oplogTs: epochSeconds(weekly.createdAt ?? iso(SEED_INSTANT_MS)) + 1800,
+    oplogInc: 4,
+    targetGroupId: CLUSTERS.paymentsReporting.groupId,
+    targetClusterName: CLUSTERS.paymentsReporting.name,
+    deliveryUrl: [],
+  });
+  add(rj.cancelled, {
+    ...flags,
+    cancelled: true,
+    deliveryType: 'automated',
+    snapshotId: weekly.id,
+    timestamp: weekly.createdAt,
+    targetGroupId: CLUSTERS.paymentsReporting.groupId,
+    targetClusterName: CLUSTERS.paymentsReporting.name,
+    deliveryUrl: [],
+  });
+  add(rj.expired, {
+    ...flags,
+    expired: true,
+    deliveryType: 'download',
+    snapshotId: weekly.id,
+    timestamp: weekly.createdAt,
+    deliveryUrl: [],
+    finishedAt: finishedAfter(weekly, 35),
+    expiresAt: finishedAfter(weekly, 35 + 48 * 60),
+  });
+  add(rj.automated, {
+    ...flags,
+    deliveryType: 'automated',
+    snapshotId: weekly.id,
+    timestamp: weekly.createdAt,
+    targetGroupId: CLUSTERS.paymentsReporting.groupId,
+    targetClusterName: CLUSTERS.paymentsReporting.name,
+    deliveryUrl: [],
+    finishedAt: finishedAfter(weekly, 80),
+  });
+
+  // Sharded download: one url per shard and config server, also listed per component.
+  const sharded = findSnapshot(snapshots, 'paymentsLedger', 0);
+  const shardedUrls = (sharded.members ?? []).map((m) => ({
+    replicaSetName: m.replicaSetName,
+    downloadUrl: downloadUrl(rj.shardedDownload.id, sharded, m.replicaSetName),
+  }));
+  add(rj.shardedDownload, {
+    ...flags,
+    deliveryType: 'download',
+    snapshotId: sharded.id,
+    timestamp: sharded.createdAt,
+    deliveryUrl: shardedUrls.map((c) => c.downloadUrl),
+    components: shardedUrls,
+    finishedAt: finishedAfter(sharded, 70),
+    expiresAt: iso(SEED_INSTANT_MS + DAY),
+  });
+  const ledgerOld = findSnapshot(snapshots, 'paymentsLedger', 3);
+  add(scoped('paymentsLedger', 'restore:automated'), {
+    ...flags,
+    deliveryType: 'automated',
+    snapshotId: ledgerOld.id,
+    timestamp: ledgerOld.createdAt,
+    targetGroupId: CLUSTERS.paymentsLedger.groupId,
+    targetClusterName: CLUSTERS.paymentsLedger.name,
+    deliveryUrl: [],
+    finishedAt: finishedAfter(ledgerOld, 140),
+  });
+
+  const warehouse = findSnapshot(snapshots, 'analyticsWarehouse', 2);
+  add(scoped('analyticsWarehouse', 'restore:automated'), {
+    ...flags,
+    deliveryType: 'automated',
+    snapshotId: warehouse.id,
+    timestamp: warehouse.createdAt,
+    targetGroupId: CLUSTERS.analyticsSandbox.groupId,
+    targetClusterName: CLUSTERS.analyticsSandbox.name,
+    deliveryUrl: [],
+    finishedAt: finishedAfter(warehouse, 210),
+  });
+  add(scoped('analyticsWarehouse', 'restore:download'), {
+    ...flags,
+    deliveryType: 'download',
+    snapshotId: warehouse.id,
+    timestamp: warehouse.createdAt,
+    deliveryUrl: [
+      downloadUrl(objectId('restore:download:warehouse'), warehouse, replicaSetName('analyticsWarehouse', 'shard-0')),
+    ],
+    finishedAt: finishedAfter(warehouse, 60),
+    expiresAt: iso(SEED_INSTANT_MS + 36 * HOUR),
+  });
+
+  const api = findSnapshot(snapshots, 'inventoryApi', 1);
+  add(scoped('inventoryApi', 'restore:automated'), {
+    ...flags,
+    deliveryType: 'automated',
+    snapshotId: api.id,
+    timestamp: api.createdAt,
+    targetGroupId: CLUSTERS.inventoryApi.groupId,
+    targetClusterName: CLUSTERS.inventoryApi.name,
+    deliveryUrl: [],
+    finishedAt: finishedAfter(api, 25),
+  });
+  return jobs;
+}
+
+/**
+ * Appends `count` deterministic, finished cloud restore jobs to a cloud-backed cluster (benchmarks
+ * use 30/300/3,000). They are older than the seeded jobs, so they land after them in list order.
+ * Calling it again appends further distinct jobs. Returns the new jobs' ids.
+ */
+export function addRestoreJobs(data: SimulatorData, groupId: string, clusterName: string, count: number): string[] {
+  const cluster = data.clusters.find((c) => c.value.groupId === groupId && c.value.name === clusterName);
+  if (cluster === undefined) throw new Error(`addRestoreJobs: no cluster ${clusterName} in project ${groupId}`);
+  const snapshots = data.snapshots
+    .filter((s) => s.groupId === groupId && s.clusterName === clusterName && s.value.status === 'completed')
+    .map((s) => s.value);
+  if (snapshots.length === 0) throw new Error(`addRestoreJobs: cluster ${clusterName} has no completed snapshots`);
+  const existing = data.restoreJobs.filter((j) => j.groupId === groupId && j.clusterName === clusterName).length;
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = existing + i;
+    const snapshot = snapshots[n % snapshots.length];
+    if (snapshot === undefined) continue;
+    const id = objectId(`bench-restore:${groupId}:${clusterName}:${n}`);
+    const finishedAt = iso(SEED_INSTANT_MS - 30 * DAY - n * HOUR);
+    const kind = n % 3;
+    const base = {
+      id,
+      snapshotId: snapshot.id,
+      timestamp: snapshot.createdAt,
+      cancelled: false,
+      failed: false,
+      finishedAt,
+    };
+    const value: StoredCloudRestoreJob =
+      kind === 0
+        ? {
+            ...base,
+            deliveryType: 'automated',
+            expired: false,
+            targetGroupId: groupId,
+            targetClusterName: clusterName,
+            deliveryUrl: [],
+          }
+        : kind === 1
+          ? {
+              ...base,
+              deliveryType: 'download',
+              expired: true,
+              deliveryUrl: [],
+              expiresAt: iso(Date.parse(finishedAt) + 2 * DAY),
+            }
+          : {
+              ...base,
+              deliveryType: 'pointInTime',
+              expired: false,
+              pointInTimeUTCSeconds: epochSeconds(snapshot.createdAt ?? finishedAt) + 600,
+              targetGroupId: groupId,
+              targetClusterName: clusterName,
+              deliveryUrl: [],
+            };
+    data.restoreJobs.push({ groupId, clusterName, value });
+    ids.push(id);
+  }
+  return ids;
+}

@@ -1,0 +1,40 @@
+// Seed, projects family: the organization and its three projects. Their ids are what every other
+// family hangs from; the project bodies are built last because `clusterCount` counts every deployment.
+import { objectId } from '../object-ids.js';
+import { DAY, ago } from '../time.js';
+import type { StoredGroup } from '../store.js';
+
+export const ORG = { id: objectId('org:acme'), name: 'acme-corp' };
+
+function project(key: string, name: string): { id: string; name: string } {
+  return { id: objectId(`group:${key}`), name };
+}
+
+export const PROJECTS = {
+  payments: project('payments', 'payments-production'),
+  analytics: project('analytics', 'analytics-staging'),
+  inventory: project('inventory', 'inventory-legacy'),
+} as const;
+
+export type DemoProjectKey = keyof typeof PROJECTS;
+
+/** The project bodies; `deployments` are every cluster, serverless instance and Flex cluster. */
+export function buildProjects(deployments: readonly { groupId?: string }[]): StoredGroup[] {
+  const projectCreated: Record<DemoProjectKey, number> = { payments: 1100, analytics: 700, inventory: 2500 };
+  return (Object.keys(PROJECTS) as DemoProjectKey[]).map((key) => {
+    const { id, name } = PROJECTS[key];
+    // clusterCount counts every deployment in the project, whatever its type.
+    const clusterCount = deployments.filter((d) => d.groupId === id).length;
+    return {
+      id,
+      name,
+      orgId: ORG.id,
+      clusterCount,
+      created: ago(projectCreated[key] * DAY),
+      withDefaultAlertsSettings: true,
+      tags: [
+        { key: 'cost-center', value: key === 'payments' ? 'cc-1001' : key === 'analytics' ? 'cc-2040' : 'cc-3300' },
+      ],
+    };
+  });
+}
