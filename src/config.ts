@@ -4,8 +4,8 @@
  * MongoDB's own tools (atlas CLI, Terraform provider) read.
  */
 import { z } from 'zod';
-import type { AtlasAuth } from './server/gateway.js';
-import { defaultLimits, type RequestLimits } from './server/plugins/limits.js';
+import type { AtlasAuth } from './atlas/auth/credential.js';
+import type { RequestLimits } from './server/plugins/limits.js';
 
 export interface Config {
   port: number;
@@ -28,6 +28,27 @@ export interface Config {
   corsOrigins: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
+
+/** Every default, in one place: the environment's, and the gateway's when built without a configuration. */
+export const defaults = {
+  port: 4000,
+  host: '0.0.0.0',
+  atlasBaseUrl: 'https://cloud.mongodb.com',
+  atlasTimeoutMs: 10_000,
+  atlasDeadlineMs: 25_000,
+  atlasMaxRetries: 2,
+  atlasMaxConnections: 32,
+  atlasCallBudget: 200,
+  atlasCacheTtlMs: 0,
+  limits: {
+    maxDepth: 12,
+    maxAliases: 15,
+    maxTokens: 1_000,
+    maxDirectives: 50,
+    maxCost: 50_000,
+    maxRequestBodyBytes: 100_000,
+  },
+} as const satisfies { limits: Required<RequestLimits> } & Record<string, unknown>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -52,8 +73,8 @@ const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const secret = z.string().min(1).optional();
 
 const schema = z.object({
-  PORT: integer(0, 65535).default(4000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: integer(0, 65535).default(defaults.port),
+  HOST: z.string().min(1).default(defaults.host),
   MONGODB_ATLAS_BASE_URL: atlasBaseUrl.optional(),
   MONGODB_ATLAS_CLIENT_ID: secret,
   MONGODB_ATLAS_CLIENT_SECRET: secret,
@@ -61,23 +82,23 @@ const schema = z.object({
   MONGODB_ATLAS_PRIVATE_KEY: secret,
   MONGODB_ATLAS_ACCESS_TOKEN: secret,
   ATLAS_AUTH_MODE: z.enum(['service-account', 'api-key', 'token', 'forward']).optional(),
-  ATLAS_TIMEOUT_MS: integer(100, 120_000).default(10_000),
-  ATLAS_DEADLINE_MS: integer(100, 300_000).default(25_000),
-  ATLAS_MAX_RETRIES: integer(0, 10).default(2),
-  ATLAS_MAX_CONNECTIONS: integer(1, 1024).default(32),
-  ATLAS_CALL_BUDGET: integer(1, 100_000).default(200),
-  ATLAS_CACHE_TTL_MS: integer(0, 600_000).default(0),
+  ATLAS_TIMEOUT_MS: integer(100, 120_000).default(defaults.atlasTimeoutMs),
+  ATLAS_DEADLINE_MS: integer(100, 300_000).default(defaults.atlasDeadlineMs),
+  ATLAS_MAX_RETRIES: integer(0, 10).default(defaults.atlasMaxRetries),
+  ATLAS_MAX_CONNECTIONS: integer(1, 1024).default(defaults.atlasMaxConnections),
+  ATLAS_CALL_BUDGET: integer(1, 100_000).default(defaults.atlasCallBudget),
+  ATLAS_CACHE_TTL_MS: integer(0, 600_000).default(defaults.atlasCacheTtlMs),
   ATLAS_CALL_REPORT: z.enum(['always', 'header', 'off']).optional(),
   NODE_ENV: z.string().optional(),
   GRAPHIQL: flag.optional(),
   INTROSPECTION: flag.optional(),
   GRAPHQL_NODE_FIELD: flag.default(true),
-  GRAPHQL_MAX_DEPTH: integer(1, 100).default(defaultLimits.maxDepth),
-  GRAPHQL_MAX_ALIASES: integer(0, 1000).default(defaultLimits.maxAliases),
-  GRAPHQL_MAX_TOKENS: integer(10, 100_000).default(defaultLimits.maxTokens),
-  GRAPHQL_MAX_DIRECTIVES: integer(0, 1000).default(defaultLimits.maxDirectives),
-  GRAPHQL_MAX_COST: integer(1, 100_000_000).default(defaultLimits.maxCost),
-  GRAPHQL_MAX_BODY_BYTES: integer(1_000, 10_000_000).default(defaultLimits.maxRequestBodyBytes),
+  GRAPHQL_MAX_DEPTH: integer(1, 100).default(defaults.limits.maxDepth),
+  GRAPHQL_MAX_ALIASES: integer(0, 1000).default(defaults.limits.maxAliases),
+  GRAPHQL_MAX_TOKENS: integer(10, 100_000).default(defaults.limits.maxTokens),
+  GRAPHQL_MAX_DIRECTIVES: integer(0, 1000).default(defaults.limits.maxDirectives),
+  GRAPHQL_MAX_COST: integer(1, 100_000_000).default(defaults.limits.maxCost),
+  GRAPHQL_MAX_BODY_BYTES: integer(1_000, 10_000_000).default(defaults.limits.maxRequestBodyBytes),
   CORS_ORIGINS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -189,7 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     host: e.HOST,
-    atlas: auth ? { baseUrl: e.MONGODB_ATLAS_BASE_URL ?? 'https://cloud.mongodb.com', auth } : null,
+    atlas: auth ? { baseUrl: e.MONGODB_ATLAS_BASE_URL ?? defaults.atlasBaseUrl, auth } : null,
     atlasTimeoutMs: e.ATLAS_TIMEOUT_MS,
     atlasDeadlineMs: e.ATLAS_DEADLINE_MS,
     atlasMaxRetries: e.ATLAS_MAX_RETRIES,

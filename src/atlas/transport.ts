@@ -8,7 +8,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
 import type { AtlasCredential } from './auth/credential.js';
+import { MemoryResponseCache, type ResponseCache } from './cache.js';
+import { InFlightCalls } from './coalesce.js';
 import { AtlasApiError, AtlasTransportError } from './errors.js';
+import { AtlasEvents } from './events.js';
 import { parseLifecycle, parseRateLimit, parseRetryAfter } from './headers.js';
 import { RetryPolicy, type AttemptFailure, type RetryOptions } from './retry.js';
 
@@ -27,25 +30,11 @@ export interface TransportOptions {
    * default): frontends polling one restore job then share one Atlas call per interval.
    */
   cacheTtlMs?: number;
+  /** Where those answers are kept (default: in this process's memory). */
+  cache?: ResponseCache;
   retry?: RetryOptions;
-  /** Told once per operation and version when Atlas announces its deprecation or sunset. */
-  onLifecycleNotice?: (notice: { operationId: string; deprecation?: string; sunset?: string }) => void;
-}
-
-/** What one request observes, for the operation's call report. */
-export interface RequestObserver {
-  /**
-   * HTTP requests sent to Atlas's API, each counted as it leaves: first attempts, retries, and re-sends
-   * after a 401, whatever they were answered. What Atlas (and the simulator's call log) sees; token
-   * requests are not counted (one token serves the whole process).
-   */
-  calls: number;
-  /** Requests sent again after a retryable failure (429, 5xx, reset). */
-  retries: number;
-  /** Requests sent again after a 401 that renewed the credential (a digest challenge, a re-minted token). */
-  reauthenticated: number;
-  /** Lowest `RateLimit-Remaining` Atlas reported, with its limit. */
-  rateLimit?: { limit: number; remaining: number };
+  /** The stream this transport reports to (default: its own; read it as `transport.events`). */
+  events?: AtlasEvents;
 }
 
 export interface TransportRequest {
@@ -60,7 +49,8 @@ export interface TransportRequest {
   credential: AtlasCredential;
   /** Epoch milliseconds by which the whole request, retries included, must be over. */
   deadline?: number;
-  observer?: RequestObserver;
+  /** The unit of work the request is for, passed back in its events (src/atlas/events.ts). */
+  unit?: unknown;
 }
 
 /** An answer, and whether it came from another caller's identical call (in flight or cached). */
@@ -73,6 +63,8 @@ export interface AtlasTransport {
   request<T>(request: TransportRequest): Promise<TransportResult<T>>;
   /** The connection pool to Atlas; the service-account credential mints its tokens through it too. */
   readonly dispatcher: Dispatcher;
+  /** What happens between the gateway and Atlas, for whoever reads it. */
+  readonly events: AtlasEvents;
   close(): Promise<void>;
 }
 
@@ -105,40 +97,28 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   const retryPolicy = new RetryPolicy(options.retry);
   const noticed = new Set<string>();
 
+  const events = options.events ?? new AtlasEvents();
   // Identical GETs with the same credential share one call while it is in flight (and, when a TTL is
-  // set, for that long after). The key starts with the credential's cache key, never the secret, so
-  // nothing is shared across credentials.
-  const inflight = new Map<string, Promise<unknown>>();
-  const cache = new Map<string, { expires: number; body: unknown }>();
+  // set, for that long after). The key starts with the credential's cache key, never the secret.
+  const inFlight = new InFlightCalls();
   const cacheTtlMs = options.cacheTtlMs ?? 0;
+  const cache = cacheTtlMs > 0 ? (options.cache ?? new MemoryResponseCache()) : undefined;
 
   async function request<T>(req: TransportRequest): Promise<TransportResult<T>> {
     if (req.method !== 'GET') return { body: await send<T>(req), shared: false };
     const key = `${req.credential.cacheKey} ${req.mediaType} ${req.path}${queryString(req.query)}`;
-    const cached = cache.get(key);
-    if (cached && cached.expires > Date.now()) return { body: cached.body as T, shared: true };
-    const pending = inflight.get(key);
-    if (pending) return { body: (await pending) as T, shared: true };
-    const call = send<T>(req);
-    inflight.set(key, call);
-    try {
-      const body = await call;
-      if (cacheTtlMs > 0) remember(key, body);
-      return { body, shared: false };
-    } finally {
-      inflight.delete(key);
+    if (cache) {
+      const cached = await cache.get(key);
+      if (cached !== undefined) {
+        events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'cache' });
+        // What was stored under this key is this same request's answer.
+        return { body: cached as T, shared: true };
+      }
     }
-  }
-
-  const maxCached = 10_000;
-  function remember(key: string, body: unknown) {
-    cache.delete(key);
-    cache.set(key, { expires: Date.now() + cacheTtlMs, body });
-    // Maps iterate in insertion order: drop the oldest entries beyond the cap.
-    for (const oldest of cache.keys()) {
-      if (cache.size <= maxCached) break;
-      cache.delete(oldest);
-    }
+    const { value, shared } = await inFlight.share(key, () => send<T>(req));
+    if (shared) events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'in-flight' });
+    else if (cache) await cache.set(key, value, cacheTtlMs);
+    return { body: value, shared };
   }
 
   /** Sends one request: renews the credential once on 401, retries what may be retried, parses the answer. */
@@ -147,18 +127,24 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     const deadline = req.deadline ?? Number.POSITIVE_INFINITY;
     let renewed = false;
     let retries = 0;
+    // What the next request to leave is, for its event: a retry, or a re-send after a 401.
+    let retry = false;
+    let reauthentication = false;
     retryPolicy.recordCall();
     for (;;) {
       const sent = await req.credential.authorize({ method: req.method, uri });
       let exchange: Exchange;
       try {
-        exchange = await attempt(req, uri, sent, deadline);
+        exchange = await attempt(req, uri, sent, deadline, { retry, reauthentication });
+        retry = reauthentication = false;
       } catch (error) {
         const failure = error instanceof AtlasTransportError ? attemptFailure(error) : undefined;
         if (!failure) throw error;
         const decision = retryPolicy.decide(req.method, failure, retries, deadline - Date.now());
         if (!decision.retry) throw error;
-        retries = await backOff(req, retries, decision.delayMs);
+        retries = await backOff(retries, decision.delayMs);
+        retry = true;
+        reauthentication = false;
         continue;
       }
       observe(req, exchange);
@@ -166,7 +152,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
         renewed = true;
         const challenge = header(exchange.headers['www-authenticate']);
         if (await req.credential.renew(sent, challenge)) {
-          if (req.observer) req.observer.reauthenticated++;
+          reauthentication = true;
           continue;
         }
       }
@@ -175,18 +161,24 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       const failure: AttemptFailure = { kind: 'status', status: error.status, retryAfterSeconds: error.retryAfter };
       const decision = retryPolicy.decide(req.method, failure, retries, deadline - Date.now());
       if (!decision.retry) throw error;
-      retries = await backOff(req, retries, decision.delayMs);
+      retries = await backOff(retries, decision.delayMs);
+      retry = true;
     }
   }
 
-  async function backOff(req: TransportRequest, retries: number, delayMs: number): Promise<number> {
-    if (req.observer) req.observer.retries++;
+  async function backOff(retries: number, delayMs: number): Promise<number> {
     await sleep(delayMs);
     return retries + 1;
   }
 
   /** One HTTP exchange; the body is read whole (Atlas pages are at most 500 items). */
-  async function attempt(req: TransportRequest, uri: string, authorization: string | undefined, deadline: number) {
+  async function attempt(
+    req: TransportRequest,
+    uri: string,
+    authorization: string | undefined,
+    deadline: number,
+    resend: { retry: boolean; reauthentication: boolean },
+  ) {
     const msLeft = deadline - Date.now();
     if (msLeft <= 0) throw new AtlasTransportError(req.operationId, 'timeout', 'DEADLINE');
     const timeout = Math.max(1, Math.min(options.timeoutMs, msLeft));
@@ -197,8 +189,10 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       body = JSON.stringify(req.body);
       headers['content-type'] = req.mediaType;
     }
-    // Counted before the answer: a request that fails (404, 500, reset, timeout) still reached Atlas.
-    if (req.observer) req.observer.calls++;
+    // Reported before the answer: a request that fails (404, 500, reset, timeout) still reached Atlas.
+    events.emit({ kind: 'request', operationId: req.operationId, method: req.method, unit: req.unit, ...resend });
+    const started = performance.now();
+    let status: number | undefined;
     try {
       const response = await dispatcher.request({
         origin,
@@ -210,27 +204,32 @@ export function createTransport(options: TransportOptions): AtlasTransport {
         bodyTimeout: timeout,
       });
       const text = await response.body.text();
+      status = response.statusCode;
       return { status: response.statusCode, headers: response.headers, text };
     } catch (error) {
       throw transportFailure(req.operationId, error);
+    } finally {
+      const durationMs = performance.now() - started;
+      events.emit({
+        kind: 'response',
+        operationId: req.operationId,
+        method: req.method,
+        unit: req.unit,
+        status,
+        durationMs,
+      });
     }
   }
 
   function observe(req: TransportRequest, exchange: Exchange) {
     const rateLimit = parseRateLimit(exchange.headers);
-    if (
-      rateLimit &&
-      req.observer &&
-      (!req.observer.rateLimit || rateLimit.remaining < req.observer.rateLimit.remaining)
-    ) {
-      req.observer.rateLimit = rateLimit;
-    }
-    const lifecycle = options.onLifecycleNotice && parseLifecycle(exchange.headers);
+    if (rateLimit) events.emit({ kind: 'rate-limit', operationId: req.operationId, unit: req.unit, ...rateLimit });
+    const lifecycle = parseLifecycle(exchange.headers);
     if (lifecycle) {
       const key = `${req.operationId} ${req.mediaType} ${lifecycle.deprecation ?? ''} ${lifecycle.sunset ?? ''}`;
       if (!noticed.has(key)) {
         noticed.add(key);
-        options.onLifecycleNotice?.({ operationId: req.operationId, ...lifecycle });
+        events.emit({ kind: 'lifecycle', operationId: req.operationId, ...lifecycle });
       }
     }
   }
@@ -238,8 +237,9 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   return {
     request,
     dispatcher,
+    events,
     async close() {
-      cache.clear();
+      await cache?.close();
       if (ownsDispatcher) await dispatcher.close();
     },
   };

@@ -1,10 +1,10 @@
 /**
- * What every resolver receives: loaders over an Atlas client bound to this operation's view of the
- * transport (credential, deadline, call budget, call statistics). The transport itself (connections,
- * coalescing, cache, retry budget) is shared by the process.
+ * What every resolver receives: loaders over an Atlas client bound to this operation's session
+ * (credential, deadline, call budget, call statistics). The transport itself (connections, coalescing,
+ * cache, retry budget) is shared by the process.
  */
 import { AtlasClient } from '../atlas/client.js';
-import { newCallStats, operationTransport, type AtlasCallStats, type OperationScope } from '../atlas/session.js';
+import { openSession, type AtlasCallStats, type SessionOptions } from '../atlas/session.js';
 import type { AtlasTransport } from '../atlas/transport.js';
 import { createLoaders, type Loaders } from '../loaders/index.js';
 
@@ -18,10 +18,13 @@ export interface GraphQLContext {
 
 export function createContext(
   transport: AtlasTransport,
-  scope: OperationScope,
+  session: SessionOptions,
   reportAtlasCalls: boolean,
 ): GraphQLContext {
-  const atlasCalls = newCallStats();
-  const client = new AtlasClient(operationTransport(transport, scope, atlasCalls));
-  return { loaders: createLoaders(client, atlasCalls), atlasCalls, reportAtlasCalls };
+  const opened = openSession(transport, session);
+  return {
+    loaders: createLoaders(new AtlasClient(opened), opened.stats),
+    atlasCalls: opened.stats,
+    reportAtlasCalls,
+  };
 }

@@ -10,13 +10,18 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { GraphQLError, type ValidationRule } from 'graphql';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Dispatcher } from 'undici';
-import { forwardedBearerFactory, staticBearer, type AtlasCredential } from '../atlas/auth/credential.js';
+import {
+  forwardedBearerFactory,
+  staticBearer,
+  type AtlasAuth,
+  type AtlasCredential,
+} from '../atlas/auth/credential.js';
 import { digestApiKey } from '../atlas/auth/digest.js';
 import { serviceAccount } from '../atlas/auth/service-account.js';
 import type { RetryOptions } from '../atlas/retry.js';
 import { createTransport } from '../atlas/transport.js';
 import { useBudgetEstimate } from './plugins/budget-estimate.js';
-import type { Config } from '../config.js';
+import { defaults, type Config } from '../config.js';
 import { createContext, type GraphQLContext } from '../graph/context.js';
 import { toClientError } from '../graph/errors.js';
 import { requestLimitPlugins, type RequestLimits } from './plugins/limits.js';
@@ -27,29 +32,20 @@ import { useMaskedIncrementalErrors } from './plugins/masked-incremental-errors.
 import { useGraphiQLDelivery } from './plugins/graphiql-delivery.js';
 import { useLandingPage } from './plugins/landing-page.js';
 
-/** How the gateway authenticates to Atlas. */
-export type AtlasAuth =
-  /** A bearer token minted elsewhere (and the demo simulator's). */
-  | { mode: 'token'; token: string }
-  /** A service account: OAuth client credentials, one token for the process. */
-  | { mode: 'service-account'; clientId: string; clientSecret: string; renewBeforeMs?: number }
-  /** A legacy API key pair: HTTP Digest. */
-  | { mode: 'api-key'; publicKey: string; privateKey: string }
-  /** Each caller's own `Authorization: Bearer` token is passed to Atlas. */
-  | { mode: 'forward' };
+export type { AtlasAuth } from '../atlas/auth/credential.js';
 
 export interface GatewayOptions {
   atlas: {
     baseUrl: string;
     auth: AtlasAuth;
-    /** Milliseconds one Atlas call may wait for headers or between body chunks (default 10 s). */
+    /** Milliseconds one Atlas call may wait for headers or between body chunks (default: src/config.ts `defaults`). */
     timeoutMs?: number;
-    /** Milliseconds within which all Atlas calls of one operation, retries included, must end (default 25 s). */
+    /** Milliseconds within which all Atlas calls of one operation, retries included, must end (default: src/config.ts `defaults`). */
     deadlineMs?: number;
     maxConnections?: number;
     /** Tests and benchmarks inject their own undici dispatcher. */
     dispatcher?: Dispatcher;
-    /** Most Atlas calls one GraphQL operation may make (default 200). */
+    /** Most Atlas calls one GraphQL operation may make (default: src/config.ts `defaults`). */
     callBudget?: number;
     /** Share identical GET answers for this long, per credential (default 0: off). */
     cacheTtlMs?: number;
@@ -113,20 +109,23 @@ export const exampleQuery = readFileSync(new URL('../../examples/backup-dashboar
 
 export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger || undefined;
-  const timeoutMs = options.atlas.timeoutMs ?? 10_000;
+  const timeoutMs = options.atlas.timeoutMs ?? defaults.atlasTimeoutMs;
   const transport = createTransport({
     baseUrl: options.atlas.baseUrl,
     timeoutMs,
-    connections: options.atlas.maxConnections ?? 32,
+    connections: options.atlas.maxConnections ?? defaults.atlasMaxConnections,
     userAgent,
     dispatcher: options.atlas.dispatcher,
     cacheTtlMs: options.atlas.cacheTtlMs,
     retry: options.atlas.retry,
-    onLifecycleNotice: ({ operationId, deprecation, sunset }) =>
-      logger?.warn(
-        `Atlas marks the API version of ${operationId} as deprecated${deprecation ? ` since ${deprecation}` : ''}` +
-          `${sunset ? `, sunset ${sunset}` : ''}`,
-      ),
+  });
+  transport.events.subscribe((event) => {
+    if (event.kind !== 'lifecycle') return;
+    const { operationId, deprecation, sunset } = event;
+    logger?.warn(
+      `Atlas marks the API version of ${operationId} as deprecated${deprecation ? ` since ${deprecation}` : ''}` +
+        `${sunset ? `, sunset ${sunset}` : ''}`,
+    );
   });
   const credentialFor = credentials(options.atlas.auth, {
     origin: new URL(options.atlas.baseUrl).origin,
@@ -134,8 +133,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     timeoutMs,
     warn: (message) => logger?.warn(message),
   });
-  const budget = options.atlas.callBudget ?? 200;
-  const deadlineMs = options.atlas.deadlineMs ?? 25_000;
+  const budget = options.atlas.callBudget ?? defaults.atlasCallBudget;
+  const deadlineMs = options.atlas.deadlineMs ?? defaults.atlasDeadlineMs;
   const callReport = options.callReport ?? 'on-request';
   const introspection = options.introspection ?? true;
   const graphiql = (options.graphiql ?? true) && introspection;
@@ -146,7 +145,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     context: ({ request }) =>
       createContext(
         transport,
-        { credential: credentialFor.request(request), budget, deadline: Date.now() + deadlineMs },
+        { credential: credentialFor.request(request), budget, deadlineMs },
         callReport === 'always' || (callReport === 'on-request' && request.headers.get('x-atlas-call-report') === '1'),
       ),
     plugins: [
@@ -171,7 +170,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Yoga refuses array bodies unless batching is on; it stays off (each operation has its own Atlas budget).
     batching: false,
     cors: corsOptions(corsOrigins),
-    maxRequestBodySize: options.limits?.maxRequestBodyBytes ?? 100_000,
+    maxRequestBodySize: options.limits?.maxRequestBodyBytes ?? defaults.limits.maxRequestBodyBytes,
     maskedErrors: { maskError: toClientError, isDev: false },
     // Served by useGraphiQLDelivery (src/server/plugins/graphiql-delivery.ts).
     graphiql: false,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staticBearer } from '../../src/atlas/auth/credential.js';
 import { parseLifecycle, parseRateLimit, parseRetryAfter } from '../../src/atlas/headers.js';
+import { openSession } from '../../src/atlas/session.js';
 import { createTransport } from '../../src/atlas/transport.js';
 
 let server: Server;
@@ -49,22 +50,29 @@ describe('Atlas response headers', () => {
       timeoutMs: 1_000,
       connections: 2,
       userAgent: 't',
-      onLifecycleNotice: (notice) => notices.push(notice),
     });
-    const observer = { calls: 0, retries: 0, reauthenticated: 0 };
+    transport.events.subscribe((event) => {
+      if (event.kind === 'lifecycle')
+        notices.push({ operationId: event.operationId, deprecation: event.deprecation, sunset: event.sunset });
+    });
+    const session = openSession(transport, { credential: staticBearer('t'), budget: 10, deadlineMs: 5_000 });
     const request = (path: string) =>
-      transport.request({
+      session.request({
         operationId: 'getBackupSchedule',
         method: 'GET',
         path,
         mediaType: 'application/vnd.atlas.2023-01-01+json',
-        credential: staticBearer('t'),
-        observer,
       });
     await request('/a');
     await request('/b');
     await request('/c');
-    expect(observer).toEqual({ calls: 3, retries: 0, reauthenticated: 0, rateLimit: { limit: 1200, remaining: 1197 } });
+    const { calls, retries, reauthenticated, rateLimit } = session.stats;
+    expect({ calls, retries, reauthenticated, rateLimit }).toEqual({
+      calls: 3,
+      retries: 0,
+      reauthenticated: 0,
+      rateLimit: { limit: 1200, remaining: 1197 },
+    });
     expect(notices).toEqual([{ operationId: 'getBackupSchedule', deprecation: '2024-08-05', sunset: '2027-07-01' }]);
     await transport.close();
   });

@@ -81,3 +81,41 @@ describe('Atlas calls per operation', () => {
     expect(stack.simulator.callCount({ operationId: 'getBackupRestoreJob' })).toBe(0);
   });
 });
+
+describe('invalidation (after a write)', () => {
+  it('forgets an item and the pages of its list, and reads them again on the next load', async () => {
+    const { AtlasClient } = await import('../../src/atlas/client.js');
+    const { openSession } = await import('../../src/atlas/session.js');
+    const { createTransport } = await import('../../src/atlas/transport.js');
+    const { staticBearer } = await import('../../src/atlas/auth/credential.js');
+    const { createLoaders } = await import('../../src/loaders/index.js');
+    const { TEST_TOKEN } = await import('../helpers/gateway.js');
+    const transport = createTransport({
+      baseUrl: stack.simulator.url,
+      timeoutMs: 2_000,
+      connections: 2,
+      userAgent: 't',
+    });
+    try {
+      const session = openSession(transport, { credential: staticBearer(TEST_TOKEN), budget: 50, deadlineMs: 5_000 });
+      const loaders = createLoaders(new AtlasClient(session), session.stats);
+      const cluster = { groupId: job.groupId, clusterName: job.clusterName };
+      const key = { ...cluster, id: job.id };
+      const page = { ...cluster, pageNum: 1, itemsPerPage: 10 };
+      await Promise.all([loaders.restoreJob.load(key), loaders.restoreJobPage.load(page)]);
+      await Promise.all([loaders.restoreJob.load(key), loaders.restoreJobPage.load(page)]);
+      expect(stack.simulator.callCount({ operationId: 'listBackupRestoreJobs' })).toBe(1);
+      const beforeGets = stack.simulator.callCount({ operationId: 'getBackupRestoreJob' });
+
+      loaders.invalidate('restoreJob', key);
+      await loaders.restoreJobPage.load(page);
+      const again = await loaders.restoreJob.load(key);
+      expect(again.id).toBe(job.id);
+      expect(stack.simulator.callCount({ operationId: 'listBackupRestoreJobs' })).toBe(2);
+      // The new page answered the lookup again: still no GET.
+      expect(stack.simulator.callCount({ operationId: 'getBackupRestoreJob' })).toBe(beforeGets);
+    } finally {
+      await transport.close();
+    }
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { digestApiKey } from '../../src/atlas/auth/digest.js';
-import { newCallStats, operationTransport } from '../../src/atlas/session.js';
+import { openSession } from '../../src/atlas/session.js';
 import { createTransport } from '../../src/atlas/transport.js';
 import { toGlobalId } from '../../src/graph/ids.js';
 import { DEMO, startSimulator } from '../../src/simulator/index.js';
@@ -188,12 +188,12 @@ describe('call report: every request sent to Atlas’s API counts, failed ones i
       retry: { baseDelayMs: 10 },
     });
     try {
-      const stats = newCallStats();
-      const session = operationTransport(
-        transport,
-        { credential: digestApiKey(apiKey.publicKey, apiKey.privateKey), budget: 10, deadline: Date.now() + 5_000 },
-        stats,
-      );
+      const session = openSession(transport, {
+        credential: digestApiKey(apiKey.publicKey, apiKey.privateKey),
+        budget: 10,
+        deadlineMs: 5_000,
+      });
+      const stats = session.stats;
       const getGroup = {
         operationId: 'getGroup',
         method: 'GET',

@@ -52,3 +52,14 @@ const missingCredential: AtlasCredential = {
   cacheKey: 'fwd:none',
   authorize: () => Promise.reject(new AtlasAuthError('missing-caller-token')),
 };
+
+/** How the gateway authenticates to Atlas. */
+export type AtlasAuth =
+  /** A bearer token minted elsewhere (and the demo simulator's). */
+  | { mode: 'token'; token: string }
+  /** A service account: OAuth client credentials, one token for the process. */
+  | { mode: 'service-account'; clientId: string; clientSecret: string; renewBeforeMs?: number }
+  /** A legacy API key pair: HTTP Digest. */
+  | { mode: 'api-key'; publicKey: string; privateKey: string }
+  /** Each caller's own `Authorization: Bearer` token is passed to Atlas. */
+  | { mode: 'forward' };

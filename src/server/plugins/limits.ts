@@ -8,6 +8,7 @@
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { defaults } from '../../config.js';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 
 export interface RequestLimits {
@@ -28,15 +29,6 @@ export interface RequestLimits {
   /** Largest request body in bytes (default 100,000). */
   maxRequestBodyBytes?: number;
 }
-
-export const defaultLimits = {
-  maxDepth: 12,
-  maxAliases: 15,
-  maxTokens: 1_000,
-  maxDirectives: 50,
-  maxCost: 50_000,
-  maxRequestBodyBytes: 100_000,
-} satisfies Required<RequestLimits>;
 
 /**
  * Tags armor's rejection in place (the error object is armor's own, and it throws it next): a code, the
@@ -65,7 +57,7 @@ export interface LimitOptions {
 }
 
 export function requestLimitPlugins(limits: RequestLimits = {}, options: LimitOptions = {}): Plugin[] {
-  const n = { ...defaultLimits, ...limits };
+  const n = { ...defaults.limits, ...limits };
   const armor = new EnvelopArmor({
     // Fragments flattened: a query split into colocated fragments (Apollo, Relay, urql) nests exactly as
     // deep as the same query written inline.
