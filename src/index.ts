@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createGateway, gatewayOptions } from './server/gateway.js';
-import { startSimulator, type AtlasSimulator } from './simulator/index.js';
+import type { AtlasSimulator } from './simulator/index.js';
 
 function configOrExit(): Config {
   try {
@@ -32,6 +32,8 @@ let simulator: AtlasSimulator | undefined;
 let atlas = config.atlas;
 if (!atlas) {
   const token = randomBytes(24).toString('base64url');
+  // Loaded only here: a gateway configured for Atlas never loads the simulator (its seed, routes and spec).
+  const { startSimulator } = await import('./simulator/index.js');
   simulator = await startSimulator({ bearerTokens: [token] });
   atlas = { baseUrl: simulator.url, auth: { mode: 'token', token } };
   log.info('No Atlas credential configured: serving DEMO data from the embedded Atlas simulator');

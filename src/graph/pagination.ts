@@ -6,9 +6,12 @@
  */
 import { badUserInput } from './errors.js';
 import type { AtlasPage, PageRequest } from '../atlas/types.js';
+import { ATLAS_MAX_PAGE_SIZE, planPages, type Window } from '../loaders/pages.js';
 
-/** Atlas's maximum `itemsPerPage`. */
-export const MAX_PAGE_SIZE = 500;
+export { planPages } from '../loaders/pages.js';
+
+/** The most items a connection serves at once: Atlas's largest page. */
+export const MAX_PAGE_SIZE = ATLAS_MAX_PAGE_SIZE;
 
 /** What a connection field resolves to; edges, nodes and pageInfo are derived from it. */
 export interface Connection<T> {
@@ -27,11 +30,6 @@ export interface Edge<T> {
 export interface ConnectionArgs {
   first?: number | null;
   after?: string | null;
-}
-
-export interface Window {
-  start: number;
-  first: number;
 }
 
 const cursorPrefix = 'v1:o:';
@@ -55,21 +53,6 @@ export function connectionWindow(args: ConnectionArgs): Window {
   }
   const start = args.after ? parseCursor(args.after) + 1 : 0;
   return { start, first };
-}
-
-/** The Atlas pages that cover a window, fewest calls first, then least over-fetch. */
-export function planPages(window: Window): PageRequest[] {
-  const { start, first } = window;
-  const last = start + first - 1;
-  for (let size = first; size <= MAX_PAGE_SIZE; size++) {
-    if (Math.floor(start / size) === Math.floor(last / size)) {
-      return [{ pageNum: Math.floor(start / size) + 1, itemsPerPage: size }];
-    }
-  }
-  return [
-    { pageNum: Math.floor(start / first) + 1, itemsPerPage: first },
-    { pageNum: Math.floor(last / first) + 1, itemsPerPage: first },
-  ];
 }
 
 /** Loads the pages a window needs and cuts the window out of them. */

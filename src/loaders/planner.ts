@@ -16,7 +16,9 @@ import DataLoader from 'dataloader';
 import type { AtlasClient } from '../atlas/client.js';
 import { AtlasApiError } from '../atlas/errors.js';
 import type { AtlasPage, PageRequest } from '../atlas/types.js';
-import { planPages } from '../graph/pagination.js';
+
+export { isLastPage } from './pages.js';
+import { ATLAS_MAX_PAGE_SIZE, isLastPage, planPages } from './pages.js';
 import {
   itemParams,
   itemPath,
@@ -33,18 +35,10 @@ import {
   type ResourceName,
 } from './resources.js';
 
-/** Atlas's largest page: the cheapest way to walk a list. */
-export const WALK_PAGE_SIZE = 500;
+/** Lists are walked in Atlas's largest pages: the fewest calls. */
+const WALK_PAGE_SIZE = ATLAS_MAX_PAGE_SIZE;
 
 export type Paged<K> = K & PageRequest;
-
-/**
- * The one end-of-list rule: a page is a list's last when Atlas links no next page and the page is not
- * full (a full page without a `next` link may still be followed by items Atlas did not announce).
- */
-export function isLastPage(page: AtlasPage<unknown>): boolean {
-  return !page.hasNext && page.results.length < page.itemsPerPage;
-}
 
 /** Loads one resource by key; resolvers call only `load`. */
 export interface ItemLoader<K, V> {

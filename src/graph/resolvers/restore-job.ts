@@ -13,8 +13,7 @@ import type {
 import type { GraphQLContext } from '../context.js';
 import type { CloudBackupRestoreJob, LegacyBackupRestoreJob } from '../mappers.js';
 import { toGlobalId } from '../ids.js';
-import { isLastPage } from '../../loaders/planner.js';
-import { MAX_PAGE_SIZE } from '../pagination.js';
+import { ATLAS_MAX_PAGE_SIZE, isLastPage } from '../../loaders/pages.js';
 import { atlasEnum, need } from './atlas-values.js';
 import { resolveEntity } from './node.js';
 
@@ -61,7 +60,7 @@ async function legacyBatch(job: LegacyBackupRestoreJob, { loaders }: GraphQLCont
   if (known) return known;
   const jobs: LegacyBackupRestoreJob[] = [];
   for (let pageNum = 1; ; pageNum++) {
-    const page = await pages.load({ ...cluster, batchId, pageNum, itemsPerPage: MAX_PAGE_SIZE });
+    const page = await pages.load({ ...cluster, batchId, pageNum, itemsPerPage: ATLAS_MAX_PAGE_SIZE });
     jobs.push(...page.results);
     if (isLastPage(page) || page.results.length === 0) return jobs;
   }
