@@ -42,15 +42,15 @@ export class AtlasClient {
     });
   }
 
-  /** One object, as Atlas sends it. */
-  async get(operationId: AtlasOperationId, params: PathParams): Promise<Record<string, unknown>> {
-    return this.call<Record<string, unknown>>(operationId, params);
+  /** One object, as Atlas sends it; `path` is the operation's path built by `AtlasClient.path`. */
+  async get(operationId: AtlasOperationId, path: string): Promise<Record<string, unknown>> {
+    return this.call<Record<string, unknown>>(operationId, path);
   }
 
   /** One page of a list; `filters` are the list's own query parameters (undefined ones are not sent). */
   async list(
     operationId: AtlasOperationId,
-    params: PathParams,
+    path: string,
     page: PageRequest,
     filters: QueryParams = {},
   ): Promise<AtlasPage<Record<string, unknown>>> {
@@ -58,7 +58,7 @@ export class AtlasClient {
       // Filters are ids in every list the gateway reads (a legacy restore batch's id).
       if (value !== undefined && !/^[a-f0-9]{24}$/.test(value)) throw new InvalidPathParameterError(name);
     }
-    const raw = await this.call<RawPage>(operationId, params, {
+    const raw = await this.call<RawPage>(operationId, path, {
       ...filters,
       pageNum: page.pageNum,
       itemsPerPage: page.itemsPerPage,
@@ -74,14 +74,14 @@ export class AtlasClient {
 
   private async call<T>(
     operationId: AtlasOperationId,
-    params: PathParams,
+    path: string,
     query?: Record<string, string | number | undefined>,
   ): Promise<T> {
     const operation = atlasOperations[operationId];
     const result = await this.transport.request<T>({
       operationId,
       method: operation.method,
-      path: AtlasClient.path(operationId, params),
+      path,
       query,
       mediaType: operation.mediaType,
     });

@@ -20,11 +20,9 @@ import type { AtlasPage, PageRequest } from '../atlas/types.js';
 export { isLastPage } from './pages.js';
 import { ATLAS_MAX_PAGE_SIZE, isLastPage, planPages } from './pages.js';
 import {
-  itemParams,
   itemPath,
   listedKey,
   listFilters,
-  listParams,
   listPath,
   parentKey,
   resources,
@@ -101,8 +99,20 @@ export function resourceLoaders<N extends ResourceName>(
   type V = ResourceModels[N];
   const { get, list } = resources[name];
 
-  const pathOfItem = (key: K) => itemPath(name, key);
-  const pathOfList = (key: PK) => listPath(name, key);
+  // Each key's path is built once (and checked against the spec's patterns once): it is the loader's
+  // cache key, the coalescing key's core and the invalidation prefix.
+  const itemPaths = new WeakMap<object, string>();
+  const listPaths = new WeakMap<object, string>();
+  const pathOfItem = (key: K) => {
+    let path = itemPaths.get(key);
+    if (path === undefined) itemPaths.set(key, (path = itemPath(name, key)));
+    return path;
+  };
+  const pathOfList = (key: PK) => {
+    let path = listPaths.get(key);
+    if (path === undefined) listPaths.set(key, (path = listPath(name, key)));
+    return path;
+  };
   /** A list's identity with its filters: windows of the same filtered list can share pages. */
   const listIdentity = (key: PK) => {
     const query = new URLSearchParams();
@@ -115,11 +125,11 @@ export function resourceLoaders<N extends ResourceName>(
   const isUnfiltered = (key: PK) => Object.values(listFilters(name, key)).every((value) => value === undefined);
 
   async function fetchItem(key: K): Promise<V> {
-    return stamp(name, key, await client.get(get, itemParams(name, key)));
+    return stamp(name, key, await client.get(get, pathOfItem(key)));
   }
 
   async function fetchPage(key: Paged<PK>): Promise<AtlasPage<V>> {
-    const page = await client.list(list, listParams(name, key), key, listFilters(name, key));
+    const page = await client.list(list, pathOfList(key), key, listFilters(name, key));
     return { ...page, results: page.results.map((item) => stamp(name, key, item)) };
   }
 
