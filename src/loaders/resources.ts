@@ -212,10 +212,9 @@ export function listParams(name: ResourceName, key: object): Record<string, stri
 
 /** The list key's filters, as query parameters (undefined ones are left out of the call). */
 export function listFilters(name: ResourceName, key: object): Record<string, string | undefined> {
-  const values: Record<string, unknown> = { ...key };
   const filters: Record<string, string | undefined> = {};
   for (const filter of entry(name).filters ?? []) {
-    const value = values[filter];
+    const value: unknown = Reflect.get(key, filter);
     filters[filter] = typeof value === 'string' ? value : undefined;
   }
   return filters;
@@ -269,8 +268,7 @@ export function listedKey<N extends ResourceName>(name: N, listKey: object, item
 export function listedKey(name: ResourceName, listKey: object, item: object): object | undefined {
   const { scope, idField } = entry(name);
   const { groupId = '', clusterName = '' } = parts(listKey);
-  const fields: Record<string, unknown> = { ...item };
-  const value = fields[idField ?? (scope === 'project-named' ? 'name' : 'id')];
+  const value: unknown = Reflect.get(item, idField ?? (scope === 'project-named' ? 'name' : 'id'));
   if (typeof value !== 'string' || value === '') return undefined;
   switch (scope) {
     case 'root':
