@@ -8,7 +8,7 @@ import { staticBearer } from '../../src/atlas/auth/credential.js';
 import { createTransport } from '../../src/atlas/transport.js';
 import { toGlobalId } from '../../src/graph/ids.js';
 import { DEMO, FAULT_CANARY } from '../../src/simulator/index.js';
-import { startStack, TEST_TOKEN, type TestStack } from '../helpers/gateway.js';
+import { atlasRequest, startStack, TEST_TOKEN, type TestStack } from '../helpers/gateway.js';
 
 const payments = DEMO.projects.payments;
 const warehouse = DEMO.clusters.analyticsWarehouse;
@@ -118,13 +118,12 @@ describe('writes', () => {
       userAgent: 't',
     });
     stack.simulator.faults.set({ script: [fault, 'ok'], match: { method: 'POST' } });
-    const path = `/api/atlas/v2/groups/${payments.id}/clusters/${DEMO.clusters.paymentsProd.name}/backup/restoreJobs`;
     await expect(
       transport.request({
-        operationId: 'createBackupRestoreJob',
-        method: 'POST',
-        path,
-        mediaType: 'application/vnd.atlas.2023-01-01+json',
+        ...atlasRequest('createBackupRestoreJob', {
+          groupId: payments.id,
+          clusterName: DEMO.clusters.paymentsProd.name,
+        }),
         body: { deliveryType: 'download', snapshotId: DEMO.snapshots.completed.id },
         credential: staticBearer(TEST_TOKEN),
       }),

@@ -6,6 +6,7 @@ import { staticBearer } from '../../src/atlas/auth/credential.js';
 import { parseLifecycle, parseRateLimit, parseRetryAfter } from '../../src/atlas/headers.js';
 import { openSession } from '../../src/atlas/session.js';
 import { createTransport } from '../../src/atlas/transport.js';
+import { atlasOperations } from '../../src/generated/atlas-operations.js';
 
 let server: Server;
 let origin = '';
@@ -14,7 +15,7 @@ beforeAll(async () => {
   server = createServer((_req, res) => {
     remaining -= 1;
     res.writeHead(200, {
-      'content-type': 'application/vnd.atlas.2023-01-01+json',
+      'content-type': atlasOperations.getBackupSchedule.mediaType,
       'ratelimit-limit': '1200',
       'ratelimit-remaining': String(remaining),
       deprecation: 'Mon, 5 Aug 2024 00:00:00 GMT',
@@ -61,7 +62,7 @@ describe('Atlas response headers', () => {
         operationId: 'getBackupSchedule',
         method: 'GET',
         path,
-        mediaType: 'application/vnd.atlas.2023-01-01+json',
+        mediaType: atlasOperations.getBackupSchedule.mediaType,
       });
     await request('/a');
     await request('/b');

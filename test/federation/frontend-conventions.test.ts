@@ -21,8 +21,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema } from '../../src/graph/schema.js';
 import { DEMO } from '../../src/simulator/index.js';
-import { atlasGet, startStack, type TestStack } from '../helpers/gateway.js';
-import { V2023, type Page } from '../helpers/minimum.js';
+import { atlas, startStack, type TestStack } from '../helpers/gateway.js';
+import type { Page } from '../helpers/minimum.js';
 import { exampleQuery } from '../../src/server/gateway.js';
 
 const schema = createSchema();
@@ -242,10 +242,11 @@ async function readMultipart(response: Response, callsSoFar: () => number) {
 describe('@defer over HTTP', () => {
   it('sends the cluster first and its restore jobs in a later part of a multipart response', async () => {
     const cluster = DEMO.clusters.paymentsProd;
-    const jobs = await atlasGet<Page<{ id: string }>>(
+    const jobs = await atlas<Page<{ id: string }>>(
       stack.simulator,
-      `/groups/${cluster.groupId}/clusters/${cluster.name}/backup/restoreJobs?itemsPerPage=3`,
-      V2023,
+      'listBackupRestoreJobs',
+      { groupId: cluster.groupId, clusterName: cluster.name },
+      { itemsPerPage: 3 },
     );
     stack.simulator.resetCalls();
     // Each Atlas answer takes 200 ms, so the deferred list call is still in flight when the first part

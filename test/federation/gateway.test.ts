@@ -8,11 +8,9 @@ import { compositionHasErrors } from '@theguild/federation-composition';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/graph/ids.js';
 import { DEMO } from '../../src/simulator/index.js';
-import { atlasGet, startStack, type GraphQLResponse, type TestStack } from '../helpers/gateway.js';
-import { cheapest, V2023, type Page } from '../helpers/minimum.js';
+import { atlas, startStack, type GraphQLResponse, type TestStack } from '../helpers/gateway.js';
+import { cheapest, type Page } from '../helpers/minimum.js';
 import { ATLAS_URL, composeWithNeighbour, createTeamsSubgraph, servedSdl, TEAMS, TEAMS_URL } from './teams-subgraph.js';
-
-const V2024 = 'application/vnd.atlas.2024-08-05+json';
 
 let stack: TestStack;
 let teams: ReturnType<typeof createTeamsSubgraph>;
@@ -75,22 +73,27 @@ describe('federation gateway over the supergraph', () => {
   it('resolves the teams’ project references and their backups at the Atlas-call minimum', async () => {
     // What the simulator holds, read straight from it, and the fewest calls that can answer the query.
     const projectIds = distinct(TEAMS.flatMap((t) => t.projectIds));
-    const groups = await atlasGet<Page<{ id: string }>>(stack.simulator, '/groups?itemsPerPage=1', V2023);
+    const groups = await atlas<Page<{ id: string }>>(stack.simulator, 'listGroups', {}, { itemsPerPage: 1 });
     let minimum = cheapest(projectIds.length, groups.totalCount); // project references
     const expected = new Map<string, unknown>();
     for (const groupId of projectIds) {
-      const group = await atlasGet<{ name: string }>(stack.simulator, `/groups/${groupId}`, V2023);
-      const clusters = await atlasGet<Page<{ name: string }>>(
+      const group = await atlas<{ name: string }>(stack.simulator, 'getGroup', { groupId });
+      const clusters = await atlas<Page<{ name: string }>>(
         stack.simulator,
-        `/groups/${groupId}/clusters?itemsPerPage=20`,
-        V2024,
+        'listClusters',
+        { groupId },
+        { itemsPerPage: 20 },
       );
       minimum += 1; // one page of the project's clusters
       const clusterNodes = [];
       for (const { name } of clusters.results) {
-        const base = `/groups/${groupId}/clusters/${name}/backup`;
-        const jobs = await atlasGet<Page<AtlasJob>>(stack.simulator, `${base}/restoreJobs?itemsPerPage=20`, V2023);
-        const snapshots = await atlasGet<Page<unknown>>(stack.simulator, `${base}/snapshots?itemsPerPage=1`, V2023);
+        const params = { groupId, clusterName: name };
+        const jobs = await atlas<Page<AtlasJob>>(stack.simulator, 'listBackupRestoreJobs', params, {
+          itemsPerPage: 20,
+        });
+        const snapshots = await atlas<Page<unknown>>(stack.simulator, 'listBackupSnapshots', params, {
+          itemsPerPage: 1,
+        });
         // One page of jobs, then the restored snapshots: single GETs or one walk of the snapshot list.
         minimum += 1 + cheapest(distinct(jobs.results.flatMap((j) => j.snapshotId ?? [])).length, snapshots.totalCount);
         clusterNodes.push({
@@ -136,24 +139,19 @@ describe('federation gateway over the supergraph', () => {
     const refs = distinct(TEAMS.flatMap((t) => t.clusters));
     const byProject = new Map<string, (typeof refs)[number][]>();
     for (const ref of refs) byProject.set(ref.groupId, [...(byProject.get(ref.groupId) ?? []), ref]);
-    const groups = await atlasGet<Page<unknown>>(stack.simulator, '/groups?itemsPerPage=1', V2023);
+    const groups = await atlas<Page<unknown>>(stack.simulator, 'listGroups', {}, { itemsPerPage: 1 });
     let minimum = cheapest(byProject.size, groups.totalCount); // Cluster.project, batched
     const expected = new Map<string, unknown>();
     for (const [groupId, clusters] of byProject) {
-      const list = await atlasGet<Page<unknown>>(stack.simulator, `/groups/${groupId}/clusters?itemsPerPage=1`, V2024);
-      const group = await atlasGet<{ name: string }>(stack.simulator, `/groups/${groupId}`, V2023);
+      const list = await atlas<Page<unknown>>(stack.simulator, 'listClusters', { groupId }, { itemsPerPage: 1 });
+      const group = await atlas<{ name: string }>(stack.simulator, 'getGroup', { groupId });
       minimum += cheapest(clusters.length, list.totalCount); // the references of this project
       for (const { name } of clusters) {
-        const cluster = await atlasGet<{ stateName: string }>(
-          stack.simulator,
-          `/groups/${groupId}/clusters/${name}`,
-          V2024,
-        );
-        const snapshots = await atlasGet<Page<{ id: string }>>(
-          stack.simulator,
-          `/groups/${groupId}/clusters/${name}/backup/snapshots?itemsPerPage=1`,
-          V2023,
-        );
+        const params = { groupId, clusterName: name };
+        const cluster = await atlas<{ stateName: string }>(stack.simulator, 'getCluster', params);
+        const snapshots = await atlas<Page<{ id: string }>>(stack.simulator, 'listBackupSnapshots', params, {
+          itemsPerPage: 1,
+        });
         minimum += 1; // one page of snapshots
         expected.set(`${groupId}/${name}`, {
           projectId: groupId,

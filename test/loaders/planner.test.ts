@@ -8,7 +8,7 @@ import { openSession } from '../../src/atlas/session.js';
 import { createTransport } from '../../src/atlas/transport.js';
 import { toGlobalId } from '../../src/graph/ids.js';
 import { DEMO, startSimulator } from '../../src/simulator/index.js';
-import { startStack, type TestStack } from '../helpers/gateway.js';
+import { atlasRequest, startStack, type TestStack } from '../helpers/gateway.js';
 import { dashboardMinimum } from '../helpers/minimum.js';
 import { exampleQuery } from '../../src/server/gateway.js';
 
@@ -194,12 +194,7 @@ describe('call report: every request sent to Atlas’s API counts, failed ones i
         deadlineMs: 5_000,
       });
       const stats = session.stats;
-      const getGroup = {
-        operationId: 'getGroup',
-        method: 'GET',
-        path: `/api/atlas/v2/groups/${payments.id}`,
-        mediaType: 'application/vnd.atlas.2023-01-01+json',
-      } as const;
+      const getGroup = atlasRequest('getGroup', { groupId: payments.id });
       // The challenge (401), the signed call (500), its retry (200).
       await session.request(getGroup);
       expect(simulator.calls.map((c) => c.status)).toEqual([401, 500, 200]);

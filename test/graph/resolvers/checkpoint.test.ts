@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../src/simulator/index.js';
 import { toGlobalId } from '../../../src/graph/ids.js';
-import { atlasGet, startStack, withoutLinks, type TestStack } from '../../helpers/gateway.js';
+import { atlas, startStack, withoutLinks, type TestStack } from '../../helpers/gateway.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -13,11 +13,11 @@ const { checkpoint } = DEMO.legacy;
 
 describe('Checkpoint (seed operation getClusterBackupCheckpoint)', () => {
   it('returns the Atlas payload field for field', async () => {
-    const atlas = await atlasGet<Record<string, unknown>>(
-      stack.simulator,
-      `/groups/${checkpoint.groupId}/clusters/${checkpoint.clusterName}/backupCheckpoints/${checkpoint.id}`,
-      'application/vnd.atlas.2023-01-01+json',
-    );
+    const raw = await atlas(stack.simulator, 'getClusterBackupCheckpoint', {
+      groupId: checkpoint.groupId,
+      clusterName: checkpoint.clusterName,
+      checkpointId: checkpoint.id,
+    });
     stack.simulator.resetCalls();
     const { data, errors } = await stack.query<{ project: { cluster: { checkpoint: Record<string, unknown> } } }>(
       `query ($p: ObjectId!, $c: ClusterName!, $id: ObjectId!) {
@@ -31,7 +31,7 @@ describe('Checkpoint (seed operation getClusterBackupCheckpoint)', () => {
     );
     expect(errors).toBeUndefined();
     const graph = withoutLinks(data!.project.cluster.checkpoint) as Record<string, unknown>;
-    const normalizedAtlas = withoutLinks(atlas) as Record<string, unknown>;
+    const normalizedAtlas = withoutLinks(raw) as Record<string, unknown>;
     expect(graph).toEqual({
       id: toGlobalId('Checkpoint', checkpoint.groupId, checkpoint.clusterName, checkpoint.id),
       atlasId: normalizedAtlas.id,

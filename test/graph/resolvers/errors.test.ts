@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { MockAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { atlasOperations } from '../../../src/generated/atlas-operations.js';
 import { createGateway, type Gateway } from '../../../src/server/gateway.js';
 import { DEMO, type ResponseTransform } from '../../../src/simulator/index.js';
 import { startStack, type GraphQLResponse } from '../../helpers/gateway.js';
@@ -24,10 +25,11 @@ const apiError =
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify({ error: status, errorCode, detail, reason: 'Reason', parameters: [] }));
   };
+// Answers in the version the request asked for, as Atlas does.
 const json =
   (body: unknown): Route =>
-  (_, res) => {
-    res.writeHead(200, { 'content-type': 'application/vnd.atlas.2023-01-01+json;charset=utf-8' });
+  (req, res) => {
+    res.writeHead(200, { 'content-type': `${req.headers.accept ?? ''};charset=utf-8` });
     res.end(JSON.stringify(body));
   };
 
@@ -188,7 +190,7 @@ describe('masking in deferred parts', () => {
         .get(stack.simulator.url)
         .intercept({ path: (path) => path.includes('/clusters'), method: 'GET' })
         .reply(200, '{"results":[null],"totalCount":1}', {
-          headers: { 'content-type': 'application/vnd.atlas.2023-02-01+json' },
+          headers: { 'content-type': atlasOperations.listClusters.mediaType },
         })
         .persist();
       const response = await fetch(stack.url, {

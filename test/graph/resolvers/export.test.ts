@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../src/simulator/index.js';
 import { toGlobalId } from '../../../src/graph/ids.js';
-import { atlasGet, startStack, withoutLinks, type TestStack } from '../../helpers/gateway.js';
+import { atlas, startStack, withoutLinks, type TestStack } from '../../helpers/gateway.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -13,12 +13,12 @@ type Json = Record<string, unknown>;
 
 describe('Export (seed operation getBackupExport)', () => {
   it.each(Object.entries(DEMO.exports))('returns the %s export field for field', async (_, job) => {
-    const atlas = withoutLinks(
-      await atlasGet(
-        stack.simulator,
-        `/groups/${job.groupId}/clusters/${job.clusterName}/backup/exports/${job.id}`,
-        'application/vnd.atlas.2023-01-01+json',
-      ),
+    const raw = withoutLinks(
+      await atlas(stack.simulator, 'getBackupExport', {
+        groupId: job.groupId,
+        clusterName: job.clusterName,
+        exportId: job.id,
+      }),
     ) as Json;
     const { data, errors } = await stack.query<{ project: { cluster: { export: Json } } }>(
       `query ($p: ObjectId!, $c: ClusterName!, $id: ObjectId!) {
@@ -32,7 +32,7 @@ describe('Export (seed operation getBackupExport)', () => {
     );
     expect(errors).toBeUndefined();
     const { id, atlasId, state, ...same } = withoutLinks(data!.project.cluster.export) as Json;
-    const { id: atlasIdValue, state: atlasState, ...atlasSame } = atlas;
+    const { id: atlasIdValue, state: atlasState, ...atlasSame } = raw;
     expect(id).toBe(toGlobalId('Export', job.groupId, job.clusterName, job.id));
     expect(atlasId).toBe(atlasIdValue);
     expect(state).toBe(
@@ -68,18 +68,14 @@ describe('Export (seed operation getBackupExport)', () => {
 
   it('lists a project’s export buckets field for field', async () => {
     const groupId = DEMO.exportBuckets.paymentsAws.groupId;
-    const atlas = await atlasGet<{ results: Json[] }>(
-      stack.simulator,
-      `/groups/${groupId}/backup/exportBuckets`,
-      'application/vnd.atlas.2024-05-30+json',
-    );
+    const buckets = await atlas<{ results: Json[] }>(stack.simulator, 'listExportBuckets', { groupId });
     const { data } = await stack.query<{ project: { exportBuckets: { nodes: Json[] } } }>(
       `{ project(id: "${groupId}") { exportBuckets { nodes {
           atlasId bucketName cloudProvider region iamRoleId roleId serviceUrl tenantId requirePrivateNetworking
       } } } }`,
     );
     expect(data!.project.exportBuckets.nodes.map((n) => withoutLinks(n))).toEqual(
-      atlas.results.map((raw) => {
+      buckets.results.map((raw) => {
         const { _id, ...rest } = withoutLinks(raw) as Json;
         return { atlasId: _id, ...rest };
       }),

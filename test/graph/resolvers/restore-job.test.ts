@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../src/simulator/index.js';
 import { toGlobalId } from '../../../src/graph/ids.js';
-import { atlasGet, startStack, withoutLinks, type TestStack } from '../../helpers/gateway.js';
+import { atlas, startStack, withoutLinks, type TestStack } from '../../helpers/gateway.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -9,7 +9,6 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const V2023 = 'application/vnd.atlas.2023-01-01+json';
 type Json = Record<string, unknown>;
 
 const cloudJobFields = `
@@ -20,12 +19,12 @@ const cloudJobFields = `
 
 describe('CloudBackupRestoreJob (seed operation getBackupRestoreJob)', () => {
   it.each(Object.entries(DEMO.restoreJobs))('returns the %s job field for field', async (_, job) => {
-    const atlas = withoutLinks(
-      await atlasGet(
-        stack.simulator,
-        `/groups/${job.groupId}/clusters/${job.clusterName}/backup/restoreJobs/${job.id}`,
-        V2023,
-      ),
+    const raw = withoutLinks(
+      await atlas(stack.simulator, 'getBackupRestoreJob', {
+        groupId: job.groupId,
+        clusterName: job.clusterName,
+        restoreJobId: job.id,
+      }),
     ) as Json;
     const { data, errors } = await stack.query<{ project: { cluster: { restoreJob: Json } } }>(
       `query ($p: ObjectId!, $c: ClusterName!, $id: ObjectId!) {
@@ -37,15 +36,15 @@ describe('CloudBackupRestoreJob (seed operation getBackupRestoreJob)', () => {
     const graph = withoutLinks(data!.project.cluster.restoreJob) as Json;
     const { id, atlasId, deliveryType, state, targetProjectId, ...sameNames } = graph;
     expect(id).toBe(toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, job.id));
-    expect(atlasId).toBe(atlas.id);
-    expect(targetProjectId).toBe(atlas.targetGroupId);
+    expect(atlasId).toBe(raw.id);
+    expect(targetProjectId).toBe(raw.targetGroupId);
     expect(deliveryType).toBe(
-      String(atlas.deliveryType)
+      String(raw.deliveryType)
         .replace(/([a-z])([A-Z])/g, '$1_$2')
         .toUpperCase(),
     );
     expect(state).toMatch(/^(IN_PROGRESS|FINISHED|FAILED|CANCELLED|EXPIRED)$/);
-    const { id: _id, targetGroupId: _t, deliveryType: _d, ...atlasRest } = atlas;
+    const { id: _id, targetGroupId: _t, deliveryType: _d, ...atlasRest } = raw;
     expect(sameNames).toEqual(atlasRest);
   });
 
@@ -107,10 +106,11 @@ describe('LegacyBackupRestoreJob (seed operation listClusterRestoreJobs)', () =>
   const { cluster, restoreBatchId } = DEMO.legacy;
 
   it('filters by batchId and returns each job field for field', async () => {
-    const atlasPage = await atlasGet<{ results: Json[]; totalCount: number }>(
+    const atlasPage = await atlas<{ results: Json[]; totalCount: number }>(
       stack.simulator,
-      `/groups/${cluster.groupId}/clusters/${cluster.name}/restoreJobs?batchId=${restoreBatchId}&itemsPerPage=500`,
-      V2023,
+      'listClusterRestoreJobs',
+      { groupId: cluster.groupId, clusterName: cluster.name },
+      { batchId: restoreBatchId, itemsPerPage: 500 },
     );
     stack.simulator.resetCalls();
     const { data, errors } = await stack.query<{
@@ -133,14 +133,14 @@ describe('LegacyBackupRestoreJob (seed operation listClusterRestoreJobs)', () =>
     expect(connection.nodes).toHaveLength(atlasPage.results.length);
     expect(atlasPage.results.length).toBeGreaterThan(1);
     for (const [i, node] of connection.nodes.entries()) {
-      const atlas = withoutLinks(atlasPage.results[i]) as Json;
+      const raw = withoutLinks(atlasPage.results[i]) as Json;
       const graph = withoutLinks(node) as Json;
       const { atlasId, statusName, clusterAtlasId, delivery, ...same } = graph;
-      expect(atlasId).toBe(atlas.id);
-      expect(statusName).toBe(atlas.statusName);
-      expect(clusterAtlasId).toBe(atlas.clusterId);
+      expect(atlasId).toBe(raw.id);
+      expect(statusName).toBe(raw.statusName);
+      expect(clusterAtlasId).toBe(raw.clusterId);
       expect(graph.batchId).toBe(restoreBatchId);
-      const atlasDelivery = atlas.delivery as Json;
+      const atlasDelivery = raw.delivery as Json;
       const { targetProjectId, targetClusterAtlasId, ...sameDelivery } = delivery as Json;
       const { authValue, targetGroupId, targetClusterId, ...atlasSameDelivery } = atlasDelivery;
       expect(targetProjectId).toBe(targetGroupId);
@@ -148,17 +148,18 @@ describe('LegacyBackupRestoreJob (seed operation listClusterRestoreJobs)', () =>
       expect(sameDelivery).toEqual(atlasSameDelivery);
       // The download header's value is a bearer secret: never in the graph.
       expect(JSON.stringify(node)).not.toContain(String(authValue ?? 'no-auth-value-in-seed'));
-      const { id: _i, statusName: _s, clusterId: _c, delivery: _d, groupId: _g, clusterName: _n, ...atlasSame } = atlas;
+      const { id: _i, statusName: _s, clusterId: _c, delivery: _d, groupId: _g, clusterName: _n, ...atlasSame } = raw;
       expect(same).toEqual(atlasSame);
     }
     expect(stack.simulator.calls.map((c) => c.query.batchId)).toContain(restoreBatchId);
   });
 
   it('pages through all legacy jobs across page boundaries', async () => {
-    const all = await atlasGet<{ results: Json[] }>(
+    const all = await atlas<{ results: Json[] }>(
       stack.simulator,
-      `/groups/${cluster.groupId}/clusters/${cluster.name}/restoreJobs?itemsPerPage=500`,
-      V2023,
+      'listClusterRestoreJobs',
+      { groupId: cluster.groupId, clusterName: cluster.name },
+      { itemsPerPage: 500 },
     );
     const seen: string[] = [];
     let after: string | null = null;

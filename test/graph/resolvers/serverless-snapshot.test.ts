@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../src/simulator/index.js';
 import { toGlobalId } from '../../../src/graph/ids.js';
-import { atlasGet, startStack, withoutLinks, type TestStack } from '../../helpers/gateway.js';
+import { atlas, startStack, withoutLinks, type TestStack } from '../../helpers/gateway.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -20,12 +20,12 @@ const upper = (v: unknown) =>
 
 describe('ServerlessSnapshot (seed operation getServerlessBackupSnapshot)', () => {
   it('returns the Atlas payload field for field', async () => {
-    const atlas = withoutLinks(
-      await atlasGet(
-        stack.simulator,
-        `/groups/${groupId}/serverless/${instanceName}/backup/snapshots/${snapshotId}`,
-        'application/vnd.atlas.2023-01-01+json',
-      ),
+    const raw = withoutLinks(
+      await atlas(stack.simulator, 'getServerlessBackupSnapshot', {
+        groupId,
+        clusterName: instanceName,
+        snapshotId,
+      }),
     ) as Json;
     const { data, errors } = await stack.query<{ project: { serverlessInstance: { snapshot: Json } } }>(
       `query ($p: ObjectId!, $n: ClusterName!, $id: ObjectId!) {
@@ -38,15 +38,15 @@ describe('ServerlessSnapshot (seed operation getServerlessBackupSnapshot)', () =
     expect(errors).toBeUndefined();
     expect(withoutLinks(data!.project.serverlessInstance.snapshot)).toEqual({
       id: toGlobalId('ServerlessSnapshot', groupId, instanceName, snapshotId),
-      atlasId: atlas.id,
-      serverlessInstanceName: atlas.serverlessInstanceName,
-      status: upper(atlas.status),
-      snapshotType: upper(atlas.snapshotType),
-      frequencyType: upper(atlas.frequencyType),
-      createdAt: atlas.createdAt,
-      expiresAt: atlas.expiresAt,
-      mongodVersion: atlas.mongodVersion,
-      storageSizeBytes: atlas.storageSizeBytes,
+      atlasId: raw.id,
+      serverlessInstanceName: raw.serverlessInstanceName,
+      status: upper(raw.status),
+      snapshotType: upper(raw.snapshotType),
+      frequencyType: upper(raw.frequencyType),
+      createdAt: raw.createdAt,
+      expiresAt: raw.expiresAt,
+      mongodVersion: raw.mongodVersion,
+      storageSizeBytes: raw.storageSizeBytes,
     });
   });
 

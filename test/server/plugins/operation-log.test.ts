@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { MockAgent } from 'undici';
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { atlasOperations } from '../../../src/generated/atlas-operations.js';
 import { toGlobalId } from '../../../src/graph/ids.js';
 import { yogaLogger } from '../../../src/server/plugins/operation-log.js';
 import { DEMO } from '../../../src/simulator/index.js';
@@ -311,7 +312,7 @@ describe('a gateway bug', () => {
         .get(buggy.simulator.url)
         .intercept({ path: (path) => path.includes('/clusters'), method: 'GET' })
         .reply(200, '{"results":[null],"totalCount":1}', {
-          headers: { 'content-type': 'application/vnd.atlas.2023-02-01+json' },
+          headers: { 'content-type': atlasOperations.listClusters.mediaType },
         })
         .persist();
       const answer = await buggy.query(
