@@ -1,0 +1,255 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO, type ResponseTransform } from '../../../src/simulator/index.js';
+import { toGlobalId } from '../../../src/graph/ids.js';
+import { atlas, startStack, withoutLinks, type TestStack } from '../../helpers/gateway.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+beforeEach(() => stack.simulator.resetCalls());
+
+type Json = Record<string, unknown>;
+type Page<T> = { results: T[]; totalCount: number };
+const missingId = '0'.repeat(24);
+const snapshotFields = `id atlasId status snapshotType frequencyType type cloudProvider copyRegions createdAt expiresAt
+  description mongodVersion replicaSetName storageSizeBytes masterKeyUUID policyItems`;
+
+/** Atlas's spellings of the enums, as the graph names them. */
+const graphValues: Record<string, Record<string, string>> = {
+  status: { queued: 'QUEUED', inProgress: 'IN_PROGRESS', completed: 'COMPLETED', failed: 'FAILED' },
+  snapshotType: { onDemand: 'ON_DEMAND', scheduled: 'SCHEDULED' },
+  frequencyType: {
+    hourly: 'HOURLY',
+    daily: 'DAILY',
+    weekly: 'WEEKLY',
+    monthly: 'MONTHLY',
+    yearly: 'YEARLY',
+    ondemand: 'ON_DEMAND',
+  },
+  type: { replicaSet: 'REPLICA_SET', shardedCluster: 'SHARDED_CLUSTER' },
+  cloudProvider: { AWS: 'AWS', AZURE: 'AZURE', GCP: 'GCP' },
+};
+
+/** The graph's snapshot, from Atlas's `DiskBackupSnapshot` of the cluster `groupId`/`clusterName`. */
+function expectedSnapshot(groupId: string, clusterName: string, payload: Json): Json {
+  const raw = withoutLinks(payload) as Json;
+  const expected: Json = { id: toGlobalId('Snapshot', groupId, clusterName, String(raw.id)), atlasId: raw.id };
+  for (const [field, value] of Object.entries(raw)) {
+    if (field === 'id') continue;
+    const values = graphValues[field];
+    expected[field] = values ? (values[String(value)] ?? `unmapped ${String(value)}`) : value;
+  }
+  return expected;
+}
+
+describe('Snapshot (seed operation getClusterBackupSnapshot)', () => {
+  it.each(Object.entries(DEMO.snapshots))('returns the %s snapshot field for field', async (_, snapshot) => {
+    const { groupId, clusterName, id } = snapshot;
+    const raw = await atlas(stack.simulator, 'getClusterBackupSnapshot', { groupId, clusterName, snapshotId: id });
+    stack.simulator.resetCalls();
+    const { data, errors } = await stack.query<{ project: { cluster: { snapshot: Json } } }>(
+      `query ($p: ObjectId!, $c: ClusterName!, $id: ObjectId!) {
+        project(id: $p) { cluster(name: $c) { snapshot(id: $id) { ${snapshotFields} cluster { name projectId } } } }
+      }`,
+      { p: groupId, c: clusterName, id },
+    );
+    expect(errors).toBeUndefined();
+    const { cluster, ...graph } = data!.project.cluster.snapshot;
+    expect(withoutLinks(graph)).toEqual(expectedSnapshot(groupId, clusterName, raw));
+    expect(cluster).toEqual({ name: clusterName, projectId: groupId });
+    // The cluster back-link is the cluster the lookup went through: no further call.
+    expect(stack.simulator.calls.map((c) => c.operationId)).toEqual([
+      'getGroup',
+      'getCluster',
+      'getClusterBackupSnapshot',
+    ]);
+  });
+
+  it('maps the well-known snapshots’ Atlas strings onto the graph’s enums', async () => {
+    const read = async (s: { groupId: string; clusterName: string; id: string }) => {
+      const { data } = await stack.query<{ node: Json }>(
+        `{ node(id: "${toGlobalId('Snapshot', s.groupId, s.clusterName, s.id)}") {
+            ... on Snapshot { status snapshotType frequencyType type cloudProvider description replicaSetName } } }`,
+      );
+      return data!.node;
+    };
+    expect(await read(DEMO.snapshots.inProgress)).toMatchObject({ status: 'IN_PROGRESS', type: 'REPLICA_SET' });
+    expect(await read(DEMO.snapshots.completed)).toMatchObject({
+      status: 'COMPLETED',
+      snapshotType: 'SCHEDULED',
+      cloudProvider: 'AWS',
+    });
+    expect(await read(DEMO.snapshots.failed)).toMatchObject({ status: 'FAILED' });
+    const onDemand = await read(DEMO.snapshots.onDemand);
+    expect(onDemand).toMatchObject({ snapshotType: 'ON_DEMAND', frequencyType: 'ON_DEMAND' });
+    expect(onDemand.description).toEqual(expect.any(String));
+    // A sharded-cluster snapshot has no single replica set or provider.
+    expect(await read(DEMO.snapshots.sharded)).toMatchObject({
+      type: 'SHARDED_CLUSTER',
+      cloudProvider: null,
+      replicaSetName: null,
+    });
+  });
+
+  const { paymentsProd, paymentsLedger, analyticsWarehouse, analyticsSandbox, inventoryApi } = DEMO.clusters;
+  const withSnapshots = [paymentsProd, paymentsLedger, analyticsWarehouse, analyticsSandbox, inventoryApi];
+
+  it.each(withSnapshots.map((c) => [c.name, c] as const))(
+    'lists every snapshot of %s field for field, in Atlas order',
+    async (_, cluster) => {
+      const all = await atlas<Page<Json>>(
+        stack.simulator,
+        'listBackupSnapshots',
+        { groupId: cluster.groupId, clusterName: cluster.name },
+        { itemsPerPage: 500 },
+      );
+      stack.simulator.resetCalls();
+      const { data, errors } = await stack.query<{
+        project: { cluster: { snapshots: { totalCount: number; nodes: Json[] } } };
+      }>(
+        `query ($p: ObjectId!, $c: ClusterName!) {
+          project(id: $p) { cluster(name: $c) { snapshots(first: 500) { totalCount nodes { ${snapshotFields} } } } }
+        }`,
+        { p: cluster.groupId, c: cluster.name },
+      );
+      expect(errors).toBeUndefined();
+      const { totalCount, nodes } = data!.project.cluster.snapshots;
+      expect(totalCount).toBe(all.totalCount);
+      expect(nodes.length).toBeGreaterThan(0);
+      expect(nodes.map((n) => withoutLinks(n))).toEqual(
+        all.results.map((raw) => expectedSnapshot(cluster.groupId, cluster.name, raw)),
+      );
+      expect(stack.simulator.callCount({ operationId: 'listBackupSnapshots' })).toBe(1);
+      expect(stack.simulator.callCount()).toBe(3);
+    },
+  );
+
+  it('refetched by its global id, follows its cluster to the project', async () => {
+    const s = DEMO.snapshots.sharded;
+    const { data, errors } = await stack.query(
+      `{ node(id: "${toGlobalId('Snapshot', s.groupId, s.clusterName, s.id)}") {
+           ... on Snapshot { atlasId cluster { name clusterType project { atlasId } } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(data).toEqual({
+      node: {
+        atlasId: s.id,
+        cluster: { name: s.clusterName, clusterType: 'SHARDED', project: { atlasId: s.groupId } },
+      },
+    });
+    expect(stack.simulator.calls.map((c) => c.operationId)).toEqual([
+      'getClusterBackupSnapshot',
+      'getCluster',
+      'getGroup',
+    ]);
+  });
+});
+
+describe('snapshot lookups', () => {
+  const cluster = DEMO.clusters.paymentsProd;
+  const lookup = (ids: Record<string, string>) =>
+    stack.query<{ project: { cluster: Record<string, { atlasId: string } | null> } }>(
+      `{ project(id: "${cluster.groupId}") { cluster(name: "${cluster.name}") {
+          ${Object.entries(ids)
+            .map(([alias, id]) => `${alias}: snapshot(id: "${id}") { atlasId }`)
+            .join(' ')}
+      } } }`,
+    );
+
+  it('answers null for an id Atlas does not have, and for a snapshot of another cluster', async () => {
+    const { data, errors } = await lookup({ missing: missingId });
+    expect(errors).toBeUndefined();
+    expect(data!.project.cluster).toEqual({ missing: null });
+    const other = await lookup({ elsewhere: DEMO.snapshots.sharded.id });
+    expect(other.errors).toBeUndefined();
+    expect(other.data!.project.cluster).toEqual({ elsewhere: null });
+    expect(stack.simulator.callCount({ operationId: 'getClusterBackupSnapshot' })).toBe(2);
+    expect(
+      stack.simulator.calls.filter((c) => c.operationId === 'getClusterBackupSnapshot').map((c) => c.status),
+    ).toEqual([404, 404]);
+  });
+
+  it('plans several lookups in one cluster as one page of its list; an id not in it is null', async () => {
+    const { data, errors } = await lookup({
+      a: DEMO.snapshots.completed.id,
+      b: DEMO.snapshots.failed.id,
+      c: DEMO.snapshots.onDemand.id,
+      d: missingId,
+    });
+    expect(errors).toBeUndefined();
+    expect(data!.project.cluster).toEqual({
+      a: { atlasId: DEMO.snapshots.completed.id },
+      b: { atlasId: DEMO.snapshots.failed.id },
+      c: { atlasId: DEMO.snapshots.onDemand.id },
+      d: null,
+    });
+    expect(stack.simulator.calls.map((c) => c.operationId)).toEqual(['getGroup', 'getCluster', 'listBackupSnapshots']);
+    expect(stack.simulator.calls[2]?.query).toMatchObject({ pageNum: '1', itemsPerPage: '500' });
+  });
+
+  it('resolves a federation reference by id, and null for a snapshot Atlas does not have', async () => {
+    const s = DEMO.snapshots.completed;
+    const { data, errors } = await stack.query<{ _entities: unknown[] }>(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Snapshot { atlasId } } }`,
+      {
+        r: [
+          { __typename: 'Snapshot', id: toGlobalId('Snapshot', s.groupId, s.clusterName, s.id) },
+          { __typename: 'Snapshot', id: toGlobalId('Snapshot', s.groupId, s.clusterName, missingId) },
+        ],
+      },
+    );
+    expect(errors).toBeUndefined();
+    expect(data!._entities).toEqual([{ atlasId: s.id }, null]);
+  });
+});
+
+describe('snapshot enums from Atlas strings', () => {
+  // An Atlas that sends the snapshot's enum fields as each test sets them.
+  let sent: Json = {};
+  const transform: ResponseTransform = (body, call) =>
+    call.operationId === 'getClusterBackupSnapshot' ? { ...body, ...sent } : body;
+  let enums: TestStack;
+  beforeAll(async () => {
+    enums = await startStack({ simulator: { transformResponse: transform } });
+  });
+  afterAll(() => enums.close());
+
+  const s = DEMO.snapshots.completed;
+  const read = async (field: string, value: string) => {
+    sent = { [field]: value };
+    const { data, errors } = await enums.query<{ node: Record<string, string | null> }>(
+      `{ node(id: "${toGlobalId('Snapshot', s.groupId, s.clusterName, s.id)}") { ... on Snapshot { ${field} } } }`,
+    );
+    expect(errors).toBeUndefined();
+    return data!.node[field];
+  };
+
+  it.each([
+    ['status', 'queued', 'QUEUED'],
+    ['status', 'inProgress', 'IN_PROGRESS'],
+    ['status', 'completed', 'COMPLETED'],
+    ['status', 'failed', 'FAILED'],
+    ['status', 'archived', 'OTHER'],
+    ['snapshotType', 'onDemand', 'ON_DEMAND'],
+    ['snapshotType', 'scheduled', 'SCHEDULED'],
+    ['snapshotType', 'fallback', 'OTHER'],
+    ['frequencyType', 'hourly', 'HOURLY'],
+    ['frequencyType', 'daily', 'DAILY'],
+    ['frequencyType', 'weekly', 'WEEKLY'],
+    ['frequencyType', 'monthly', 'MONTHLY'],
+    ['frequencyType', 'yearly', 'YEARLY'],
+    ['frequencyType', 'ondemand', 'ON_DEMAND'],
+    ['frequencyType', 'minutely', 'OTHER'],
+    ['type', 'replicaSet', 'REPLICA_SET'],
+    ['type', 'shardedCluster', 'SHARDED_CLUSTER'],
+    ['type', 'flexCluster', 'OTHER'],
+    ['cloudProvider', 'AWS', 'AWS'],
+    ['cloudProvider', 'AZURE', 'AZURE'],
+    ['cloudProvider', 'GCP', 'GCP'],
+    ['cloudProvider', 'TENANT', 'OTHER'],
+  ])('%s %s is %s', async (field, atlasValue, graphValue) => {
+    expect(await read(field, atlasValue)).toBe(graphValue);
+  });
+});
