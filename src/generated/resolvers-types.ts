@@ -113,16 +113,18 @@ export type CheckpointPart = {
 };
 
 /** Kind of member a checkpoint part covers. */
-export type CheckpointPartType =
+export const CheckpointPartType = {
   /** The config server. */
-  | 'CONFIG_SERVER'
+  ConfigServer: 'CONFIG_SERVER',
   /** The config server replica set. */
-  | 'CONFIG_SERVER_REPLICA_SET'
+  ConfigServerReplicaSet: 'CONFIG_SERVER_REPLICA_SET',
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
-  | 'OTHER'
+  Other: 'OTHER',
   /** A shard replica set. */
-  | 'REPLICA_SET';
+  ReplicaSet: 'REPLICA_SET'
+} as const;
 
+export type CheckpointPartType = typeof CheckpointPartType[keyof typeof CheckpointPartType];
 /**
  * A Cloud Backup restore job (Atlas `DiskBackupSnapshotRestoreJob`): restores a snapshot, or a point in
  * time, into a cluster (automated, point-in-time) or prepares it for download.
@@ -200,16 +202,18 @@ export type CloudBackupRestoreJobEdge = {
 };
 
 /** A cloud provider that hosts Atlas resources. */
-export type CloudProvider =
+export const CloudProvider = {
   /** Amazon Web Services. */
-  | 'AWS'
+  Aws: 'AWS',
   /** Microsoft Azure. */
-  | 'AZURE'
+  Azure: 'AZURE',
   /** Google Cloud. */
-  | 'GCP'
+  Gcp: 'GCP',
   /** A provider this gateway does not know yet (Atlas added a value); the query does not fail because of it. */
-  | 'OTHER';
+  Other: 'OTHER'
+} as const;
 
+export type CloudProvider = typeof CloudProvider[keyof typeof CloudProvider];
 /**
  * A dedicated Atlas cluster (Atlas `ClusterDescription`, API version 2024-08-05), with its backups:
  * cloud snapshots, restore jobs and exports, and for clusters still on Legacy Backup their checkpoints
@@ -410,31 +414,35 @@ export type ClusterEdge = {
 };
 
 /** Lifecycle state of a cluster. */
-export type ClusterState =
+export const ClusterState = {
   /** Being created. */
-  | 'CREATING'
+  Creating: 'CREATING',
   /** Being deleted. */
-  | 'DELETING'
+  Deleting: 'DELETING',
   /** Running, no change in progress. */
-  | 'IDLE'
+  Idle: 'IDLE',
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
-  | 'OTHER'
+  Other: 'OTHER',
   /** Atlas is repairing the cluster. */
-  | 'REPAIRING'
+  Repairing: 'REPAIRING',
   /** A change is being applied. */
-  | 'UPDATING';
+  Updating: 'UPDATING'
+} as const;
 
+export type ClusterState = typeof ClusterState[keyof typeof ClusterState];
 /** Topology of a cluster. */
-export type ClusterType =
+export const ClusterType = {
   /** A global cluster with zones. */
-  | 'GEOSHARDED'
+  Geosharded: 'GEOSHARDED',
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
-  | 'OTHER'
+  Other: 'OTHER',
   /** A replica set. */
-  | 'REPLICASET'
+  Replicaset: 'REPLICASET',
   /** A sharded cluster. */
-  | 'SHARDED';
+  Sharded: 'SHARDED'
+} as const;
 
+export type ClusterType = typeof ClusterType[keyof typeof ClusterType];
 /**
  * A snapshot export job (Atlas `DiskBackupExportJob`): copies a Cloud Backup snapshot of a cluster into
  * an export bucket.
@@ -557,20 +565,22 @@ export type ExportEdge = {
 };
 
 /** Progress of an export job. */
-export type ExportState =
+export const ExportState = {
   /** Cancelled. */
-  | 'CANCELLED'
+  Cancelled: 'CANCELLED',
   /** Failed. */
-  | 'FAILED'
+  Failed: 'FAILED',
   /** Running. */
-  | 'IN_PROGRESS'
+  InProgress: 'IN_PROGRESS',
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
-  | 'OTHER'
+  Other: 'OTHER',
   /** Waiting to start. */
-  | 'QUEUED'
+  Queued: 'QUEUED',
   /** Finished successfully. */
-  | 'SUCCESSFUL';
+  Successful: 'SUCCESSFUL'
+} as const;
 
+export type ExportState = typeof ExportState[keyof typeof ExportState];
 /** Why an export job is in its state. */
 export type ExportStateReason = {
   __typename?: 'ExportStateReason';
@@ -704,48 +714,54 @@ export type LegacyRestoreDelivery = {
 };
 
 /** Delivery method of a Legacy Backup restore job. */
-export type LegacyRestoreDeliveryMethod =
+export const LegacyRestoreDeliveryMethod = {
   /** Restored into a target cluster. */
-  | 'AUTOMATED_RESTORE'
+  AutomatedRestore: 'AUTOMATED_RESTORE',
   /** Prepared as an HTTP download. */
-  | 'HTTP'
+  Http: 'HTTP',
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
-  | 'OTHER';
+  Other: 'OTHER'
+} as const;
 
+export type LegacyRestoreDeliveryMethod = typeof LegacyRestoreDeliveryMethod[keyof typeof LegacyRestoreDeliveryMethod];
 /** Progress of a Legacy Backup restore delivery. */
-export type LegacyRestoreDeliveryStatus =
+export const LegacyRestoreDeliveryStatus = {
   /** The download link expired. */
-  | 'EXPIRED'
+  Expired: 'EXPIRED',
   /** Failed. */
-  | 'FAILED'
+  Failed: 'FAILED',
   /** Interrupted. */
-  | 'INTERRUPTED'
+  Interrupted: 'INTERRUPTED',
   /** Running. */
-  | 'IN_PROGRESS'
+  InProgress: 'IN_PROGRESS',
   /** The download link was used as often as allowed. */
-  | 'MAX_DOWNLOADS_EXCEEDED'
+  MaxDownloadsExceeded: 'MAX_DOWNLOADS_EXCEEDED',
   /** Not started. */
-  | 'NOT_STARTED'
+  NotStarted: 'NOT_STARTED',
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
-  | 'OTHER'
+  Other: 'OTHER',
   /** Waiting. */
-  | 'PENDING'
+  Pending: 'PENDING',
   /** Ready to download. */
-  | 'READY';
+  Ready: 'READY'
+} as const;
 
+export type LegacyRestoreDeliveryStatus = typeof LegacyRestoreDeliveryStatus[keyof typeof LegacyRestoreDeliveryStatus];
 /** Progress of a Legacy Backup restore job. */
-export type LegacyRestoreJobStatus =
+export const LegacyRestoreJobStatus = {
   /** Failed. */
-  | 'BROKEN'
+  Broken: 'BROKEN',
   /** Finished. */
-  | 'FINISHED'
+  Finished: 'FINISHED',
   /** Running. */
-  | 'IN_PROGRESS'
+  InProgress: 'IN_PROGRESS',
   /** Stopped. */
-  | 'KILLED'
+  Killed: 'KILLED',
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
-  | 'OTHER';
+  Other: 'OTHER'
+} as const;
 
+export type LegacyRestoreJobStatus = typeof LegacyRestoreJobStatus[keyof typeof LegacyRestoreJobStatus];
 /** An object with an opaque, stable global id that `Query.node` can refetch (Relay object identification). */
 export type Node = {
   /** Opaque global id. Stable across requests; carries what is needed to refetch the object. Not an Atlas id. */
@@ -941,16 +957,18 @@ export type QueryProjectsArgs = {
 };
 
 /** How a Cloud Backup restore job delivers data. */
-export type RestoreDeliveryType =
+export const RestoreDeliveryType = {
   /** Restored into a target cluster from a snapshot. */
-  | 'AUTOMATED'
+  Automated: 'AUTOMATED',
   /** Prepared as a download. */
-  | 'DOWNLOAD'
+  Download: 'DOWNLOAD',
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
-  | 'OTHER'
+  Other: 'OTHER',
   /** Restored into a target cluster at a point in time (continuous backup). */
-  | 'POINT_IN_TIME';
+  PointInTime: 'POINT_IN_TIME'
+} as const;
 
+export type RestoreDeliveryType = typeof RestoreDeliveryType[keyof typeof RestoreDeliveryType];
 /**
  * A job that restores backup data of a cluster. Atlas has two kinds with separate endpoints and shapes:
  * Cloud Backup restore jobs (`CloudBackupRestoreJob`) and deprecated Legacy Backup restore jobs
@@ -990,18 +1008,20 @@ export type RestoreJobFileHash = {
 };
 
 /** State of a Cloud Backup restore job, derived from Atlas's `failed`, `cancelled`, `expired` and `finishedAt`. */
-export type RestoreJobState =
+export const RestoreJobState = {
   /** Cancelled. */
-  | 'CANCELLED'
+  Cancelled: 'CANCELLED',
   /** The download link expired. */
-  | 'EXPIRED'
+  Expired: 'EXPIRED',
   /** Failed. */
-  | 'FAILED'
+  Failed: 'FAILED',
   /** Finished successfully. */
-  | 'FINISHED'
+  Finished: 'FINISHED',
   /** Still running. */
-  | 'IN_PROGRESS';
+  InProgress: 'IN_PROGRESS'
+} as const;
 
+export type RestoreJobState = typeof RestoreJobState[keyof typeof RestoreJobState];
 /**
  * An Atlas serverless instance (Atlas `ServerlessInstanceDescription`). Atlas deprecated serverless
  * instances and migrated them to Flex clusters; reach them through the deprecated
@@ -1202,53 +1222,61 @@ export type SnapshotEdge = {
 };
 
 /** Schedule frequency of a snapshot. */
-export type SnapshotFrequency =
+export const SnapshotFrequency = {
   /** Daily policy. */
-  | 'DAILY'
+  Daily: 'DAILY',
   /** Hourly policy. */
-  | 'HOURLY'
+  Hourly: 'HOURLY',
   /** Monthly policy. */
-  | 'MONTHLY'
+  Monthly: 'MONTHLY',
   /** Taken on demand, outside the schedule. */
-  | 'ON_DEMAND'
+  OnDemand: 'ON_DEMAND',
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
-  | 'OTHER'
+  Other: 'OTHER',
   /** Weekly policy. */
-  | 'WEEKLY'
+  Weekly: 'WEEKLY',
   /** Yearly policy. */
-  | 'YEARLY';
+  Yearly: 'YEARLY'
+} as const;
 
+export type SnapshotFrequency = typeof SnapshotFrequency[keyof typeof SnapshotFrequency];
 /** Topology a snapshot covers. */
-export type SnapshotKind =
+export const SnapshotKind = {
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
-  | 'OTHER'
+  Other: 'OTHER',
   /** A replica-set snapshot. */
-  | 'REPLICA_SET'
+  ReplicaSet: 'REPLICA_SET',
   /** A sharded-cluster snapshot (one per shard plus the config server). */
-  | 'SHARDED_CLUSTER';
+  ShardedCluster: 'SHARDED_CLUSTER'
+} as const;
 
+export type SnapshotKind = typeof SnapshotKind[keyof typeof SnapshotKind];
 /** Progress of a Cloud Backup snapshot. */
-export type SnapshotStatus =
+export const SnapshotStatus = {
   /** Taken and restorable. */
-  | 'COMPLETED'
+  Completed: 'COMPLETED',
   /** Failed. */
-  | 'FAILED'
+  Failed: 'FAILED',
   /** Being taken. */
-  | 'IN_PROGRESS'
+  InProgress: 'IN_PROGRESS',
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
-  | 'OTHER'
+  Other: 'OTHER',
   /** Waiting to start. */
-  | 'QUEUED';
+  Queued: 'QUEUED'
+} as const;
 
+export type SnapshotStatus = typeof SnapshotStatus[keyof typeof SnapshotStatus];
 /** Why a snapshot exists. */
-export type SnapshotType =
+export const SnapshotType = {
   /** Taken on request. */
-  | 'ON_DEMAND'
+  OnDemand: 'ON_DEMAND',
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
-  | 'OTHER'
+  Other: 'OTHER',
   /** Taken by the backup schedule. */
-  | 'SCHEDULED';
+  Scheduled: 'SCHEDULED'
+} as const;
 
+export type SnapshotType = typeof SnapshotType[keyof typeof SnapshotType];
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;

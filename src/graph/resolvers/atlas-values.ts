@@ -9,6 +9,14 @@ function upperSnake(value: string): string {
   return value.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
+/**
+ * The values of a graph enum that Atlas sends, from its generated constant (`ClusterType`, ...): all but
+ * OTHER, which is the answer for a value not among them.
+ */
+export function knownValues<E extends string>(values: Readonly<Record<string, E>>): Exclude<E, 'OTHER'>[] {
+  return Object.values(values).filter((value): value is Exclude<E, 'OTHER'> => value !== 'OTHER');
+}
+
 /** Maps an Atlas enum string onto a graph enum; values the graph does not know yet become OTHER. */
 export function atlasEnum<E extends string>(
   known: readonly E[],

@@ -1,10 +1,10 @@
 /** Checkpoint (Legacy Backup): identity, cluster back-link, parts. */
-import type { CheckpointPartType, Resolvers } from '../../generated/resolvers-types.js';
+import { CheckpointPartType, type Resolvers } from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
-import { atlasEnum, need } from './atlas-values.js';
+import { atlasEnum, knownValues, need } from './atlas-values.js';
 import { resolveEntity } from './node.js';
 
-const partTypes: CheckpointPartType[] = ['REPLICA_SET', 'CONFIG_SERVER', 'CONFIG_SERVER_REPLICA_SET'];
+const partTypes = knownValues(CheckpointPartType);
 
 export const checkpointResolvers: Resolvers = {
   Checkpoint: {

@@ -1,12 +1,12 @@
 /** Cluster: its identity, its project, and every backup resource under it. */
-import type { ClusterState, ClusterType, Resolvers } from '../../generated/resolvers-types.js';
+import { ClusterState, ClusterType, type Resolvers } from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
 import { loadConnection } from '../pagination.js';
-import { atlasEnum, orNull } from './atlas-values.js';
+import { atlasEnum, knownValues, orNull } from './atlas-values.js';
 import { resolveEntity } from './node.js';
 
-const clusterTypes: ClusterType[] = ['REPLICASET', 'SHARDED', 'GEOSHARDED'];
-const clusterStates: ClusterState[] = ['IDLE', 'CREATING', 'UPDATING', 'DELETING', 'REPAIRING'];
+const clusterTypes = knownValues(ClusterType);
+const clusterStates = knownValues(ClusterState);
 
 export const clusterResolvers: Resolvers = {
   Cluster: {

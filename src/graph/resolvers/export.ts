@@ -1,11 +1,11 @@
 /** Export (snapshot export job) and ExportBucket, with the export's snapshot and bucket references. */
-import type { ExportState, Resolvers } from '../../generated/resolvers-types.js';
+import { ExportState, type Resolvers } from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
-import { atlasEnum, need } from './atlas-values.js';
+import { atlasEnum, knownValues, need } from './atlas-values.js';
 import { resolveEntity } from './node.js';
 import { cloudProviders } from './snapshot.js';
 
-const exportStates: ExportState[] = ['QUEUED', 'IN_PROGRESS', 'SUCCESSFUL', 'FAILED', 'CANCELLED'];
+const exportStates = knownValues(ExportState);
 
 export const exportResolvers: Resolvers = {
   Export: {

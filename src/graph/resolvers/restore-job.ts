@@ -2,34 +2,25 @@
  * Restore jobs: Cloud Backup (`CloudBackupRestoreJob`) and Legacy Backup (`LegacyBackupRestoreJob`),
  * with their references (snapshot, target cluster, checkpoint, batch siblings) resolved through loaders.
  */
-import type {
+import {
   LegacyRestoreDeliveryMethod,
   LegacyRestoreDeliveryStatus,
   LegacyRestoreJobStatus,
   RestoreDeliveryType,
-  RestoreJobState,
-  Resolvers,
+  type RestoreJobState,
+  type Resolvers,
 } from '../../generated/resolvers-types.js';
 import type { GraphQLContext } from '../context.js';
 import type { CloudBackupRestoreJob, LegacyBackupRestoreJob } from '../mappers.js';
 import { toGlobalId } from '../ids.js';
 import { ATLAS_MAX_PAGE_SIZE, isLastPage } from '../../loaders/pages.js';
-import { atlasEnum, need } from './atlas-values.js';
+import { atlasEnum, knownValues, need } from './atlas-values.js';
 import { resolveEntity } from './node.js';
 
-const deliveryTypes: RestoreDeliveryType[] = ['AUTOMATED', 'DOWNLOAD', 'POINT_IN_TIME'];
-const legacyStatuses: LegacyRestoreJobStatus[] = ['IN_PROGRESS', 'FINISHED', 'BROKEN', 'KILLED'];
-const legacyMethods: LegacyRestoreDeliveryMethod[] = ['AUTOMATED_RESTORE', 'HTTP'];
-const legacyDeliveryStatuses: LegacyRestoreDeliveryStatus[] = [
-  'NOT_STARTED',
-  'IN_PROGRESS',
-  'READY',
-  'FAILED',
-  'INTERRUPTED',
-  'EXPIRED',
-  'MAX_DOWNLOADS_EXCEEDED',
-  'PENDING',
-];
+const deliveryTypes = knownValues(RestoreDeliveryType);
+const legacyStatuses = knownValues(LegacyRestoreJobStatus);
+const legacyMethods = knownValues(LegacyRestoreDeliveryMethod);
+const legacyDeliveryStatuses = knownValues(LegacyRestoreDeliveryStatus);
 
 /** The rule MongoDB's CLI uses to decide a restore job is done (`backup restores watch`). */
 export function restoreJobState(job: CloudBackupRestoreJob): RestoreJobState {

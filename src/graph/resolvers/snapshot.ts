@@ -1,23 +1,25 @@
 /** Snapshot (Cloud Backup): identity, cluster back-link and Atlas enums. */
-import type {
+import {
   CloudProvider,
-  Resolvers,
   SnapshotFrequency,
   SnapshotKind,
   SnapshotStatus,
   SnapshotType,
+  type Resolvers,
 } from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
-import { atlasEnum, need } from './atlas-values.js';
+import { atlasEnum, knownValues, need } from './atlas-values.js';
 import { resolveEntity } from './node.js';
 
-export const snapshotStatuses: SnapshotStatus[] = ['QUEUED', 'IN_PROGRESS', 'COMPLETED', 'FAILED'];
-export const snapshotTypes: SnapshotType[] = ['ON_DEMAND', 'SCHEDULED'];
-export const snapshotFrequencies: SnapshotFrequency[] = ['HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY', 'ON_DEMAND'];
+export const snapshotStatuses = knownValues(SnapshotStatus);
+export const snapshotTypes = knownValues(SnapshotType);
+export const snapshotFrequencies = knownValues(SnapshotFrequency);
 /** Atlas writes the on-demand frequency in one word. */
-export const frequencyAliases: Record<string, SnapshotFrequency> = { ondemand: 'ON_DEMAND' };
-export const cloudProviders: CloudProvider[] = ['AWS', 'AZURE', 'GCP'];
-const snapshotKinds: SnapshotKind[] = ['REPLICA_SET', 'SHARDED_CLUSTER'];
+export const frequencyAliases: Record<string, Exclude<SnapshotFrequency, 'OTHER'>> = {
+  ondemand: SnapshotFrequency.OnDemand,
+};
+export const cloudProviders = knownValues(CloudProvider);
+const snapshotKinds = knownValues(SnapshotKind);
 
 export const snapshotResolvers: Resolvers = {
   Snapshot: {
