@@ -223,15 +223,8 @@ export function listFilters(name: ResourceName, key: object): Record<string, str
 /** The unfiltered list an item belongs to: where its lookup is planned. */
 export function parentKey<N extends ResourceName>(name: N, key: ItemKey<N>): ListKey<N>;
 export function parentKey(name: ResourceName, key: object): object {
-  const { groupId = '', clusterName = '' } = parts(key);
-  switch (entry(name).scope) {
-    case 'root':
-      return {};
-    case 'cluster':
-      return { groupId, clusterName };
-    default:
-      return { groupId };
-  }
+  // The parent's coordinates are exactly the list's path parameters.
+  return listParams(name, key);
 }
 
 /** The path of an item, which is its loader key, its coalescing key and its invalidation prefix. */
