@@ -201,10 +201,7 @@ export function resourceLoaders<N extends ResourceName>(
               if (result === undefined) return;
               answers.set(pageCacheKey(key), result);
               if (result instanceof Error) return;
-              for (const value of result.results) {
-                const found = listedKey(name, key, value);
-                if (found) items().prime(found, value);
-              }
+              for (const listed of indexOf(key, result).values()) items().prime(listed.key, listed.value);
             });
           }),
         );
@@ -222,6 +219,21 @@ export function resourceLoaders<N extends ResourceName>(
     return result;
   }
 
+  // Each page's items by path, built once per page: priming and every later lookup read it.
+  const pageIndexes = new WeakMap<AtlasPage<V>, Map<string, { key: K; value: V }>>();
+  function indexOf(pageKey: PK, page: AtlasPage<V>): Map<string, { key: K; value: V }> {
+    let index = pageIndexes.get(page);
+    if (!index) {
+      index = new Map();
+      for (const value of page.results) {
+        const key = listedKey(name, pageKey, value);
+        if (key) index.set(pathOfItem(key), { key, value });
+      }
+      pageIndexes.set(page, index);
+    }
+    return index;
+  }
+
   /** Settles the keys found in pages of `list` already asked for; returns the total when one is known. */
   async function answerFromPages(list: string, wanted: Map<string, K>, found: Map<string, V>) {
     let total: number | undefined;
@@ -229,10 +241,10 @@ export function resourceLoaders<N extends ResourceName>(
       const result = await page.result.catch(() => undefined);
       if (!result) continue;
       if (isUnfiltered(page.key) && result.totalCount !== undefined) total = result.totalCount;
-      for (const value of result.results) {
-        const itemKey = listedKey(name, page.key, value);
-        const path = itemKey && pathOfItem(itemKey);
-        if (path && wanted.has(path)) found.set(path, value);
+      const index = indexOf(page.key, result);
+      for (const path of wanted.keys()) {
+        const listed = index.get(path);
+        if (listed) found.set(path, listed.value);
       }
     }
     return total;
