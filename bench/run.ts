@@ -2,18 +2,24 @@
  * `npm run bench`: what the gateway costs, against the simulator on loopback.
  *  a. Atlas calls of representative frontend queries, beside the minimum the data allows;
  *  b. dashboard latency with 20 ms upstream latency, beside the critical-path floor;
- *  c. throughput and memory of a single-resource query (autocannon, c=20) against an instant upstream,
- *     beside a minimal hand-written graphql-yoga + undici server, in the same run;
- *  d. latency and memory as a cluster's restore-job list grows (30, 300, 3,000 jobs).
+ *  c. throughput and memory (RSS sampled under load) of a single-resource query (autocannon, c=20) against
+ *     an instant upstream, beside a minimal hand-written graphql-yoga + undici server, in the same run;
+ *  d. latency and memory as a cluster's restore-job list grows (30, 300, 3,000 jobs);
+ *  e. the gateway's process CPU time per example dashboard and per single-resource query against an
+ *     instant upstream, beside the hand-written server's per single-resource query (median of 3 rounds).
  * Figures are printed as a Markdown report (bench/README.md keeps the last recorded run).
  */
-import { execSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { execSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
 import { createGateway, exampleQuery } from '../src/server/gateway.js';
 import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO } from '../src/simulator/index.js';
-import { ask, rssMiB, startChild, stopChildren } from './children.js';
+import { ask, peakRssMiB, rssMiB, sampleRss, startChild, stopChildren } from './children.js';
+import { recordAnswers } from './recorded.js';
+import { drive, measureCpu, type CpuMeasure, type BenchRequest, type Server } from './cpu.js';
 import { atlasGet, startStack, type TestStack } from '../test/helpers/gateway.js';
 import { cheapest, dashboardMinimum, V2023, type Page } from '../test/helpers/minimum.js';
 
@@ -181,41 +187,72 @@ async function load(url: string, body: string, seconds: number) {
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
+/** Parts c and e run the gateway compiled, as production does: dist/ is built once per run. */
+let built = false;
+function buildOnce() {
+  if (built) return;
+  execSync('npm run --silent build', { stdio: 'inherit' });
+  built = true;
+}
+
+/** The single-resource question: one restore job by id, one Atlas GET, asked of each server its own way. */
+function singleResourceBodies(j: { groupId: string; clusterName: string; id: string } = DEMO.restoreJobs.automated) {
+  return {
+    gatewayBody: JSON.stringify({
+      query: `{ node(id: "${toGlobalId('CloudBackupRestoreJob', j.groupId, j.clusterName, j.id)}") { ... on CloudBackupRestoreJob { id deliveryType finishedAt } } }`,
+    }),
+    handwrittenBody: JSON.stringify({
+      query: `{ restoreJob(groupId: "${j.groupId}", clusterName: "${j.clusterName}", id: "${j.id}") { id deliveryType finishedAt } }`,
+    }),
+  };
+}
+
 // c. Single-resource throughput and memory ------------------------------------------------------
 async function partC() {
-  execSync('npm run --silent build', { stdio: 'inherit' });
+  buildOnce();
   const upstream = await startChild('./upstream.ts', { LATENCY_MS: '0' });
   const gateway = await startChild('./servers.ts', { MODE: 'gateway', UPSTREAM_URL: upstream.url });
   const handwritten = await startChild('./servers.ts', { MODE: 'handwritten', UPSTREAM_URL: upstream.url });
-  const j = DEMO.restoreJobs.automated;
-  const gatewayBody = JSON.stringify({
-    query: `{ node(id: "${toGlobalId('CloudBackupRestoreJob', j.groupId, j.clusterName, j.id)}") { ... on CloudBackupRestoreJob { id deliveryType finishedAt } } }`,
-  });
-  const handwrittenBody = JSON.stringify({
-    query: `{ restoreJob(groupId: "${j.groupId}", clusterName: "${j.clusterName}", id: "${j.id}") { id deliveryType finishedAt } }`,
-  });
+  const { gatewayBody, handwrittenBody } = singleResourceBodies();
   await load(gateway.url, gatewayBody, 3); // warm-up (JIT, connection pools)
   await load(handwritten.url, handwrittenBody, 3);
   const gw: { rps: number; p99: number; errors: number }[] = [];
   const hw: typeof gw = [];
+  // RSS is sampled every 500 ms while each server is under load: one reading after the runs depends on
+  // where the last GC fell (it moved the ratio between 1.13x and 1.47x across runs).
+  const gSamples: number[] = [];
+  const hSamples: number[] = [];
+  const loaded = async (server: { child: ChildProcess; url: string }, body: string, samples: number[]) => {
+    const sampler = sampleRss(server.child.pid);
+    try {
+      return await load(server.url, body, 10);
+    } finally {
+      samples.push(...sampler.stop());
+    }
+  };
   for (let round = 0; round < 2; round++) {
-    gw.push(await load(gateway.url, gatewayBody, 10));
-    hw.push(await load(handwritten.url, handwrittenBody, 10));
+    gw.push(await loaded(gateway, gatewayBody, gSamples));
+    hw.push(await loaded(handwritten, handwrittenBody, hSamples));
   }
   const avg = (xs: typeof gw, k: 'rps' | 'p99' | 'errors') => xs.reduce((s, x) => s + x[k], 0) / xs.length;
   const gRss = rssMiB(gateway.child.pid);
   const hRss = rssMiB(handwritten.child.pid);
+  const gPeak = peakRssMiB(gateway.child.pid);
+  const hPeak = peakRssMiB(handwritten.child.pid);
   say('\n## c. Single-resource query, autocannon c=20, 2 x 10 s each, instant upstream\n');
-  say('| server | req/s | p99 | errors | RSS after |');
-  say('|---|---:|---:|---:|---:|');
+  say('| server | req/s | p99 | errors | RSS under load (median of 0.5 s samples) | peak RSS | RSS after |');
+  say('|---|---:|---:|---:|---:|---:|---:|');
   say(
-    `| this gateway (all production features) | ${avg(gw, 'rps').toFixed(0)} | ${avg(gw, 'p99').toFixed(0)} ms | ${avg(gw, 'errors')} | ${gRss.toFixed(0)} MiB |`,
+    `| this gateway (all production features) | ${avg(gw, 'rps').toFixed(0)} | ${avg(gw, 'p99').toFixed(0)} ms | ${avg(gw, 'errors')} | ` +
+      `${median(gSamples).toFixed(0)} MiB | ${gPeak.toFixed(0)} MiB | ${gRss.toFixed(0)} MiB |`,
   );
   say(
-    `| hand-written yoga + undici | ${avg(hw, 'rps').toFixed(0)} | ${avg(hw, 'p99').toFixed(0)} ms | ${avg(hw, 'errors')} | ${hRss.toFixed(0)} MiB |`,
+    `| hand-written yoga + undici | ${avg(hw, 'rps').toFixed(0)} | ${avg(hw, 'p99').toFixed(0)} ms | ${avg(hw, 'errors')} | ` +
+      `${median(hSamples).toFixed(0)} MiB | ${hPeak.toFixed(0)} MiB | ${hRss.toFixed(0)} MiB |`,
   );
   say(
-    `\nThroughput ratio gateway / hand-written: **${(avg(gw, 'rps') / avg(hw, 'rps')).toFixed(2)}x**; memory ratio ${(gRss / hRss).toFixed(2)}x.`,
+    `\nThroughput ratio gateway / hand-written: **${(avg(gw, 'rps') / avg(hw, 'rps')).toFixed(2)}x**; RSS ratio under load ` +
+      `**${(median(gSamples) / median(hSamples)).toFixed(2)}x** (peak ${(gPeak / hPeak).toFixed(2)}x, after the runs ${(gRss / hRss).toFixed(2)}x).`,
   );
   for (const c of [gateway, handwritten, upstream]) c.child.kill('SIGTERM');
 }
@@ -270,13 +307,175 @@ async function partD() {
   }
 }
 
+// e. Process CPU per operation -------------------------------------------------------------------
+async function partE() {
+  buildOnce();
+  const loadBefore = loadavg();
+  // As in part c: simulator, compiled gateway, hand-written server, each in its own process. Concurrent
+  // clients ask different things, so that concurrent identical GETs (which the gateway coalesces) do not
+  // make the concurrent figures cheaper than the work they stand for: each client its own restore job for
+  // the single-resource query, and for the dashboard its own Atlas token, through a second gateway process
+  // in forward mode (the same code path plus one HMAC per request).
+  const tokens = ['bench-token', ...[0, 1, 2, 3].map((i) => `bench-token-${i}`)];
+  const upstream = await startChild('./upstream.ts', { LATENCY_MS: '0', BEARER_TOKENS: tokens.join(',') });
+  const gateway = await startChild('./servers.ts', { MODE: 'gateway', UPSTREAM_URL: upstream.url });
+  const forward = await startChild('./servers.ts', { MODE: 'gateway', AUTH: 'forward', UPSTREAM_URL: upstream.url });
+  const handwritten = await startChild('./servers.ts', { MODE: 'handwritten', UPSTREAM_URL: upstream.url });
+  // The same gateway with Atlas's answers to the dashboard served from memory: no Atlas socket, all its own work.
+  const answers = join(mkdtempSync(join(tmpdir(), 'atlas-bench-')), 'dashboard-answers.json');
+  await recordAnswers(dashboard, answers);
+  const offline = await startChild('./servers.ts', {
+    MODE: 'gateway',
+    UPSTREAM_URL: upstream.url,
+    RECORDED_ANSWERS: answers,
+  });
+  const dashboardBody = JSON.stringify({ query: dashboard });
+  const jobs = [
+    DEMO.restoreJobs.automated,
+    DEMO.restoreJobs.download,
+    DEMO.restoreJobs.pointInTime,
+    DEMO.restoreJobs.inProgress,
+  ];
+  const singles = jobs.map(singleResourceBodies);
+  const cases: {
+    operation: string;
+    name: string;
+    server: Server;
+    requests: string | BenchRequest[];
+    count: number;
+    concurrency: number;
+    /** Whose Atlas calls the simulator counts (none when the answers come from memory). */
+    upstream?: ChildProcess;
+  }[] = [
+    {
+      operation: 'example dashboard',
+      name: 'this gateway',
+      server: gateway,
+      requests: dashboardBody,
+      count: 300,
+      concurrency: 1,
+      upstream: upstream.child,
+    },
+    {
+      operation: 'example dashboard',
+      name: 'this gateway, Atlas answers from memory (no Atlas sockets)',
+      server: offline,
+      requests: dashboardBody,
+      count: 300,
+      concurrency: 1,
+    },
+    {
+      operation: 'example dashboard',
+      name: 'this gateway (forward mode, a token per client)',
+      server: forward,
+      requests: tokens
+        .slice(1)
+        .map((token) => ({ body: dashboardBody, headers: { authorization: `Bearer ${token}` } })),
+      count: 300,
+      concurrency: 4,
+      upstream: upstream.child,
+    },
+  ];
+  for (const concurrency of [1, 4]) {
+    const per = concurrency === 1 ? singles.slice(0, 1) : singles;
+    cases.push({
+      operation: 'single resource',
+      name: 'this gateway',
+      server: gateway,
+      requests: per.map((b) => ({ body: b.gatewayBody })),
+      count: 2000,
+      concurrency,
+      upstream: upstream.child,
+    });
+    cases.push({
+      operation: 'single resource',
+      name: 'hand-written yoga + undici',
+      server: handwritten,
+      requests: per.map((b) => ({ body: b.handwrittenBody })),
+      count: 2000,
+      concurrency,
+      upstream: upstream.child,
+    });
+  }
+  // Warm-up: JIT, connection pools, yoga's document caches.
+  for (const c of cases) await drive(c.server.url, c.requests, c.count, c.concurrency);
+  const rounds = 3;
+  const measured: CpuMeasure[][] = cases.map(() => []);
+  // Rounds interleave the cases, so a slow spell of the machine spreads over all of them.
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, c] of cases.entries()) {
+      measured[i]?.push(await measureCpu(c.server, c.requests, c.count, c.concurrency, c.upstream));
+    }
+  }
+  for (const c of [gateway, offline, forward, handwritten, upstream]) c.child.kill('SIGTERM');
+  rmSync(dirname(answers), { recursive: true, force: true });
+
+  const middle = (xs: CpuMeasure[]) => [...xs].sort((a, b) => a.cpuUs - b.cpuUs)[Math.floor(xs.length / 2)];
+  const cpuOf = (operation: string, name: string, concurrency: number) => {
+    const i = cases.findIndex((c) => c.operation === operation && c.name === name && c.concurrency === concurrency);
+    return middle(measured[i] ?? [])?.cpuUs ?? NaN;
+  };
+  say('\n## e. Server process CPU per operation, instant upstream (median of 3 rounds)\n');
+  say(
+    "CPU is the server process's own `process.cpuUsage()` (user + system) over a batch, divided by the batch; " +
+      'the client and the simulator run in other processes. Each measured batch follows an unmeasured tenth of it. ' +
+      "Main thread: JavaScript, the event loop and GC pauses; helper threads: V8's concurrent GC and compilers, libuv. " +
+      'At concurrency 4 each client asks for its own restore job, or sends the dashboard with its own token (forward mode), ' +
+      'so no Atlas call is shared between operations (the calls column shows it). ' +
+      `Load average before / after: ${loadBefore.map((x) => x.toFixed(2)).join(', ')} / ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(', ')} ` +
+      '(other work on the 2 cores inflates CPU time too).\n',
+  );
+  say(
+    '| operation | server | concurrency | ops / round | CPU µs/op | main thread | V8 helper threads | system | rounds (µs/op) | wall ms/op | Atlas calls/op | simulator CPU µs/op |',
+  );
+  say('|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|');
+  for (const [i, c] of cases.entries()) {
+    const all = measured[i] ?? [];
+    const m = middle(all);
+    if (!m) continue;
+    say(
+      `| ${c.operation} | ${c.name} | ${c.concurrency} | ${c.count} | **${m.cpuUs.toFixed(0)}** | ${m.mainUs?.toFixed(0) ?? '-'} | ` +
+        `${m.mainUs === undefined ? '-' : (m.cpuUs - m.mainUs).toFixed(0)} | ${m.systemUs.toFixed(0)} | ` +
+        `${all.map((x) => x.cpuUs.toFixed(0)).join(', ')} | ${m.wallMs.toFixed(2)} | ${m.calls?.toFixed(1) ?? '-'} | ` +
+        `${m.upstreamCpuUs?.toFixed(0) ?? '-'} |`,
+    );
+  }
+  const dash = cpuOf('example dashboard', 'this gateway', 1);
+  const own = cpuOf('example dashboard', 'this gateway, Atlas answers from memory (no Atlas sockets)', 1);
+  const single = cpuOf('single resource', 'this gateway', 1);
+  const hand = cpuOf('single resource', 'hand-written yoga + undici', 1);
+  // The machine's speed drifts between runs (other tenants on the host): a figure in units of the
+  // hand-written server's single-resource request, measured in the same round, drifts much less.
+  const perRound = (operation: string, name: string, concurrency: number, unitConcurrency: number) => {
+    const at = (o: string, n: string, c: number) =>
+      measured[cases.findIndex((x) => x.operation === o && x.name === n && x.concurrency === c)] ?? [];
+    const unit = at('single resource', 'hand-written yoga + undici', unitConcurrency);
+    return median(at(operation, name, concurrency).map((m, round) => m.cpuUs / (unit[round]?.cpuUs ?? NaN)));
+  };
+  say(
+    `\nSequential: the dashboard costs **${dash.toFixed(0)} µs** of gateway CPU (${(dash / single).toFixed(1)}x a single-resource query, ` +
+      `${single.toFixed(0)} µs); single-resource CPU gateway / hand-written: **${(single / hand).toFixed(2)}x** (${hand.toFixed(0)} µs hand-written). ` +
+      `Of the dashboard's CPU, ${own.toFixed(0)} µs (${((100 * own) / dash).toFixed(0)}%) is the gateway's own work with Atlas answering from memory; ` +
+      `the other ${(dash - own).toFixed(0)} µs go to its Atlas HTTP exchanges over loopback (sockets, HTTP, event-loop turns).`,
+  );
+  say(
+    `\nIn units of the hand-written server's single-resource request (median over rounds of the ratio within each round): ` +
+      `the dashboard **${perRound('example dashboard', 'this gateway', 1, 1).toFixed(2)}**; ` +
+      `the gateway's single-resource request ${perRound('single resource', 'this gateway', 1, 1).toFixed(2)} ` +
+      `(${perRound('single resource', 'this gateway', 4, 4).toFixed(2)} at concurrency 4).`,
+  );
+}
+
 // BENCH_PARTS=ac runs only parts a and c.
-const parts = process.env['BENCH_PARTS'] ?? 'abcd';
+const parts = process.env['BENCH_PARTS'] ?? 'abcde';
 try {
   if (parts.includes('a')) await partA();
   if (parts.includes('b')) await partB();
   if (parts.includes('c')) await partC();
   if (parts.includes('d')) await partD();
+  if (parts.includes('e')) await partE();
 } finally {
   stopChildren();
 }

@@ -3,20 +3,49 @@
  * its production features on (per-request loaders, planner, coalescing, budget, error mapping);
  * MODE=handwritten serves the smallest reasonable graphql-yoga + undici server that answers the same
  * single-resource question with the same Atlas call, as the baseline. Prints one JSON line: { url }.
+ * AUTH=forward passes each request's own bearer token upstream; RECORDED_ANSWERS=<file> makes the gateway
+ * answer Atlas calls from memory (bench/recorded.ts).
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema as yogaSchema, createYoga } from 'graphql-yoga';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
+import type { Answers } from './recorded-atlas.js';
+import type { ProfileCommand } from './inspect.js';
 
 // The gateway runs as production runs it: compiled by tsc (bench/run.ts builds dist/ first), not
-// transpiled on the fly, which adds per-closure helpers to every function the request path creates.
+// transpiled on the fly, which adds per-closure helpers to every function the request path creates; and
+// without source maps (tsx, which runs this file, turns them on; `node dist/index.js` has them off).
+process.setSourceMapsEnabled(false);
 type GatewayModule = typeof import('../src/server/gateway.js');
 const dist = (file: string) => new URL(`../dist/${file}`, import.meta.url).href;
-const { createGateway } = (await import(dist('server/gateway.js'))) as GatewayModule;
 
 const upstream = process.env['UPSTREAM_URL'] ?? '';
 const mode = process.env['MODE'];
+// Only the gateway process loads the gateway's modules: the hand-written baseline holds nothing of them
+// (they weigh tens of MiB of heap, GraphiQL's bundle included, which would inflate the baseline's RSS).
+const gateway = async () => {
+  const { createGateway } = (await import(dist('server/gateway.js'))) as GatewayModule;
+  // RECORDED_ANSWERS=<file>: Atlas answers from memory instead of UPSTREAM_URL (bench/recorded.ts).
+  const recorded = process.env['RECORDED_ANSWERS'];
+  let dispatcher: Dispatcher | undefined;
+  if (recorded) {
+    const { RecordedAtlas } = await import('./recorded-atlas.js');
+    dispatcher = new RecordedAtlas(JSON.parse(readFileSync(recorded, 'utf8')) as Answers);
+  }
+  return createGateway({
+    // AUTH=forward: each request's own bearer token goes upstream (bench part e gives each concurrent
+    // client its own, so concurrent identical operations do not share Atlas calls).
+    atlas: {
+      baseUrl: upstream,
+      auth: process.env['AUTH'] === 'forward' ? { mode: 'forward' } : { mode: 'token', token: 'bench-token' },
+      ...(dispatcher ? { dispatcher } : {}),
+    },
+    graphiql: false,
+    callReport: 'never',
+  }).yoga;
+};
 
 function handwritten() {
   const agent = new Agent({ connections: 32, keepAliveTimeout: 10_000 });
@@ -52,14 +81,7 @@ function handwritten() {
   });
 }
 
-const handler =
-  mode === 'handwritten'
-    ? handwritten()
-    : createGateway({
-        atlas: { baseUrl: upstream, auth: { mode: 'token', token: 'bench-token' } },
-        graphiql: false,
-        callReport: 'never',
-      }).yoga;
+const handler = mode === 'handwritten' ? handwritten() : await gateway();
 
 const server = createServer(handler);
 server.listen(0, '127.0.0.1', () => {
@@ -67,12 +89,26 @@ server.listen(0, '127.0.0.1', () => {
     `${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` })}\n`,
   );
 });
-process.on('message', (message) => {
+process.on('message', (message: unknown) => {
   // Heap after a full collection: what the process really keeps (the soak checks it stays flat).
   if (message === 'memory') {
     global.gc?.();
     const { rss, heapUsed } = process.memoryUsage();
     process.send?.({ rss, heapUsed });
   }
+  // This process's CPU time so far (user and system, microseconds): bench part e reads it before and
+  // after a batch of operations, so the figure is the server's own work, whatever the client costs.
+  if (message === 'cpu') process.send?.(process.cpuUsage());
+  // Profiling (bench/profile.ts); the inspector is loaded only when asked for.
+  if (isProfileCommand(message)) {
+    void import('./inspect.js')
+      .then(({ runProfileCommand }) => runProfileCommand(message))
+      .then((answer) => process.send?.(answer))
+      .catch((error: unknown) => process.send?.({ error: String(error) }));
+  }
 });
+
+function isProfileCommand(message: unknown): message is ProfileCommand {
+  return typeof message === 'object' && message !== null && 'profile' in message;
+}
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

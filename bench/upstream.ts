@@ -1,7 +1,8 @@
 /**
  * Benchmark upstream: the Atlas simulator in its own process. LATENCY_MS adds latency to every answer;
  * RESTORE_JOBS adds that many restore jobs to payments-prod; FAULTS is a fault plan (JSON) for the
- * simulator's fault switch. Prints one JSON line: { url }.
+ * simulator's fault switch; BEARER_TOKENS (comma-separated, default bench-token) are the tokens it accepts.
+ * Prints one JSON line: { url }.
  */
 import { addRestoreJobs, createSeedData, DEMO, startSimulator, type FaultPlan } from '../src/simulator/index.js';
 
@@ -11,7 +12,7 @@ if (extra > 0) addRestoreJobs(data, DEMO.clusters.paymentsProd.groupId, DEMO.clu
 const sim = await startSimulator({
   data,
   latencyMs: Number(process.env['LATENCY_MS'] ?? '0'),
-  bearerTokens: ['bench-token'],
+  bearerTokens: (process.env['BEARER_TOKENS'] ?? 'bench-token').split(','),
   faults: process.env['FAULTS'] ? (JSON.parse(process.env['FAULTS']) as FaultPlan) : undefined,
 });
 process.stdout.write(`${JSON.stringify({ url: sim.url })}\n`);
@@ -19,5 +20,7 @@ process.on('message', (message) => {
   if (message === 'calls') process.send?.({ calls: sim.calls.length });
   if (message === 'reset') sim.resetCalls();
   if (message === 'faults') process.send?.(sim.faults.injected());
+  // The simulator's own CPU time (bench part e reports what an instant upstream costs beside the gateway).
+  if (message === 'cpu') process.send?.(process.cpuUsage());
 });
 process.once('SIGTERM', () => void sim.close().then(() => process.exit(0)));
