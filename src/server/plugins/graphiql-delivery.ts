@@ -13,7 +13,6 @@
  * The page is our own short shell around render-graphiql's bundle (which it boots through the global the
  * bundle defines); test/graphiql-delivery.test.ts fails when an upgrade changes what the shell relies on.
  */
-import * as bundle from '@graphql-yoga/render-graphiql/graphiql';
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
 import { staticResponse, type StaticResponse } from './static-response.js';
 
@@ -31,7 +30,9 @@ const assetDirectory = 'graphiql/';
 /** Content-hashed: a new render-graphiql gives new URLs, so an old copy may be kept forever. */
 const immutable = 'public, max-age=31536000, immutable';
 
-function favicon(): { contentType: string; body: Uint8Array } {
+type Bundle = typeof import('@graphql-yoga/render-graphiql/graphiql');
+
+function favicon(bundle: Bundle): { contentType: string; body: Uint8Array } {
   const match = /^data:([^;,]+);base64,(.*)$/s.exec(bundle.favicon);
   if (!match?.[1] || match[2] === undefined) throw new Error('render-graphiql favicon is no longer a base64 data URL');
   return { contentType: match[1], body: Buffer.from(match[2], 'base64') };
@@ -44,11 +45,19 @@ interface Assets {
   urls: Record<AssetKey, string>;
 }
 
-let assets: Assets | undefined;
+let assets: Promise<Assets> | undefined;
 
-/** Built on first demand and shared by every gateway in the process (the bytes are the same for all). */
-function graphiqlAssets(): Assets {
-  if (assets) return assets;
+/**
+ * Built on first demand and shared by every gateway in the process (the bytes are the same for all).
+ * The bundle (9 MB of strings) is imported only then: a gateway whose GraphiQL nobody opens, or that
+ * serves none (production), never holds it.
+ */
+function graphiqlAssets(): Promise<Assets> {
+  assets ??= import('@graphql-yoga/render-graphiql/graphiql').then(buildAssets);
+  return assets;
+}
+
+function buildAssets(bundle: Bundle): Assets {
   const files = new Map<string, StaticResponse>();
   /** Serves `body` as `name` with its content hash inserted; returns its URL relative to the page. */
   const serve = (name: string, contentType: string, body: string | Uint8Array): string => {
@@ -59,8 +68,8 @@ function graphiqlAssets(): Assets {
     return assetDirectory + file;
   };
   const javascript = 'text/javascript; charset=utf-8';
-  const icon = favicon();
-  assets = {
+  const icon = favicon(bundle);
+  return {
     files,
     urls: {
       js: serve('graphiql.js', javascript, bundle.js),
@@ -71,7 +80,6 @@ function graphiqlAssets(): Assets {
       favicon: serve('favicon.ico', icon.contentType, icon.body),
     },
   };
-  return assets;
 }
 
 function escapeHtml(value: string): string {
@@ -134,24 +142,23 @@ export function useGraphiQLDelivery(options: GraphiQLDeliveryOptions): Plugin {
     onRequest({ request, url, fetchAPI, endResponse }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       const { pathname } = url;
-      let response: StaticResponse | undefined;
-      if (wantsPage(request, pathname, endpoint)) {
-        const { urls } = graphiqlAssets();
-        page ??= staticResponse({
-          render: () => graphiqlHtml(options.graphiql, urls),
-          contentType: 'text/html; charset=utf-8',
-          cacheControl: 'no-cache',
-          // The same URL answers GraphQL GETs (JSON) when the request does not ask for HTML.
-          vary: ['Accept'],
-        });
-        response = page;
-      } else {
-        const file = assetFile(pathname, endpoint);
-        // An unknown file (an old hash after an upgrade) falls through to yoga's 404.
-        response = file === undefined ? undefined : graphiqlAssets().files.get(file);
-      }
-      if (!response) return;
-      return response.respond(request, fetchAPI.Response).then(endResponse);
+      const isPage = wantsPage(request, pathname, endpoint);
+      // An unknown file (an old hash after an upgrade) falls through to yoga's 404.
+      const file = isPage ? undefined : assetFile(pathname, endpoint);
+      if (!isPage && file === undefined) return;
+      return graphiqlAssets().then(async ({ urls, files }) => {
+        if (isPage) {
+          page ??= staticResponse({
+            render: () => graphiqlHtml(options.graphiql, urls),
+            contentType: 'text/html; charset=utf-8',
+            cacheControl: 'no-cache',
+            // The same URL answers GraphQL GETs (JSON) when the request does not ask for HTML.
+            vary: ['Accept'],
+          });
+        }
+        const response = isPage ? page : file === undefined ? undefined : files.get(file);
+        if (response) endResponse(await response.respond(request, fetchAPI.Response));
+      });
     },
   };
 }
