@@ -30,6 +30,18 @@ export class AtlasClient {
 
   /** Builds the request path of an operation, refusing any parameter that fails its spec pattern. */
   static path(operationId: AtlasOperationId, params: PathParams): string {
+    // The same paths recur across operations (the same projects, clusters, jobs): each is checked and
+    // built once. JSON keeps the key injective, so no other parameters can reach a cached path.
+    const key = JSON.stringify([operationId, params]);
+    const known = builtPaths.get(key);
+    if (known !== undefined) return known;
+    const path = AtlasClient.build(operationId, params);
+    if (builtPaths.size >= MAX_BUILT_PATHS) builtPaths.clear();
+    builtPaths.set(key, path);
+    return path;
+  }
+
+  private static build(operationId: AtlasOperationId, params: PathParams): string {
     const operation = atlasOperations[operationId];
     const patterns: Record<string, string | null> = operation.pathParams;
     return operation.path.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -88,6 +100,10 @@ export class AtlasClient {
     return result.body;
   }
 }
+
+/** Paths already checked and built (only valid ones: an invalid parameter throws before it is kept). */
+const builtPaths = new Map<string, string>();
+const MAX_BUILT_PATHS = 10_000;
 
 // Paths are built for every cache key, so each spec pattern is compiled once.
 const patternCache = new Map<string, RegExp>();
