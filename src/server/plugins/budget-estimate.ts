@@ -16,6 +16,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { memoByOperation } from './operation-memo.js';
 import { fromGlobalId, plannedList } from '../../graph/ids.js';
 
 /** The project list: what `projects` reads, and what any project lookup is planned under. */
@@ -80,9 +81,12 @@ export function minimumAtlasCalls(
 }
 
 export function useBudgetEstimate(budget: number): Plugin {
+  const minimumOf = memoByOperation((args) =>
+    minimumAtlasCalls(args.document, args.operationName, args.variableValues),
+  );
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const minimum = minimumAtlasCalls(args.document, args.operationName, args.variableValues);
+      const minimum = minimumOf(args);
       if (minimum <= budget) return;
       setResultAndStopExecution({
         errors: [

@@ -9,6 +9,7 @@ import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { defaults } from '../../config.js';
+import { memoByOperation, type OperationArgs } from './operation-memo.js';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 
 export interface RequestLimits {
@@ -109,25 +110,12 @@ export function operationCost(
  * per document, so a verdict there would ignore the variables), and refuses the whole operation.
  */
 function useCostLimit(maxCost: number): Plugin {
-  // Yoga hands the same parsed document to every request with the same text, so a cost is computed once
-  // per document, operation and variables (a few per document in practice; bounded all the same).
-  const costs = new WeakMap<DocumentNode, Map<string, number | undefined>>();
-  const cachedCost = (args: Parameters<typeof check>[0]) => {
-    const key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
-    let byVariables = costs.get(args.document);
-    if (!byVariables) costs.set(args.document, (byVariables = new Map()));
-    if (byVariables.has(key)) return byVariables.get(key);
-    const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues);
-    if (byVariables.size >= 64) byVariables.clear();
-    byVariables.set(key, cost);
-    return cost;
-  };
-  const check = (args: {
-    schema: GraphQLSchema;
-    document: DocumentNode;
-    operationName?: string | null;
-    variableValues?: Record<string, unknown> | null;
-  }) => {
+  let schema: GraphQLSchema | undefined;
+  const cachedCost = memoByOperation((args) =>
+    schema ? operationCost(schema, args.document, args.operationName, args.variableValues) : undefined,
+  );
+  const check = (args: OperationArgs & { schema: GraphQLSchema }) => {
+    schema = args.schema;
     const cost = cachedCost(args);
     if (cost === undefined || cost <= maxCost) return undefined;
     return new GraphQLError(
