@@ -58,7 +58,20 @@ function invalidGlobalId(id: string): string {
   return `Invalid global id ${shown}: ${takes}.`;
 }
 
+/** Ids already decoded (an id is often decoded twice: by the budget estimate, then by its resolver). */
+const decodedIds = new Map<string, DecodedId>();
+
 export function fromGlobalId(id: string): DecodedId {
+  const known = decodedIds.get(id);
+  if (known) return known;
+  const decoded = decodeGlobalId(id);
+  if (decodedIds.size >= 10_000) decodedIds.clear();
+  // Shared by every request that sends this id: frozen, so no one can change it for the others.
+  decodedIds.set(id, Object.freeze(decoded));
+  return decoded;
+}
+
+function decodeGlobalId(id: string): DecodedId {
   const invalid = () => badUserInput(invalidGlobalId(id), 'id');
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(id)) throw invalid();
   const [version, type, ...parts] = Buffer.from(id, 'base64url').toString('utf8').split(':');

@@ -25,23 +25,42 @@ export type Loaders = {
   invalidate<N extends ResourceName>(name: N, key: ItemKey<N>): void;
 };
 
-export function createLoaders(client: AtlasClient, counter: LoadCounter = { requested: 0 }): Loaders {
-  const built = new Map<ResourceName, ResourceLoaders<ResourceName>>();
-  const of = <N extends ResourceName>(name: N): ResourceLoaders<N> => {
-    let loaders = built.get(name);
-    if (!loaders) built.set(name, (loaders = resourceLoaders(name, client, counter)));
+/** One unit of work's loaders; the getters `r` and `rPage` are defined once, on the prototype, below. */
+class LoaderSet {
+  private readonly built = new Map<ResourceName, ResourceLoaders<ResourceName>>();
+
+  constructor(
+    private readonly client: AtlasClient,
+    private readonly counter: LoadCounter,
+  ) {}
+
+  of<N extends ResourceName>(name: N): ResourceLoaders<N> {
+    let loaders = this.built.get(name);
+    if (!loaders) this.built.set(name, (loaders = resourceLoaders(name, this.client, this.counter)));
     // The map holds each name's own loaders; the widened value type cannot say so.
     return loaders as ResourceLoaders<N>;
-  };
-  const loaders: Record<string, unknown> = {
-    invalidate(name: ResourceName, key: ItemKey<ResourceName>) {
-      built.get(name)?.invalidate(key);
-    },
-  };
-  for (const name of Object.keys(resources) as ResourceName[]) {
-    Object.defineProperty(loaders, name, { get: () => of(name).item, enumerable: true });
-    Object.defineProperty(loaders, `${name}Page`, { get: () => of(name).page, enumerable: true });
   }
-  // Built by the loop above, one getter per name the Loaders type lists.
-  return loaders as Loaders;
+
+  invalidate<N extends ResourceName>(name: N, key: ItemKey<N>): void {
+    this.built.get(name)?.invalidate(key);
+  }
+}
+
+// Every request builds a LoaderSet: its per-resource getters live on the prototype, defined once here.
+for (const name of Object.keys(resources) as ResourceName[]) {
+  Object.defineProperty(LoaderSet.prototype, name, {
+    get(this: LoaderSet) {
+      return this.of(name).item;
+    },
+  });
+  Object.defineProperty(LoaderSet.prototype, `${name}Page`, {
+    get(this: LoaderSet) {
+      return this.of(name).page;
+    },
+  });
+}
+
+export function createLoaders(client: AtlasClient, counter: LoadCounter = { requested: 0 }): Loaders {
+  // The prototype loop above gives a LoaderSet every getter the Loaders type lists.
+  return new LoaderSet(client, counter) as LoaderSet & Loaders;
 }
