@@ -20,8 +20,8 @@ import { DEMO } from '../src/simulator/index.js';
 import { ask, peakRssMiB, rssMiB, sampleRss, startChild, stopChildren } from './children.js';
 import { recordAnswers } from './recorded.js';
 import { drive, measureCpu, type CpuMeasure, type BenchRequest, type Server } from './cpu.js';
-import { atlasGet, startStack, type TestStack } from '../test/helpers/gateway.js';
-import { cheapest, dashboardMinimum, V2023, type Page } from '../test/helpers/minimum.js';
+import { atlas, startStack, type TestStack } from '../support/stack.js';
+import { cheapest, dashboardMinimum, type Page } from '../support/minimum.js';
 
 const dashboard = exampleQuery;
 const out: string[] = [];
@@ -60,42 +60,35 @@ async function partA() {
   const payments = DEMO.projects.payments.id;
   const board = `{ project(id: "${payments}") { clusters { nodes { name exports(first: 50) { nodes { state exportStatus { exportedCollections totalCollections } exportBucket { bucketName } snapshot { createdAt } } } } } } }`;
   let boardMin = 2;
-  const clusters = await atlasGet<Page<{ name: string }>>(
-    sim,
-    `/groups/${payments}/clusters`,
-    'application/vnd.atlas.2024-08-05+json',
-  );
+  const clusters = await atlas<Page<{ name: string }>>(sim, 'listClusters', { groupId: payments });
   const buckets = new Set<string>();
   for (const c of clusters.results) {
-    const base = `/groups/${payments}/clusters/${c.name}/backup`;
-    const exportJobs = await atlasGet<Page<{ exportBucketId: string; snapshotId?: string }>>(
+    const cluster = { groupId: payments, clusterName: c.name };
+    const exportJobs = await atlas<Page<{ exportBucketId: string; snapshotId?: string }>>(
       sim,
-      `${base}/exports?itemsPerPage=50`,
-      V2023,
+      'listBackupExports',
+      cluster,
+      { itemsPerPage: 50 },
     );
-    const snaps = await atlasGet<Page<unknown>>(sim, `${base}/snapshots?itemsPerPage=1`, V2023);
+    const snaps = await atlas<Page<unknown>>(sim, 'listBackupSnapshots', cluster, { itemsPerPage: 1 });
     boardMin +=
       1 + cheapest(new Set(exportJobs.results.map((e) => e.snapshotId).filter(Boolean)).size, snaps.totalCount);
     for (const e of exportJobs.results) buckets.add(e.exportBucketId);
   }
-  const bucketList = await atlasGet<Page<unknown>>(
-    sim,
-    `/groups/${payments}/backup/exportBuckets?itemsPerPage=1`,
-    'application/vnd.atlas.2024-05-30+json',
-  );
+  const bucketList = await atlas<Page<unknown>>(sim, 'listExportBuckets', { groupId: payments }, { itemsPerPage: 1 });
   boardMin += cheapest(buckets.size, bucketList.totalCount);
   rows.push(['export status board (one project, exports + bucket + snapshot)', await callsOf(stack, board), boardMin]);
 
   // Legacy restore batch view: one job, its batch, each member's checkpoint.
   const job = DEMO.legacy.restoreJob;
   const batchView = `{ node(id: "${toGlobalId('LegacyBackupRestoreJob', job.groupId, job.clusterName, job.id)}") { ... on LegacyBackupRestoreJob { batch { statusName delivery { statusName } checkpoint { timestamp restorable } } } } }`;
-  const base = `/groups/${job.groupId}/clusters/${job.clusterName}`;
-  const batch = await atlasGet<Page<{ checkpointId?: string }>>(
-    sim,
-    `${base}/restoreJobs?batchId=${DEMO.legacy.restoreBatchId}`,
-    V2023,
-  );
-  const checkpoints = await atlasGet<Page<unknown>>(sim, `${base}/backupCheckpoints?itemsPerPage=1`, V2023);
+  const legacyCluster = { groupId: job.groupId, clusterName: job.clusterName };
+  const batch = await atlas<Page<{ checkpointId?: string }>>(sim, 'listClusterRestoreJobs', legacyCluster, {
+    batchId: DEMO.legacy.restoreBatchId,
+  });
+  const checkpoints = await atlas<Page<unknown>>(sim, 'listClusterBackupCheckpoints', legacyCluster, {
+    itemsPerPage: 1,
+  });
   const batchMin =
     2 + cheapest(new Set(batch.results.map((j) => j.checkpointId).filter(Boolean)).size, checkpoints.totalCount);
   rows.push(['legacy restore batch view (job -> batch -> checkpoints)', await callsOf(stack, batchView), batchMin]);
@@ -109,10 +102,11 @@ async function partA() {
     DEMO.clusters.paymentsLedger,
     DEMO.clusters.inventoryApi,
   ]) {
-    const snaps = await atlasGet<Page<{ id: string }>>(
+    const snaps = await atlas<Page<{ id: string }>>(
       sim,
-      `/groups/${cluster.groupId}/clusters/${cluster.name}/backup/snapshots?itemsPerPage=500`,
-      V2023,
+      'listBackupSnapshots',
+      { groupId: cluster.groupId, clusterName: cluster.name },
+      { itemsPerPage: 500 },
     );
     const take = snaps.results.slice(0, 50 - ids.length);
     ids.push(...take.map((s) => toGlobalId('Snapshot', cluster.groupId, cluster.name, s.id)));

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type TestStack } from './helpers/gateway.js';
+import { startStack, type TestStack } from '../support/stack.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const start = readme.indexOf('\n## The graph\n');

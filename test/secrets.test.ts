@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AtlasAuth } from '../src/server/gateway.js';
 import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO, type FaultKind } from '../src/simulator/index.js';
-import { startStack, type TestStack } from './helpers/gateway.js';
+import { startStack, type TestStack } from '../support/stack.js';
 
 const canary = {
   clientId: 'mdb_sa_id_canary0000000000000001',

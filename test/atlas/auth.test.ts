@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { renewalLeadMs } from '../../src/atlas/auth/service-account.js';
 import type { AtlasAuth } from '../../src/server/gateway.js';
 import { DEMO, type SimulatorOptions } from '../../src/simulator/index.js';
-import { startStack, type TestStack } from '../helpers/gateway.js';
+import { startStack, type TestStack } from '../../support/stack.js';
 import { exampleQuery } from '../../src/server/gateway.js';
 
 const dashboard = exampleQuery;

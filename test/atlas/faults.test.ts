@@ -8,7 +8,7 @@ import { staticBearer } from '../../src/atlas/auth/credential.js';
 import { createTransport } from '../../src/atlas/transport.js';
 import { toGlobalId } from '../../src/graph/ids.js';
 import { DEMO, FAULT_CANARY } from '../../src/simulator/index.js';
-import { atlasRequest, startStack, TEST_TOKEN, type TestStack } from '../helpers/gateway.js';
+import { atlasRequest, startStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
 const payments = DEMO.projects.payments;
 const warehouse = DEMO.clusters.analyticsWarehouse;

@@ -10,7 +10,7 @@ import { loadDevMessages, loadErrorMessages } from '@apollo/client/dev';
 import { relayStylePagination } from '@apollo/client/utilities';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestStack } from '../helpers/gateway.js';
+import type { TestStack } from '../../support/stack.js';
 import { startClientStack } from './stack.js';
 import { captureConsoleInEachTest } from './console.js';
 import {

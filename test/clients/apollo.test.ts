@@ -11,7 +11,7 @@ import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apolloCacheConfig } from '../../client/apollo.js';
 import { DEMO } from '../../src/simulator/index.js';
-import type { TestStack } from '../helpers/gateway.js';
+import type { TestStack } from '../../support/stack.js';
 import { startClientStack } from './stack.js';
 import { captureConsoleInEachTest, countingFetch, withoutTypename } from './console.js';
 import {

@@ -5,7 +5,7 @@
 import { parse, type DocumentNode } from 'graphql';
 import { exampleQuery } from '../../src/server/gateway.js';
 import { DEMO } from '../../src/simulator/index.js';
-import type { TestStack } from '../helpers/gateway.js';
+import type { TestStack } from '../../support/stack.js';
 
 export const dashboardSource = exampleQuery;
 export const dashboard: DocumentNode = parse(dashboardSource);

@@ -8,7 +8,7 @@ import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { Client, cacheExchange, fetchExchange } from '@urql/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/simulator/index.js';
-import { startStack, type TestStack } from '../helpers/gateway.js';
+import { startStack, type TestStack } from '../../support/stack.js';
 
 const groupId = DEMO.projects.payments.id;
 const document = `query ProjectName($id: ObjectId!) { project(id: $id) { id name } }`;

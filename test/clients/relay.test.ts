@@ -23,7 +23,7 @@ import {
 } from 'relay-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/simulator/index.js';
-import type { TestStack } from '../helpers/gateway.js';
+import type { TestStack } from '../../support/stack.js';
 import { startClientStack } from './stack.js';
 import { dashboardSource } from './documents.js';
 

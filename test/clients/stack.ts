@@ -4,7 +4,7 @@
  * `CLIENT_TEST_EDGE=production` the production edge (no introspection, no GraphiQL, no foreign origin, no
  * suggestions, no call report). vitest.config.ts runs test/clients once for each.
  */
-import { startStack, type TestStack } from '../helpers/gateway.js';
+import { startStack, type TestStack } from '../../support/stack.js';
 
 export const edge = process.env['CLIENT_TEST_EDGE'] === 'production' ? 'production' : 'development';
 

@@ -9,7 +9,7 @@ import { cacheExchange } from '@urql/exchange-graphcache';
 import type { DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { valueTypes } from '../../client/cache-facts.js';
-import type { TestStack } from '../helpers/gateway.js';
+import type { TestStack } from '../../support/stack.js';
 import { startClientStack } from './stack.js';
 import { captureConsoleInEachTest } from './console.js';
 import {

@@ -10,7 +10,7 @@ import { parse, print, type DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { urqlCacheConfig } from '../../client/urql.js';
 import { DEMO } from '../../src/simulator/index.js';
-import type { TestStack } from '../helpers/gateway.js';
+import type { TestStack } from '../../support/stack.js';
 import { startClientStack } from './stack.js';
 import { captureConsoleInEachTest, countingFetch, withoutTypename } from './console.js';
 import {

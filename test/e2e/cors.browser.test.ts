@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO } from '../../src/simulator/index.js';
 import { INSTALL_TIMEOUT_MS, launchChromium } from '../helpers/chromium.js';
-import { startStack, type TestStack } from '../helpers/gateway.js';
+import { startStack, type TestStack } from '../../support/stack.js';
 
 const APP_HOST = 'app.example';
 const projectQuery = `{ project(id: "${DEMO.projects.payments.id}") { name } }`;

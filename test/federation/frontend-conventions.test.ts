@@ -21,8 +21,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema } from '../../src/graph/schema.js';
 import { DEMO } from '../../src/simulator/index.js';
-import { atlas, startStack, type TestStack } from '../helpers/gateway.js';
-import type { Page } from '../helpers/minimum.js';
+import { atlas, startStack, type TestStack } from '../../support/stack.js';
+import type { Page } from '../../support/minimum.js';
 import { exampleQuery } from '../../src/server/gateway.js';
 
 const schema = createSchema();

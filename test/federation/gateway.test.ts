@@ -8,8 +8,8 @@ import { compositionHasErrors } from '@theguild/federation-composition';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/graph/ids.js';
 import { DEMO } from '../../src/simulator/index.js';
-import { atlas, startStack, type GraphQLResponse, type TestStack } from '../helpers/gateway.js';
-import { cheapest, type Page } from '../helpers/minimum.js';
+import { atlas, startStack, type GraphQLResponse, type TestStack } from '../../support/stack.js';
+import { cheapest, type Page } from '../../support/minimum.js';
 import { ATLAS_URL, composeWithNeighbour, createTeamsSubgraph, servedSdl, TEAMS, TEAMS_URL } from './teams-subgraph.js';
 
 let stack: TestStack;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromGlobalId, toGlobalId } from '../../src/graph/ids.js';
 import { DEMO } from '../../src/simulator/index.js';
-import { startStack, type TestStack } from '../helpers/gateway.js';
+import { startStack, type TestStack } from '../../support/stack.js';
 
 const groupId = '6731a0c0e8f1d2a3b4c5d6e7';
 const jobId = '6731a0c0e8f1d2a3b4c5d6f0';

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/simulator/index.js';
 import { toGlobalId } from '../../src/graph/ids.js';
-import { startStack, type TestStack } from '../helpers/gateway.js';
+import { startStack, type TestStack } from '../../support/stack.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -89,7 +89,7 @@ describe('invalidation (after a write)', () => {
     const { createTransport } = await import('../../src/atlas/transport.js');
     const { staticBearer } = await import('../../src/atlas/auth/credential.js');
     const { createLoaders } = await import('../../src/loaders/index.js');
-    const { TEST_TOKEN } = await import('../helpers/gateway.js');
+    const { TEST_TOKEN } = await import('../../support/stack.js');
     const transport = createTransport({
       baseUrl: stack.simulator.url,
       timeoutMs: 2_000,

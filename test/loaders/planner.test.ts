@@ -8,8 +8,8 @@ import { openSession } from '../../src/atlas/session.js';
 import { createTransport } from '../../src/atlas/transport.js';
 import { toGlobalId } from '../../src/graph/ids.js';
 import { DEMO, startSimulator } from '../../src/simulator/index.js';
-import { atlasRequest, startStack, type TestStack } from '../helpers/gateway.js';
-import { dashboardMinimum } from '../helpers/minimum.js';
+import { atlasRequest, startStack, type TestStack } from '../../support/stack.js';
+import { dashboardMinimum } from '../../support/minimum.js';
 import { exampleQuery } from '../../src/server/gateway.js';
 
 const dashboard = exampleQuery;

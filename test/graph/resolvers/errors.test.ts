@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atlasOperations } from '../../../src/generated/atlas-operations.js';
 import { createGateway, type Gateway } from '../../../src/server/gateway.js';
 import { DEMO, type ResponseTransform } from '../../../src/simulator/index.js';
-import { startStack, type GraphQLResponse } from '../../helpers/gateway.js';
+import { startStack, type GraphQLResponse } from '../../../support/stack.js';
 
 const groupId = '6731a0c0e8f1d2a3b4c5d6e7';
 type Route = (req: IncomingMessage, res: ServerResponse) => void;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../src/simulator/index.js';
 import { toGlobalId } from '../../../src/graph/ids.js';
-import { atlas, startStack, withoutLinks, type TestStack } from '../../helpers/gateway.js';
+import { atlas, startStack, withoutLinks, type TestStack } from '../../../support/stack.js';
 
 let stack: TestStack;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { minimumAtlasCalls } from '../../../src/server/plugins/budget-estimate.js';
 import { toGlobalId } from '../../../src/graph/ids.js';
 import { DEMO } from '../../../src/simulator/index.js';
-import { startStack, type TestStack } from '../../helpers/gateway.js';
+import { startStack, type TestStack } from '../../../support/stack.js';
 
 const clusters = Object.values(DEMO.clusters);
 const clusterIds = clusters.map((c) => toGlobalId('Cluster', c.groupId, c.name));

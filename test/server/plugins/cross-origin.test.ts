@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 import { DEMO } from '../../../src/simulator/index.js';
-import { startStack, type TestStack } from '../../helpers/gateway.js';
+import { startStack, type TestStack } from '../../../support/stack.js';
 import { rawRequest } from '../../helpers/raw-http.js';
 
 const groupId = DEMO.projects.payments.id;

@@ -9,7 +9,7 @@ import * as bundle from '@graphql-yoga/render-graphiql/graphiql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleQuery } from '../../../src/server/gateway.js';
 import { chooseCoding, ifNoneMatchHits } from '../../../src/server/plugins/static-response.js';
-import { startStack, type TestStack } from '../../helpers/gateway.js';
+import { startStack, type TestStack } from '../../../support/stack.js';
 import { rawRequest } from '../../helpers/raw-http.js';
 
 const browser = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };

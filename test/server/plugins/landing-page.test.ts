@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstStepQueries } from '../../../src/server/plugins/landing-page.js';
 import { DEMO } from '../../../src/simulator/index.js';
-import { startStack, TEST_TOKEN, type TestStack } from '../../helpers/gateway.js';
+import { startStack, TEST_TOKEN, type TestStack } from '../../../support/stack.js';
 import { rawRequest } from '../../helpers/raw-http.js';
 
 interface LandingJson {

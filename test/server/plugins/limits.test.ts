@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../src/simulator/index.js';
-import { startStack, type TestStack } from '../../helpers/gateway.js';
+import { startStack, type TestStack } from '../../../support/stack.js';
 import { exampleQuery } from '../../../src/server/gateway.js';
 
 let stack: TestStack;

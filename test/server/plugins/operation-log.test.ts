@@ -13,7 +13,7 @@ import { atlasOperations } from '../../../src/generated/atlas-operations.js';
 import { toGlobalId } from '../../../src/graph/ids.js';
 import { yogaLogger } from '../../../src/server/plugins/operation-log.js';
 import { DEMO } from '../../../src/simulator/index.js';
-import { startStack, type TestStack } from '../../helpers/gateway.js';
+import { startStack, type TestStack } from '../../../support/stack.js';
 
 interface LogLine {
   level: number;

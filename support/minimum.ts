@@ -2,14 +2,9 @@
  * The fewest Atlas calls that can answer a lookup pattern, derived from the data (used by tests and by
  * the benchmark to print each query's figure beside its floor).
  */
-import type { AtlasSimulator } from '../../src/simulator/index.js';
-import { atlas } from './gateway.js';
+import type { AtlasSimulator } from '../src/simulator/index.js';
+import { atlas } from './stack.js';
 
-/**
- * @deprecated Tests read Atlas through `atlas()`, which takes the media type from the operation table.
- * Kept only for bench/run.ts, which imports it and is being edited elsewhere.
- */
-export const V2023 = 'application/vnd.atlas.2023-01-01+json';
 export type Page<T> = { results: T[]; totalCount: number };
 
 /** Cheapest way to look up `k` items of one list of `total` items: `k` GETs or walking pages of 500. */

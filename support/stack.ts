@@ -1,20 +1,21 @@
 /**
- * Integration harness: the embedded Atlas simulator and the gateway, both on 127.0.0.1 ephemeral ports,
- * talking real HTTP. Tests count calls at the simulator.
+ * The harness tests and benchmarks share: the embedded Atlas simulator and the gateway, both on 127.0.0.1
+ * ephemeral ports, talking real HTTP (tests count calls at the simulator), and reads of Atlas's own
+ * answers by operationId.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AtlasClient, type PathParams } from '../../src/atlas/client.js';
-import { loadConfig } from '../../src/config.js';
-import { atlasOperations, type AtlasOperationId } from '../../src/generated/atlas-operations.js';
+import { AtlasClient, type PathParams } from '../src/atlas/client.js';
+import { loadConfig } from '../src/config.js';
+import { atlasOperations, type AtlasOperationId } from '../src/generated/atlas-operations.js';
 import {
   createGateway,
   gatewayOptions,
   type AtlasAuth,
   type Gateway,
   type GatewayOptions,
-} from '../../src/server/gateway.js';
-import { startSimulator, type AtlasSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
+} from '../src/server/gateway.js';
+import { startSimulator, type AtlasSimulator, type SimulatorOptions } from '../src/simulator/index.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -127,22 +128,6 @@ export async function atlas<T = Record<string, unknown>>(
   const url = `${simulator.url}${path}${search ? `?${search}` : ''}`;
   const response = await fetch(url, { headers: { accept: mediaType, authorization: `Bearer ${TEST_TOKEN}` } });
   if (!response.ok) throw new Error(`simulator ${operationId} ${path}: ${response.status}`);
-  return (await response.json()) as T;
-}
-
-/**
- * @deprecated Use `atlas()`. Kept only for bench/run.ts, which imports it and is being edited elsewhere;
- * remove once the bench reads through `atlas()`.
- */
-export async function atlasGet<T = Record<string, unknown>>(
-  simulator: AtlasSimulator,
-  path: string,
-  mediaType: string,
-): Promise<T> {
-  const response = await fetch(`${simulator.url}/api/atlas/v2${path}`, {
-    headers: { accept: mediaType, authorization: `Bearer ${TEST_TOKEN}` },
-  });
-  if (!response.ok) throw new Error(`simulator ${path}: ${response.status}`);
   return (await response.json()) as T;
 }
 
