@@ -13,20 +13,15 @@ import {
   now,
   ofFlex,
   ok,
-  page,
   requireFlex,
-  requireProject,
   requireTarget,
   requiredString,
   withSelf,
   type Handler,
+  listByNameInProject,
 } from './shared.js';
 
-const listFlexClusters: Handler = (ctx) => {
-  const groupId = requireProject(ctx);
-  const flex = ctx.data.flexClusters.filter((f) => f.groupId === groupId);
-  return page(ctx, flex, (f) => withSelf(f, `${ctx.baseUrl}${ctx.path}/${f.name ?? ''}`));
-};
+const listFlexClusters = listByNameInProject((d) => d.flexClusters);
 
 const getFlexCluster: Handler = (ctx) => ok(withSelf(requireFlex(ctx), `${ctx.baseUrl}${ctx.path}`));
 

@@ -14,20 +14,15 @@ import {
   ofServerless,
   ok,
   optionalInt,
-  page,
-  requireProject,
   requireServerless,
   requireTarget,
   requiredString,
   withSelf,
   type Handler,
+  listByNameInProject,
 } from './shared.js';
 
-const listServerlessInstances: Handler = (ctx) => {
-  const groupId = requireProject(ctx);
-  const instances = ctx.data.serverlessInstances.filter((s) => s.groupId === groupId);
-  return page(ctx, instances, (s) => withSelf(s, `${ctx.baseUrl}${ctx.path}/${s.name ?? ''}`));
-};
+const listServerlessInstances = listByNameInProject((d) => d.serverlessInstances);
 
 const getServerlessInstance: Handler = (ctx) =>
   ok(withSelf(requireServerless(ctx, 'name'), `${ctx.baseUrl}${ctx.path}`));

@@ -100,6 +100,17 @@ export function page<T>(ctx: RequestContext, items: readonly T[], render: (item:
   return ok({ links, results: slice.map(render), ...(includeCount ? { totalCount: items.length } : {}) });
 }
 
+/** A project's deployments addressed by name (serverless instances, Flex clusters): one page of them. */
+export function listByNameInProject<T extends { groupId?: string; name?: string }>(
+  select: (data: SimulatorData) => readonly T[],
+): Handler {
+  return (ctx) => {
+    const groupId = requireProject(ctx);
+    const items = select(ctx.data).filter((item) => item.groupId === groupId);
+    return page(ctx, items, (item) => withSelf(item, `${ctx.baseUrl}${ctx.path}/${item.name ?? ''}`));
+  };
+}
+
 export function body(ctx: RequestContext): JsonObject {
   if (!isObject(ctx.body)) throw errors.malformedBody();
   return ctx.body;
