@@ -130,7 +130,9 @@ export function resourceLoaders<N extends ResourceName>(
 
   async function fetchPage(key: Paged<PK>): Promise<AtlasPage<V>> {
     const page = await client.list(list, pathOfList(key), key, listFilters(name, key));
-    return { ...page, results: page.results.map((item) => stamp(name, key, item)) };
+    for (const item of page.results) stamp(name, key, item);
+    // Stamped in place: the results are now the resource's models.
+    return page as AtlasPage<V>;
   }
 
   // Every page asked for in this unit of work, by list path (filters included in the page key), so

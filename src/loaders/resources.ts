@@ -237,22 +237,30 @@ export function listPath(name: ResourceName, key: object): string {
   return AtlasClient.path(entry(name).list, listParams(name, key));
 }
 
-/** The coordinates Atlas's payload may lack, added to an item read under `key` (an item or a list key). */
+/**
+ * The coordinates Atlas's payload may lack, added to an item read under `key` (an item or a list key).
+ * Added in place, without copying the item: the body is the gateway's own parse of Atlas's answer, and
+ * whoever shares it (an identical in-flight or cached call) read it under the same path, so the same
+ * coordinates.
+ */
 export function stamp<N extends ResourceName>(name: N, key: object, raw: Record<string, unknown>): ResourceModels[N];
 export function stamp(name: ResourceName, key: object, raw: Record<string, unknown>): object {
   const { groupId = '', clusterName = '' } = parts(key);
   switch (entry(name).scope) {
     case 'root':
       return raw;
-    case 'project-named': {
+    case 'project-named':
       // A list has no name in its key; an item read by name keeps the name it was read by if Atlas omits it.
-      const name = typeof raw['name'] === 'string' ? raw['name'] : clusterName;
-      return { ...raw, groupId, name };
-    }
+      if (typeof raw['name'] !== 'string') raw['name'] = clusterName;
+      raw['groupId'] = groupId;
+      return raw;
     case 'project':
-      return { ...raw, groupId };
+      raw['groupId'] = groupId;
+      return raw;
     case 'cluster':
-      return { ...raw, groupId, clusterName };
+      raw['groupId'] = groupId;
+      raw['clusterName'] = clusterName;
+      return raw;
   }
 }
 
