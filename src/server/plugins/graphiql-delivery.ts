@@ -11,7 +11,7 @@
  * visit. Still no CDN: everything comes from the gateway, so GraphiQL works offline.
  *
  * The page is our own short shell around render-graphiql's bundle (which it boots through the global the
- * bundle defines); test/graphiql-delivery.test.ts fails when an upgrade changes what the shell relies on.
+ * bundle defines); test/server/plugins/graphiql-delivery.test.ts fails when an upgrade changes what the shell relies on.
  */
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
 import { staticResponse, type StaticResponse } from './static-response.js';
