@@ -128,7 +128,7 @@ function atlasExtensions(error: AtlasError, code: ErrorCode): Record<string, unk
  * graphql ships as CommonJS and ESM; @apollo/subgraph loads one and yoga the other, so a GraphQLError
  * may come from either copy and `instanceof` is not reliable. Recognize them by name.
  */
-function isGraphQLError(error: unknown): error is GraphQLError {
+export function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof Error && error.name === 'GraphQLError';
 }
 

@@ -110,12 +110,11 @@ export function operationCost(
  * per document, so a verdict there would ignore the variables), and refuses the whole operation.
  */
 function useCostLimit(maxCost: number): Plugin {
-  let schema: GraphQLSchema | undefined;
-  const cachedCost = memoByOperation((args) =>
-    schema ? operationCost(schema, args.document, args.operationName, args.variableValues) : undefined,
+  // The schema is the gateway's one schema, so the memo's key need not include it.
+  const cachedCost = memoByOperation((args: OperationArgs & { schema: GraphQLSchema }) =>
+    operationCost(args.schema, args.document, args.operationName, args.variableValues),
   );
   const check = (args: OperationArgs & { schema: GraphQLSchema }) => {
-    schema = args.schema;
     const cost = cachedCost(args);
     if (cost === undefined || cost <= maxCost) return undefined;
     return new GraphQLError(

@@ -6,13 +6,10 @@
  */
 import type { Plugin } from 'graphql-yoga';
 import { toClientError } from '../../graph/errors.js';
+import { isAsyncIterable } from './results.js';
 
 interface Part {
   errors?: readonly unknown[];
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
 export function useMaskedIncrementalErrors(): Plugin {

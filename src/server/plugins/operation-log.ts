@@ -21,11 +21,12 @@
  * (context building, parsing), which the plugin cannot see.
  */
 import { randomUUID } from 'node:crypto';
-import { getOperationAST, type DocumentNode, type GraphQLError } from 'graphql';
+import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { AtlasTransportError } from '../../atlas/errors.js';
 import type { GraphQLContext } from '../../graph/context.js';
-import { toClientError } from '../../graph/errors.js';
+import { isGraphQLError, toClientError } from '../../graph/errors.js';
+import { isAsyncIterable } from './results.js';
 
 /** Codes raised by Atlas (or its token endpoint) misbehaving or refusing: worth a warning, not the caller's fault. */
 const upstreamCodes = new Set([
@@ -386,15 +387,6 @@ async function* observe<T>(source: AsyncIterable<T>, onChunk: (chunk: T) => void
   }
 }
 
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
-}
-
-/** By name, as src/graph/errors.ts does: two copies of graphql are loaded (CommonJS and ESM). */
-function isGraphQLError(value: unknown): value is GraphQLError {
-  return value instanceof Error && value.name === 'GraphQLError';
 }

@@ -11,7 +11,7 @@ export interface OperationArgs {
   variableValues?: Record<string, unknown> | null;
 }
 
-export function memoByOperation<T>(compute: (args: OperationArgs) => T): (args: OperationArgs) => T {
+export function memoByOperation<A extends OperationArgs, T>(compute: (args: A) => T): (args: A) => T {
   const byDocument = new WeakMap<DocumentNode, Map<string, T>>();
   return (args) => {
     const key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
