@@ -30,28 +30,15 @@ export class AtlasClient {
 
   /** Builds the request path of an operation, refusing any parameter that fails its spec pattern. */
   static path(operationId: AtlasOperationId, params: PathParams): string {
-    // The same paths recur across operations (the same projects, clusters, jobs): each is checked and
-    // built once. JSON keeps the key injective, so no other parameters can reach a cached path.
-    const key = JSON.stringify([operationId, params]);
-    const known = builtPaths.get(key);
-    if (known !== undefined) return known;
-    const path = AtlasClient.build(operationId, params);
-    if (builtPaths.size >= MAX_BUILT_PATHS) builtPaths.clear();
-    builtPaths.set(key, path);
+    // Paths are built for every loader and cache key (about 140 per dashboard), so each operation's path is
+    // split once into literal segments, and each parameter value is checked and encoded once per pattern.
+    const template = templateOf(operationId);
+    let path = template.segments[0] ?? '';
+    for (let i = 0; i < template.params.length; i++) {
+      const param = template.params[i]!;
+      path += encodedValue(param, params[param.name]) + (template.segments[i + 1] ?? '');
+    }
     return path;
-  }
-
-  private static build(operationId: AtlasOperationId, params: PathParams): string {
-    const operation = atlasOperations[operationId];
-    const patterns: Record<string, string | null> = operation.pathParams;
-    return operation.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-      const value = params[name];
-      const pattern = patterns[name];
-      if (value === undefined || (pattern && !compiled(pattern).test(value)) || value.length > 64) {
-        throw new InvalidPathParameterError(name);
-      }
-      return encodeURIComponent(value);
-    });
   }
 
   /** One object, as Atlas sends it; `path` is the operation's path built by `AtlasClient.path`. */
@@ -101,11 +88,62 @@ export class AtlasClient {
   }
 }
 
-/** Paths already checked and built (only valid ones: an invalid parameter throws before it is kept). */
-const builtPaths = new Map<string, string>();
-const MAX_BUILT_PATHS = 10_000;
+interface PathTemplate {
+  /** Literal text around the parameters: one more segment than parameters. */
+  segments: string[];
+  params: { name: string; pattern: RegExp | undefined; accepted: Map<string, string> }[];
+}
 
-// Paths are built for every cache key, so each spec pattern is compiled once.
+const templates = new Map<AtlasOperationId, PathTemplate>();
+function templateOf(operationId: AtlasOperationId): PathTemplate {
+  let template = templates.get(operationId);
+  if (template !== undefined) return template;
+  const operation = atlasOperations[operationId];
+  const patterns: Record<string, string | null> = operation.pathParams;
+  const pieces = operation.path.split(/\{(\w+)\}/);
+  template = { segments: [], params: [] };
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i] ?? '';
+    if (i % 2 === 0) template.segments.push(piece);
+    else {
+      const pattern = patterns[piece] ?? null;
+      template.params.push({
+        name: piece,
+        pattern: pattern ? compiled(pattern) : undefined,
+        accepted: acceptedFor(pattern),
+      });
+    }
+  }
+  templates.set(operationId, template);
+  return template;
+}
+
+/**
+ * Values already checked against a pattern, with their encoding; one map per pattern, so a value is
+ * trusted only by the rule it passed. Bounded: cleared when full (ids recur, and checking is cheap).
+ */
+const acceptedByPattern = new Map<string, Map<string, string>>();
+const MAX_ACCEPTED = 10_000;
+function acceptedFor(pattern: string | null): Map<string, string> {
+  const key = pattern ?? '';
+  let accepted = acceptedByPattern.get(key);
+  if (!accepted) acceptedByPattern.set(key, (accepted = new Map()));
+  return accepted;
+}
+
+function encodedValue(param: PathTemplate['params'][number], value: string | undefined): string {
+  if (value === undefined) throw new InvalidPathParameterError(param.name);
+  const known = param.accepted.get(value);
+  if (known !== undefined) return known;
+  if ((param.pattern && !param.pattern.test(value)) || value.length > 64)
+    throw new InvalidPathParameterError(param.name);
+  const encoded = encodeURIComponent(value);
+  if (param.accepted.size >= MAX_ACCEPTED) param.accepted.clear();
+  param.accepted.set(value, encoded);
+  return encoded;
+}
+
+// Each spec pattern is compiled once.
 const patternCache = new Map<string, RegExp>();
 function compiled(pattern: string): RegExp {
   let regex = patternCache.get(pattern);

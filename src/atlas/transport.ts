@@ -105,8 +105,9 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   const cache = cacheTtlMs > 0 ? (options.cache ?? new MemoryResponseCache()) : undefined;
 
   async function request<T>(req: TransportRequest): Promise<TransportResult<T>> {
-    if (req.method !== 'GET') return { body: await send<T>(req), shared: false };
-    const key = `${req.credential.cacheKey} ${req.mediaType} ${req.path}${queryString(req.query)}`;
+    const uri = req.path + queryString(req.query);
+    if (req.method !== 'GET') return { body: await send<T>(req, uri), shared: false };
+    const key = `${req.credential.cacheKey} ${req.mediaType} ${uri}`;
     if (cache) {
       const cached = await cache.get(key);
       if (cached !== undefined) {
@@ -115,15 +116,14 @@ export function createTransport(options: TransportOptions): AtlasTransport {
         return { body: cached as T, shared: true };
       }
     }
-    const { value, shared } = await inFlight.share(key, () => send<T>(req));
+    const { value, shared } = await inFlight.share(key, () => send<T>(req, uri));
     if (shared) events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'in-flight' });
     else if (cache) await cache.set(key, value, cacheTtlMs);
     return { body: value, shared };
   }
 
   /** Sends one request: renews the credential once on 401, retries what may be retried, parses the answer. */
-  async function send<T>(req: TransportRequest): Promise<T> {
-    const uri = req.path + queryString(req.query);
+  async function send<T>(req: TransportRequest, uri: string): Promise<T> {
     const deadline = req.deadline ?? Number.POSITIVE_INFINITY;
     let renewed = false;
     let retries = 0;
@@ -132,7 +132,8 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     let reauthentication = false;
     retryPolicy.recordCall();
     for (;;) {
-      const sent = await req.credential.authorize({ method: req.method, uri });
+      const authorization = req.credential.authorize({ method: req.method, uri });
+      const sent = typeof authorization === 'object' ? await authorization : authorization;
       let exchange: Exchange;
       try {
         exchange = await attempt(req, uri, sent, deadline, { retry, reauthentication });
@@ -268,14 +269,21 @@ function attemptFailure(error: AtlasTransportError): AttemptFailure | undefined 
   return undefined;
 }
 
+/** `?name=value&...` in the query's order, undefined values left out (what URLSearchParams gives, cheaper). */
 function queryString(query: TransportRequest['query']): string {
   if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined) params.set(name, String(value));
+  let text = '';
+  for (const name in query) {
+    const value = query[name];
+    if (value === undefined) continue;
+    text += `${text ? '&' : '?'}${encodeQueryPart(name)}=${encodeQueryPart(String(value))}`;
   }
-  const text = params.toString();
-  return text ? `?${text}` : '';
+  return text;
+}
+
+/** application/x-www-form-urlencoded, as URLSearchParams writes it (space as `+`). */
+function encodeQueryPart(text: string): string {
+  return /^[\w.*-]*$/.test(text) ? text : new URLSearchParams([['', text]]).toString().slice(1);
 }
 
 function transportFailure(operationId: string, error: unknown): AtlasTransportError {

@@ -114,7 +114,10 @@ export function resourceLoaders<N extends ResourceName>(
     return path;
   };
   /** A list's identity with its filters: windows of the same filtered list can share pages. */
+  const filtered = (resources[name] as { filters?: readonly string[] }).filters !== undefined;
   const listIdentity = (key: PK) => {
+    // Asked for on every page load: most lists have no filters, and need no query string built.
+    if (!filtered) return `${pathOfList(key)}?`;
     const query = new URLSearchParams();
     for (const [filter, value] of Object.entries(listFilters(name, key)))
       if (value !== undefined) query.set(filter, value);
@@ -122,7 +125,8 @@ export function resourceLoaders<N extends ResourceName>(
   };
   const pageCacheKey = (key: Paged<PK>) =>
     `${listIdentity(key)}&pageNum=${key.pageNum}&itemsPerPage=${key.itemsPerPage}`;
-  const isUnfiltered = (key: PK) => Object.values(listFilters(name, key)).every((value) => value === undefined);
+  const isUnfiltered = (key: PK) =>
+    !filtered || Object.values(listFilters(name, key)).every((value) => value === undefined);
 
   async function fetchItem(key: K): Promise<V> {
     return stamp(name, key, await client.get(get, pathOfItem(key)));

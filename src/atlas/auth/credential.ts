@@ -15,8 +15,11 @@ export interface AttemptTarget {
 export interface AtlasCredential {
   /** Distinguishes credentials in caches and coalescing without revealing them. */
   readonly cacheKey: string;
-  /** The `Authorization` header for one attempt; undefined sends none (digest, before its first challenge). */
-  authorize(target: AttemptTarget): Promise<string | undefined>;
+  /**
+   * The `Authorization` header for one attempt; undefined sends none (digest, before its first challenge).
+   * A credential that knows its header answers it directly, without a promise per call.
+   */
+  authorize(target: AttemptTarget): string | undefined | Promise<string | undefined>;
   /**
    * Atlas answered 401 to an attempt that carried `sent`. Resolves true when the credential renewed itself
    * and the request should be sent once more; the transport asks at most once per request.
@@ -29,7 +32,7 @@ export interface AtlasCredential {
 /** A fixed bearer token: an access token minted elsewhere, or the demo simulator's. */
 export function staticBearer(token: string, cacheKey = 'static'): AtlasCredential {
   const header = `Bearer ${token}`;
-  return { cacheKey, authorize: async () => header };
+  return { cacheKey, authorize: () => header };
 }
 
 /**

@@ -6,8 +6,16 @@ import { isNotFound } from '../../atlas/errors.js';
 
 /** `inProgress`, `InProgress` or `IN_PROGRESS` -> `IN_PROGRESS`. */
 function upperSnake(value: string): string {
-  return value.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+  // Atlas sends a handful of distinct values, over and over (a status per listed job): convert each once.
+  let converted = upperSnakeOf.get(value);
+  if (converted === undefined) {
+    converted = value.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+    if (upperSnakeOf.size >= 1_000) upperSnakeOf.clear();
+    upperSnakeOf.set(value, converted);
+  }
+  return converted;
 }
+const upperSnakeOf = new Map<string, string>();
 
 /**
  * The values of a graph enum that Atlas sends, from its generated constant (`ClusterType`, ...): all but
