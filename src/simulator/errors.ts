@@ -69,6 +69,33 @@ export const errors = {
     ]),
   wrongApi: (errorCode: string, detail: string, name: string): SimulatedApiError =>
     new SimulatedApiError(400, errorCode, detail, [name]),
+  /** A Flex cluster's name sent to `/clusters/{clusterName}...` (Atlas's recorded text). */
+  flexInClusterApi: (name: string): SimulatedApiError =>
+    new SimulatedApiError(
+      400,
+      'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API',
+      `Flex cluster ${name} cannot be used in the Cluster API.`,
+      [name],
+    ),
+  /** A dedicated cluster's (or serverless instance's) name sent to `/flexClusters/{name}...` (Atlas's recorded text). */
+  nonFlexInFlexApi: (name: string): SimulatedApiError =>
+    new SimulatedApiError(
+      400,
+      'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API',
+      `Cannot use non-flex cluster ${name} in the flex API.`,
+      [name],
+    ),
+  /**
+   * 410 for an operation whose resource version was sunset (the spec's `x-sunset`). Atlas documents
+   * VERSION_GONE for this; the detail text is the simulator's own (no recording of it exists).
+   */
+  versionGone: (path: string, version: string, sunset: string, replacement: string): SimulatedApiError =>
+    new SimulatedApiError(
+      410,
+      'VERSION_GONE',
+      `Version ${version} of resource ${path} was sunset on ${sunset} and is no longer available. ${replacement}`,
+      [path, version, sunset],
+    ),
   missingAttribute: (name: string): SimulatedApiError =>
     new SimulatedApiError(400, 'MISSING_ATTRIBUTE', `The required attribute ${name} was not specified.`, [name]),
   invalidAttribute: (name: string): SimulatedApiError =>

@@ -15,6 +15,12 @@ import {
 import { SimulatedApiError, errors, type FieldViolation } from './errors.js';
 import { FaultSwitch, writeFault, type FaultKind, type FaultPlan, type SimulatorFaultControl } from './faults.js';
 import { handlers, type HandlerResult } from './routes/index.js';
+import {
+  SERVERLESS_BACKUP_MODES,
+  SERVERLESS_BACKUP_OPERATIONS,
+  serverlessBackupGone,
+  type ServerlessBackupMode,
+} from './routes/serverless.js';
 import { createSeedData } from './seed/index.js';
 import { isObject, loadSpec, projectToSchema, resultsItemSchema, type LoadedSpec, type OperationSpec } from './spec.js';
 import type { SimulatorData } from './store.js';
@@ -23,6 +29,8 @@ export { createSeedData, DEMO, addRestoreJobs } from './seed/index.js';
 export type { SimulatorData } from './store.js';
 export type { SimulatorAuthControl, SimulatorAuthOptions } from './auth.js';
 export { DIGEST_REALM, OAUTH_REVOKE_PATH, OAUTH_TOKEN_PATH } from './auth.js';
+export type { ServerlessBackupMode } from './routes/serverless.js';
+export { SERVERLESS_BACKUP_MODES, SERVERLESS_BACKUP_OPERATIONS } from './routes/serverless.js';
 export type { FaultKind, FaultMatch, FaultPlan, SimulatorFaultControl } from './faults.js';
 export { FAULT_CANARY, FAULT_KINDS, checkFaultPlan } from './faults.js';
 
@@ -36,6 +44,14 @@ export interface SimulatorOptions {
   data?: SimulatorData; // default createSeedData()
   auth?: SimulatorAuthOptions; // service accounts (OAuth2 client credentials) and API keys (Digest)
   faults?: FaultPlan; // initial fault plan; change it with `faults.set()`
+  // The serverless *backup* operations (listServerlessBackupSnapshots, getServerlessBackupSnapshot,
+  // listServerlessRestoreJobs, getServerlessRestoreJob, createServerlessRestoreJob):
+  // 'available' (default) serves them as Atlas did before their sunset; 'sunset' plays the Atlas of
+  // today (after 2026-01-22) and answers each of them 410 VERSION_GONE, once auth, route and Accept
+  // version have been checked and before parameters or existence are. The serverless *instance*
+  // operations keep working in both modes (they sunset in January 2027). Change it at run time with
+  // `setServerlessBackup(mode)`; `npm run simulator` reads SIMULATOR_SERVERLESS_BACKUP.
+  serverlessBackup?: ServerlessBackupMode;
   // Tests only: plays an Atlas that breaks its own contract (a malformed id, a non-ISO date, a size that
   // is not a number). Called with a copy of every successful Atlas API body, after it is trimmed to the
   // spec; what it returns is sent as is. Error answers and the OAuth endpoints are left alone.
@@ -63,6 +79,8 @@ export interface AtlasSimulator {
   resetCalls(): void;
   callCount(filter?: { operationId?: string; method?: string; pathPrefix?: string }): number;
   setLatency(ms: number): void;
+  /** Switches the serverless backup operations between 'available' and 'sunset' (see SimulatorOptions). */
+  setServerlessBackup(mode: ServerlessBackupMode): void;
   auth: SimulatorAuthControl;
   faults: SimulatorFaultControl;
   close(): Promise<void>;
@@ -179,6 +197,15 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+function checkServerlessBackupMode(mode: unknown): ServerlessBackupMode {
+  if (!SERVERLESS_BACKUP_MODES.includes(mode as ServerlessBackupMode)) {
+    throw new Error(
+      `simulator: serverlessBackup must be one of ${SERVERLESS_BACKUP_MODES.join(', ')}, got ${String(mode)}`,
+    );
+  }
+  return mode as ServerlessBackupMode;
+}
+
 function mediaTypeOf(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim() ?? '';
 }
@@ -199,6 +226,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
   const data = options.data ?? createSeedData();
   const calls: SimulatedCall[] = [];
   let latencyMs = options.latencyMs ?? 0;
+  let serverlessBackup = checkServerlessBackupMode(options.serverlessBackup ?? 'available');
   let baseUrl = '';
 
   function delay(): Promise<void> | undefined {
@@ -275,7 +303,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
     const call = { method, path, query: loggedQuery(query), operationId: route?.op.operationId ?? null };
 
     // 1. auth, then faults (a request with bad credentials still gets its 401), 2. route, 3. version,
-    // 4. parameters, 5. existence (in the handler).
+    // 4. sunset operations (410), 5. parameters, 6. existence (in the handler).
     const challenge = auth.authenticateApi(method, rawUrl, req.headers.authorization);
     const fault = challenge === null ? faults.next(call) : null;
     if (fault !== null) {
@@ -296,6 +324,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
       if ((req.headers.accept ?? '').trim() !== op.mediaType) throw errors.invalidVersion();
       if (op.requestMediaType !== null && mediaTypeOf(req.headers['content-type']) !== op.requestMediaType) {
         throw errors.invalidVersion();
+      }
+      if (serverlessBackup === 'sunset' && SERVERLESS_BACKUP_OPERATIONS.has(op.operationId)) {
+        throw serverlessBackupGone(path, op.mediaType);
       }
       const violations = validateParams(route, query);
       if (violations.length > 0) throw errors.validation(violations);
@@ -390,6 +421,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
     },
     setLatency(ms: number) {
       latencyMs = Math.max(0, ms);
+    },
+    setServerlessBackup(mode: ServerlessBackupMode) {
+      serverlessBackup = checkServerlessBackupMode(mode);
     },
     auth: auth.control(),
     faults: {

@@ -1,6 +1,13 @@
 // Standalone runner: `tsx src/simulator/main.ts` serves the simulator on PORT (default 4010) so the
 // gateway, curl or GraphiQL can be pointed at a fake Atlas without an Atlas account.
-import { checkFaultPlan, DEMO, startSimulator, type FaultPlan } from './index.js';
+import {
+  checkFaultPlan,
+  DEMO,
+  SERVERLESS_BACKUP_MODES,
+  startSimulator,
+  type FaultPlan,
+  type ServerlessBackupMode,
+} from './index.js';
 
 const port = Number(process.env['PORT'] ?? '4010');
 const host = process.env['HOST'] ?? '127.0.0.1';
@@ -20,10 +27,33 @@ function faultPlanFromEnv(): FaultPlan | undefined {
   return plan;
 }
 
+/**
+ * SIMULATOR_SERVERLESS_BACKUP: `available` (default) or `sunset`. With `sunset` the serverless backup
+ * snapshot and restore-job operations answer 410 VERSION_GONE, as Atlas does after 2026-01-22.
+ */
+function serverlessBackupFromEnv(): ServerlessBackupMode {
+  const text = (process.env['SIMULATOR_SERVERLESS_BACKUP'] ?? '').trim();
+  if (text === '') return 'available';
+  const mode = SERVERLESS_BACKUP_MODES.find((m) => m === text);
+  if (mode === undefined) {
+    throw new Error(`SIMULATOR_SERVERLESS_BACKUP must be one of ${SERVERLESS_BACKUP_MODES.join(', ')}, got "${text}"`);
+  }
+  return mode;
+}
+
 const faults = faultPlanFromEnv();
-const sim = await startSimulator({ host, port, latencyMs, bearerTokens: [DEMO.token], ...(faults ? { faults } : {}) });
+const serverlessBackup = serverlessBackupFromEnv();
+const sim = await startSimulator({
+  host,
+  port,
+  latencyMs,
+  bearerTokens: [DEMO.token],
+  serverlessBackup,
+  ...(faults ? { faults } : {}),
+});
 console.log(`Atlas simulator listening on ${sim.url}/api/atlas/v2`);
 if (faults !== undefined) console.log(`Fault plan: ${JSON.stringify(faults)}`);
+if (serverlessBackup === 'sunset') console.log('Serverless backup operations: sunset (410 VERSION_GONE)');
 console.log(`Bearer token: ${DEMO.token}`);
 console.log(
   `Try: curl -H 'Authorization: Bearer ${DEMO.token}' -H 'Accept: application/vnd.atlas.2023-01-01+json' ${sim.url}/api/atlas/v2/groups`,

@@ -10,6 +10,14 @@ const legacy = DEMO.legacy.cluster;
 const archive = DEMO.legacy.replicaSetCluster;
 const sl = { groupId: DEMO.serverless.groupId, clusterName: DEMO.serverless.instanceName };
 const flex = { groupId: DEMO.flex.groupId, name: DEMO.flex.name };
+const flexClusters = Object.values(DEMO.flex.clusters).map((f) => ({ groupId: f.groupId, name: f.name }));
+const underFlex = (ref: { groupId: string; clusterName: string }): Record<string, string> => ({
+  groupId: ref.groupId,
+  name: ref.clusterName,
+});
+const cloudClusters = createSeedData()
+  .clusters.filter((c) => c.backup === 'cloud')
+  .map((c) => ({ groupId: c.value.groupId ?? '', name: c.value.name ?? '' }));
 const cl = (c: { groupId: string; name: string }): Record<string, string> => ({
   groupId: c.groupId,
   clusterName: c.name,
@@ -35,7 +43,7 @@ const GET_CASES: Record<string, Record<string, string>[]> = {
     clusterName: j.clusterName,
     restoreJobId: j.id,
   })),
-  getBackupSchedule: [cl(pay), cl(ledger)],
+  getBackupSchedule: cloudClusters.map(cl),
   listBackupSnapshots: [cl(pay), cl(ledger)],
   getClusterBackupSnapshot: Object.values(DEMO.snapshots).map((s) => ({
     groupId: s.groupId,
@@ -48,14 +56,22 @@ const GET_CASES: Record<string, Record<string, string>[]> = {
   getClusterBackupCheckpoint: [{ ...cl(legacy), checkpointId: DEMO.legacy.checkpoint.id }],
   listClusterRestoreJobs: [cl(legacy), cl(archive)],
   getClusterRestoreJob: [{ ...cl(legacy), jobId: DEMO.legacy.restoreJob.id }],
-  listFlexClusters: [{ groupId: flex.groupId }],
-  getFlexCluster: [flex],
-  listFlexRestoreJobs: [flex],
-  getFlexRestoreJob: [{ ...flex, restoreJobId: DEMO.flex.restoreJobId }],
-  listFlexBackupSnapshots: [flex],
-  getFlexBackupSnapshot: [{ ...flex, snapshotId: DEMO.flex.snapshotId }],
+  listFlexClusters: [...new Set(flexClusters.map((f) => f.groupId))].map((groupId) => ({ groupId })),
+  getFlexCluster: flexClusters,
+  listFlexRestoreJobs: flexClusters,
+  getFlexRestoreJob: [
+    { ...flex, restoreJobId: DEMO.flex.restoreJobId },
+    ...Object.values(DEMO.flex.restoreJobs).map((j) => ({ ...underFlex(j), restoreJobId: j.id })),
+  ],
+  listFlexBackupSnapshots: flexClusters,
+  getFlexBackupSnapshot: [
+    { ...flex, snapshotId: DEMO.flex.snapshotId },
+    ...Object.values(DEMO.flex.snapshots).map((s) => ({ ...underFlex(s), snapshotId: s.id })),
+  ],
   listServerlessInstances: [{ groupId: sl.groupId }],
-  getServerlessInstance: [{ groupId: sl.groupId, name: sl.clusterName }],
+  getServerlessInstance: [sl.clusterName, DEMO.serverless.otherInstanceName, DEMO.serverless.migrated.name].map(
+    (name) => ({ groupId: sl.groupId, name }),
+  ),
   listServerlessRestoreJobs: [sl],
   getServerlessRestoreJob: [{ ...sl, restoreJobId: DEMO.serverless.restoreJobId }],
   listServerlessBackupSnapshots: [sl],
@@ -163,6 +179,24 @@ describe('simulator responses conform to the spec', () => {
       const params = { groupId: f.groupId ?? '', name: f.name ?? '' };
       seen += await check('listFlexBackupSnapshots', params);
       seen += await check('listFlexRestoreJobs', params);
+      for (const s of data.flexSnapshots.filter((x) => x.groupId === params.groupId && x.clusterName === params.name)) {
+        const res = await callOp(sim.url, 'getFlexBackupSnapshot', { ...params, snapshotId: s.value.id ?? '' });
+        expect(res.status).toBe(200);
+        expect(closed.errors('FlexBackupSnapshot20241113', res.body)).toEqual([]);
+      }
+      for (const j of data.flexRestoreJobs.filter(
+        (x) => x.groupId === params.groupId && x.clusterName === params.name,
+      )) {
+        const res = await callOp(sim.url, 'getFlexRestoreJob', { ...params, restoreJobId: j.value.id ?? '' });
+        expect(res.status).toBe(200);
+        expect(closed.errors('FlexBackupRestoreJob20241113', res.body)).toEqual([]);
+      }
+    }
+    for (const sch of data.backupSchedules) {
+      const res = await callOp(sim.url, 'getBackupSchedule', { groupId: sch.groupId, clusterName: sch.clusterName });
+      expect(res.status).toBe(200);
+      expect(closed.errors('DiskBackupSnapshotSchedule20240805', res.body)).toEqual([]);
+      expect(open.errors('DiskBackupSnapshotSchedule20240805', res.body)).toEqual([]);
     }
     const expected =
       data.clusters.length +

@@ -48,19 +48,22 @@ describe('seed data', () => {
     expect(d.exportBuckets.length).toBe(7);
     expect(d.legacyCheckpoints.length).toBe(12);
     expect(d.legacyRestoreJobs.length).toBe(14);
-    expect(d.serverlessInstances.length).toBe(2);
+    expect(d.serverlessInstances.length).toBe(3);
     expect(d.serverlessSnapshots.length).toBe(11);
     expect(d.serverlessRestoreJobs.length).toBe(2);
-    expect(d.flexClusters.length).toBe(1);
-    expect(d.flexSnapshots.length).toBe(6);
-    expect(d.flexRestoreJobs.length).toBe(2);
+    expect(d.flexClusters.length).toBe(3);
+    expect(d.flexSnapshots.length).toBe(6 + 8 + 5);
+    expect(d.flexRestoreJobs.length).toBe(2 + 4 + 1);
     for (const p of d.projects) {
-      const deployments =
-        d.clusters.filter((c) => c.value.groupId === p.id).length +
-        d.serverlessInstances.filter((s) => s.groupId === p.id).length +
-        d.flexClusters.filter((f) => f.groupId === p.id).length;
-      expect(p.clusterCount).toBe(deployments);
+      // A serverless instance migrated to Flex is one deployment under one name: counted once.
+      const names = new Set([
+        ...d.clusters.filter((c) => c.value.groupId === p.id).map((c) => c.value.name),
+        ...d.serverlessInstances.filter((s) => s.groupId === p.id).map((s) => s.name),
+        ...d.flexClusters.filter((f) => f.groupId === p.id).map((f) => f.name),
+      ]);
+      expect(p.clusterCount).toBe(names.size);
     }
+    expect(d.projects.map((p) => p.clusterCount)).toEqual([3, 6, 4]);
   });
 
   it('uses 24-hex ids only, unique per object, and fixed timestamps', () => {

@@ -1,5 +1,5 @@
 // Handlers, serverless family: serverless instances, their backup snapshots and restore jobs.
-import { errors } from '../errors.js';
+import { errors, type SimulatedApiError } from '../errors.js';
 import { iso } from '../time.js';
 import type { StoredServerlessRestoreJob } from '../store.js';
 import { DELIVERY_TYPES } from './cloud-backup.js';
@@ -21,6 +21,39 @@ import {
   type Handler,
   listByNameInProject,
 } from './shared.js';
+
+/**
+ * How the simulator answers the serverless *backup* operations: `available` serves them as before
+ * their sunset; `sunset` answers every one of them 410 VERSION_GONE, as Atlas documents for a sunset
+ * resource version (the spec's `x-sunset: 2026-01-22`). The serverless *instance* operations
+ * (listServerlessInstances, getServerlessInstance) sunset later (January 2027) and keep working.
+ */
+export type ServerlessBackupMode = 'available' | 'sunset';
+
+export const SERVERLESS_BACKUP_MODES: readonly ServerlessBackupMode[] = ['available', 'sunset'];
+
+/** The serverless backup operations (snapshots and restore jobs) that `sunset` mode answers 410. */
+export const SERVERLESS_BACKUP_OPERATIONS: ReadonlySet<string> = new Set([
+  'listServerlessBackupSnapshots',
+  'getServerlessBackupSnapshot',
+  'listServerlessRestoreJobs',
+  'getServerlessRestoreJob',
+  'createServerlessRestoreJob',
+]);
+
+/** `x-sunset` of the serverless backup operations in Atlas's spec. */
+export const SERVERLESS_BACKUP_SUNSET = '2026-01-22';
+
+/** The 410 answer of a serverless backup operation in `sunset` mode. */
+export function serverlessBackupGone(path: string, mediaType: string): SimulatedApiError {
+  const version = /^application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json$/.exec(mediaType)?.[1] ?? mediaType;
+  return errors.versionGone(
+    path,
+    version,
+    SERVERLESS_BACKUP_SUNSET,
+    'Use the Flex backup endpoints (/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/...) instead.',
+  );
+}
 
 const listServerlessInstances = listByNameInProject((d) => d.serverlessInstances);
 

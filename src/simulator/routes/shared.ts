@@ -175,13 +175,8 @@ export function requireCluster(ctx: RequestContext, nameParam = 'clusterName'): 
   const name = param(ctx, nameParam);
   const found = findDeployment(ctx.data, groupId, name);
   if (found.cluster !== undefined) return found.cluster;
-  if (found.flex !== undefined) {
-    throw errors.wrongApi(
-      'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API',
-      `Flex cluster ${name} cannot be used in the Cluster API.`,
-      name,
-    );
-  }
+  // A serverless instance migrated to Flex keeps its name: the Flex cluster is what answers here.
+  if (found.flex !== undefined) throw errors.flexInClusterApi(name);
   if (found.serverless !== undefined) {
     throw errors.wrongApi(
       'CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API',
@@ -212,14 +207,8 @@ export function requireFlex(ctx: RequestContext): StoredFlexCluster {
   const name = param(ctx, 'name');
   const found = findDeployment(ctx.data, groupId, name);
   if (found.flex !== undefined) return found.flex;
-  if (found.cluster !== undefined || found.serverless !== undefined) {
-    throw errors.wrongApi(
-      'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API',
-      `Cluster ${name} is not a Flex cluster and cannot be used in the Flex API.`,
-      name,
-    );
-  }
-  // Atlas answers unknown Flex names with the generic cluster code.
+  if (found.cluster !== undefined || found.serverless !== undefined) throw errors.nonFlexInFlexApi(name);
+  // Atlas answers unknown Flex names with the generic cluster code (notes §4.2).
   throw errors.clusterNotFound(name, groupId);
 }
 

@@ -85,49 +85,156 @@ export interface AutoExport {
   exportBucketId: string;
 }
 
-function buildSchedule(seed: ClusterSeed, autoExportTo: AutoExport): Owned<StoredBackupSchedule> {
+/**
+ * How each cloud-backed cluster's schedule differs. Every policy has one item of each scheduled
+ * frequency (hourly, daily, weekly, monthly, yearly), so every snapshot's `policyItems` id resolves.
+ * Seeded snapshots are taken every 6 hours at :25, so every schedule runs its hourly item every 6
+ * hours at :25 (reference hours 5, 11, 17 or 23); retention, restore window and copies differ.
+ */
+interface ScheduleProfile {
+  referenceHourOfDay: number;
+  referenceMinuteOfHour: number;
+  restoreWindowDays: number;
+  /** [frequencyInterval, retentionUnit, retentionValue] per frequency. */
+  items: Record<Exclude<Frequency, 'ondemand'>, [number, string, number]>;
+  /** Copies to another region: which frequencies, and whether oplogs go too (point-in-time clusters). */
+  copy?: { regionName: string; frequencies: Exclude<Frequency, 'ondemand' | 'hourly'>[]; shouldCopyOplogs: boolean };
+  extraRetention?: { frequencyType: string; retentionDays: number }[];
+}
+
+const SCHEDULE_PROFILES: Partial<Record<DemoClusterKey, ScheduleProfile>> = {
+  // Point in time over 7 days, copies to US_WEST_2 with oplogs, monthly auto-export (see index.ts).
+  paymentsProd: {
+    referenceHourOfDay: 23,
+    referenceMinuteOfHour: 25,
+    restoreWindowDays: 7,
+    items: {
+      hourly: [6, 'days', 7],
+      daily: [1, 'days', 30],
+      weekly: [6, 'weeks', 8],
+      monthly: [40, 'months', 12],
+      yearly: [12, 'years', 7],
+    },
+    copy: { regionName: 'US_WEST_2', frequencies: ['daily', 'weekly', 'monthly', 'yearly'], shouldCopyOplogs: true },
+  },
+  // Sharded, point in time over 3 days, keeps monthly snapshots two years past their policy.
+  paymentsLedger: {
+    referenceHourOfDay: 5,
+    referenceMinuteOfHour: 25,
+    restoreWindowDays: 3,
+    items: {
+      hourly: [6, 'days', 3],
+      daily: [1, 'days', 14],
+      weekly: [7, 'weeks', 12],
+      monthly: [1, 'months', 24],
+      yearly: [1, 'years', 10],
+    },
+    extraRetention: [{ frequencyType: 'MONTHLY', retentionDays: 730 }],
+  },
+  // Copies only its monthly and yearly snapshots (none taken yet) to another GCP region.
+  analyticsWarehouse: {
+    referenceHourOfDay: 11,
+    referenceMinuteOfHour: 25,
+    restoreWindowDays: 2,
+    items: {
+      hourly: [6, 'days', 2],
+      daily: [1, 'days', 7],
+      weekly: [1, 'weeks', 4],
+      monthly: [40, 'months', 6],
+      yearly: [12, 'years', 2],
+    },
+    copy: { regionName: 'WESTERN_US', frequencies: ['monthly', 'yearly'], shouldCopyOplogs: false },
+  },
+  // A small sandbox with short retention.
+  analyticsSandbox: {
+    referenceHourOfDay: 17,
+    referenceMinuteOfHour: 25,
+    restoreWindowDays: 2,
+    items: {
+      hourly: [6, 'days', 1],
+      daily: [1, 'days', 5],
+      weekly: [7, 'weeks', 2],
+      monthly: [1, 'months', 3],
+      yearly: [1, 'years', 1],
+    },
+  },
+  inventoryApi: {
+    referenceHourOfDay: 23,
+    referenceMinuteOfHour: 25,
+    restoreWindowDays: 2,
+    items: {
+      hourly: [6, 'days', 2],
+      daily: [1, 'days', 14],
+      weekly: [6, 'weeks', 6],
+      monthly: [40, 'months', 12],
+      yearly: [12, 'years', 3],
+    },
+  },
+};
+
+/** The first scheduled (hourly-policy) snapshot after the seed instant: at :mm every `hours` from the reference hour. */
+function nextSnapshotAfterSeed(profile: ScheduleProfile): string {
+  const hours = profile.items.hourly[0];
+  const day = SEED_INSTANT_MS - (SEED_INSTANT_MS % DAY);
+  for (let t = day - DAY; ; t += HOUR) {
+    const hour = new Date(t).getUTCHours();
+    const at = t + profile.referenceMinuteOfHour * MINUTE;
+    if ((hour - profile.referenceHourOfDay + 24) % hours === 0 && at > SEED_INSTANT_MS) return iso(at);
+  }
+}
+
+function buildSchedule(
+  seed: ClusterSeed,
+  profile: ScheduleProfile,
+  autoExportTo: AutoExport,
+): Owned<StoredBackupSchedule> {
   const ref = CLUSTERS[seed.key];
-  const item = (frequency: Frequency, frequencyInterval: number, retentionUnit: string, retentionValue: number) => ({
-    id: policyItemId(seed.key, frequency),
-    frequencyType: frequency,
-    frequencyInterval,
-    retentionUnit,
-    retentionValue,
-  });
+  const item = (frequency: Exclude<Frequency, 'ondemand'>) => {
+    const [frequencyInterval, retentionUnit, retentionValue] = profile.items[frequency];
+    return {
+      id: policyItemId(seed.key, frequency),
+      frequencyType: frequency,
+      frequencyInterval,
+      retentionUnit,
+      retentionValue,
+    };
+  };
   const autoExport = seed.key === autoExportTo.cluster;
+  const copy = profile.copy;
   const value: StoredBackupSchedule = {
     clusterId: ref.id,
     clusterName: ref.name,
-    referenceHourOfDay: 23,
-    referenceMinuteOfHour: 25,
-    restoreWindowDays: seed.pit ? 7 : 2,
-    nextSnapshot: iso(SEED_INSTANT_MS + 5 * HOUR + 25 * MINUTE),
+    referenceHourOfDay: profile.referenceHourOfDay,
+    referenceMinuteOfHour: profile.referenceMinuteOfHour,
+    restoreWindowDays: profile.restoreWindowDays,
+    nextSnapshot: nextSnapshotAfterSeed(profile),
     autoExportEnabled: autoExport,
     ...(autoExport ? { export: { exportBucketId: autoExportTo.exportBucketId, frequencyType: 'monthly' } } : {}),
     useOrgAndGroupNamesInExportPrefix: true,
+    autoCopySettingsEnabled: copy !== undefined,
+    copyPolicyItemsEnabled: copy !== undefined,
     copySettings:
-      seed.copyRegion === undefined
+      copy === undefined
         ? []
         : [
             {
               cloudProvider: seed.provider,
-              regionName: seed.copyRegion,
+              regionName: copy.regionName,
               zoneId: zoneId(seed.key),
-              frequencies: ['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'],
-              shouldCopyOplogs: seed.pit,
+              // `frequencies` is deprecated in favour of `copyPolicyItems`; Atlas still sends both.
+              frequencies: copy.frequencies.map((f) => f.toUpperCase()),
+              copyPolicyItems: copy.frequencies.map((f) => {
+                const [, retentionUnit, retentionValue] = profile.items[f];
+                return { id: policyItemId(seed.key, f), frequencyType: f, retentionUnit, retentionValue };
+              }),
+              shouldCopyOplogs: copy.shouldCopyOplogs,
             },
           ],
-    extraRetentionSettings: [],
+    extraRetentionSettings: profile.extraRetention ?? [],
     policies: [
       {
         id: objectId(`policy:${ref.id}`),
-        policyItems: [
-          item('hourly', 6, 'days', 7),
-          item('daily', 1, 'days', 30),
-          item('weekly', 6, 'weeks', 8),
-          item('monthly', 40, 'months', 12),
-          item('yearly', 12, 'years', 7),
-        ],
+        policyItems: [item('hourly'), item('daily'), item('weekly'), item('monthly'), item('yearly')],
       },
     ],
   };
@@ -136,7 +243,11 @@ function buildSchedule(seed: ClusterSeed, autoExportTo: AutoExport): Owned<Store
 
 /** A schedule for every cloud-backed cluster, in seed order. */
 export function buildSchedules(autoExport: AutoExport): Owned<StoredBackupSchedule>[] {
-  return CLUSTER_SEEDS.filter((s) => s.backup === 'cloud').map((seed) => buildSchedule(seed, autoExport));
+  return CLUSTER_SEEDS.filter((s) => s.backup === 'cloud').map((seed) => {
+    const profile = SCHEDULE_PROFILES[seed.key];
+    if (profile === undefined) throw new Error(`seed: no backup schedule profile for ${seed.key}`);
+    return buildSchedule(seed, profile, autoExport);
+  });
 }
 
 interface SnapshotPlan {

@@ -37,7 +37,15 @@ export const DEMO = {
   exportBuckets: DEMO_EXPORT_BUCKETS,
   /** Legacy backup on inventory-sharded (sharded, MongoDB 4.0). */
   legacy: DEMO_LEGACY,
+  /**
+   * Serverless instances in analytics-staging: analytics-events (with snapshots and restore jobs) and
+   * analytics-sessions have no Flex successor; `migrated` (analytics-clickstream) became a Flex cluster.
+   */
   serverless: DEMO_SERVERLESS,
+  /**
+   * Flex clusters: analytics-flex (top-level fields), analytics-clickstream (migrated from serverless)
+   * and inventory-catalog, with a snapshot and a restore job in every status.
+   */
   flex: DEMO_FLEX,
 } as const;
 

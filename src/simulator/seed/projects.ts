@@ -19,12 +19,13 @@ export const PROJECTS = {
 export type DemoProjectKey = keyof typeof PROJECTS;
 
 /** The project bodies; `deployments` are every cluster, serverless instance and Flex cluster. */
-export function buildProjects(deployments: readonly { groupId?: string }[]): StoredGroup[] {
+export function buildProjects(deployments: readonly { groupId?: string; name?: string }[]): StoredGroup[] {
   const projectCreated: Record<DemoProjectKey, number> = { payments: 1100, analytics: 700, inventory: 2500 };
   return (Object.keys(PROJECTS) as DemoProjectKey[]).map((key) => {
     const { id, name } = PROJECTS[key];
-    // clusterCount counts every deployment in the project, whatever its type.
-    const clusterCount = deployments.filter((d) => d.groupId === id).length;
+    // clusterCount counts every deployment in the project, whatever its type. A serverless instance
+    // migrated to Flex is one deployment seen through two APIs under one name: counted once.
+    const clusterCount = new Set(deployments.filter((d) => d.groupId === id).map((d) => d.name)).size;
     return {
       id,
       name,

@@ -1,5 +1,7 @@
-// Seed, serverless family: two serverless instances, their snapshots and restore jobs, with their
-// DEMO references.
+// Seed, serverless family: three serverless instances, their snapshots and restore jobs, with their
+// DEMO references. analytics-clickstream was migrated to Flex (March 2025): Atlas kept its name, so a
+// Flex cluster of that name lives in the same project (seed/flex.ts); its backups are Flex backups and
+// the serverless backup endpoints list none for it. The other two have no Flex successor.
 import { hexDigest, objectId } from '../object-ids.js';
 import { DAY, HOUR, MINUTE, SEED_INSTANT_MS, ago, iso } from '../time.js';
 import type {
@@ -18,7 +20,15 @@ const SERVERLESS = {
     name: 'analytics-sessions',
     id: objectId('serverless:analytics-sessions'),
   },
+  clickstream: {
+    groupId: PROJECTS.analytics.id,
+    name: 'analytics-clickstream',
+    id: objectId('serverless:analytics-clickstream'),
+  },
 } as const;
+
+/** The serverless instance that Atlas migrated to a Flex cluster of the same name (see seed/flex.ts). */
+export const MIGRATED_TO_FLEX = SERVERLESS.clickstream;
 
 /** DEMO.serverless: analytics-events, its newest completed snapshot and its automated restore job. */
 export const DEMO_SERVERLESS = {
@@ -28,9 +38,22 @@ export const DEMO_SERVERLESS = {
   otherInstanceName: SERVERLESS.sessions.name,
   snapshotId: objectId(`serverless-snapshot:${SERVERLESS.events.id}:1`),
   restoreJobId: objectId(`serverless-restore:${SERVERLESS.events.id}:automated`),
+  /**
+   * analytics-clickstream: migrated to Flex, so `DEMO.flex.clusters.migrated` has the same name in the
+   * same project (`instanceId` is the serverless instance's id, `flexClusterId` the Flex cluster's).
+   * It has no serverless snapshots or restore jobs.
+   */
+  migrated: {
+    groupId: SERVERLESS.clickstream.groupId,
+    name: SERVERLESS.clickstream.name,
+    instanceId: SERVERLESS.clickstream.id,
+    flexClusterId: objectId('flex:analytics-clickstream'),
+  },
+  /** Serverless instances without a Flex successor. */
+  withoutFlexSuccessor: [SERVERLESS.events.name, SERVERLESS.sessions.name],
 } as const;
 
-/** Both instances, their snapshots (newest first) and the restore jobs of analytics-events. */
+/** The instances, their snapshots (newest first) and the restore jobs of analytics-events. */
 export function buildServerless(): {
   instances: StoredServerlessInstance[];
   snapshots: Owned<StoredServerlessSnapshot>[];
@@ -41,6 +64,7 @@ export function buildServerless(): {
     backingProviderName: Provider,
     regionName: string,
     createdDaysAgo: number,
+    continuousBackup = true,
   ): StoredServerlessInstance => ({
     id: ref.id,
     groupId: ref.groupId,
@@ -49,7 +73,7 @@ export function buildServerless(): {
     mongoDBVersion: '8.0.4',
     stateName: 'IDLE',
     providerSettings: { providerName: 'SERVERLESS', backingProviderName, regionName },
-    serverlessBackupOptions: { serverlessContinuousBackupEnabled: true },
+    serverlessBackupOptions: { serverlessContinuousBackupEnabled: continuousBackup },
     connectionStrings: { standardSrv: `mongodb+srv://${ref.name}.${hostId(ref.name)}.mongodb.net` },
     terminationProtectionEnabled: false,
     tags: [{ key: 'environment', value: 'staging' }],
@@ -57,6 +81,8 @@ export function buildServerless(): {
   const instances = [
     instance(SERVERLESS.events, 'AWS', 'US_EAST_1', 500),
     instance(SERVERLESS.sessions, 'GCP', 'CENTRAL_US', 420),
+    // Fitted Flex's limits (no continuous backup, under 5 GB), so Atlas moved it to Flex.
+    instance(SERVERLESS.clickstream, 'AWS', 'US_EAST_1', 600, false),
   ];
 
   const snapshots: Owned<StoredServerlessSnapshot>[] = [];
