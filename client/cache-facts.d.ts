@@ -2,15 +2,17 @@
 
 /** Abstract type -> the object types that implement it (Apollo and urql `possibleTypes`). */
 export declare const possibleTypes: {
-  readonly Node: readonly ["Checkpoint", "CloudBackupRestoreJob", "Cluster", "Export", "ExportBucket", "LegacyBackupRestoreJob", "Project", "ServerlessInstance", "ServerlessSnapshot", "Snapshot"];
+  readonly BackupSnapshot: readonly ["FlexSnapshot", "ServerlessSnapshot", "Snapshot"];
+  readonly Deployment: readonly ["Cluster", "FlexCluster", "ServerlessInstance"];
+  readonly Node: readonly ["Checkpoint", "CloudBackupRestoreJob", "Cluster", "Export", "ExportBucket", "FlexCluster", "FlexRestoreJob", "FlexSnapshot", "LegacyBackupRestoreJob", "Project", "ServerlessInstance", "ServerlessSnapshot", "Snapshot"];
   readonly RestoreJob: readonly ["CloudBackupRestoreJob", "LegacyBackupRestoreJob"];
 };
 
 /** Object types with `id: ID!` (the Relay `Node` types): normalized by `__typename` and `id`. */
-export declare const entityTypes: readonly ["Checkpoint", "CloudBackupRestoreJob", "Cluster", "Export", "ExportBucket", "LegacyBackupRestoreJob", "Project", "ServerlessInstance", "ServerlessSnapshot", "Snapshot"];
+export declare const entityTypes: readonly ["Checkpoint", "CloudBackupRestoreJob", "Cluster", "Export", "ExportBucket", "FlexCluster", "FlexRestoreJob", "FlexSnapshot", "LegacyBackupRestoreJob", "Project", "ServerlessInstance", "ServerlessSnapshot", "Snapshot"];
 
 /** Object types without `id`: values with no identity, stored inside the object that holds them. */
-export declare const valueTypes: readonly ["BsonTimestamp", "CheckpointConnection", "CheckpointEdge", "CheckpointPart", "CloudBackupRestoreJobConnection", "CloudBackupRestoreJobEdge", "ClusterConnection", "ClusterEdge", "ExportBucketConnection", "ExportBucketEdge", "ExportComponent", "ExportConnection", "ExportEdge", "ExportStateReason", "ExportStatus", "KeyValue", "LegacyBackupRestoreJobConnection", "LegacyBackupRestoreJobEdge", "LegacyRestoreDelivery", "PageInfo", "PrivateDownloadDeliveryUrl", "ProjectConnection", "ProjectEdge", "RestoreJobComponent", "RestoreJobFileHash", "ServerlessInstanceConnection", "ServerlessInstanceEdge", "ServerlessSnapshotConnection", "ServerlessSnapshotEdge", "SnapshotConnection", "SnapshotEdge"];
+export declare const valueTypes: readonly ["BackupAutoExport", "BackupCopySetting", "BackupExtraRetention", "BackupPolicy", "BackupPolicyItem", "BackupSchedule", "BsonTimestamp", "CheckpointConnection", "CheckpointEdge", "CheckpointPart", "CloudBackupRestoreJobConnection", "CloudBackupRestoreJobEdge", "ClusterConnection", "ClusterEdge", "DeploymentConnection", "DeploymentEdge", "ExportBucketConnection", "ExportBucketEdge", "ExportComponent", "ExportConnection", "ExportEdge", "ExportStateReason", "ExportStatus", "FlexClusterConnection", "FlexClusterEdge", "FlexRestoreJobConnection", "FlexRestoreJobEdge", "FlexSnapshotConnection", "FlexSnapshotEdge", "KeyValue", "LegacyBackupRestoreJobConnection", "LegacyBackupRestoreJobEdge", "LegacyRestoreDelivery", "PageInfo", "PrivateDownloadDeliveryUrl", "ProjectConnection", "ProjectEdge", "RestoreJobComponent", "RestoreJobFileHash", "ServerlessInstanceConnection", "ServerlessInstanceEdge", "ServerlessSnapshotConnection", "ServerlessSnapshotEdge", "SnapshotConnection", "SnapshotEdge"];
 
 /** Every field that returns a connection: parent type -> field -> key arguments (all arguments but the paging ones). */
 export declare const connectionFields: {
@@ -21,8 +23,14 @@ export declare const connectionFields: {
     readonly checkpoints: readonly [];
     readonly legacyRestoreJobs: readonly ["batchId"];
   };
+  readonly FlexCluster: {
+    readonly snapshots: readonly [];
+    readonly restoreJobs: readonly [];
+  };
   readonly Project: {
     readonly clusters: readonly [];
+    readonly flexClusters: readonly [];
+    readonly deployments: readonly ["families"];
     readonly exportBuckets: readonly [];
     readonly serverlessInstances: readonly [];
   };

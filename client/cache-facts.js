@@ -2,12 +2,25 @@
 
 /** Abstract type -> the object types that implement it (Apollo and urql `possibleTypes`). */
 export const possibleTypes = {
+  "BackupSnapshot": [
+    "FlexSnapshot",
+    "ServerlessSnapshot",
+    "Snapshot"
+  ],
+  "Deployment": [
+    "Cluster",
+    "FlexCluster",
+    "ServerlessInstance"
+  ],
   "Node": [
     "Checkpoint",
     "CloudBackupRestoreJob",
     "Cluster",
     "Export",
     "ExportBucket",
+    "FlexCluster",
+    "FlexRestoreJob",
+    "FlexSnapshot",
     "LegacyBackupRestoreJob",
     "Project",
     "ServerlessInstance",
@@ -27,6 +40,9 @@ export const entityTypes = [
   "Cluster",
   "Export",
   "ExportBucket",
+  "FlexCluster",
+  "FlexRestoreJob",
+  "FlexSnapshot",
   "LegacyBackupRestoreJob",
   "Project",
   "ServerlessInstance",
@@ -36,6 +52,12 @@ export const entityTypes = [
 
 /** Object types without `id`: values with no identity, stored inside the object that holds them. */
 export const valueTypes = [
+  "BackupAutoExport",
+  "BackupCopySetting",
+  "BackupExtraRetention",
+  "BackupPolicy",
+  "BackupPolicyItem",
+  "BackupSchedule",
   "BsonTimestamp",
   "CheckpointConnection",
   "CheckpointEdge",
@@ -44,6 +66,8 @@ export const valueTypes = [
   "CloudBackupRestoreJobEdge",
   "ClusterConnection",
   "ClusterEdge",
+  "DeploymentConnection",
+  "DeploymentEdge",
   "ExportBucketConnection",
   "ExportBucketEdge",
   "ExportComponent",
@@ -51,6 +75,12 @@ export const valueTypes = [
   "ExportEdge",
   "ExportStateReason",
   "ExportStatus",
+  "FlexClusterConnection",
+  "FlexClusterEdge",
+  "FlexRestoreJobConnection",
+  "FlexRestoreJobEdge",
+  "FlexSnapshotConnection",
+  "FlexSnapshotEdge",
   "KeyValue",
   "LegacyBackupRestoreJobConnection",
   "LegacyBackupRestoreJobEdge",
@@ -80,8 +110,16 @@ export const connectionFields = {
       "batchId"
     ]
   },
+  "FlexCluster": {
+    "snapshots": [],
+    "restoreJobs": []
+  },
   "Project": {
     "clusters": [],
+    "flexClusters": [],
+    "deployments": [
+      "families"
+    ],
     "exportBuckets": [],
     "serverlessInstances": []
   },

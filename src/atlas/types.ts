@@ -19,14 +19,21 @@ export type AtlasCheckpoint = Schemas['ApiAtlasCheckpoint'];
 export type AtlasCheckpointPart = Schemas['ApiCheckpointPart'];
 export type AtlasServerlessInstance = Schemas['ServerlessInstanceDescription'];
 export type AtlasServerlessBackupSnapshot = Schemas['ServerlessBackupSnapshot'];
+export type AtlasBackupSchedule = Schemas['DiskBackupSnapshotSchedule20240805'];
+export type AtlasFlexClusterDescription = Schemas['FlexClusterDescription20241113'];
+export type AtlasFlexBackupSnapshot = Schemas['FlexBackupSnapshot20241113'];
+export type AtlasFlexBackupRestoreJob = Schemas['FlexBackupRestoreJob20241113'];
 export type AtlasApiError = Schemas['ApiError'];
 export type AtlasLink = Schemas['Link'];
 
 /** An object addressed under a project: `/groups/{groupId}/...`. */
 export type InProject<T> = T & { groupId: string };
-/** A cluster or serverless instance: addressed by name under a project, and always carrying both. */
+/** A deployment (cluster, Flex cluster, serverless instance): addressed by name under a project, and always carrying both. */
 export type Named<T> = T & { groupId: string; name: string };
-/** An object addressed under a cluster or serverless instance: `/groups/{groupId}/clusters/{clusterName}/...`. */
+/**
+ * An object addressed under a deployment: `/groups/{groupId}/clusters/{clusterName}/...` (Flex:
+ * `/flexClusters/{name}/...`); `clusterName` is the deployment's name whatever the family.
+ */
 export type InCluster<T> = T & { groupId: string; clusterName: string };
 
 /** One page of an Atlas list endpoint (`Paginated*` schemas), with the page it was asked for. */

@@ -14,6 +14,7 @@ import {
   isAtlasError,
 } from '../atlas/errors.js';
 import { InvalidPathParameterError } from '../atlas/client.js';
+import { resources } from '../loaders/resources.js';
 import { UpstreamValueError } from './scalars.js';
 
 export type ErrorCode =
@@ -27,7 +28,8 @@ export type ErrorCode =
   | 'UPSTREAM_ERROR'
   | 'UPSTREAM_BAD_RESPONSE'
   | 'UPSTREAM_AUTH_FAILED'
-  | 'UPSTREAM_BUDGET_EXCEEDED';
+  | 'UPSTREAM_BUDGET_EXCEEDED'
+  | 'SERVERLESS_BACKUP_SUNSET';
 
 interface Mapping {
   code: ErrorCode;
@@ -94,6 +96,50 @@ export function classifyAtlasError(error: AtlasError): Mapping {
     };
   }
   return byAtlasErrorCode[error.errorCode] ?? byStatus[error.status] ?? fallback;
+}
+
+/** The day Atlas sunset the serverless backup endpoints (the spec's `x-sunset`). */
+export const SERVERLESS_BACKUP_SUNSET_DATE = '2026-01-22';
+
+/**
+ * Whether Atlas answered a serverless backup read as gone: 410 (VERSION_GONE, what Atlas documents for a
+ * sunset version), or a 404 on the snapshot *list* that does not say the instance or project is missing
+ * (a removed route). A 404 on one snapshot cannot be told from a missing snapshot, so it stays null.
+ */
+export function isServerlessBackupGone(error: unknown): error is AtlasApiError {
+  if (!(error instanceof AtlasApiError)) return false;
+  const { get, list } = resources.serverlessSnapshot;
+  if (error.operationId !== get && error.operationId !== list) return false;
+  if (error.status === 410 || error.errorCode === 'VERSION_GONE') return true;
+  return error.operationId === list && error.status === 404 && !parentMissingCodes.has(error.errorCode);
+}
+const parentMissingCodes = new Set(['SERVERLESS_INSTANCE_NOT_FOUND', 'GROUP_NOT_FOUND', 'CLUSTER_NOT_FOUND']);
+
+/** A serverless backup read Atlas answered as gone, with the instance it was for (whose Flex successor has its name). */
+export class ServerlessBackupSunsetError extends Error {
+  override readonly name = 'ServerlessBackupSunsetError';
+  constructor(
+    readonly atlasError: AtlasApiError,
+    readonly instance: { projectId: string; name: string },
+  ) {
+    super('serverless backup endpoints sunset');
+  }
+}
+
+function serverlessBackupSunset(error: AtlasApiError, instance?: { projectId: string; name: string }) {
+  const successor = instance
+    ? `the Flex cluster "${instance.name}" of the same project: query project(id: "${instance.projectId}") { flexCluster(name: "${instance.name}") { snapshots { nodes { id } } } }`
+    : 'the Flex cluster of the same name: query project(id:) { flexCluster(name:) { snapshots } }';
+  return {
+    message:
+      `Atlas sunset the serverless backup endpoints on ${SERVERLESS_BACKUP_SUNSET_DATE}. Serverless instances ` +
+      `were migrated to Flex clusters that keep their names; read these backups from ${successor}.`,
+    extensions: {
+      ...atlasExtensions(error, 'SERVERLESS_BACKUP_SUNSET'),
+      sunset: SERVERLESS_BACKUP_SUNSET_DATE,
+      ...(instance ? { successor: { type: 'FlexCluster', projectId: instance.projectId, name: instance.name } } : {}),
+    },
+  };
 }
 
 export function badUserInput(message: string, argument?: string): GraphQLError {
@@ -169,6 +215,13 @@ export function toClientError(error: unknown, message: string): Error {
       path: located?.path,
       extensions,
     });
+  if (cause instanceof ServerlessBackupSunsetError || isServerlessBackupGone(cause)) {
+    const gone =
+      cause instanceof ServerlessBackupSunsetError
+        ? serverlessBackupSunset(cause.atlasError, cause.instance)
+        : serverlessBackupSunset(cause);
+    return locate(gone.message, gone.extensions);
+  }
   if (isAtlasError(cause)) {
     const mapping = classifyAtlasError(cause);
     const detail = cause instanceof AtlasApiError && cause.detail ? `: ${cause.detail}` : '';

@@ -34,7 +34,8 @@ export function toGlobalId(type: NodeType, ...parts: string[]): string {
 /** The lookups that take an Atlas id (`id: ObjectId`), as the schema names them. */
 const atlasIdLookups =
   'project(id:), Project.exportBucket(id:), Cluster.snapshot(id:), Cluster.restoreJob(id:), Cluster.export(id:), ' +
-  'Cluster.checkpoint(id:), Cluster.legacyRestoreJob(id:) and ServerlessInstance.snapshot(id:)';
+  'Cluster.checkpoint(id:), Cluster.legacyRestoreJob(id:), ServerlessInstance.snapshot(id:), FlexCluster.snapshot(id:) ' +
+  'and FlexCluster.restoreJob(id:)';
 
 /** Every global id starts with base64url("v1:"). */
 const globalIdPrefix = Buffer.from('v1:').toString('base64url');
@@ -51,8 +52,9 @@ function invalidGlobalId(id: string): string {
   }
   if (clusterName.test(id) && !id.startsWith(globalIdPrefix)) {
     return (
-      `Invalid global id ${shown}: if it is a cluster or serverless instance name, ${takes}; look it up by name ` +
-      'with project(id:) { cluster(name:) } or project(id:) { serverlessInstance(name:) }.'
+      `Invalid global id ${shown}: if it is a cluster or serverless instance name (or a Flex cluster's), ${takes}; ` +
+      'look it up by name with project(id:) { cluster(name:) }, project(id:) { flexCluster(name:) } or ' +
+      'project(id:) { serverlessInstance(name:) }, or in any family with project(id:) { deployment(name:) }.'
     );
   }
   return `Invalid global id ${shown}: ${takes}.`;

@@ -8,7 +8,7 @@ import type {
   AtlasCheckpointPart,
   AtlasDiskBackupSnapshotRestoreJob,
 } from '../atlas/types.js';
-import type { NodeTypeOf, ResourceModels, ResourceName } from '../loaders/resources.js';
+import type { ClusterSettingModels, NodeTypeOf, ResourceModels, ResourceName } from '../loaders/resources.js';
 import type { Connection, Edge } from './pagination.js';
 
 /** What the loaders of resource N answer, as the graph type it is (named when returned through an interface). */
@@ -25,6 +25,23 @@ export type Checkpoint = Model<'checkpoint'>;
 export type ServerlessInstance = Model<'serverlessInstance'>;
 /** `clusterName` is the serverless instance's name (Atlas calls the path parameter clusterName). */
 export type ServerlessSnapshot = Model<'serverlessSnapshot'>;
+export type FlexCluster = Model<'flexCluster'>;
+/** `clusterName` is the Flex cluster's name (Atlas calls the path parameter name). */
+export type FlexSnapshot = Model<'flexSnapshot'>;
+export type FlexRestoreJob = Model<'flexRestoreJob'>;
+/** A deployment of any family, named (`__typename`) since it is returned through the Deployment interface. */
+export type Deployment = Cluster | FlexCluster | ServerlessInstance;
+/** A cluster's backup schedule and its parts, as Atlas sends them (the schedule stamped with its cluster). */
+export type BackupSchedule = ClusterSettingModels['backupSchedule'];
+export type BackupPolicy = NonNullable<BackupSchedule['policies']>[number];
+/** A policy's item, or a copy setting's (which has no `frequencyInterval`). */
+export type BackupPolicyItem =
+  | NonNullable<BackupPolicy['policyItems']>[number]
+  | NonNullable<BackupCopySetting['copyPolicyItems']>[number];
+export type BackupExtraRetention = NonNullable<BackupSchedule['extraRetentionSettings']>[number];
+/** The export policy, with the project it belongs to (for its bucket). */
+export type BackupAutoExport = NonNullable<BackupSchedule['export']> & { groupId: string };
+export type BackupCopySetting = NonNullable<BackupSchedule['copySettings']>[number];
 export type CheckpointPart = AtlasCheckpointPart;
 export type LegacyRestoreDelivery = AtlasBackupRestoreJobDelivery;
 export type RestoreJobComponent = NonNullable<AtlasDiskBackupSnapshotRestoreJob['components']>[number];
@@ -41,6 +58,9 @@ export type ExportBucketConnection = Connection<ExportBucket>;
 export type CheckpointConnection = Connection<Checkpoint>;
 export type ServerlessInstanceConnection = Connection<ServerlessInstance>;
 export type ServerlessSnapshotConnection = Connection<ServerlessSnapshot>;
+export type FlexClusterConnection = Connection<FlexCluster>;
+export type FlexSnapshotConnection = Connection<FlexSnapshot>;
+export type FlexRestoreJobConnection = Connection<FlexRestoreJob>;
 
 export type ProjectEdge = Edge<Project>;
 export type ClusterEdge = Edge<Cluster>;
@@ -52,3 +72,19 @@ export type ExportBucketEdge = Edge<ExportBucket>;
 export type CheckpointEdge = Edge<Checkpoint>;
 export type ServerlessInstanceEdge = Edge<ServerlessInstance>;
 export type ServerlessSnapshotEdge = Edge<ServerlessSnapshot>;
+export type FlexClusterEdge = Edge<FlexCluster>;
+export type FlexSnapshotEdge = Edge<FlexSnapshot>;
+export type FlexRestoreJobEdge = Edge<FlexRestoreJob>;
+export type DeploymentEdge = Edge<Deployment>;
+
+/**
+ * A page of a project's deployments across families: its edges (cursors carry the family and the position
+ * in that family's Atlas list), and its total, computed only when asked (it may read families the page
+ * did not reach).
+ */
+export interface DeploymentConnection {
+  edges: DeploymentEdge[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  totalCount: () => Promise<number | null>;
+}

@@ -56,11 +56,18 @@ export function connectionWindow(args: ConnectionArgs): Window {
 }
 
 /** Loads the pages a window needs and cuts the window out of them. */
-export async function loadConnection<T>(
+export function loadConnection<T>(
   args: ConnectionArgs,
   loadPage: (page: PageRequest) => Promise<AtlasPage<T>>,
 ): Promise<Connection<T>> {
-  const window = connectionWindow(args);
+  return loadWindow(connectionWindow(args), loadPage);
+}
+
+/** Loads the pages a window of positions needs and cuts the window out of them. */
+export async function loadWindow<T>(
+  window: Window,
+  loadPage: (page: PageRequest) => Promise<AtlasPage<T>>,
+): Promise<Connection<T>> {
   const plan = planPages(window);
   const pages = await Promise.all(plan.map(loadPage));
   const firstPage = plan[0];

@@ -5,6 +5,7 @@
  * an operation touches a few.
  */
 import type { AtlasClient } from '../atlas/client.js';
+import { DeploymentRouter, isDeploymentResource } from './deployments.js';
 import {
   resourceLoaders,
   type ItemLoader,
@@ -12,15 +13,29 @@ import {
   type PageLoader,
   type ResourceLoaders,
 } from './planner.js';
-import { resources, type ItemKey, type ListKey, type ResourceModels, type ResourceName } from './resources.js';
+import {
+  clusterSettings,
+  resources,
+  type ClusterSettingName,
+  type ItemKey,
+  type ListKey,
+  type ResourceModels,
+  type ResourceName,
+} from './resources.js';
+import { settingLoader, type SettingLoader } from './settings.js';
 
 export type { ItemLoader, LoadCounter, PageLoader } from './planner.js';
+export type { DeploymentResource, FoundDeployment } from './deployments.js';
 
 export type Loaders = {
   readonly [N in ResourceName]: ItemLoader<ItemKey<N>, ResourceModels[N]>;
 } & {
   readonly [N in ResourceName as `${N}Page`]: PageLoader<ListKey<N>, ResourceModels[N]>;
 } & {
+  readonly [S in ClusterSettingName]: SettingLoader<S>;
+} & {
+  /** Deployment lookups routed to their family's endpoints (./deployments.ts). */
+  readonly deployments: DeploymentRouter;
   /** Forgets what this unit of work read of an item and of its list, after a write changed them. */
   invalidate<N extends ResourceName>(name: N, key: ItemKey<N>): void;
 };
@@ -28,6 +43,8 @@ export type Loaders = {
 /** One unit of work's loaders; the getters `r` and `rPage` are defined once, on the prototype, below. */
 class LoaderSet {
   private readonly built = new Map<ResourceName, ResourceLoaders<ResourceName>>();
+  private readonly settings = new Map<ClusterSettingName, SettingLoader<ClusterSettingName>>();
+  private router: DeploymentRouter | undefined;
 
   constructor(
     private readonly client: AtlasClient,
@@ -41,8 +58,23 @@ class LoaderSet {
     return loaders as ResourceLoaders<N>;
   }
 
+  get deployments(): DeploymentRouter {
+    return (this.router ??= new DeploymentRouter({
+      cluster: this.of('cluster').item,
+      flexCluster: this.of('flexCluster').item,
+      serverlessInstance: this.of('serverlessInstance').item,
+    }));
+  }
+
+  setting<S extends ClusterSettingName>(name: S): SettingLoader<S> {
+    let loader = this.settings.get(name);
+    if (!loader) this.settings.set(name, (loader = settingLoader(name, this.client, this.counter)));
+    return loader as SettingLoader<S>;
+  }
+
   invalidate<N extends ResourceName>(name: N, key: ItemKey<N>): void {
     this.built.get(name)?.invalidate(key);
+    if (isDeploymentResource(name)) this.router?.forget(key as ItemKey<typeof name>);
   }
 }
 
@@ -56,6 +88,14 @@ for (const name of Object.keys(resources) as ResourceName[]) {
   Object.defineProperty(LoaderSet.prototype, `${name}Page`, {
     get(this: LoaderSet) {
       return this.of(name).page;
+    },
+  });
+}
+
+for (const name of Object.keys(clusterSettings) as ClusterSettingName[]) {
+  Object.defineProperty(LoaderSet.prototype, name, {
+    get(this: LoaderSet) {
+      return this.setting(name);
     },
   });
 }

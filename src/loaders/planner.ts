@@ -41,6 +41,12 @@ export type Paged<K> = K & PageRequest;
 /** Loads one resource by key; resolvers call only `load`. */
 export interface ItemLoader<K, V> {
   load(key: K): Promise<V>;
+  /**
+   * What the pages of the item's list asked for in this unit of work (settled or in flight) say of it,
+   * without a call: the item when one of them lists it; null when they hold the whole list and it is not
+   * in it; undefined when they cannot tell.
+   */
+  known(key: K): Promise<V | null | undefined>;
 }
 
 /** Loads pages of a list. */
@@ -71,9 +77,15 @@ async function settle<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>): 
   );
 }
 
-/** What Atlas answers for an id its complete list does not contain (as a GET would: 404). */
-function notInList(name: ResourceName): AtlasApiError {
-  return new AtlasApiError(
+/**
+ * What Atlas answers for an id its complete list does not contain (as a GET would: 404). Its own class
+ * because it says less than a GET's 404: a deployment name missing from the dedicated list may still be a
+ * Flex cluster's, where the cluster API would have answered 400 (./deployments.ts).
+ */
+export class NotInListError extends AtlasApiError {}
+
+export function notInList(name: ResourceName): AtlasApiError {
+  return new NotInListError(
     resources[name].get,
     404,
     'RESOURCE_NOT_FOUND',
@@ -346,12 +358,25 @@ export function resourceLoaders<N extends ResourceName>(
     }
   }
 
+  async function known(key: K): Promise<V | null | undefined> {
+    const parent = parentKey(name, key);
+    const listKey = pathOfList(parent);
+    if (!pagesByList.has(listKey)) return undefined;
+    const path = pathOfItem(key);
+    const found = new Map<string, V>();
+    await answerFromPages(listKey, new Map([[path, key]]), found);
+    const value = found.get(path);
+    if (value !== undefined) return value;
+    return (await knownWholeList(parent)) ? null : undefined;
+  }
+
   return {
     item: {
       load(key) {
         counter.requested++;
         return items().load(key);
       },
+      known,
     },
     page: {
       load(key) {

@@ -6,9 +6,12 @@
  *
  * A resource's **scope** says where it sits in Atlas's paths, and so what identifies it:
  * - `root`: a project, `/groups/{groupId}`: key `{ groupId }`;
- * - `project-named`: under a project by name (clusters, serverless instances): key `{ groupId, clusterName }`;
+ * - `project-named`: under a project by name (clusters, Flex clusters, serverless instances): key
+ *   `{ groupId, clusterName }`;
  * - `project`: under a project by id (export buckets): key `{ groupId, id }`;
- * - `cluster`: under a cluster or serverless instance by id: key `{ groupId, clusterName, id }`.
+ * - `cluster`: under a deployment (cluster, Flex cluster or serverless instance) by id: key
+ *   `{ groupId, clusterName, id }`. The key calls the deployment's name `clusterName` whatever the family;
+ *   the path parameter that carries it is the entry's `parentParam` (Flex paths call it `name`).
  * Atlas omits these coordinates from many payloads; every answer is stamped with them here, once.
  *
  * Adding a resource family: entries here (and their model type below), an SDL file, a resolver map, a test.
@@ -16,12 +19,16 @@
 import { AtlasClient } from '../atlas/client.js';
 import type {
   AtlasBackupRestoreJob,
+  AtlasBackupSchedule,
   AtlasCheckpoint,
   AtlasClusterDescription,
   AtlasDiskBackupExportJob,
   AtlasDiskBackupReplicaSet,
   AtlasDiskBackupSnapshotRestoreJob,
   AtlasExportBucket,
+  AtlasFlexBackupRestoreJob,
+  AtlasFlexBackupSnapshot,
+  AtlasFlexClusterDescription,
   AtlasGroup,
   AtlasServerlessBackupSnapshot,
   AtlasServerlessInstance,
@@ -42,6 +49,11 @@ interface ResourceEntry {
   list: AtlasOperationId;
   /** The `get` path parameter naming the item within its parent. */
   idParam: string;
+  /**
+   * `cluster` scope: the path parameter naming the deployment the item is under (default `clusterName`;
+   * the Flex backup paths call it `name`).
+   */
+  parentParam?: string;
   /** The field of a listed item that holds its id (default: `id`, or `name` for named resources). */
   idField?: string;
   /** Query parameters that narrow the list (a filtered list is planned apart from the whole one). */
@@ -109,6 +121,29 @@ export const resources = {
     list: 'listServerlessBackupSnapshots',
     idParam: 'snapshotId',
   },
+  flexCluster: {
+    node: 'FlexCluster',
+    scope: 'project-named',
+    get: 'getFlexCluster',
+    list: 'listFlexClusters',
+    idParam: 'name',
+  },
+  flexSnapshot: {
+    node: 'FlexSnapshot',
+    scope: 'cluster',
+    get: 'getFlexBackupSnapshot',
+    list: 'listFlexBackupSnapshots',
+    idParam: 'snapshotId',
+    parentParam: 'name',
+  },
+  flexRestoreJob: {
+    node: 'FlexRestoreJob',
+    scope: 'cluster',
+    get: 'getFlexRestoreJob',
+    list: 'listFlexRestoreJobs',
+    idParam: 'restoreJobId',
+    parentParam: 'name',
+  },
 } as const satisfies Record<string, ResourceEntry>;
 
 export type Resources = typeof resources;
@@ -126,12 +161,16 @@ export interface ResourceModels {
   checkpoint: InCluster<AtlasCheckpoint>;
   legacyRestoreJob: InCluster<AtlasBackupRestoreJob>;
   serverlessSnapshot: InCluster<AtlasServerlessBackupSnapshot>;
+  flexCluster: Named<AtlasFlexClusterDescription>;
+  /** `clusterName` is the Flex cluster's name (the `name` path parameter). */
+  flexSnapshot: InCluster<AtlasFlexBackupSnapshot>;
+  flexRestoreJob: InCluster<AtlasFlexBackupRestoreJob>;
 }
 
 export interface ProjectKey {
   groupId: string;
 }
-/** A cluster or serverless instance; also the parent of what is addressed under one. */
+/** A deployment (cluster, Flex cluster, serverless instance); also the parent of what is addressed under one. */
 export interface ClusterKey extends ProjectKey {
   clusterName: string;
 }
@@ -183,7 +222,7 @@ function parts(key: object): AnyKey {
 
 /** Path parameters of the `get` operation for an item. */
 export function itemParams(name: ResourceName, key: object): Record<string, string> {
-  const { scope, idParam } = entry(name);
+  const { scope, idParam, parentParam = 'clusterName' } = entry(name);
   const { groupId = '', clusterName = '', id = '' } = parts(key);
   switch (scope) {
     case 'root':
@@ -193,18 +232,19 @@ export function itemParams(name: ResourceName, key: object): Record<string, stri
     case 'project':
       return { groupId, [idParam]: id };
     case 'cluster':
-      return { groupId, clusterName, [idParam]: id };
+      return { groupId, [parentParam]: clusterName, [idParam]: id };
   }
 }
 
 /** Path parameters of the `list` operation for a list key. */
 export function listParams(name: ResourceName, key: object): Record<string, string> {
+  const { scope, parentParam = 'clusterName' } = entry(name);
   const { groupId = '', clusterName = '' } = parts(key);
-  switch (entry(name).scope) {
+  switch (scope) {
     case 'root':
       return {};
     case 'cluster':
-      return { groupId, clusterName };
+      return { groupId, [parentParam]: clusterName };
     default:
       return { groupId };
   }
@@ -223,8 +263,17 @@ export function listFilters(name: ResourceName, key: object): Record<string, str
 /** The unfiltered list an item belongs to: where its lookup is planned. */
 export function parentKey<N extends ResourceName>(name: N, key: ItemKey<N>): ListKey<N>;
 export function parentKey(name: ResourceName, key: object): object {
-  // The parent's coordinates are exactly the list's path parameters.
-  return listParams(name, key);
+  // The key's coordinates above the item, in the key's own names (not the path parameters': Flex calls
+  // the deployment `name`); filters are left out.
+  const { groupId = '', clusterName = '' } = parts(key);
+  switch (entry(name).scope) {
+    case 'root':
+      return {};
+    case 'cluster':
+      return { groupId, clusterName };
+    default:
+      return { groupId };
+  }
 }
 
 /** The path of an item, which is its loader key, its coalescing key and its invalidation prefix. */
@@ -299,3 +348,19 @@ export const keyFieldsOfScope = {
   project: ['groupId', 'id'],
   cluster: ['groupId', 'clusterName', 'id'],
 } as const satisfies Record<Scope, readonly (keyof AnyKey)[]>;
+
+/**
+ * Settings Atlas keeps one of per dedicated cluster, read by a single `get` under the cluster's path (no
+ * list, no id of their own, not a Relay node): the second, smaller table. Each becomes `loaders.<name>`,
+ * keyed by the cluster (src/loaders/settings.ts).
+ */
+export const clusterSettings = {
+  backupSchedule: { get: 'getBackupSchedule' },
+} as const satisfies Record<string, { get: AtlasOperationId }>;
+
+export type ClusterSettingName = keyof typeof clusterSettings;
+
+/** What each setting's loader answers: the Atlas shape, stamped with the cluster it belongs to. */
+export interface ClusterSettingModels {
+  backupSchedule: InCluster<AtlasBackupSchedule>;
+}

@@ -160,6 +160,8 @@ describe('client/cache-facts.js', () => {
     for (const type of facts.valueTypes) expect(Object.keys(clientSchema.getTypeMap())).toContain(type);
     expect(facts.valueTypes.filter((t) => (facts.entityTypes as readonly string[]).includes(t))).toEqual([]);
     expect(facts.possibleTypes).toEqual({
+      BackupSnapshot: ['FlexSnapshot', 'ServerlessSnapshot', 'Snapshot'],
+      Deployment: ['Cluster', 'FlexCluster', 'ServerlessInstance'],
       Node: [...facts.entityTypes],
       RestoreJob: ['CloudBackupRestoreJob', 'LegacyBackupRestoreJob'],
     });
@@ -168,7 +170,15 @@ describe('client/cache-facts.js', () => {
   it('lists every connection field with its key arguments (all but first/after)', () => {
     expect(facts.connectionFields).toEqual({
       Cluster: { snapshots: [], restoreJobs: [], exports: [], checkpoints: [], legacyRestoreJobs: ['batchId'] },
-      Project: { clusters: [], exportBuckets: [], serverlessInstances: [] },
+      FlexCluster: { snapshots: [], restoreJobs: [] },
+      // `families` selects a different list of deployments, so caches key the connection by it.
+      Project: {
+        clusters: [],
+        flexClusters: [],
+        deployments: ['families'],
+        exportBuckets: [],
+        serverlessInstances: [],
+      },
       Query: { projects: [] },
       ServerlessInstance: { snapshots: [] },
     });

@@ -62,9 +62,13 @@ describe('checked-in subgraph SDL', () => {
       Cluster: ['id', 'projectId name'],
       Export: ['id'],
       ExportBucket: ['id'],
+      FlexCluster: ['id', 'projectId name'],
+      FlexRestoreJob: ['id'],
+      FlexSnapshot: ['id'],
       LegacyBackupRestoreJob: ['id'],
       Project: ['id', 'atlasId'],
-      ServerlessInstance: ['id'],
+      // Every Deployment has the interface's keys (Federation's entity interfaces require it).
+      ServerlessInstance: ['id', 'projectId name'],
       ServerlessSnapshot: ['id'],
       Snapshot: ['id'],
     });

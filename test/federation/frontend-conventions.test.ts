@@ -111,10 +111,13 @@ describe('Relay conventions in the schema', () => {
     expect(differing.sort()).toEqual([
       'atlasId: ObjectId | ObjectId!',
       'cloudProvider: CloudProvider | CloudProvider!',
+      // Flex restore jobs and snapshots keep Atlas's own values (RESTORE, PENDING, RUNNING...).
+      'deliveryType: FlexRestoreDeliveryType! | RestoreDeliveryType!',
       'name: ClusterName! | String!',
       'oplogTs: DateTime | Int',
       'state: ExportState | RestoreJobState!',
       'stateName: ClusterState | String',
+      'status: FlexRestoreJobStatus | FlexSnapshotStatus | SnapshotStatus',
       'timestamp: BsonTimestamp | DateTime',
     ]);
     const both = parse('{ nodes(ids: []) { ... on Project { name } ... on Cluster { name } } }');

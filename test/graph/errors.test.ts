@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { AtlasApiError, AtlasTransportError } from '../../src/atlas/errors.js';
-import { classifyAtlasError, toClientError } from '../../src/graph/errors.js';
+import { classifyAtlasError, isServerlessBackupGone, toClientError } from '../../src/graph/errors.js';
 
 const apiError = (status: number, errorCode: string, retryAfter?: number) =>
   new AtlasApiError('getBackupRestoreJob', status, errorCode, 'Reason', 'Some detail.', [], retryAfter);
@@ -61,5 +61,33 @@ describe('toClientError', () => {
     const error = toClientError(located, 'Unexpected error.') as GraphQLError;
     expect(error.message).toBe('Unexpected error.');
     expect(JSON.stringify(error.toJSON())).not.toContain('secret internal state');
+  });
+});
+
+describe('serverless backup answers read as the sunset', () => {
+  const answer = (operationId: string, status: number, errorCode: string) =>
+    new AtlasApiError(operationId, status, errorCode, 'Reason', 'Some detail.', [], undefined);
+
+  it.each([
+    ['getServerlessBackupSnapshot', 410, 'VERSION_GONE', true],
+    ['listServerlessBackupSnapshots', 410, 'VERSION_GONE', true],
+    // A removed route answers a list with a generic 404; a missing instance or project says so.
+    ['listServerlessBackupSnapshots', 404, 'RESOURCE_NOT_FOUND', true],
+    ['listServerlessBackupSnapshots', 404, 'SERVERLESS_INSTANCE_NOT_FOUND', false],
+    ['listServerlessBackupSnapshots', 404, 'GROUP_NOT_FOUND', false],
+    // One snapshot's 404 cannot be told from a missing snapshot: it stays "no such snapshot" (null).
+    ['getServerlessBackupSnapshot', 404, 'RESOURCE_NOT_FOUND', false],
+    // Other families' 410s are not this sunset.
+    ['listFlexBackupSnapshots', 410, 'VERSION_GONE', false],
+    ['getServerlessBackupSnapshot', 500, 'UNEXPECTED_ERROR', false],
+  ])('%s %i %s -> %s', (operationId, status, errorCode, gone) => {
+    expect(isServerlessBackupGone(answer(operationId, status, errorCode))).toBe(gone);
+  });
+
+  it('maps to SERVERLESS_BACKUP_SUNSET with the sunset date, where no instance is known', () => {
+    const error = toClientError(answer('getServerlessBackupSnapshot', 410, 'VERSION_GONE'), 'x') as GraphQLError;
+    expect(error.extensions).toMatchObject({ code: 'SERVERLESS_BACKUP_SUNSET', sunset: '2026-01-22' });
+    expect(error.extensions['successor']).toBeUndefined();
+    expect(error.message).toMatch(/Flex cluster of the same name/);
   });
 });

@@ -45,7 +45,8 @@ describe('schema documentation', () => {
   });
 
   it('gives every enum an OTHER value so a value Atlas adds later cannot break a query', () => {
-    const derived = ['RestoreJobState'];
+    // Decided by the gateway, not sent by Atlas: DeploymentFamily is which endpoints serve a deployment.
+    const derived = ['RestoreJobState', 'DeploymentFamily'];
     const enums = ours.filter(isEnumType).filter((e) => !derived.includes(e.name));
     expect(enums.length).toBeGreaterThan(10);
     for (const e of enums) expect(e.getValue('OTHER'), e.name).toBeDefined();
@@ -57,5 +58,21 @@ describe('schema documentation', () => {
     expect(String(snapshot.getFields().storageSizeBytes?.type)).toBe('Long');
     expect(String(snapshot.getFields().atlasId?.type)).toBe('ObjectId!');
     expect(isScalarType(schema.getType('ClusterName'))).toBe(true);
+  });
+});
+
+describe('schema validity beyond graphql 16', () => {
+  it('deprecates no implementation field whose interface field is not deprecated (graphql 17 refuses it; GraphiQL bundles 17)', () => {
+    const offending: string[] = [];
+    for (const type of ours) {
+      if (!isObjectType(type) && !isInterfaceType(type)) continue;
+      for (const iface of type.getInterfaces()) {
+        for (const [name, field] of Object.entries(iface.getFields())) {
+          const own = type.getFields()[name];
+          if (own?.deprecationReason && !field.deprecationReason) offending.push(`${type.name}.${name} (${iface.name})`);
+        }
+      }
+    }
+    expect(offending).toEqual([]);
   });
 });

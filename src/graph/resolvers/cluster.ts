@@ -3,6 +3,7 @@ import { ClusterState, ClusterType, type Resolvers } from '../../generated/resol
 import { toGlobalId } from '../ids.js';
 import { loadConnection } from '../pagination.js';
 import { atlasEnum, knownValues, orNull } from './atlas-values.js';
+import { latestOf } from './deployment.js';
 import { resolveEntity } from './node.js';
 
 const clusterTypes = knownValues(ClusterType);
@@ -12,7 +13,11 @@ export const clusterResolvers: Resolvers = {
   Cluster: {
     __resolveReference: async (reference, context) => {
       if ('projectId' in reference) {
-        return orNull(context.loaders.cluster.load({ groupId: reference.projectId, clusterName: reference.name }));
+        // A neighbour may not know the family: a Flex cluster's name is null here, never a wrong object.
+        return context.loaders.deployments.load('cluster', {
+          groupId: reference.projectId,
+          clusterName: reference.name,
+        });
       }
       return resolveEntity(reference.id, 'Cluster', context);
     },
@@ -20,9 +25,13 @@ export const clusterResolvers: Resolvers = {
     atlasId: (cluster) => cluster.id ?? null,
     projectId: (cluster) => cluster.groupId,
     project: (cluster, _, { loaders }) => loaders.project.load({ groupId: cluster.groupId }),
+    family: () => 'DEDICATED',
     clusterType: (cluster) => atlasEnum(clusterTypes, cluster.clusterType),
     stateName: (cluster) => atlasEnum(clusterStates, cluster.stateName),
+    deploymentState: (cluster) => atlasEnum(clusterStates, cluster.stateName),
     tags: (cluster) => cluster.tags ?? [],
+    latestSnapshot: (cluster, _, { loaders }) =>
+      cluster.backupEnabled === false ? null : latestOf(loaders.snapshotPage, key(cluster)),
 
     snapshots: (cluster, args, { loaders }) =>
       loadConnection(args, (page) => loaders.snapshotPage.load({ ...key(cluster), ...page })),

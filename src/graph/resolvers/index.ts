@@ -6,9 +6,12 @@
 import { mergeResolvers } from '@graphql-tools/merge';
 import { connectionFields } from '../pagination.js';
 import { ClusterName, DateTime, Long, ObjectId } from '../scalars.js';
+import { backupScheduleResolvers } from './backup-schedule.js';
 import { checkpointResolvers } from './checkpoint.js';
 import { clusterResolvers } from './cluster.js';
+import { deploymentResolvers } from './deployment.js';
 import { exportResolvers } from './export.js';
+import { flexClusterResolvers } from './flex-cluster.js';
 import { nodeListResolvers, nodeResolvers } from './node.js';
 import { projectResolvers } from './project.js';
 import { restoreJobResolvers } from './restore-job.js';
@@ -26,6 +29,9 @@ const connectionTypes = [
   'CheckpointConnection',
   'ServerlessInstanceConnection',
   'ServerlessSnapshotConnection',
+  'FlexClusterConnection',
+  'FlexSnapshotConnection',
+  'FlexRestoreJobConnection',
 ];
 
 const connectionResolvers = Object.fromEntries(connectionTypes.map((type) => [type, connectionFields]));
@@ -37,9 +43,12 @@ export const resolvers = mergeResolvers([
   nodeListResolvers,
   projectResolvers,
   clusterResolvers,
+  backupScheduleResolvers,
   snapshotResolvers,
   restoreJobResolvers,
   exportResolvers,
   checkpointResolvers,
   serverlessResolvers,
+  flexClusterResolvers,
+  deploymentResolvers,
 ]);

@@ -3,6 +3,7 @@ import type { GraphQLContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 import { fromGlobalId, type DecodedId } from '../ids.js';
 import type { ItemLoader } from '../../loaders/index.js';
+import { isDeploymentResource } from '../../loaders/deployments.js';
 import { resourceOfNode } from '../../loaders/resources.js';
 import type { Resolvers, ResolversInterfaceTypes } from '../../generated/resolvers-types.js';
 import { orNull } from './atlas-values.js';
@@ -14,9 +15,14 @@ const MAX_NODES = 100;
 /** Fetches the object a decoded id names, tagged with its graph type; null when Atlas has no such object. */
 async function loadDecoded(decoded: DecodedId, { loaders }: GraphQLContext): Promise<NodeModel | null> {
   const { type, ...key } = decoded;
+  const resource = resourceOfNode[type];
   // The decoded key is the resource's own key shape (src/graph/ids.ts checks it against the table's layout).
-  const loader: ItemLoader<object, object> = loaders[resourceOfNode[type]];
-  const found = await orNull(loader.load(key));
+  const loader: ItemLoader<object, object> = loaders[resource];
+  // A deployment id names its family; the router answers null, not an error, when Atlas says the name
+  // is another family's (a dedicated cluster that became Flex, a forged id) and skips names it knows are.
+  const found = isDeploymentResource(resource)
+    ? await loaders.deployments.load(resource, key as { groupId: string; clusterName: string })
+    : await orNull(loader.load(key));
   return found && ({ ...found, __typename: type } as NodeModel);
 }
 

@@ -3,6 +3,7 @@ import type { Resolvers } from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
 import { loadConnection } from '../pagination.js';
 import { need, orNull } from './atlas-values.js';
+import { asDeployment, deploymentConnection } from './deployment.js';
 import { resolveEntity } from './node.js';
 
 export const projectResolvers: Resolvers = {
@@ -20,8 +21,20 @@ export const projectResolvers: Resolvers = {
     tags: (project) => project.tags ?? [],
     clusters: (project, args, { loaders }) =>
       loadConnection(args, (page) => loaders.clusterPage.load({ groupId: need(project.id, 'project id'), ...page })),
+    // Lookups by name go through the router: a name of another family is null at most one wrong-family
+    // call later, and none when the operation already knows its family.
     cluster: (project, { name }, { loaders }) =>
-      orNull(loaders.cluster.load({ groupId: need(project.id, 'project id'), clusterName: name })),
+      loaders.deployments.load('cluster', { groupId: need(project.id, 'project id'), clusterName: name }),
+    flexClusters: (project, args, { loaders }) =>
+      loadConnection(args, (page) =>
+        loaders.flexClusterPage.load({ groupId: need(project.id, 'project id'), ...page }),
+      ),
+    flexCluster: (project, { name }, { loaders }) =>
+      loaders.deployments.load('flexCluster', { groupId: need(project.id, 'project id'), clusterName: name }),
+    deployments: (project, args, context) =>
+      deploymentConnection({ groupId: need(project.id, 'project id') }, args, context),
+    deployment: async (project, { name }, { loaders }) =>
+      asDeployment(await loaders.deployments.find({ groupId: need(project.id, 'project id'), clusterName: name })),
     exportBuckets: (project, args, { loaders }) =>
       loadConnection(args, (page) =>
         loaders.exportBucketPage.load({ groupId: need(project.id, 'project id'), ...page }),
@@ -33,6 +46,6 @@ export const projectResolvers: Resolvers = {
         loaders.serverlessInstancePage.load({ groupId: need(project.id, 'project id'), ...page }),
       ),
     serverlessInstance: (project, { name }, { loaders }) =>
-      orNull(loaders.serverlessInstance.load({ groupId: need(project.id, 'project id'), clusterName: name })),
+      loaders.deployments.load('serverlessInstance', { groupId: need(project.id, 'project id'), clusterName: name }),
   },
 };

@@ -1,27 +1,65 @@
 /** ServerlessInstance and ServerlessSnapshot (both deprecated by Atlas). */
-import type { Resolvers } from '../../generated/resolvers-types.js';
+import { ClusterState, type Resolvers } from '../../generated/resolvers-types.js';
+import type { ServerlessInstance } from '../mappers.js';
+import { ServerlessBackupSunsetError, isServerlessBackupGone } from '../errors.js';
 import { toGlobalId } from '../ids.js';
 import { loadConnection } from '../pagination.js';
-import { atlasEnum, need, orNull } from './atlas-values.js';
+import { atlasEnum, knownValues, need, orNull } from './atlas-values.js';
+import { latestOf } from './deployment.js';
 import { resolveEntity } from './node.js';
 import { cloudProviders, frequencyAliases, snapshotFrequencies, snapshotStatuses, snapshotTypes } from './snapshot.js';
 
+const clusterStates = knownValues(ClusterState);
+
+/**
+ * A serverless backup read, with Atlas's sunset answer (410, or a removed route's 404) turned into the error
+ * that names the instance's Flex successor. Only the field fails; the rest of the query answers.
+ */
+async function serverlessBackup<T>(instance: ServerlessInstance, read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isServerlessBackupGone(error)) {
+      throw new ServerlessBackupSunsetError(error, { projectId: instance.groupId, name: instance.name });
+    }
+    throw error;
+  }
+}
+
 export const serverlessResolvers: Resolvers = {
   ServerlessInstance: {
-    __resolveReference: (reference, context) => resolveEntity(reference.id, 'ServerlessInstance', context),
+    __resolveReference: (reference, context) =>
+      'projectId' in reference
+        ? context.loaders.deployments.load('serverlessInstance', {
+            groupId: reference.projectId,
+            clusterName: reference.name,
+          })
+        : resolveEntity(reference.id, 'ServerlessInstance', context),
     id: (i) => toGlobalId('ServerlessInstance', i.groupId, i.name),
     atlasId: (i) => need(i.id, 'serverless instance id'),
     projectId: (i) => i.groupId,
     project: (i, _, { loaders }) => loaders.project.load({ groupId: i.groupId }),
+    family: () => 'SERVERLESS',
+    deploymentState: (i) => atlasEnum(clusterStates, i.stateName),
+    // Atlas backs up every serverless instance; there is no switch to read.
+    backupEnabled: () => true,
+    latestSnapshot: (i, _, { loaders }) =>
+      serverlessBackup(i, latestOf(loaders.serverlessSnapshotPage, { groupId: i.groupId, clusterName: i.name })),
+    // Atlas migrated serverless instances to Flex clusters that keep their names.
+    flexSuccessor: (i, _, { loaders }) =>
+      loaders.deployments.load('flexCluster', { groupId: i.groupId, clusterName: i.name }),
     continuousBackupEnabled: (i) => i.serverlessBackupOptions?.serverlessContinuousBackupEnabled ?? null,
     backingProviderName: (i) => atlasEnum(cloudProviders, i.providerSettings.backingProviderName),
     regionName: (i) => i.providerSettings.regionName,
     snapshots: (i, args, { loaders }) =>
-      loadConnection(args, (page) =>
-        loaders.serverlessSnapshotPage.load({ groupId: i.groupId, clusterName: i.name, ...page }),
+      serverlessBackup(
+        i,
+        loadConnection(args, (page) =>
+          loaders.serverlessSnapshotPage.load({ groupId: i.groupId, clusterName: i.name, ...page }),
+        ),
       ),
     snapshot: (i, { id }, { loaders }) =>
-      orNull(loaders.serverlessSnapshot.load({ groupId: i.groupId, clusterName: i.name, id })),
+      serverlessBackup(i, orNull(loaders.serverlessSnapshot.load({ groupId: i.groupId, clusterName: i.name, id }))),
   },
   ServerlessSnapshot: {
     __resolveReference: (reference, context) => resolveEntity(reference.id, 'ServerlessSnapshot', context),

@@ -13,7 +13,7 @@ beforeEach(() => stack.simulator.resetCalls());
 const missingId = '0'.repeat(24);
 const { payments, analytics } = DEMO.projects;
 const { paymentsProd } = DEMO.clusters;
-const { legacy, serverless } = DEMO;
+const { legacy, serverless, flex } = DEMO;
 
 interface NodeCase {
   type: NodeType;
@@ -85,6 +85,30 @@ const cases: NodeCase[] = [
     get: 'getServerlessBackupSnapshot',
     params: { groupId: serverless.groupId, clusterName: serverless.instanceName, snapshotId: serverless.snapshotId },
     atlasId: serverless.snapshotId,
+  },
+  {
+    type: 'FlexCluster',
+    parts: [flex.groupId, flex.name],
+    missing: [flex.groupId, 'ghost'],
+    get: 'getFlexCluster',
+    params: { groupId: flex.groupId, name: flex.name },
+    atlasId: flex.id,
+  },
+  {
+    type: 'FlexSnapshot',
+    parts: [flex.groupId, flex.name, flex.snapshotId],
+    missing: [flex.groupId, flex.name, missingId],
+    get: 'getFlexBackupSnapshot',
+    params: { groupId: flex.groupId, name: flex.name, snapshotId: flex.snapshotId },
+    atlasId: flex.snapshotId,
+  },
+  {
+    type: 'FlexRestoreJob',
+    parts: [flex.groupId, flex.name, flex.restoreJobId],
+    missing: [flex.groupId, flex.name, missingId],
+    get: 'getFlexRestoreJob',
+    params: { groupId: flex.groupId, name: flex.name, restoreJobId: flex.restoreJobId },
+    atlasId: flex.restoreJobId,
   },
 ];
 const idOf = (c: NodeCase) => toGlobalId(c.type, ...c.parts);

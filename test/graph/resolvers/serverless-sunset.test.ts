@@ -1,0 +1,77 @@
+/**
+ * Serverless backups after Atlas's sunset (2026-01-22): the simulator plays today's Atlas, whose serverless
+ * backup reads answer 410 VERSION_GONE. Each such field fails alone with SERVERLESS_BACKUP_SUNSET naming
+ * the Flex successor; the rest of the query answers.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO } from '../../../src/simulator/index.js';
+import { toGlobalId } from '../../../src/graph/ids.js';
+import { startStack, type TestStack } from '../../../support/stack.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack({ simulator: { serverlessBackup: 'sunset' } });
+});
+afterAll(() => stack.close());
+beforeEach(() => stack.simulator.resetCalls());
+
+type Json = Record<string, any>;
+const { groupId, instanceName, snapshotId, migrated } = DEMO.serverless;
+
+describe('serverless backup fields after the sunset', () => {
+  it('fail alone with SERVERLESS_BACKUP_SUNSET, naming the Flex cluster of the same name, while siblings answer', async () => {
+    const { data, errors } = await stack.query<Json>(
+      `query ($p: ObjectId!, $n: ClusterName!, $s: ObjectId!) { project(id: $p) { name
+         serverlessInstance(name: $n) { name stateName
+           snapshots(first: 5) { nodes { id } }
+           snapshot(id: $s) { id }
+           latestSnapshot { id } } } }`,
+      { p: groupId, n: instanceName, s: snapshotId },
+    );
+    expect(data!.project.name).toBe(DEMO.projects.analytics.name);
+    expect(data!.project.serverlessInstance).toMatchObject({ name: instanceName, snapshots: null, snapshot: null });
+    expect(data!.project.serverlessInstance.stateName).toEqual(expect.any(String));
+    expect(errors).toHaveLength(3);
+    for (const error of errors!) {
+      expect(error.extensions).toMatchObject({
+        code: 'SERVERLESS_BACKUP_SUNSET',
+        sunset: '2026-01-22',
+        successor: { type: 'FlexCluster', projectId: groupId, name: instanceName },
+        atlas: { status: 410, errorCode: 'VERSION_GONE' },
+      });
+      expect(error.message).toContain('2026-01-22');
+      expect(error.message).toContain(`flexCluster(name: "${instanceName}")`);
+    }
+    expect(errors!.map((e) => e.path!.at(-1)).sort()).toEqual(['latestSnapshot', 'snapshot', 'snapshots']);
+  });
+
+  it('a migrated instance links to its Flex successor, whose backups answer; others link to null', async () => {
+    const { data, errors } = await stack.query<Json>(
+      `query ($p: ObjectId!) { project(id: $p) { serverlessInstances(first: 10) { nodes { name
+         flexSuccessor { id name family snapshots(first: 2) { nodes { atlasId status } } } } } } }`,
+      { p: migrated.groupId },
+    );
+    expect(errors).toBeUndefined();
+    const byName = new Map(data!.project.serverlessInstances.nodes.map((i: Json) => [i.name, i.flexSuccessor]));
+    const successor = byName.get(migrated.name) as Json;
+    expect(successor).toMatchObject({
+      id: toGlobalId('FlexCluster', migrated.groupId, migrated.name),
+      name: migrated.name,
+      family: 'FLEX',
+    });
+    expect(successor.snapshots.nodes.length).toBeGreaterThan(0);
+    for (const name of DEMO.serverless.withoutFlexSuccessor) expect(byName.get(name)).toBeNull();
+    // The serverless list, then per instance the Flex lookup (one wrong-family 400 for each instance
+    // without a successor), and the successor's snapshot page: no serverless backup call at all.
+    const calls = stack.simulator.calls.map((c) => c.operationId);
+    expect(calls.filter((c) => c?.startsWith('listServerlessBackup') || c?.startsWith('getServerlessBackup'))).toEqual([]);
+    expect(calls.filter((c) => c === 'listFlexBackupSnapshots')).toHaveLength(1);
+  });
+
+  it('a serverless snapshot refetched by its global id fails with the same code', async () => {
+    const id = toGlobalId('ServerlessSnapshot', groupId, instanceName, snapshotId);
+    const { data, errors } = await stack.query<Json>(`{ node(id: "${id}") { id } }`);
+    expect(data).toEqual({ node: null });
+    expect(errors?.[0]?.extensions).toMatchObject({ code: 'SERVERLESS_BACKUP_SUNSET', sunset: '2026-01-22' });
+  });
+});
