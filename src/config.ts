@@ -27,6 +27,12 @@ export interface Config {
   /** Origins whose pages may call the gateway from a browser (CORS_ORIGINS; see src/server/plugins/cross-origin.ts). */
   corsOrigins: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Demo mode only (DEMO_SERVERLESS_BACKUP): whether the embedded simulator plays today's Atlas, whose
+   * serverless backup endpoints are sunset (`sunset`, the default), or the Atlas of before 2026-01-22
+   * (`available`).
+   */
+  demoServerlessBackup: 'sunset' | 'available';
 }
 
 /** Every default, in one place: the environment's, and the gateway's when built without a configuration. */
@@ -93,6 +99,7 @@ const schema = z.object({
   GRAPHIQL: flag.optional(),
   INTROSPECTION: flag.optional(),
   GRAPHQL_NODE_FIELD: flag.default(true),
+  DEMO_SERVERLESS_BACKUP: z.enum(['sunset', 'available']).default('sunset'),
   GRAPHQL_MAX_DEPTH: integer(1, 100).default(defaults.limits.maxDepth),
   GRAPHQL_MAX_ALIASES: integer(0, 1000).default(defaults.limits.maxAliases),
   GRAPHQL_MAX_TOKENS: integer(10, 100_000).default(defaults.limits.maxTokens),
@@ -222,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: (e.GRAPHIQL ?? !production) && introspection,
     introspection,
     nodeField: e.GRAPHQL_NODE_FIELD,
+    demoServerlessBackup: e.DEMO_SERVERLESS_BACKUP,
     limits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,

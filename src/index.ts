@@ -34,7 +34,7 @@ if (!atlas) {
   const token = randomBytes(24).toString('base64url');
   // Loaded only here: a gateway configured for Atlas never loads the simulator (its seed, routes and spec).
   const { startSimulator } = await import('./simulator/index.js');
-  simulator = await startSimulator({ bearerTokens: [token] });
+  simulator = await startSimulator({ bearerTokens: [token], serverlessBackup: config.demoServerlessBackup });
   atlas = { baseUrl: simulator.url, auth: { mode: 'token', token } };
   log.info('No Atlas credential configured: serving DEMO data from the embedded Atlas simulator');
 }

@@ -94,4 +94,10 @@ describe('configuration', () => {
       expect((error as Error).message).not.toContain(secret);
     }
   });
+
+  it('plays post-sunset Atlas in demo mode unless DEMO_SERVERLESS_BACKUP=available', () => {
+    expect(loadConfig({}).demoServerlessBackup).toBe('sunset');
+    expect(loadConfig({ DEMO_SERVERLESS_BACKUP: 'available' }).demoServerlessBackup).toBe('available');
+    expect(() => loadConfig({ DEMO_SERVERLESS_BACKUP: 'later' })).toThrow(/^DEMO_SERVERLESS_BACKUP/);
+  });
 });

@@ -104,8 +104,11 @@ export interface Gateway {
 
 const userAgent = `atlas-backup-graphql-gateway/0.1.0 (node ${process.versions.node})`;
 
+const example = (file: string) => readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8');
 /** The example GraphiQL opens with; it runs on the demo data. */
-export const exampleQuery = readFileSync(new URL('../../examples/backup-dashboard.graphql', import.meta.url), 'utf8');
+export const exampleQuery = example('backup-dashboard.graphql');
+/** GraphiQL's other tabs: every deployment of every family (Flex included) with its backup state. */
+export const deploymentsQuery = example('deployments.graphql');
 
 export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger || undefined;
@@ -156,7 +159,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       // GET / says what this is; GraphiQL is rendered once, compressed and revalidated (yoga's is off below).
       useLandingPage({ graphiql }),
       ...(graphiql
-        ? [useGraphiQLDelivery({ graphiql: { title: 'Atlas Backup GraphQL', defaultQuery: exampleQuery } })]
+        ? [
+            useGraphiQLDelivery({
+              graphiql: {
+                title: 'Atlas Backup GraphQL',
+                // The dashboard opens first; the deployments view waits in the next tab.
+                defaultTabs: [{ query: exampleQuery }, { query: deploymentsQuery }],
+              },
+            }),
+          ]
         : []),
       ...requestLimitPlugins(options.limits, { hideSuggestions: !introspection }),
       ...(introspection ? [] : [useDisableIntrospection(), useNoServiceSdl()]),

@@ -94,6 +94,9 @@ describe('GraphiQL in Chromium', () => {
         .filter({ hasText: 'query BackupDashboard' })
         .waitFor({ timeout: 20_000 });
 
+      // The deployments view (examples/deployments.graphql) waits in a second tab, named after its operation.
+      await page.locator('.graphiql-tab').filter({ hasText: 'Deployments' }).waitFor({ timeout: 20_000 });
+
       // Only the example's run may reach Atlas: loading the page (schema introspection) must not.
       simulator.resetCalls();
       const executed = page.waitForResponse((r) => isExampleQuery(r.request()), { timeout: 20_000 });

@@ -7,7 +7,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import * as bundle from '@graphql-yoga/render-graphiql/graphiql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleQuery } from '../../../src/server/gateway.js';
+import { deploymentsQuery, exampleQuery } from '../../../src/server/gateway.js';
 import { chooseCoding, ifNoneMatchHits } from '../../../src/server/plugins/static-response.js';
 import { startStack, type TestStack } from '../../../support/stack.js';
 import { rawRequest } from '../../helpers/raw-http.js';
@@ -52,7 +52,10 @@ describe('GraphiQL delivery', () => {
     expect(html).toContain('<title>Atlas Backup GraphQL</title>');
     // GraphiQL's options, the example query included, reach renderYogaGraphiQL (`<` escaped in the script).
     const options = /renderYogaGraphiQL\([^,]+, (\{.*\})\);/.exec(html)?.[1] ?? 'null';
-    expect(JSON.parse(options)).toEqual({ title: 'Atlas Backup GraphQL', defaultQuery: exampleQuery });
+    expect(JSON.parse(options)).toEqual({
+      title: 'Atlas Backup GraphQL',
+      defaultTabs: [{ query: exampleQuery }, { query: deploymentsQuery }],
+    });
     expect(Object.values(assetUrls(html)).every(Boolean)).toBe(true);
   });
 
