@@ -14,14 +14,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
-import { createGateway, exampleQuery } from '../src/server/gateway.js';
+import { createGateway, deploymentsQuery, exampleQuery } from '../src/server/gateway.js';
 import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO } from '../src/simulator/index.js';
 import { ask, peakRssMiB, rssMiB, sampleRss, startChild, stopChildren } from './children.js';
 import { recordAnswers } from './recorded.js';
 import { drive, measureCpu, type CpuMeasure, type BenchRequest, type Server } from './cpu.js';
 import { atlas, startStack, type TestStack } from '../support/stack.js';
-import { cheapest, dashboardMinimum, type Page } from '../support/minimum.js';
+import { cheapest, dashboardMinimum, deploymentsMinimum, type Page } from '../support/minimum.js';
 
 const dashboard = exampleQuery;
 const out: string[] = [];
@@ -118,6 +118,34 @@ async function partA() {
     await callsOf(stack, `query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids }),
     refetchParents.reduce((a, b) => a + b, 0),
   ]);
+
+  // Every Flex cluster of a project, with its snapshots and its restore jobs' snapshots: one list per level.
+  const analytics = DEMO.projects.analytics.id;
+  const flexBoard = `{ project(id: "${analytics}") { flexClusters { nodes { name snapshots(first: 20) { nodes { status } } restoreJobs(first: 20) { nodes { status snapshot { createdAt } } } } } } }`;
+  let flexMin = 2;
+  const flexClusters = await atlas<Page<{ name: string }>>(sim, 'listFlexClusters', { groupId: analytics });
+  for (const c of flexClusters.results) {
+    const flex = { groupId: analytics, name: c.name };
+    const snaps = await atlas<Page<{ id: string }>>(sim, 'listFlexBackupSnapshots', flex, { itemsPerPage: 20 });
+    const jobs = await atlas<Page<{ snapshotId?: string }>>(sim, 'listFlexRestoreJobs', flex, { itemsPerPage: 20 });
+    const held = new Set(snaps.results.map((snap) => snap.id));
+    const outside = new Set(jobs.results.map((j) => j.snapshotId).filter((id) => id && !held.has(id)));
+    flexMin += 2 + cheapest(outside.size, snaps.totalCount);
+  }
+  rows.push([
+    'Flex board (one project: Flex clusters, snapshots, restore jobs + their snapshots)',
+    await callsOf(stack, flexBoard),
+    flexMin,
+  ]);
+
+  // Every deployment of every family, post-sunset (examples/deployments.graphql, GraphiQL's second tab).
+  sim.setServerlessBackup('sunset');
+  rows.push([
+    'deployments view (3 projects, every family, latest snapshot, restore jobs, schedule)',
+    await callsOf(stack, deploymentsQuery),
+    await deploymentsMinimum(sim),
+  ]);
+  sim.setServerlessBackup('available');
 
   const jobId = toGlobalId(
     'CloudBackupRestoreJob',

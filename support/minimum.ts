@@ -37,3 +37,48 @@ export async function dashboardMinimum(simulator: AtlasSimulator): Promise<numbe
   }
   return minimum;
 }
+
+/**
+ * Minimum calls for examples/deployments.graphql on the simulator's data: the project list; per project
+ * its three family lists; per dedicated cluster its restore-job list, and its schedule and snapshot list
+ * when backup is on; per Flex cluster its snapshot and restore-job lists. A Flex restore job's target is
+ * free when the lists already read name it, else one GET (dedicated) or two (Flex: the cluster API's 400
+ * names the family first).
+ */
+export async function deploymentsMinimum(simulator: AtlasSimulator): Promise<number> {
+  const projects = await atlas<Page<{ id: string }>>(simulator, 'listGroups', {}, { itemsPerPage: 10 });
+  let minimum = 1;
+  const listed = new Map<string, Set<string>>();
+  const targets: { groupId: string; name: string }[] = [];
+  for (const { id: groupId } of projects.results) {
+    minimum += 3;
+    const clusters = await atlas<Page<{ name: string; backupEnabled?: boolean }>>(simulator, 'listClusters', {
+      groupId,
+    });
+    const flex = await atlas<Page<{ name: string }>>(simulator, 'listFlexClusters', { groupId });
+    listed.set(groupId, new Set([...clusters.results, ...flex.results].map((c) => c.name)));
+    for (const cluster of clusters.results) minimum += cluster.backupEnabled === false ? 1 : 3;
+    for (const cluster of flex.results) {
+      minimum += 2;
+      const jobs = await atlas<Page<{ targetProjectId?: string; targetDeploymentItemName?: string }>>(
+        simulator,
+        'listFlexRestoreJobs',
+        { groupId, name: cluster.name },
+        { itemsPerPage: 3 },
+      );
+      for (const job of jobs.results) {
+        if (job.targetDeploymentItemName)
+          targets.push({ groupId: job.targetProjectId ?? groupId, name: job.targetDeploymentItemName });
+      }
+    }
+  }
+  const unseen = new Map<string, { groupId: string; name: string }>();
+  for (const target of targets) {
+    if (!listed.get(target.groupId)?.has(target.name)) unseen.set(`${target.groupId}/${target.name}`, target);
+  }
+  for (const target of unseen.values()) {
+    const flex = await atlas<Page<{ name: string }>>(simulator, 'listFlexClusters', { groupId: target.groupId });
+    minimum += flex.results.some((c) => c.name === target.name) ? 2 : 1;
+  }
+  return minimum;
+}

@@ -9,8 +9,8 @@ import { createTransport } from '../../src/atlas/transport.js';
 import { toGlobalId } from '../../src/graph/ids.js';
 import { DEMO, startSimulator } from '../../src/simulator/index.js';
 import { atlasRequest, startStack, type TestStack } from '../../support/stack.js';
-import { dashboardMinimum } from '../../support/minimum.js';
-import { exampleQuery } from '../../src/server/gateway.js';
+import { dashboardMinimum, deploymentsMinimum } from '../../support/minimum.js';
+import { deploymentsQuery, exampleQuery } from '../../src/server/gateway.js';
 
 const dashboard = exampleQuery;
 
@@ -32,6 +32,25 @@ describe('call planner', () => {
     expect(errors).toBeUndefined();
     expect(stack.simulator.callCount()).toBe(minimum);
     expect(extensions?.atlasCalls).toMatchObject({ calls: minimum, coalesced: 0 });
+  });
+
+  it('answers the deployments view (every family, post-sunset Atlas) with the fewest calls the data allows', async () => {
+    // One list per family and level, a schedule per dedicated cluster with backup on, and Flex restore
+    // targets answered from the lists already read (support/minimum.ts derives it from the data).
+    const sunset = await startStack({ simulator: { serverlessBackup: 'sunset' } });
+    try {
+      const minimum = await deploymentsMinimum(sunset.simulator);
+      sunset.simulator.resetCalls();
+      const { data, errors } = await sunset.query<{
+        projects: { nodes: { deployments: { nodes: { family: string }[] } }[] };
+      }>(deploymentsQuery);
+      expect(errors).toBeUndefined();
+      const families = new Set(data!.projects.nodes.flatMap((p) => p.deployments.nodes.map((d) => d.family)));
+      expect([...families].sort()).toEqual(['DEDICATED', 'FLEX', 'SERVERLESS']);
+      expect(sunset.simulator.callCount()).toBe(minimum);
+    } finally {
+      await sunset.close();
+    }
   });
 
   it('walks one snapshot list instead of a GET per restored snapshot', async () => {
