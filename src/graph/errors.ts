@@ -128,12 +128,13 @@ export class ServerlessBackupSunsetError extends Error {
 
 function serverlessBackupSunset(error: AtlasApiError, instance?: { projectId: string; name: string }) {
   const successor = instance
-    ? `the Flex cluster "${instance.name}" of the same project: query project(id: "${instance.projectId}") { flexCluster(name: "${instance.name}") { snapshots { nodes { id } } } }`
-    : 'the Flex cluster of the same name: query project(id:) { flexCluster(name:) { snapshots } }';
+    ? `the Flex cluster "${instance.name}" of the same project (the instance's \`flexSuccessor\`; null if it became a ` +
+      `dedicated cluster): project(id: "${instance.projectId}") { flexCluster(name: "${instance.name}") { snapshots { nodes { id } } } }`
+    : 'the Flex cluster of the same name: project(id:) { flexCluster(name:) { snapshots { nodes { id } } } }';
   return {
     message:
-      `Atlas sunset the serverless backup endpoints on ${SERVERLESS_BACKUP_SUNSET_DATE}. Serverless instances ` +
-      `were migrated to Flex clusters that keep their names; read these backups from ${successor}.`,
+      `Atlas sunset the serverless backup endpoints on ${SERVERLESS_BACKUP_SUNSET_DATE}. Atlas migrated serverless ` +
+      `instances to Flex clusters that keep their names; read these backups from ${successor}.`,
     extensions: {
       ...atlasExtensions(error, 'SERVERLESS_BACKUP_SUNSET'),
       sunset: SERVERLESS_BACKUP_SUNSET_DATE,
