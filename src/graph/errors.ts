@@ -98,6 +98,14 @@ export function classifyAtlasError(error: AtlasError): Mapping {
   return byAtlasErrorCode[error.errorCode] ?? byStatus[error.status] ?? fallback;
 }
 
+/** Atlas left out a value the graph cannot answer without (an object's id): Atlas's fault, like an unfit value. */
+export class AtlasOmissionError extends Error {
+  override readonly name = 'AtlasOmissionError';
+  constructor(readonly what: string) {
+    super(`Atlas omitted ${what}`);
+  }
+}
+
 /** The day Atlas sunset the serverless backup endpoints (the spec's `x-sunset`). */
 export const SERVERLESS_BACKUP_SUNSET_DATE = '2026-01-22';
 
@@ -235,6 +243,10 @@ export function toClientError(error: unknown, message: string): Error {
     return locate(`Atlas sent a value that is not a valid ${unfit}${field}`, {
       code: 'UPSTREAM_BAD_RESPONSE' satisfies ErrorCode,
     });
+  }
+  if (cause instanceof AtlasOmissionError) {
+    const field = located?.path ? ` for ${located.path.join('.')}` : '';
+    return locate(`Atlas omitted the ${cause.what}${field}`, { code: 'UPSTREAM_BAD_RESPONSE' satisfies ErrorCode });
   }
   if (cause instanceof InvalidPathParameterError) {
     return locate(`Invalid value for ${cause.parameter}`, { code: 'BAD_USER_INPUT' });

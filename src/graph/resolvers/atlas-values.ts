@@ -3,6 +3,7 @@
  * OTHER instead of failing the query), 404 lookups to null, and required ids.
  */
 import { isNotFound } from '../../atlas/errors.js';
+import { AtlasOmissionError } from '../errors.js';
 
 /** `inProgress`, `InProgress` or `IN_PROGRESS` -> `IN_PROGRESS`. */
 function upperSnake(value: string): string {
@@ -50,6 +51,6 @@ export async function orNull<T>(load: Promise<T>): Promise<T | null> {
 
 /** Atlas ids are optional in the spec's response schemas but always present on stored objects. */
 export function need(value: string | undefined, what: string): string {
-  if (!value) throw new Error(`Atlas omitted ${what}`);
+  if (!value) throw new AtlasOmissionError(what);
   return value;
 }

@@ -166,8 +166,9 @@ describe('Atlas failures become coded GraphQL errors', () => {
   });
 
   it('masks unexpected failures', async () => {
-    // A restore job without its id: the resolver's own check fails with a plain Error.
-    route = json({ deliveryType: 'automated' });
+    // Atlas answering `null` for an object: the loader's stamping fails with a TypeError, as any bug would.
+    // (An object without its id is Atlas's fault and has its own code: see "omits an object id" below.)
+    route = json(null);
     const { data, errors } = await query(
       `{ node(id: "${Buffer.from(`v1:CloudBackupRestoreJob:${groupId}:c1:6731a0c0e8f1d2a3b4c5d6f2`).toString('base64url')}") {
           ... on CloudBackupRestoreJob { deliveryType atlasId } } }`,
@@ -249,6 +250,28 @@ describe('Atlas values that do not fit their scalar', () => {
     if (operationId === 'getBackupRestoreJob') return { ...body, oplogTs: `${canary}-seconds`, oplogInc: 2 ** 40 };
     return body;
   };
+
+  it('answers UPSTREAM_BAD_RESPONSE naming the field when Atlas omits an object id (not a masked internal error)', async () => {
+    const omitJobId: ResponseTransform = (body, { operationId }) =>
+      operationId === 'getBackupRestoreJob' ? { ...body, id: undefined } : body;
+    const stack = await startStack({ simulator: { transformResponse: omitJobId } });
+    try {
+      const job = DEMO.restoreJobs.automated;
+      const { data, errors } = await stack.query<{ project: { name: string; cluster: { restoreJob: unknown } } }>(
+        `{ project(id: "${job.groupId}") { name cluster(name: "${job.clusterName}") { restoreJob(id: "${job.id}") { id deliveryType } } } }`,
+      );
+      expect(data!.project.name).toBe(DEMO.projects.payments.name);
+      expect(data!.project.cluster.restoreJob).toBeNull();
+      expect(errors).toHaveLength(1);
+      expect(errors![0]).toMatchObject({
+        message: 'Atlas omitted the restore job id for project.cluster.restoreJob.id',
+        path: ['project', 'cluster', 'restoreJob', 'id'],
+        extensions: { code: 'UPSTREAM_BAD_RESPONSE' },
+      });
+    } finally {
+      await stack.close();
+    }
+  });
 
   it('answers UPSTREAM_BAD_RESPONSE on that field only, naming scalar and path, never the value', async () => {
     const stack = await startStack({ simulator: { transformResponse: corrupt } });
