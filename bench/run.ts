@@ -6,7 +6,8 @@
  *     an instant upstream, beside a minimal hand-written graphql-yoga + undici server, in the same run;
  *  d. latency and memory as a cluster's restore-job list grows (30, 300, 3,000 jobs);
  *  e. the gateway's process CPU time per example dashboard and per single-resource query against an
- *     instant upstream, beside the hand-written server's per single-resource query (median of 3 rounds).
+ *     instant upstream, beside the hand-written server's per single-resource query (median of 3 rounds);
+ *  f. what metrics and tracing cost on the single-resource query (bench/overhead.ts).
  * Figures are printed as a Markdown report (bench/README.md keeps the last recorded run).
  */
 import { execSync, type ChildProcess } from 'node:child_process';
@@ -21,6 +22,7 @@ import { ask, peakRssMiB, rssMiB, sampleRss, startChild, stopChildren } from './
 import { recordAnswers } from './recorded.js';
 import { drive, measureCpu, type CpuMeasure, type BenchRequest, type Server } from './cpu.js';
 import { atlas, startStack, type TestStack } from '../support/stack.js';
+import { partF } from './overhead.js';
 import { cheapest, dashboardMinimum, deploymentsMinimum, type Page } from '../support/minimum.js';
 
 const dashboard = exampleQuery;
@@ -491,13 +493,17 @@ async function partE() {
 }
 
 // BENCH_PARTS=ac runs only parts a and c.
-const parts = process.env['BENCH_PARTS'] ?? 'abcde';
+const parts = process.env['BENCH_PARTS'] ?? 'abcdef';
 try {
   if (parts.includes('a')) await partA();
   if (parts.includes('b')) await partB();
   if (parts.includes('c')) await partC();
   if (parts.includes('d')) await partD();
   if (parts.includes('e')) await partE();
+  if (parts.includes('f')) {
+    buildOnce();
+    await partF(say, singleResourceBodies().gatewayBody);
+  }
 } finally {
   stopChildren();
 }

@@ -4,7 +4,7 @@
  * MODE=handwritten serves the smallest reasonable graphql-yoga + undici server that answers the same
  * single-resource question with the same Atlas call, as the baseline. Prints one JSON line: { url }.
  * AUTH=forward passes each request's own bearer token upstream; RECORDED_ANSWERS=<file> makes the gateway
- * answer Atlas calls from memory (bench/recorded.ts).
+ * answer Atlas calls from memory (bench/recorded.ts); METRICS=1 and OTLP_URL turn metrics and tracing on.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -44,6 +44,18 @@ const gateway = async () => {
     },
     graphiql: false,
     callReport: 'never',
+    // METRICS=1: Prometheus metrics on (bench part f scrapes /metrics as Prometheus would);
+    // OTLP_URL=<collector>: operations traced (the share OTLP_SAMPLE_RATIO, default all) and exported over
+    // OTLP/HTTP protobuf.
+    ...(process.env['METRICS'] === '1' ? { metrics: {} } : {}),
+    ...(process.env['OTLP_URL']
+      ? {
+          tracing: {
+            endpoint: `${process.env['OTLP_URL']}/v1/traces`,
+            sampleRatio: Number(process.env['OTLP_SAMPLE_RATIO'] ?? '1'),
+          },
+        }
+      : {}),
   }).yoga;
 };
 

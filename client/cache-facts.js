@@ -2,6 +2,13 @@
 
 /** Abstract type -> the object types that implement it (Apollo and urql `possibleTypes`). */
 export const possibleTypes = {
+  "BackupJob": [
+    "CloudBackupRestoreJob",
+    "Export",
+    "FlexRestoreJob",
+    "FlexSnapshot",
+    "Snapshot"
+  ],
   "BackupSnapshot": [
     "FlexSnapshot",
     "ServerlessSnapshot",
@@ -52,6 +59,8 @@ export const entityTypes = [
 
 /** Object types without `id`: values with no identity, stored inside the object that holds them. */
 export const valueTypes = [
+  "AtlasRefusal",
+  "BackupActivityEvent",
   "BackupAutoExport",
   "BackupCopySetting",
   "BackupExtraRetention",
@@ -59,11 +68,13 @@ export const valueTypes = [
   "BackupPolicyItem",
   "BackupSchedule",
   "BsonTimestamp",
+  "CancelRestorePayload",
   "CheckpointConnection",
   "CheckpointEdge",
   "CheckpointPart",
   "CloudBackupRestoreJobConnection",
   "CloudBackupRestoreJobEdge",
+  "CloudBackupRestoreJobEvent",
   "ClusterConnection",
   "ClusterEdge",
   "DeploymentConnection",
@@ -73,18 +84,23 @@ export const valueTypes = [
   "ExportComponent",
   "ExportConnection",
   "ExportEdge",
+  "ExportEvent",
   "ExportStateReason",
   "ExportStatus",
   "FlexClusterConnection",
   "FlexClusterEdge",
   "FlexRestoreJobConnection",
   "FlexRestoreJobEdge",
+  "FlexRestoreJobEvent",
   "FlexSnapshotConnection",
   "FlexSnapshotEdge",
+  "FlexSnapshotEvent",
   "KeyValue",
   "LegacyBackupRestoreJobConnection",
   "LegacyBackupRestoreJobEdge",
+  "LegacyBackupRestoreJobEvent",
   "LegacyRestoreDelivery",
+  "MutationError",
   "PageInfo",
   "PrivateDownloadDeliveryUrl",
   "ProjectConnection",
@@ -96,7 +112,16 @@ export const valueTypes = [
   "ServerlessSnapshotConnection",
   "ServerlessSnapshotEdge",
   "SnapshotConnection",
-  "SnapshotEdge"
+  "SnapshotEdge",
+  "SnapshotEvent",
+  "StartAutomatedRestorePayload",
+  "StartDownloadRestorePayload",
+  "StartExportPayload",
+  "StartFlexDownloadPayload",
+  "StartFlexRestorePayload",
+  "StartPointInTimeRestorePayload",
+  "SubscriptionError",
+  "TakeSnapshotPayload"
 ];
 
 /** Every field that returns a connection: parent type -> field -> key arguments (all arguments but the paging ones). */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AtlasAuth } from './atlas/auth/credential.js';
 import type { RequestLimits } from './server/plugins/limits.js';
+import { loadTrustedDocuments, ManifestError, type TrustedDocuments } from './server/plugins/trusted-documents.js';
 
 export interface Config {
   port: number;
@@ -23,7 +24,17 @@ export interface Config {
   introspection: boolean;
   /** Serve Query.node/nodes (GRAPHQL_NODE_FIELD, default true). */
   nodeField: boolean;
+  /**
+   * Serve the mutations (GRAPHQL_MUTATIONS): `auto` turns them on with callers' own tokens (forward mode) and
+   * in demo mode, off with the gateway's own credential, which would let anyone who reaches the gateway act
+   * with it; `true`/`false` decide whatever the mode.
+   */
+  mutations: boolean;
+  /** How long a mutation's outcome answers a repeat with the same idempotencyKey (GRAPHQL_IDEMPOTENCY_WINDOW_MS). */
+  idempotencyWindowMs: number;
   limits: Required<RequestLimits>;
+  /** Subscriptions: how often the shared pollers read Atlas, and how many streams are served (SUBSCRIPTION_*). */
+  subscriptions: SubscriptionSettings;
   /** Origins whose pages may call the gateway from a browser (CORS_ORIGINS; see src/server/plugins/cross-origin.ts). */
   corsOrigins: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -33,6 +44,44 @@ export interface Config {
    * (`available`).
    */
   demoServerlessBackup: 'sunset' | 'available';
+  /** REDIS_URL: what replicas share (response cache, rate budget); null: each process keeps its own. */
+  redisUrl: string | null;
+  redisKeyPrefix: string;
+  /** ATLAS_RATE_CAPACITY / _REFILL / _PERIOD_SECONDS: Atlas's token bucket per project, mirrored; null: off. */
+  atlasRateLimit: { capacity: number; refill: number; periodMs: number } | null;
+  /** Running as a service: metrics, traces, trusted documents, shutdown (see OperationsSettings). */
+  operations: OperationsSettings;
+}
+
+export interface OperationsSettings {
+  /** METRICS: Prometheus text at /metrics; on METRICS_PORT (its own listener) when set, else on PORT. */
+  metrics: { port: number | null; operationNames?: string[]; maxOperationNames: number } | null;
+  /** OTLP/HTTP trace export (OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT); null: no tracing at all. */
+  tracing: {
+    endpoint: string;
+    protocol: 'http/protobuf' | 'http/json';
+    serviceName: string;
+    sampleRatio: number;
+  } | null;
+  /** TRUSTED_DOCUMENTS: the manifests' documents, the only ones run (unless TRUSTED_DOCUMENTS_MODE=allow-arbitrary). */
+  trustedDocuments: TrustedDocuments | null;
+  /** On SIGTERM: serve this long with /ready failing, then give requests in flight this long to finish. */
+  shutdown: { delayMs: number; timeoutMs: number };
+}
+
+export interface SubscriptionSettings {
+  /** Milliseconds between two reads of a watched object while it changes. */
+  pollIntervalMs: number;
+  /** The slowest a poller gets while nothing changes or Atlas keeps failing. */
+  maxPollIntervalMs: number;
+  /** Unchanged this long, a poller starts slowing down. */
+  idleAfterMs: number;
+  /** Milliseconds between two reads of a project's job lists (`backupActivity`). */
+  activityIntervalMs: number;
+  /** Open subscriptions in the process. */
+  maxSubscriptions: number;
+  /** Open subscriptions on one WebSocket (or one HTTP connection). */
+  maxPerConnection: number;
 }
 
 /** Every default, in one place: the environment's, and the gateway's when built without a configuration. */
@@ -46,6 +95,32 @@ export const defaults = {
   atlasMaxConnections: 32,
   atlasCallBudget: 200,
   atlasCacheTtlMs: 0,
+  mutations: 'auto',
+  // A day, as Stripe keeps its idempotency keys: long enough for any client's retries.
+  idempotencyWindowMs: 86_400_000,
+  redisKeyPrefix: 'atlas-backup-gateway:',
+  atlasRatePeriodSeconds: 60,
+  subscriptions: {
+    // The Atlas CLI's `watch` polls every 4 s per user; one shared poll every 5 s costs 12 calls a minute per
+    // watched object, whatever the number of watchers. A project's activity lists every job list per tick.
+    pollIntervalMs: 5_000,
+    maxPollIntervalMs: 60_000,
+    idleAfterMs: 60_000,
+    activityIntervalMs: 15_000,
+    maxSubscriptions: 10_000,
+    maxPerConnection: 100,
+  },
+  /** How long shutdown waits for subscribers to read their last event. */
+  subscriptionDrainMs: 5_000,
+  /** WebSocket keep-alive: a ping this often; a socket that missed the last pong is closed. */
+  websocketPingMs: 30_000,
+  // Operations: metrics, traces, shutdown.
+  metricsMaxOperationNames: 100,
+  otelServiceName: 'atlas-backup-graphql-gateway',
+  tracingSampleRatio: 1,
+  // Kubernetes examples set a delay (deploy/); a plain `npm start` stops at once.
+  shutdownDelayMs: 0,
+  shutdownTimeoutMs: 10_000,
   limits: {
     maxDepth: 12,
     maxAliases: 15,
@@ -54,7 +129,7 @@ export const defaults = {
     maxCost: 50_000,
     maxRequestBodyBytes: 100_000,
   },
-} as const satisfies { limits: Required<RequestLimits> } & Record<string, unknown>;
+} as const satisfies { limits: Required<RequestLimits>; subscriptions: SubscriptionSettings } & Record<string, unknown>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -77,6 +152,14 @@ const atlasBaseUrl = z
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const secret = z.string().min(1).optional();
+// The collector's URL may carry credentials of its own: zod's messages never quote it.
+const otlpUrl = z
+  .string()
+  .url()
+  .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL (OTLP over HTTP)');
+const otlpProtocol = z.enum(['http/protobuf', 'http/json'], {
+  message: 'must be http/protobuf or http/json (OTLP over gRPC is not supported)',
+});
 
 const schema = z.object({
   PORT: integer(0, 65535).default(defaults.port),
@@ -99,13 +182,45 @@ const schema = z.object({
   GRAPHIQL: flag.optional(),
   INTROSPECTION: flag.optional(),
   GRAPHQL_NODE_FIELD: flag.default(true),
+  GRAPHQL_MUTATIONS: z.enum(['auto', 'true', 'false', '1', '0']).default(defaults.mutations),
+  GRAPHQL_IDEMPOTENCY_WINDOW_MS: integer(1_000, 604_800_000).default(defaults.idempotencyWindowMs),
   DEMO_SERVERLESS_BACKUP: z.enum(['sunset', 'available']).default('sunset'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default(defaults.redisKeyPrefix),
+  ATLAS_RATE_CAPACITY: z.coerce.number().int().min(0).default(0),
+  ATLAS_RATE_REFILL: z.coerce.number().int().min(1).optional(),
+  ATLAS_RATE_PERIOD_SECONDS: z.coerce.number().int().min(1).max(3600).default(defaults.atlasRatePeriodSeconds),
   GRAPHQL_MAX_DEPTH: integer(1, 100).default(defaults.limits.maxDepth),
   GRAPHQL_MAX_ALIASES: integer(0, 1000).default(defaults.limits.maxAliases),
   GRAPHQL_MAX_TOKENS: integer(10, 100_000).default(defaults.limits.maxTokens),
   GRAPHQL_MAX_DIRECTIVES: integer(0, 1000).default(defaults.limits.maxDirectives),
   GRAPHQL_MAX_COST: integer(1, 100_000_000).default(defaults.limits.maxCost),
   GRAPHQL_MAX_BODY_BYTES: integer(1_000, 10_000_000).default(defaults.limits.maxRequestBodyBytes),
+  SUBSCRIPTION_POLL_INTERVAL_MS: integer(100, 600_000).default(defaults.subscriptions.pollIntervalMs),
+  SUBSCRIPTION_MAX_POLL_INTERVAL_MS: integer(100, 3_600_000).default(defaults.subscriptions.maxPollIntervalMs),
+  SUBSCRIPTION_IDLE_AFTER_MS: integer(0, 86_400_000).default(defaults.subscriptions.idleAfterMs),
+  SUBSCRIPTION_ACTIVITY_INTERVAL_MS: integer(100, 3_600_000).default(defaults.subscriptions.activityIntervalMs),
+  SUBSCRIPTION_MAX: integer(0, 1_000_000).default(defaults.subscriptions.maxSubscriptions),
+  SUBSCRIPTION_MAX_PER_CONNECTION: integer(1, 100_000).default(defaults.subscriptions.maxPerConnection),
+  METRICS: flag.default(false),
+  METRICS_PORT: integer(1, 65535).optional(),
+  METRICS_OPERATION_NAMES: z.string().optional(),
+  METRICS_MAX_OPERATION_NAMES: integer(0, 10_000).default(defaults.metricsMaxOperationNames),
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl.optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(200).default(defaults.otelServiceName),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(defaults.tracingSampleRatio),
+  OTEL_TRACES_EXPORTER: z.string().optional(),
+  OTEL_SDK_DISABLED: z.string().optional(),
+  TRUSTED_DOCUMENTS: z.string().optional(),
+  TRUSTED_DOCUMENTS_MODE: z.enum(['enforce', 'allow-arbitrary']).default('enforce'),
+  SHUTDOWN_DELAY_MS: integer(0, 600_000).default(defaults.shutdownDelayMs),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(defaults.shutdownTimeoutMs),
   CORS_ORIGINS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -212,6 +327,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         '_PRIVATE_KEY, MONGODB_ATLAS_ACCESS_TOKEN or ATLAS_AUTH_MODE=forward); demo data is for development',
     );
   }
+  if (e.SUBSCRIPTION_MAX_POLL_INTERVAL_MS < e.SUBSCRIPTION_POLL_INTERVAL_MS) {
+    throw new ConfigError('SUBSCRIPTION_MAX_POLL_INTERVAL_MS must be at least SUBSCRIPTION_POLL_INTERVAL_MS');
+  }
   // Outside production, GraphiQL and introspection are on; in production only when asked for.
   const introspection = e.INTROSPECTION ?? !production;
   return {
@@ -229,7 +347,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: (e.GRAPHIQL ?? !production) && introspection,
     introspection,
     nodeField: e.GRAPHQL_NODE_FIELD,
+    // Writes act with the credential: a caller's own (forward) or the demo's are theirs to use; the gateway's
+    // own would act for anyone who can reach the gateway, so it writes only when told to.
+    mutations:
+      e.GRAPHQL_MUTATIONS === 'auto'
+        ? auth === null || auth.mode === 'forward'
+        : e.GRAPHQL_MUTATIONS === 'true' || e.GRAPHQL_MUTATIONS === '1',
+    idempotencyWindowMs: e.GRAPHQL_IDEMPOTENCY_WINDOW_MS,
     demoServerlessBackup: e.DEMO_SERVERLESS_BACKUP,
+    redisUrl: e.REDIS_URL ?? null,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    atlasRateLimit:
+      e.ATLAS_RATE_CAPACITY > 0
+        ? {
+            capacity: e.ATLAS_RATE_CAPACITY,
+            // Atlas's buckets refill at most their capacity per period.
+            refill: Math.min(e.ATLAS_RATE_REFILL ?? e.ATLAS_RATE_CAPACITY, e.ATLAS_RATE_CAPACITY),
+            periodMs: e.ATLAS_RATE_PERIOD_SECONDS * 1000,
+          }
+        : null,
     limits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
@@ -238,7 +374,64 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCost: e.GRAPHQL_MAX_COST,
       maxRequestBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
     },
+    subscriptions: {
+      pollIntervalMs: e.SUBSCRIPTION_POLL_INTERVAL_MS,
+      maxPollIntervalMs: e.SUBSCRIPTION_MAX_POLL_INTERVAL_MS,
+      idleAfterMs: e.SUBSCRIPTION_IDLE_AFTER_MS,
+      activityIntervalMs: e.SUBSCRIPTION_ACTIVITY_INTERVAL_MS,
+      maxSubscriptions: e.SUBSCRIPTION_MAX,
+      maxPerConnection: e.SUBSCRIPTION_MAX_PER_CONNECTION,
+    },
     corsOrigins: corsOrigins(e.CORS_ORIGINS, production, auth?.mode === 'forward'),
     logLevel: e.LOG_LEVEL,
+    operations: operationsSettings(e),
+  };
+}
+
+const list = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+
+function operationsSettings(e: Env): OperationsSettings {
+  // OTLP's own variables, as every OpenTelemetry SDK reads them; the signal-specific endpoint is used as is.
+  const tracesEndpoint =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
+  const tracingOff = e.OTEL_SDK_DISABLED === 'true' || e.OTEL_TRACES_EXPORTER === 'none';
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('METRICS_PORT must differ from PORT (unset it to serve /metrics on PORT)');
+  }
+  let trustedDocuments: TrustedDocuments | null = null;
+  const manifests = list(e.TRUSTED_DOCUMENTS);
+  if (manifests?.length) {
+    try {
+      trustedDocuments = loadTrustedDocuments(manifests, e.TRUSTED_DOCUMENTS_MODE === 'allow-arbitrary');
+    } catch (error) {
+      if (error instanceof ManifestError) throw new ConfigError(`TRUSTED_DOCUMENTS: ${error.message}`);
+      throw error;
+    }
+  }
+  return {
+    metrics: e.METRICS
+      ? {
+          port: e.METRICS_PORT ?? null,
+          // With trusted documents, their names are the allow-list unless one is given.
+          operationNames: list(e.METRICS_OPERATION_NAMES) ?? trustedDocuments?.operationNames.slice(),
+          maxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
+        }
+      : null,
+    tracing:
+      tracesEndpoint && !tracingOff
+        ? {
+            endpoint: tracesEndpoint,
+            protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+            serviceName: e.OTEL_SERVICE_NAME,
+            sampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
+          }
+        : null,
+    trustedDocuments,
+    shutdown: { delayMs: e.SHUTDOWN_DELAY_MS, timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
   };
 }

@@ -4,9 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createGateway, gatewayOptions } from './server/gateway.js';
+import { attachGraphQLWebSocket } from './server/websocket.js';
+import { drainServer } from './server/drain.js';
 import type { AtlasSimulator } from './simulator/index.js';
 
 function configOrExit(): Config {
@@ -34,7 +37,12 @@ if (!atlas) {
   const token = randomBytes(24).toString('base64url');
   // Loaded only here: a gateway configured for Atlas never loads the simulator (its seed, routes and spec).
   const { startSimulator } = await import('./simulator/index.js');
-  simulator = await startSimulator({ bearerTokens: [token], serverlessBackup: config.demoServerlessBackup });
+  simulator = await startSimulator({
+    bearerTokens: [token],
+    serverlessBackup: config.demoServerlessBackup,
+    // The demo shows progress: the seeded running restore, exports and Flex jobs finish over a minute or so.
+    seededJobsMove: true,
+  });
   atlas = { baseUrl: simulator.url, auth: { mode: 'token', token } };
   log.info('No Atlas credential configured: serving DEMO data from the embedded Atlas simulator');
 }
@@ -42,6 +50,18 @@ if (!atlas) {
 const gateway = createGateway({ ...gatewayOptions(config, atlas), logger: log });
 
 const server = createServer(gateway.yoga);
+// Subscriptions over WebSocket (graphql-ws) on the same server and path; SSE is yoga's own.
+const websocket = attachGraphQLWebSocket(server, gateway, {
+  corsOrigins: config.corsOrigins,
+  maxPayloadBytes: config.limits.maxRequestBodyBytes,
+});
+// METRICS_PORT: /metrics on a listener of its own, which the public port's load balancer never exposes.
+const metrics = gateway.metrics;
+const metricsPort = config.operations.metrics?.port;
+const metricsServer =
+  metrics && metricsPort
+    ? createServer((req, res) => metrics.serve(req, res)).listen(metricsPort, config.host)
+    : undefined;
 server.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -56,11 +76,19 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  log.info(`${signal}: shutting down`);
-  const force = setTimeout(() => server.closeAllConnections(), 10_000);
-  force.unref();
-  server.close();
-  server.closeIdleConnections();
+  log.info(`${signal}: draining (/ready answers 503), then shutting down`);
+  // Requests in flight finish (up to SHUTDOWN_TIMEOUT_MS) before anything they use is closed.
+  const draining = drainServer(server, gateway.readiness, config.operations.shutdown);
+  // Subscription streams never finish on their own: once the load balancer has stopped sending new ones
+  // (SHUTDOWN_DELAY_MS), each gets its last event (SHUTTING_DOWN) and completes, and clients reconnect elsewhere.
+  await sleep(config.operations.shutdown.delayMs);
+  await gateway.live.close();
+  // WebSockets would hold the drain open: close them (1001, going away) once their streams have completed.
+  await websocket.close();
+  const { forced } = await draining;
+  if (forced) log.warn('Shutdown: connections still open after SHUTDOWN_TIMEOUT_MS were closed');
+  metricsServer?.close();
+  // Pollers stopped above, with no poll in flight: the token is revoked now.
   await gateway.close();
   await simulator?.close();
   process.exit(0);

@@ -16,6 +16,7 @@ import {
   type GatewayOptions,
 } from '../src/server/gateway.js';
 import { startSimulator, type AtlasSimulator, type SimulatorOptions } from '../src/simulator/index.js';
+import { attachGraphQLWebSocket } from '../src/server/websocket.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -23,10 +24,12 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
-export interface TestStack {
-  simulator: AtlasSimulator;
+/** A gateway served over HTTP on 127.0.0.1. */
+export interface ServedGateway {
   gateway: Gateway;
   url: string;
+  /** The same endpoint for WebSocket clients (graphql-ws), on the same HTTP server. */
+  wsUrl: string;
   /** POSTs a GraphQL operation to the gateway over HTTP. */
   query<T = Record<string, unknown>>(
     document: string,
@@ -34,6 +37,40 @@ export interface TestStack {
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<T> & { status: number }>;
   close(): Promise<void>;
+}
+
+export interface TestStack extends ServedGateway {
+  simulator: AtlasSimulator;
+}
+
+/** Creates a gateway and serves it on an ephemeral port (one replica of several, when tests want many). */
+export async function serveGateway(options: GatewayOptions): Promise<ServedGateway> {
+  const gateway = createGateway(options);
+  const server: Server = createServer(gateway.yoga);
+  const websocket = attachGraphQLWebSocket(server, gateway, { corsOrigins: options.corsOrigins });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  return {
+    gateway,
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    async query(document, variables, headers = {}) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: JSON.stringify({ query: document, variables }),
+      });
+      return { status: response.status, ...((await response.json()) as GraphQLResponse<never>) };
+    },
+    async close() {
+      // As src/index.ts stops: streams get their last event and complete, then sockets and connections close.
+      await gateway.live.close();
+      await websocket.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await gateway.close();
+    },
+  };
 }
 
 export const TEST_TOKEN = 'test-token-0123456789';
@@ -63,7 +100,7 @@ export async function startStack(
         auth: { mode: 'token', token: TEST_TOKEN },
       })
     : undefined;
-  const gateway = createGateway({
+  const served = await serveGateway({
     ...configured,
     atlas: {
       ...configured?.atlas,
@@ -75,25 +112,11 @@ export async function startStack(
     ...(options.callReport ? { callReport: options.callReport } : {}),
     ...options.gateway,
   });
-  const server: Server = createServer(gateway.yoga);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   return {
+    ...served,
     simulator,
-    gateway,
-    url,
-    async query(document, variables, headers = {}) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-        body: JSON.stringify({ query: document, variables }),
-      });
-      return { status: response.status, ...((await response.json()) as GraphQLResponse<never>) };
-    },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await gateway.close();
+      await served.close();
       await simulator.close();
     },
   };

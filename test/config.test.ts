@@ -100,4 +100,60 @@ describe('configuration', () => {
     expect(loadConfig({ DEMO_SERVERLESS_BACKUP: 'available' }).demoServerlessBackup).toBe('available');
     expect(() => loadConfig({ DEMO_SERVERLESS_BACKUP: 'later' })).toThrow(/^DEMO_SERVERLESS_BACKUP/);
   });
+
+  it('shares through Redis and mirrors Atlas rate limit only when configured, never echoing the URL', () => {
+    expect(loadConfig({}).redisUrl).toBeNull();
+    expect(loadConfig({}).atlasRateLimit).toBeNull();
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6380' }).redisUrl).toBe('redis://127.0.0.1:6380');
+    expect(loadConfig({ ATLAS_RATE_CAPACITY: '1200', ATLAS_RATE_REFILL: '500' }).atlasRateLimit).toEqual({
+      capacity: 1200,
+      refill: 500,
+      periodMs: 60_000,
+    });
+    // Refill defaults to the capacity and never exceeds it.
+    expect(loadConfig({ ATLAS_RATE_CAPACITY: '100', ATLAS_RATE_REFILL: '900' }).atlasRateLimit?.refill).toBe(100);
+    const secret = 'canary-redis-password';
+    try {
+      loadConfig({ REDIS_URL: `http://user:${secret}@host` });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toMatch(/^REDIS_URL/);
+      expect((error as Error).message).not.toContain(secret);
+    }
+  });
+  it('polls for subscriptions every 5 s by default, slower when idle, within limits the environment sets', () => {
+    expect(loadConfig({}).subscriptions).toEqual({
+      pollIntervalMs: 5_000,
+      maxPollIntervalMs: 60_000,
+      idleAfterMs: 60_000,
+      activityIntervalMs: 15_000,
+      maxSubscriptions: 10_000,
+      maxPerConnection: 100,
+    });
+    expect(
+      loadConfig({
+        SUBSCRIPTION_POLL_INTERVAL_MS: '2000',
+        SUBSCRIPTION_MAX: '50',
+        SUBSCRIPTION_MAX_PER_CONNECTION: '5',
+      }).subscriptions,
+    ).toMatchObject({ pollIntervalMs: 2_000, maxSubscriptions: 50, maxPerConnection: 5 });
+    expect(() => loadConfig({ SUBSCRIPTION_POLL_INTERVAL_MS: '10' })).toThrow(/^SUBSCRIPTION_POLL_INTERVAL_MS/);
+    expect(() =>
+      loadConfig({ SUBSCRIPTION_POLL_INTERVAL_MS: '10000', SUBSCRIPTION_MAX_POLL_INTERVAL_MS: '5000' }),
+    ).toThrow(ConfigError);
+  });
+
+  it("serves mutations with callers' own tokens and in demo mode, not with the gateway's own credential unless enabled", () => {
+    const token = { MONGODB_ATLAS_ACCESS_TOKEN: 't' };
+    expect(loadConfig({}).mutations).toBe(true);
+    expect(loadConfig({ ATLAS_AUTH_MODE: 'forward' }).mutations).toBe(true);
+    expect(loadConfig(token).mutations).toBe(false);
+    expect(loadConfig({ MONGODB_ATLAS_CLIENT_ID: 'id', MONGODB_ATLAS_CLIENT_SECRET: 's' }).mutations).toBe(false);
+    expect(loadConfig({ ...token, GRAPHQL_MUTATIONS: 'true' }).mutations).toBe(true);
+    expect(loadConfig({ ATLAS_AUTH_MODE: 'forward', GRAPHQL_MUTATIONS: 'false' }).mutations).toBe(false);
+    expect(() => loadConfig({ GRAPHQL_MUTATIONS: 'yes' })).toThrow(/^GRAPHQL_MUTATIONS/);
+    expect(loadConfig({}).idempotencyWindowMs).toBe(86_400_000);
+    expect(loadConfig({ GRAPHQL_IDEMPOTENCY_WINDOW_MS: '60000' }).idempotencyWindowMs).toBe(60_000);
+    expect(() => loadConfig({ GRAPHQL_IDEMPOTENCY_WINDOW_MS: '10' })).toThrow(/^GRAPHQL_IDEMPOTENCY_WINDOW_MS/);
+  });
 });

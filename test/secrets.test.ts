@@ -1,11 +1,13 @@
 /**
  * Canary sweep: plant recognisable secrets in every auth mode, drive successes, Atlas faults, auth
- * failures and bad input through the gateway, and search every response body, response header and log
- * line for the secrets, the Authorization values actually sent to Atlas, and their base64 forms.
+ * failures and bad input through the gateway, and search every response body, response header, log
+ * line, the Prometheus metrics and every exported span (name, attributes, events, status) for the
+ * secrets, the Authorization values actually sent to Atlas, and their base64 forms.
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AtlasAuth } from '../src/server/gateway.js';
 import { toGlobalId } from '../src/graph/ids.js';
@@ -102,6 +104,8 @@ describe('no credential in any output', () => {
     });
     const sent = new Set<string>();
     const dispatcher = recordingDispatcher(sent);
+    const spans = new InMemorySpanExporter();
+    const exported: ReadableSpan[] = [];
     let stack: TestStack | undefined;
     const outputs: string[] = [];
     try {
@@ -110,7 +114,7 @@ describe('no credential in any output', () => {
         simulator,
         timeoutMs: 300,
         atlas: { dispatcher, retry: { baseDelayMs: 5 } },
-        gateway: { logger: pino({ level: 'trace' }, sink) },
+        gateway: { logger: pino({ level: 'trace' }, sink), metrics: {}, tracing: { exporter: spans } },
       });
       for (const fault of faults) {
         stack.simulator.faults.clear();
@@ -124,9 +128,18 @@ describe('no credential in any output', () => {
           outputs.push(JSON.stringify([...response.headers]), await response.text());
         }
       }
+      outputs.push((await stack.gateway.metrics?.registry.metrics()) ?? '');
+      // Read before closing: shutting the exporter down empties it.
+      exported.push(...spans.getFinishedSpans());
     } finally {
       await stack?.close();
       await dispatcher.close();
+    }
+    expect(exported.length).toBeGreaterThan(0);
+    for (const span of exported) {
+      outputs.push(
+        JSON.stringify({ name: span.name, attributes: span.attributes, events: span.events, status: span.status }),
+      );
     }
     expect(sent.size).toBeGreaterThan(0);
     const forbidden = new Set<string>(Object.values(canary));
@@ -145,7 +158,7 @@ describe('no credential in any output', () => {
     }
     forbidden.add(Buffer.from(canary.privateKey).toString('base64'));
     const everything = [...outputs, ...logLines].join('\n');
-    expect(outputs.length).toBe(faults.length * Object.keys(queries).length * 2);
+    expect(outputs.length).toBe(faults.length * Object.keys(queries).length * 2 + 1 + exported.length);
     for (const secret of forbidden) expect(everything, `found ${secret.slice(0, 12)}…`).not.toContain(secret);
     expect(everything).not.toMatch(/Bearer [A-Za-z0-9]|Digest username|Basic [A-Za-z0-9]/);
     expect(everything).not.toMatch(/CANARY/i);

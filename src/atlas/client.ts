@@ -71,10 +71,33 @@ export class AtlasClient {
     };
   }
 
+  /**
+   * One write (POST or DELETE) by operationId, with its JSON body; answers Atlas's body, or undefined for a
+   * 204. Sent once: the transport never retries a write (src/atlas/retry.ts), whatever fails.
+   */
+  async send(
+    operationId: AtlasOperationId,
+    path: string,
+    body?: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | undefined> {
+    return this.call<Record<string, unknown> | undefined>(operationId, path, undefined, body);
+  }
+
+  /** After a write: shared answers (cache, in-flight calls) of GETs under `pathPrefix` are forgotten. */
+  forget(pathPrefix: string): Promise<void> {
+    return this.transport.forget(pathPrefix);
+  }
+
+  /** The credential this client acts with, by its cache key (never the secret). */
+  get credentialKey(): string {
+    return this.transport.credentialKey;
+  }
+
   private async call<T>(
     operationId: AtlasOperationId,
     path: string,
     query?: Record<string, string | number | undefined>,
+    body?: unknown,
   ): Promise<T> {
     const operation = atlasOperations[operationId];
     const result = await this.transport.request<T>({
@@ -83,6 +106,7 @@ export class AtlasClient {
       path,
       query,
       mediaType: operation.mediaType,
+      ...(body === undefined ? {} : { body }),
     });
     return result.body;
   }

@@ -1,6 +1,6 @@
 /**
  * Identical calls in flight at the same time share one: the second caller waits for the first one's
- * answer (or failure) instead of sending its own. Keys start with the credential's cache key, never the
+ * answer (or failure) instead of sending its own. Keys hold the credential's cache key, never the
  * secret, so nothing is shared across credentials.
  */
 export class InFlightCalls {
@@ -16,7 +16,16 @@ export class InFlightCalls {
     try {
       return { value: await own, shared: false };
     } finally {
-      this.calls.delete(key);
+      // Only this call's own entry: after `forget`, the key may already name a newer call.
+      if (this.calls.get(key) === own) this.calls.delete(key);
     }
+  }
+
+  /**
+   * After a write: calls in flight whose key starts with `prefix` still answer those already waiting, but a
+   * new caller starts a fresh call instead of sharing an answer that may predate the write.
+   */
+  forget(prefix: string): void {
+    for (const key of this.calls.keys()) if (key.startsWith(prefix)) this.calls.delete(key);
   }
 }

@@ -28,6 +28,20 @@ export type AtlasTransportFailure =
   /** Atlas answered 2xx with a body that is not the JSON the operation returns. */
   | 'bad-response';
 
+/**
+ * Failures that happen before a request leaves: no connection was made (refused, unknown host, unreachable,
+ * connect timeout), or the operation's deadline had passed. Atlas cannot have acted on such a request.
+ */
+const neverSentCauses = new Set([
+  'DEADLINE',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
 /** The call did not produce an Atlas answer the gateway can use. */
 export class AtlasTransportError extends Error {
   override readonly name = 'AtlasTransportError';
@@ -37,6 +51,15 @@ export class AtlasTransportError extends Error {
     readonly causeCode?: string,
   ) {
     super(`Atlas ${operationId}: ${failure}${causeCode ? ` (${causeCode})` : ''}`);
+  }
+
+  /**
+   * Whether Atlas may have received, and acted on, the request: true unless it never left (see
+   * `neverSentCauses`). A reset or a timeout after the request was sent leaves the outcome of a write
+   * unknown; an unreadable 2xx body means the write happened.
+   */
+  get mayHaveReachedAtlas(): boolean {
+    return this.causeCode === undefined || !neverSentCauses.has(this.causeCode);
   }
 }
 
@@ -48,6 +71,21 @@ export class AtlasBudgetError extends Error {
     readonly budget: number,
   ) {
     super(`Atlas call budget of ${budget} calls for this operation exhausted before ${operationId}`);
+  }
+}
+
+/**
+ * The Atlas rate budget (src/atlas/rate-budget.ts) has no token for this call before the operation's
+ * deadline: not sent, so Atlas spent nothing and answered nothing.
+ */
+export class AtlasRateBudgetError extends Error {
+  override readonly name = 'AtlasRateBudgetError';
+  constructor(
+    readonly operationId: string,
+    /** Seconds until the budget has a token again. */
+    readonly retryAfter: number,
+  ) {
+    super(`Atlas rate budget has no call left for ${operationId} within the deadline`);
   }
 }
 
@@ -78,14 +116,15 @@ export class AtlasAuthError extends Error {
   }
 }
 
-export type AtlasError = AtlasApiError | AtlasTransportError | AtlasBudgetError | AtlasAuthError;
+export type AtlasError = AtlasApiError | AtlasTransportError | AtlasBudgetError | AtlasAuthError | AtlasRateBudgetError;
 
 export function isAtlasError(error: unknown): error is AtlasError {
   return (
     error instanceof AtlasApiError ||
     error instanceof AtlasTransportError ||
     error instanceof AtlasBudgetError ||
-    error instanceof AtlasAuthError
+    error instanceof AtlasAuthError ||
+    error instanceof AtlasRateBudgetError
   );
 }
 

@@ -40,6 +40,13 @@ export type OperationRequest = Omit<TransportRequest, 'credential' | 'deadline' 
 /** What the Atlas client sends through. */
 export interface OperationTransport {
   request<T>(request: OperationRequest): Promise<TransportResult<T>>;
+  /** After a write: shared GET answers under `pathPrefix` are forgotten (AtlasTransport.forget). */
+  forget(pathPrefix: string): Promise<void>;
+  /**
+   * Names the credential without revealing it (its cache key): what the unit of work's writes are
+   * remembered under (an idempotency key is scoped by it, so it never crosses callers).
+   */
+  readonly credentialKey: string;
 }
 
 export interface SessionOptions {
@@ -74,6 +81,7 @@ export class Session implements OperationTransport {
     // Every call started counts against the budget, in flight or failed, unless another unit's call
     // answered it. A call's retries and re-sends do not: the retry policy bounds those.
     if (this.started - this.stats.coalesced >= this.options.budget) {
+      this.transport.events.emit({ kind: 'budget-refused', operationId: req.operationId, unit: this });
       throw new AtlasBudgetError(req.operationId, this.options.budget);
     }
     this.started++;
@@ -88,6 +96,14 @@ export class Session implements OperationTransport {
     } finally {
       this.stats.upstreamMs += performance.now() - begin;
     }
+  }
+
+  forget(pathPrefix: string): Promise<void> {
+    return this.transport.forget(pathPrefix);
+  }
+
+  get credentialKey(): string {
+    return this.options.credential.cacheKey;
   }
 
   /** Counts what the transport reports of this session's requests. */

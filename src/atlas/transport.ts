@@ -13,7 +13,9 @@ import { InFlightCalls } from './coalesce.js';
 import { AtlasApiError, AtlasTransportError } from './errors.js';
 import { AtlasEvents } from './events.js';
 import { parseLifecycle, parseRateLimit, parseRetryAfter } from './headers.js';
+import { rateScope, type RateBudget } from './rate-budget.js';
 import { RetryPolicy, type AttemptFailure, type RetryOptions } from './retry.js';
+import { CallTallies, reportCalls } from './calls.js';
 
 export interface TransportOptions {
   /** Origin of the Atlas API, e.g. https://cloud.mongodb.com (no path). */
@@ -32,6 +34,8 @@ export interface TransportOptions {
   cacheTtlMs?: number;
   /** Where those answers are kept (default: in this process's memory). */
   cache?: ResponseCache;
+  /** Atlas's rate limit mirrored on the gateway's side (src/atlas/rate-budget.ts); none: Atlas's 429s decide. */
+  rateBudget?: RateBudget;
   retry?: RetryOptions;
   /** The stream this transport reports to (default: its own; read it as `transport.events`). */
   events?: AtlasEvents;
@@ -65,6 +69,11 @@ export interface AtlasTransport {
   readonly dispatcher: Dispatcher;
   /** What happens between the gateway and Atlas, for whoever reads it. */
   readonly events: AtlasEvents;
+  /**
+   * After a write: forgets every shared GET answer (cached, or in flight for new callers) whose path starts
+   * with `pathPrefix`, whatever the credential, since the write changed what they hold for everyone.
+   */
+  forget(pathPrefix: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -99,15 +108,23 @@ export function createTransport(options: TransportOptions): AtlasTransport {
 
   const events = options.events ?? new AtlasEvents();
   // Identical GETs with the same credential share one call while it is in flight (and, when a TTL is
-  // set, for that long after). The key starts with the credential's cache key, never the secret.
+  // set, for that long after). The key holds the credential's cache key, never the secret; it starts with
+  // the path, so that a write can forget what it changed by prefix, for every credential.
   const inFlight = new InFlightCalls();
+  // Writes so far, by prefix: an answer read before one of them is not cached after it.
+  let writes = 0;
+  const forgotten: { prefix: string; write: number }[] = [];
+  const forgottenSince = (write: number, uri: string) =>
+    forgotten.some((entry) => entry.write > write && uri.startsWith(entry.prefix));
   const cacheTtlMs = options.cacheTtlMs ?? 0;
   const cache = cacheTtlMs > 0 ? (options.cache ?? new MemoryResponseCache()) : undefined;
+  const rateBudget = options.rateBudget;
 
   async function request<T>(req: TransportRequest): Promise<TransportResult<T>> {
     const uri = req.path + queryString(req.query);
     if (req.method !== 'GET') return { body: await send<T>(req, uri), shared: false };
-    const key = `${req.credential.cacheKey} ${req.mediaType} ${uri}`;
+    const key = `${uri} ${req.mediaType} ${req.credential.cacheKey}`;
+    const writesBefore = writes;
     if (cache) {
       const cached = await cache.get(key);
       if (cached !== undefined) {
@@ -118,8 +135,16 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     }
     const { value, shared } = await inFlight.share(key, () => send<T>(req, uri));
     if (shared) events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'in-flight' });
-    else if (cache) await cache.set(key, value, cacheTtlMs);
+    else if (cache && !forgottenSince(writesBefore, uri)) await cache.set(key, value, cacheTtlMs);
     return { body: value, shared };
+  }
+
+  async function forget(pathPrefix: string): Promise<void> {
+    forgotten.push({ prefix: pathPrefix, write: ++writes });
+    // Only reads that started before a write need the record; a few hundred writes cover them.
+    if (forgotten.length > 500) forgotten.splice(0, forgotten.length - 500);
+    inFlight.forget(pathPrefix);
+    await cache?.deleteByPrefix(pathPrefix);
   }
 
   /** Sends one request: renews the credential once on 401, retries what may be retried, parses the answer. */
@@ -131,7 +156,10 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     let retry = false;
     let reauthentication = false;
     retryPolicy.recordCall();
+    const scope = rateBudget ? rateScope(req.credential.cacheKey, req.path) : '';
     for (;;) {
+      // Every attempt spends a token of Atlas's bucket, retries and re-sends included.
+      if (rateBudget) await rateBudget.acquire(scope, req.operationId, deadline);
       const authorization = req.credential.authorize({ method: req.method, uri });
       const sent = typeof authorization === 'object' ? await authorization : authorization;
       let exchange: Exchange;
@@ -159,6 +187,9 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       }
       if (exchange.status >= 200 && exchange.status < 300) return parseSuccess<T>(req.operationId, exchange);
       const error = apiError(req.operationId, exchange);
+      if (error.status === 429 && error.retryAfter !== undefined) {
+        rateBudget?.observe(scope, { retryAfterSeconds: error.retryAfter });
+      }
       const failure: AttemptFailure = { kind: 'status', status: error.status, retryAfterSeconds: error.retryAfter };
       const decision = retryPolicy.decide(req.method, failure, retries, deadline - Date.now());
       if (!decision.retry) throw error;
@@ -192,6 +223,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     }
     // Reported before the answer: a request that fails (404, 500, reset, timeout) still reached Atlas.
     events.emit({ kind: 'request', operationId: req.operationId, method: req.method, unit: req.unit, ...resend });
+    tallies.attempt(req, resend);
     const started = performance.now();
     let status: number | undefined;
     try {
@@ -211,6 +243,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       throw transportFailure(req.operationId, error);
     } finally {
       const durationMs = performance.now() - started;
+      tallies.answered(req, status);
       events.emit({
         kind: 'response',
         operationId: req.operationId,
@@ -224,6 +257,9 @@ export function createTransport(options: TransportOptions): AtlasTransport {
 
   function observe(req: TransportRequest, exchange: Exchange) {
     const rateLimit = parseRateLimit(exchange.headers);
+    if (rateLimit && rateBudget) {
+      rateBudget.observe(rateScope(req.credential.cacheKey, req.path), { remaining: rateLimit.remaining });
+    }
     if (rateLimit) events.emit({ kind: 'rate-limit', operationId: req.operationId, unit: req.unit, ...rateLimit });
     const lifecycle = parseLifecycle(exchange.headers);
     if (lifecycle) {
@@ -235,10 +271,13 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     }
   }
 
+  // Each call also ends with one `call` event, its attempts folded in (src/atlas/calls.ts).
+  const tallies = new CallTallies();
   return {
-    request,
+    request: reportCalls(events, tallies, request),
     dispatcher,
     events,
+    forget,
     async close() {
       await cache?.close();
       if (ownsDispatcher) await dispatcher.close();

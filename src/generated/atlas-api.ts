@@ -341,6 +341,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["downloadFlexBackup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/restoreJobs": {
         parameters: {
             query?: never;
@@ -1095,6 +1111,11 @@ export interface components {
             /** Format: date-time */
             readonly startTime?: string;
             readonly status?: string;
+        };
+        FlexBackupSnapshotDownloadCreate20241113: {
+            readonly links?: components["schemas"]["Link"][];
+            /** @example 32b6e34b3d91647abb20e7b8 */
+            snapshotId: string;
         };
         FlexClusterDescription20241113: {
             backupSettings?: components["schemas"]["FlexBackupSettings20241113"];
@@ -2347,6 +2368,41 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.atlas.2024-11-13+json": components["schemas"]["FlexClusterDescription20241113"];
+                };
+            };
+            400: components["responses"]["badRequest"];
+            401: components["responses"]["unauthorized"];
+            403: components["responses"]["forbidden"];
+            404: components["responses"]["notFound"];
+            409: components["responses"]["conflict"];
+            429: components["responses"]["tooManyRequests"];
+            500: components["responses"]["internalServerError"];
+        };
+    };
+    downloadFlexBackup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                groupId: components["parameters"]["groupId"];
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.atlas.2024-11-13+json": components["schemas"]["FlexBackupSnapshotDownloadCreate20241113"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["HeaderRateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["HeaderRateLimitRemaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.atlas.2024-11-13+json": components["schemas"]["FlexBackupRestoreJob20241113"];
                 };
             };
             400: components["responses"]["badRequest"];

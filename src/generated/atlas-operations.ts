@@ -63,6 +63,16 @@ export const atlasOperations = {
     },
     "deprecated": true
   },
+  "downloadFlexBackup": {
+    "method": "POST",
+    "path": "/api/atlas/v2/groups/{groupId}/flexClusters/{name}/backup/download",
+    "mediaType": "application/vnd.atlas.2024-11-13+json",
+    "pathParams": {
+      "groupId": "^([a-f0-9]{24})$",
+      "name": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
+    },
+    "deprecated": false
+  },
   "getBackupExport": {
     "method": "GET",
     "path": "/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backup/exports/{exportId}",

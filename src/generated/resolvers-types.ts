@@ -4,6 +4,7 @@ import type { Project as ProjectModel, Cluster as ClusterModel, Snapshot as Snap
 import type { GraphQLContext } from '../graph/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -36,6 +37,43 @@ export type Scalars = {
   _FieldSet: { input: string; output: string; }
 };
 
+/** What Atlas answered when it refused a mutation's request. */
+export type AtlasRefusal = {
+  __typename?: 'AtlasRefusal';
+  /** Atlas's explanation. */
+  detail?: Maybe<Scalars['String']['output']>;
+  /** Atlas's error code, for example `CLUSTER_NOT_FOUND`. */
+  errorCode: Scalars['String']['output'];
+  /** The Atlas operation (operationId), for example `createBackupRestoreJob`. */
+  operation: Scalars['String']['output'];
+  /** HTTP status. */
+  status: Scalars['Int']['output'];
+};
+
+/** An event of a `backupActivity` subscription: one job that started, changed state or finished. */
+export type BackupActivityEvent = {
+  __typename?: 'BackupActivityEvent';
+  /** Set when Atlas could not be read (some lists, or all), or the stream is ending. */
+  error?: Maybe<SubscriptionError>;
+  /** True on the last event: the stream completes after it (the project is gone, or the gateway is shutting down). */
+  final: Scalars['Boolean']['output'];
+  /** The job as Atlas now has it; null in an event that reports an `error`. */
+  job?: Maybe<BackupJob>;
+  /** What happened; null in an event that reports an `error`. */
+  kind?: Maybe<BackupActivityKind>;
+};
+
+/** What happened to a job. */
+export const BackupActivityKind = {
+  /** A job reached a terminal state (also a job first seen already done). */
+  Finished: 'FINISHED',
+  /** A job appeared that is not done yet. */
+  Started: 'STARTED',
+  /** A known job moved to another state that is not terminal. */
+  StateChanged: 'STATE_CHANGED'
+} as const;
+
+export type BackupActivityKind = typeof BackupActivityKind[keyof typeof BackupActivityKind];
 /** Automatic export of snapshots to an export bucket (Atlas `AutoExportPolicy`). */
 export type BackupAutoExport = {
   __typename?: 'BackupAutoExport';
@@ -70,6 +108,9 @@ export type BackupExtraRetention = {
   /** Days Atlas keeps them. */
   retentionDays?: Maybe<Scalars['Int']['output']>;
 };
+
+/** A job or snapshot a project's backup activity reports. */
+export type BackupJob = CloudBackupRestoreJob | Export | FlexRestoreJob | FlexSnapshot | Snapshot;
 
 /** One snapshot policy of a backup schedule (Atlas `AdvancedDiskBackupSnapshotSchedulePolicy`). */
 export type BackupPolicy = {
@@ -161,6 +202,35 @@ export type BsonTimestamp = {
   date?: Maybe<Scalars['DateTime']['output']>;
   /** Ordinal of the operation within that second. */
   increment?: Maybe<Scalars['Int']['output']>;
+};
+
+/** Cancels a restore job. */
+export type CancelRestoreInput = {
+  /** Any string; returned unchanged in the payload (Relay). */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Name of the cluster the job restores from. */
+  clusterName: Scalars['ClusterName']['input'];
+  /** Makes the request safe to repeat (see `TakeSnapshotInput.idempotencyKey`). */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Atlas id of the project of the cluster the job restores from. */
+  projectId: Scalars['ObjectId']['input'];
+  /** Atlas id of the restore job (`CloudBackupRestoreJob.atlasId`). */
+  restoreJobId: Scalars['ObjectId']['input'];
+};
+
+/** What `cancelRestore` did. */
+export type CancelRestorePayload = {
+  __typename?: 'CancelRestorePayload';
+  /** The `clientMutationId` of the input. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Expected failures; empty when the job is cancelled. */
+  errors: Array<MutationError>;
+  /** Global id of the restore job (its `id`, for `node(id:)`); null with the job. */
+  nodeId?: Maybe<Scalars['ID']['output']>;
+  /** True when this repeats the first outcome of the same `idempotencyKey`: nothing was sent to Atlas this time. */
+  replayed: Scalars['Boolean']['output'];
+  /** The restore job as Atlas has it after the cancel (read again); null when `errors` says why not. */
+  restoreJob?: Maybe<CloudBackupRestoreJob>;
 };
 
 /**
@@ -314,6 +384,17 @@ export type CloudBackupRestoreJobEdge = {
   cursor: Scalars['String']['output'];
   /** The restore job. */
   node: CloudBackupRestoreJob;
+};
+
+/** An event of a `cloudBackupRestoreJob` subscription. */
+export type CloudBackupRestoreJobEvent = {
+  __typename?: 'CloudBackupRestoreJobEvent';
+  /** Set when Atlas could not be read, or the stream is ending without a terminal state. */
+  error?: Maybe<SubscriptionError>;
+  /** True on the last event: the stream completes after it. */
+  final: Scalars['Boolean']['output'];
+  /** The job as Atlas now has it; null in an event that reports an `error`. */
+  restoreJob?: Maybe<CloudBackupRestoreJob>;
 };
 
 /** A cloud provider that hosts Atlas resources. */
@@ -776,6 +857,17 @@ export type ExportEdge = {
   node: Export;
 };
 
+/** An event of an `export` subscription. */
+export type ExportEvent = {
+  __typename?: 'ExportEvent';
+  /** Set when Atlas could not be read, or the stream is ending without a terminal state. */
+  error?: Maybe<SubscriptionError>;
+  /** The export job as Atlas now has it; null in an event that reports an `error`. */
+  export?: Maybe<Export>;
+  /** True on the last event: the stream completes after it. */
+  final: Scalars['Boolean']['output'];
+};
+
 /** Progress of an export job. */
 export const ExportState = {
   /** Cancelled. */
@@ -1023,6 +1115,17 @@ export type FlexRestoreJobEdge = {
   node: FlexRestoreJob;
 };
 
+/** An event of a `flexRestoreJob` subscription. */
+export type FlexRestoreJobEvent = {
+  __typename?: 'FlexRestoreJobEvent';
+  /** Set when Atlas could not be read, or the stream is ending without a terminal state. */
+  error?: Maybe<SubscriptionError>;
+  /** True on the last event: the stream completes after it. */
+  final: Scalars['Boolean']['output'];
+  /** The job as Atlas now has it; null in an event that reports an `error`. */
+  restoreJob?: Maybe<FlexRestoreJob>;
+};
+
 /** Progress of a Flex restore job. */
 export const FlexRestoreJobStatus = {
   /** Closed. Atlas's description of `restoreFinishedDate` names this status, which its list of values lacks. */
@@ -1090,6 +1193,17 @@ export type FlexSnapshotEdge = {
   node: FlexSnapshot;
 };
 
+/** An event of a `flexSnapshot` subscription. */
+export type FlexSnapshotEvent = {
+  __typename?: 'FlexSnapshotEvent';
+  /** Set when Atlas could not be read, or the stream is ending without a terminal state. */
+  error?: Maybe<SubscriptionError>;
+  /** True on the last event: the stream completes after it. */
+  final: Scalars['Boolean']['output'];
+  /** The snapshot as Atlas now has it; null in an event that reports an `error`. */
+  snapshot?: Maybe<FlexSnapshot>;
+};
+
 /** Progress of a Flex snapshot. */
 export const FlexSnapshotStatus = {
   /** Taken and restorable. */
@@ -1114,6 +1228,14 @@ export type KeyValue = {
   key: Scalars['String']['output'];
   /** The value. */
   value?: Maybe<Scalars['String']['output']>;
+};
+
+/** A key/value label. */
+export type KeyValueInput = {
+  /** The key (not empty). */
+  key: Scalars['String']['input'];
+  /** The value. */
+  value: Scalars['String']['input'];
 };
 
 /**
@@ -1186,6 +1308,17 @@ export type LegacyBackupRestoreJobEdge = {
   cursor: Scalars['String']['output'];
   /** The restore job. */
   node: LegacyBackupRestoreJob;
+};
+
+/** An event of a `legacyBackupRestoreJob` subscription. */
+export type LegacyBackupRestoreJobEvent = {
+  __typename?: 'LegacyBackupRestoreJobEvent';
+  /** Set when Atlas could not be read, or the stream is ending without a terminal state. */
+  error?: Maybe<SubscriptionError>;
+  /** True on the last event: the stream completes after it. */
+  final: Scalars['Boolean']['output'];
+  /** The job as Atlas now has it; null in an event that reports an `error`. */
+  restoreJob?: Maybe<LegacyBackupRestoreJob>;
 };
 
 /** How a Legacy Backup restore job delivers data. */
@@ -1270,10 +1403,317 @@ export const LegacyRestoreJobStatus = {
 } as const;
 
 export type LegacyRestoreJobStatus = typeof LegacyRestoreJobStatus[keyof typeof LegacyRestoreJobStatus];
+/**
+ * Acting on backups: take a snapshot, start and cancel restores, start exports, restore and download Flex
+ * snapshots. Served only where writes are allowed: with the caller's own Atlas token (forward mode), in demo
+ * mode, or with the gateway's own credential when `GRAPHQL_MUTATIONS=true`; otherwise the schema has no
+ * Mutation type at all.
+ *
+ * Every mutation takes one `input` and answers a payload with the object it created or changed, that object's
+ * global id (`nodeId`), the `clientMutationId` it was given, and `errors`: the expected failures (invalid input,
+ * a missing confirmation, Atlas refusing, conflicting, forbidding or not allowing it), each with a code and the
+ * input field it concerns. When `errors` is not empty, nothing was created or changed. Unexpected failures
+ * (Atlas unreachable, rate-limited, timing out) are GraphQL errors with the usual codes.
+ *
+ * **Never twice.** Atlas has no idempotency key: a POST sent twice can start two restores. The gateway never
+ * resends a write. When Atlas's answer is lost after the request left (a reset, a timeout), the gateway reads
+ * the list the job would be in and answers the job the request created; when it cannot tell, the mutation
+ * fails with `OUTCOME_UNKNOWN`, naming the list to check before trying again. With an `idempotencyKey`, a
+ * repeat of the same request answers the first outcome without calling Atlas again (`replayed: true`).
+ */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Cancels a restore job (Atlas `cancelBackupRestoreJob`). A running automated or point-in-time restore stops
+   * part way, which **can leave the target cluster with incomplete data**; cancelling a finished download
+   * revokes its links (the job then reads `EXPIRED`). Atlas refuses jobs it cannot cancel, such as finished
+   * restores and sharded-cluster restores (`NOT_CANCELLABLE`). Cancelling a cancelled job changes nothing.
+   */
+  cancelRestore?: Maybe<CancelRestorePayload>;
+  /**
+   * Restores a snapshot into a target cluster, which may be in another project (Atlas
+   * `createBackupRestoreJob`, delivery `automated`). **Destroys all data on the target cluster**: it is
+   * replaced by the snapshot's, and the target cannot be written to until the restore ends. The target must be
+   * named twice (`targetClusterName` and `confirmTargetClusterName`), else nothing is sent
+   * (`CONFIRMATION_REQUIRED`). Needs the Project Backup Manager or Backup Recovery Operator role.
+   */
+  startAutomatedRestore?: Maybe<StartAutomatedRestorePayload>;
+  /**
+   * Prepares a snapshot for download (Atlas `createBackupRestoreJob`, delivery `download`). Destroys nothing;
+   * when the job finishes, its `deliveryUrl` holds links that let anyone who has them download the data until
+   * `expiresAt`: treat them as secrets. Needs the Project Backup Manager or Backup Recovery Operator role.
+   */
+  startDownloadRestore?: Maybe<StartDownloadRestorePayload>;
+  /**
+   * Exports a snapshot to an export bucket (Atlas `createBackupExport`). Destroys nothing in Atlas; writes the
+   * snapshot's collections as files under a new prefix of the bucket. Needs the Backup Export Operator role
+   * (or Project Backup Manager).
+   */
+  startExport?: Maybe<StartExportPayload>;
+  /**
+   * Prepares a Flex cluster's snapshot for download (Atlas `downloadFlexBackup`). Destroys nothing; when the
+   * job completes, its `snapshotUrl` lets anyone who has it download the data for four hours: treat it as a
+   * secret.
+   */
+  startFlexDownload?: Maybe<StartFlexDownloadPayload>;
+  /**
+   * Restores a Flex cluster's snapshot into a deployment (Flex or dedicated), which may be in another project
+   * (Atlas `createFlexRestoreJob`). **Destroys all data on the target deployment.** The target must be named
+   * twice (`targetDeploymentName` and `confirmTargetDeploymentName`), else nothing is sent
+   * (`CONFIRMATION_REQUIRED`).
+   */
+  startFlexRestore?: Maybe<StartFlexRestorePayload>;
+  /**
+   * Restores a cluster as it was at a point in time (continuous cloud backup) into a target cluster, which may
+   * be in another project (Atlas `createBackupRestoreJob`, delivery `pointInTime`). **Destroys all data on the
+   * target cluster**, which cannot be written to until the restore ends. The target must be named twice, else
+   * nothing is sent (`CONFIRMATION_REQUIRED`). Give the point as `pointInTime` or as an oplog position
+   * (`oplog`), not both. Needs the Project Backup Manager or Backup Recovery Operator role.
+   */
+  startPointInTimeRestore?: Maybe<StartPointInTimeRestorePayload>;
+  /**
+   * Takes an on-demand snapshot of a cluster (Atlas `takeSnapshots`). Destroys nothing; the snapshot is kept
+   * for `retentionInDays` (and billed as backup storage). Atlas refuses a second on-demand snapshot while one
+   * is queued or running (`REFUSED`). Needs the Project Backup Manager role.
+   */
+  takeSnapshot?: Maybe<TakeSnapshotPayload>;
+};
+
+
+/**
+ * Acting on backups: take a snapshot, start and cancel restores, start exports, restore and download Flex
+ * snapshots. Served only where writes are allowed: with the caller's own Atlas token (forward mode), in demo
+ * mode, or with the gateway's own credential when `GRAPHQL_MUTATIONS=true`; otherwise the schema has no
+ * Mutation type at all.
+ *
+ * Every mutation takes one `input` and answers a payload with the object it created or changed, that object's
+ * global id (`nodeId`), the `clientMutationId` it was given, and `errors`: the expected failures (invalid input,
+ * a missing confirmation, Atlas refusing, conflicting, forbidding or not allowing it), each with a code and the
+ * input field it concerns. When `errors` is not empty, nothing was created or changed. Unexpected failures
+ * (Atlas unreachable, rate-limited, timing out) are GraphQL errors with the usual codes.
+ *
+ * **Never twice.** Atlas has no idempotency key: a POST sent twice can start two restores. The gateway never
+ * resends a write. When Atlas's answer is lost after the request left (a reset, a timeout), the gateway reads
+ * the list the job would be in and answers the job the request created; when it cannot tell, the mutation
+ * fails with `OUTCOME_UNKNOWN`, naming the list to check before trying again. With an `idempotencyKey`, a
+ * repeat of the same request answers the first outcome without calling Atlas again (`replayed: true`).
+ */
+export type MutationCancelRestoreArgs = {
+  input: CancelRestoreInput;
+};
+
+
+/**
+ * Acting on backups: take a snapshot, start and cancel restores, start exports, restore and download Flex
+ * snapshots. Served only where writes are allowed: with the caller's own Atlas token (forward mode), in demo
+ * mode, or with the gateway's own credential when `GRAPHQL_MUTATIONS=true`; otherwise the schema has no
+ * Mutation type at all.
+ *
+ * Every mutation takes one `input` and answers a payload with the object it created or changed, that object's
+ * global id (`nodeId`), the `clientMutationId` it was given, and `errors`: the expected failures (invalid input,
+ * a missing confirmation, Atlas refusing, conflicting, forbidding or not allowing it), each with a code and the
+ * input field it concerns. When `errors` is not empty, nothing was created or changed. Unexpected failures
+ * (Atlas unreachable, rate-limited, timing out) are GraphQL errors with the usual codes.
+ *
+ * **Never twice.** Atlas has no idempotency key: a POST sent twice can start two restores. The gateway never
+ * resends a write. When Atlas's answer is lost after the request left (a reset, a timeout), the gateway reads
+ * the list the job would be in and answers the job the request created; when it cannot tell, the mutation
+ * fails with `OUTCOME_UNKNOWN`, naming the list to check before trying again. With an `idempotencyKey`, a
+ * repeat of the same request answers the first outcome without calling Atlas again (`replayed: true`).
+ */
+export type MutationStartAutomatedRestoreArgs = {
+  input: StartAutomatedRestoreInput;
+};
+
+
+/**
+ * Acting on backups: take a snapshot, start and cancel restores, start exports, restore and download Flex
+ * snapshots. Served only where writes are allowed: with the caller's own Atlas token (forward mode), in demo
+ * mode, or with the gateway's own credential when `GRAPHQL_MUTATIONS=true`; otherwise the schema has no
+ * Mutation type at all.
+ *
+ * Every mutation takes one `input` and answers a payload with the object it created or changed, that object's
+ * global id (`nodeId`), the `clientMutationId` it was given, and `errors`: the expected failures (invalid input,
+ * a missing confirmation, Atlas refusing, conflicting, forbidding or not allowing it), each with a code and the
+ * input field it concerns. When `errors` is not empty, nothing was created or changed. Unexpected failures
+ * (Atlas unreachable, rate-limited, timing out) are GraphQL errors with the usual codes.
+ *
+ * **Never twice.** Atlas has no idempotency key: a POST sent twice can start two restores. The gateway never
+ * resends a write. When Atlas's answer is lost after the request left (a reset, a timeout), the gateway reads
+ * the list the job would be in and answers the job the request created; when it cannot tell, the mutation
+ * fails with `OUTCOME_UNKNOWN`, naming the list to check before trying again. With an `idempotencyKey`, a
+ * repeat of the same request answers the first outcome without calling Atlas again (`replayed: true`).
+ */
+export type MutationStartDownloadRestoreArgs = {
+  input: StartDownloadRestoreInput;
+};
+
+
+/**
+ * Acting on backups: take a snapshot, start and cancel restores, start exports, restore and download Flex
+ * snapshots. Served only where writes are allowed: with the caller's own Atlas token (forward mode), in demo
+ * mode, or with the gateway's own credential when `GRAPHQL_MUTATIONS=true`; otherwise the schema has no
+ * Mutation type at all.
+ *
+ * Every mutation takes one `input` and answers a payload with the object it created or changed, that object's
+ * global id (`nodeId`), the `clientMutationId` it was given, and `errors`: the expected failures (invalid input,
+ * a missing confirmation, Atlas refusing, conflicting, forbidding or not allowing it), each with a code and the
+ * input field it concerns. When `errors` is not empty, nothing was created or changed. Unexpected failures
+ * (Atlas unreachable, rate-limited, timing out) are GraphQL errors with the usual codes.
+ *
+ * **Never twice.** Atlas has no idempotency key: a POST sent twice can start two restores. The gateway never
+ * resends a write. When Atlas's answer is lost after the request left (a reset, a timeout), the gateway reads
+ * the list the job would be in and answers the job the request created; when it cannot tell, the mutation
+ * fails with `OUTCOME_UNKNOWN`, naming the list to check before trying again. With an `idempotencyKey`, a
+ * repeat of the same request answers the first outcome without calling Atlas again (`replayed: true`).
+ */
+export type MutationStartExportArgs = {
+  input: StartExportInput;
+};
+
+
+/**
+ * Acting on backups: take a snapshot, start and cancel restores, start exports, restore and download Flex
+ * snapshots. Served only where writes are allowed: with the caller's own Atlas token (forward mode), in demo
+ * mode, or with the gateway's own credential when `GRAPHQL_MUTATIONS=true`; otherwise the schema has no
+ * Mutation type at all.
+ *
+ * Every mutation takes one `input` and answers a payload with the object it created or changed, that object's
+ * global id (`nodeId`), the `clientMutationId` it was given, and `errors`: the expected failures (invalid input,
+ * a missing confirmation, Atlas refusing, conflicting, forbidding or not allowing it), each with a code and the
+ * input field it concerns. When `errors` is not empty, nothing was created or changed. Unexpected failures
+ * (Atlas unreachable, rate-limited, timing out) are GraphQL errors with the usual codes.
+ *
+ * **Never twice.** Atlas has no idempotency key: a POST sent twice can start two restores. The gateway never
+ * resends a write. When Atlas's answer is lost after the request left (a reset, a timeout), the gateway reads
+ * the list the job would be in and answers the job the request created; when it cannot tell, the mutation
+ * fails with `OUTCOME_UNKNOWN`, naming the list to check before trying again. With an `idempotencyKey`, a
+ * repeat of the same request answers the first outcome without calling Atlas again (`replayed: true`).
+ */
+export type MutationStartFlexDownloadArgs = {
+  input: StartFlexDownloadInput;
+};
+
+
+/**
+ * Acting on backups: take a snapshot, start and cancel restores, start exports, restore and download Flex
+ * snapshots. Served only where writes are allowed: with the caller's own Atlas token (forward mode), in demo
+ * mode, or with the gateway's own credential when `GRAPHQL_MUTATIONS=true`; otherwise the schema has no
+ * Mutation type at all.
+ *
+ * Every mutation takes one `input` and answers a payload with the object it created or changed, that object's
+ * global id (`nodeId`), the `clientMutationId` it was given, and `errors`: the expected failures (invalid input,
+ * a missing confirmation, Atlas refusing, conflicting, forbidding or not allowing it), each with a code and the
+ * input field it concerns. When `errors` is not empty, nothing was created or changed. Unexpected failures
+ * (Atlas unreachable, rate-limited, timing out) are GraphQL errors with the usual codes.
+ *
+ * **Never twice.** Atlas has no idempotency key: a POST sent twice can start two restores. The gateway never
+ * resends a write. When Atlas's answer is lost after the request left (a reset, a timeout), the gateway reads
+ * the list the job would be in and answers the job the request created; when it cannot tell, the mutation
+ * fails with `OUTCOME_UNKNOWN`, naming the list to check before trying again. With an `idempotencyKey`, a
+ * repeat of the same request answers the first outcome without calling Atlas again (`replayed: true`).
+ */
+export type MutationStartFlexRestoreArgs = {
+  input: StartFlexRestoreInput;
+};
+
+
+/**
+ * Acting on backups: take a snapshot, start and cancel restores, start exports, restore and download Flex
+ * snapshots. Served only where writes are allowed: with the caller's own Atlas token (forward mode), in demo
+ * mode, or with the gateway's own credential when `GRAPHQL_MUTATIONS=true`; otherwise the schema has no
+ * Mutation type at all.
+ *
+ * Every mutation takes one `input` and answers a payload with the object it created or changed, that object's
+ * global id (`nodeId`), the `clientMutationId` it was given, and `errors`: the expected failures (invalid input,
+ * a missing confirmation, Atlas refusing, conflicting, forbidding or not allowing it), each with a code and the
+ * input field it concerns. When `errors` is not empty, nothing was created or changed. Unexpected failures
+ * (Atlas unreachable, rate-limited, timing out) are GraphQL errors with the usual codes.
+ *
+ * **Never twice.** Atlas has no idempotency key: a POST sent twice can start two restores. The gateway never
+ * resends a write. When Atlas's answer is lost after the request left (a reset, a timeout), the gateway reads
+ * the list the job would be in and answers the job the request created; when it cannot tell, the mutation
+ * fails with `OUTCOME_UNKNOWN`, naming the list to check before trying again. With an `idempotencyKey`, a
+ * repeat of the same request answers the first outcome without calling Atlas again (`replayed: true`).
+ */
+export type MutationStartPointInTimeRestoreArgs = {
+  input: StartPointInTimeRestoreInput;
+};
+
+
+/**
+ * Acting on backups: take a snapshot, start and cancel restores, start exports, restore and download Flex
+ * snapshots. Served only where writes are allowed: with the caller's own Atlas token (forward mode), in demo
+ * mode, or with the gateway's own credential when `GRAPHQL_MUTATIONS=true`; otherwise the schema has no
+ * Mutation type at all.
+ *
+ * Every mutation takes one `input` and answers a payload with the object it created or changed, that object's
+ * global id (`nodeId`), the `clientMutationId` it was given, and `errors`: the expected failures (invalid input,
+ * a missing confirmation, Atlas refusing, conflicting, forbidding or not allowing it), each with a code and the
+ * input field it concerns. When `errors` is not empty, nothing was created or changed. Unexpected failures
+ * (Atlas unreachable, rate-limited, timing out) are GraphQL errors with the usual codes.
+ *
+ * **Never twice.** Atlas has no idempotency key: a POST sent twice can start two restores. The gateway never
+ * resends a write. When Atlas's answer is lost after the request left (a reset, a timeout), the gateway reads
+ * the list the job would be in and answers the job the request created; when it cannot tell, the mutation
+ * fails with `OUTCOME_UNKNOWN`, naming the list to check before trying again. With an `idempotencyKey`, a
+ * repeat of the same request answers the first outcome without calling Atlas again (`replayed: true`).
+ */
+export type MutationTakeSnapshotArgs = {
+  input: TakeSnapshotInput;
+};
+
+/**
+ * An expected failure of a mutation, answered as data. When a payload has one, the mutation created or
+ * changed nothing.
+ */
+export type MutationError = {
+  __typename?: 'MutationError';
+  /** What Atlas answered, when Atlas refused the request; null when the gateway refused it before any call. */
+  atlas?: Maybe<AtlasRefusal>;
+  /** What went wrong. */
+  code: MutationErrorCode;
+  /** The input field the error concerns (for example `confirmTargetClusterName`); null when it is the request as a whole. */
+  field?: Maybe<Scalars['String']['output']>;
+  /** Says what went wrong, and what to do. */
+  message: Scalars['String']['output'];
+};
+
+/** Why a mutation failed (as data). */
+export const MutationErrorCode = {
+  /** A destructive restore's target was not confirmed, or confirmed with another name; nothing was sent. */
+  ConfirmationRequired: 'CONFIRMATION_REQUIRED',
+  /** Atlas refused because of another job (409), for example a restore still running into the same target. */
+  Conflict: 'CONFLICT',
+  /** The Atlas credential lacks the role this needs (403). */
+  Forbidden: 'FORBIDDEN',
+  /** A request with the same `idempotencyKey` is still running; nothing was sent. Try again shortly. */
+  IdempotencyKeyInUse: 'IDEMPOTENCY_KEY_IN_USE',
+  /** The `idempotencyKey` was used before for a different request; nothing was sent. */
+  IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
+  /** The input is not valid (refused by the gateway before any call, or by Atlas's validation). */
+  InvalidInput: 'INVALID_INPUT',
+  /** Atlas does not allow this for this job (405), for example cancelling a finished restore. */
+  NotCancellable: 'NOT_CANCELLABLE',
+  /** Atlas has no such project, cluster, snapshot, bucket or job (`field` says which). */
+  NotFound: 'NOT_FOUND',
+  /** Atlas refused by its rules (400), for example a snapshot that is not completed, or a second on-demand snapshot. */
+  Refused: 'REFUSED'
+} as const;
+
+export type MutationErrorCode = typeof MutationErrorCode[keyof typeof MutationErrorCode];
 /** An object with an opaque, stable global id that `Query.node` can refetch (Relay object identification). */
 export type Node = {
   /** Opaque global id. Stable across requests; carries what is needed to refetch the object. Not an Atlas id. */
   id: Scalars['ID']['output'];
+};
+
+/** A position in the oplog: a time in seconds and the operation's ordinal within that second. */
+export type OplogPositionInput = {
+  /** Ordinal of the operation within that second, from 1 (Atlas `oplogInc`). */
+  increment: Scalars['Int']['input'];
+  /** Unix time, in seconds (Atlas `oplogTs`). */
+  timestamp: Scalars['Int']['input'];
 };
 
 /** Where a page of a connection sits in the whole list (Relay cursor connections). */
@@ -1822,6 +2262,17 @@ export type SnapshotEdge = {
   node: Snapshot;
 };
 
+/** An event of a `snapshot` subscription. */
+export type SnapshotEvent = {
+  __typename?: 'SnapshotEvent';
+  /** Set when Atlas could not be read, or the stream is ending without a terminal state. */
+  error?: Maybe<SubscriptionError>;
+  /** True on the last event: the stream completes after it. */
+  final: Scalars['Boolean']['output'];
+  /** The snapshot as Atlas now has it; null in an event that reports an `error`. */
+  snapshot?: Maybe<Snapshot>;
+};
+
 /** Schedule frequency of a snapshot. */
 export const SnapshotFrequency = {
   /** Daily policy. */
@@ -1878,6 +2329,465 @@ export const SnapshotType = {
 } as const;
 
 export type SnapshotType = typeof SnapshotType[keyof typeof SnapshotType];
+/** Restores a snapshot into a cluster, replacing that cluster's data. */
+export type StartAutomatedRestoreInput = {
+  /** Any string; returned unchanged in the payload (Relay). */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Name of the cluster whose snapshot is restored. */
+  clusterName: Scalars['ClusterName']['input'];
+  /** The target cluster's name once more: required, and equal to `targetClusterName`, or nothing is sent. */
+  confirmTargetClusterName?: InputMaybe<Scalars['ClusterName']['input']>;
+  /** Makes the request safe to repeat (see `TakeSnapshotInput.idempotencyKey`). */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Atlas id of the project of the cluster whose snapshot is restored. */
+  projectId: Scalars['ObjectId']['input'];
+  /** Atlas id of the snapshot to restore (a completed one). */
+  snapshotId: Scalars['ObjectId']['input'];
+  /** Name of the cluster whose data is replaced. */
+  targetClusterName: Scalars['ClusterName']['input'];
+  /** Atlas id of the project of the target cluster; default: `projectId`. */
+  targetProjectId?: InputMaybe<Scalars['ObjectId']['input']>;
+};
+
+/** What `startAutomatedRestore` did. */
+export type StartAutomatedRestorePayload = {
+  __typename?: 'StartAutomatedRestorePayload';
+  /** The `clientMutationId` of the input. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Expected failures; empty when the restore started. */
+  errors: Array<MutationError>;
+  /** Global id of the restore job (its `id`, for `node(id:)`); null with the job. */
+  nodeId?: Maybe<Scalars['ID']['output']>;
+  /** True when this repeats the first outcome of the same `idempotencyKey`: nothing was sent to Atlas this time. */
+  replayed: Scalars['Boolean']['output'];
+  /** The restore job started; null when `errors` says why not. */
+  restoreJob?: Maybe<CloudBackupRestoreJob>;
+};
+
+/** Prepares a snapshot for download. */
+export type StartDownloadRestoreInput = {
+  /** Any string; returned unchanged in the payload (Relay). */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Name of the cluster whose snapshot is downloaded. */
+  clusterName: Scalars['ClusterName']['input'];
+  /** Makes the request safe to repeat (see `TakeSnapshotInput.idempotencyKey`). */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Atlas id of the project of the cluster. */
+  projectId: Scalars['ObjectId']['input'];
+  /** Atlas id of the snapshot to download (a completed one). */
+  snapshotId: Scalars['ObjectId']['input'];
+};
+
+/** What `startDownloadRestore` did. */
+export type StartDownloadRestorePayload = {
+  __typename?: 'StartDownloadRestorePayload';
+  /** The `clientMutationId` of the input. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Expected failures; empty when the job started. */
+  errors: Array<MutationError>;
+  /** Global id of the restore job (its `id`, for `node(id:)`); null with the job. */
+  nodeId?: Maybe<Scalars['ID']['output']>;
+  /** True when this repeats the first outcome of the same `idempotencyKey`: nothing was sent to Atlas this time. */
+  replayed: Scalars['Boolean']['output'];
+  /** The download job started; its `deliveryUrl` fills in when it finishes. Null when `errors` says why not. */
+  restoreJob?: Maybe<CloudBackupRestoreJob>;
+};
+
+/** Exports a snapshot to an export bucket. */
+export type StartExportInput = {
+  /** Any string; returned unchanged in the payload (Relay). */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Name of the cluster whose snapshot is exported. */
+  clusterName: Scalars['ClusterName']['input'];
+  /** Labels kept with the export (`Export.customData`). */
+  customData?: InputMaybe<Array<KeyValueInput>>;
+  /** Atlas id of the project's export bucket to write to (`ExportBucket.atlasId`). */
+  exportBucketId: Scalars['ObjectId']['input'];
+  /** Makes the request safe to repeat (see `TakeSnapshotInput.idempotencyKey`). */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Atlas id of the project of the cluster (and of the bucket). */
+  projectId: Scalars['ObjectId']['input'];
+  /** Atlas id of the snapshot to export (a completed one). */
+  snapshotId: Scalars['ObjectId']['input'];
+};
+
+/** What `startExport` did. */
+export type StartExportPayload = {
+  __typename?: 'StartExportPayload';
+  /** The `clientMutationId` of the input. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Expected failures; empty when the export started. */
+  errors: Array<MutationError>;
+  /** The export job started (queued at first); null when `errors` says why not. */
+  export?: Maybe<Export>;
+  /** Global id of the export job (its `id`, for `node(id:)`); null with the job. */
+  nodeId?: Maybe<Scalars['ID']['output']>;
+  /** True when this repeats the first outcome of the same `idempotencyKey`: nothing was sent to Atlas this time. */
+  replayed: Scalars['Boolean']['output'];
+};
+
+/** Prepares a Flex cluster's snapshot for download. */
+export type StartFlexDownloadInput = {
+  /** Any string; returned unchanged in the payload (Relay). */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Name of the Flex cluster. */
+  flexClusterName: Scalars['ClusterName']['input'];
+  /** Makes the request safe to repeat (see `TakeSnapshotInput.idempotencyKey`). */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Atlas id of the project of the Flex cluster. */
+  projectId: Scalars['ObjectId']['input'];
+  /** Atlas id of the Flex snapshot to download (a completed one). */
+  snapshotId: Scalars['ObjectId']['input'];
+};
+
+/** What `startFlexDownload` did. */
+export type StartFlexDownloadPayload = {
+  __typename?: 'StartFlexDownloadPayload';
+  /** The `clientMutationId` of the input. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Expected failures; empty when the job started. */
+  errors: Array<MutationError>;
+  /** Global id of the restore job (its `id`, for `node(id:)`); null with the job. */
+  nodeId?: Maybe<Scalars['ID']['output']>;
+  /** True when this repeats the first outcome of the same `idempotencyKey`: nothing was sent to Atlas this time. */
+  replayed: Scalars['Boolean']['output'];
+  /** The download job started; its `snapshotUrl` fills in when it completes. Null when `errors` says why not. */
+  restoreJob?: Maybe<FlexRestoreJob>;
+};
+
+/** Restores a Flex cluster's snapshot into a deployment, replacing that deployment's data. */
+export type StartFlexRestoreInput = {
+  /** Any string; returned unchanged in the payload (Relay). */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The target's name once more: required, and equal to `targetDeploymentName`, or nothing is sent. */
+  confirmTargetDeploymentName?: InputMaybe<Scalars['ClusterName']['input']>;
+  /** Name of the Flex cluster whose snapshot is restored. */
+  flexClusterName: Scalars['ClusterName']['input'];
+  /** Makes the request safe to repeat (see `TakeSnapshotInput.idempotencyKey`). */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Atlas id of the project of the Flex cluster. */
+  projectId: Scalars['ObjectId']['input'];
+  /** Atlas id of the Flex snapshot to restore (a completed one). */
+  snapshotId: Scalars['ObjectId']['input'];
+  /** Name of the deployment (Flex or dedicated cluster) whose data is replaced. */
+  targetDeploymentName: Scalars['ClusterName']['input'];
+  /** Atlas id of the project of the target deployment; default: `projectId`. */
+  targetProjectId?: InputMaybe<Scalars['ObjectId']['input']>;
+};
+
+/** What `startFlexRestore` did. */
+export type StartFlexRestorePayload = {
+  __typename?: 'StartFlexRestorePayload';
+  /** The `clientMutationId` of the input. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Expected failures; empty when the restore started. */
+  errors: Array<MutationError>;
+  /** Global id of the restore job (its `id`, for `node(id:)`); null with the job. */
+  nodeId?: Maybe<Scalars['ID']['output']>;
+  /** True when this repeats the first outcome of the same `idempotencyKey`: nothing was sent to Atlas this time. */
+  replayed: Scalars['Boolean']['output'];
+  /** The Flex restore job started; null when `errors` says why not. */
+  restoreJob?: Maybe<FlexRestoreJob>;
+};
+
+/** Restores a cluster as it was at a point in time into a cluster, replacing that cluster's data. */
+export type StartPointInTimeRestoreInput = {
+  /** Any string; returned unchanged in the payload (Relay). */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Name of the cluster restored from. */
+  clusterName: Scalars['ClusterName']['input'];
+  /** The target cluster's name once more: required, and equal to `targetClusterName`, or nothing is sent. */
+  confirmTargetClusterName?: InputMaybe<Scalars['ClusterName']['input']>;
+  /** Makes the request safe to repeat (see `TakeSnapshotInput.idempotencyKey`). */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** The oplog position to restore to. Give this or `pointInTime`. */
+  oplog?: InputMaybe<OplogPositionInput>;
+  /** The moment to restore to (sent to Atlas in whole seconds). Give this or `oplog`. */
+  pointInTime?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Atlas id of the project of the cluster restored from (it needs continuous cloud backup). */
+  projectId: Scalars['ObjectId']['input'];
+  /** Name of the cluster whose data is replaced. */
+  targetClusterName: Scalars['ClusterName']['input'];
+  /** Atlas id of the project of the target cluster; default: `projectId`. */
+  targetProjectId?: InputMaybe<Scalars['ObjectId']['input']>;
+};
+
+/** What `startPointInTimeRestore` did. */
+export type StartPointInTimeRestorePayload = {
+  __typename?: 'StartPointInTimeRestorePayload';
+  /** The `clientMutationId` of the input. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Expected failures; empty when the restore started. */
+  errors: Array<MutationError>;
+  /** Global id of the restore job (its `id`, for `node(id:)`); null with the job. */
+  nodeId?: Maybe<Scalars['ID']['output']>;
+  /** True when this repeats the first outcome of the same `idempotencyKey`: nothing was sent to Atlas this time. */
+  replayed: Scalars['Boolean']['output'];
+  /** The restore job started; null when `errors` says why not. */
+  restoreJob?: Maybe<CloudBackupRestoreJob>;
+};
+
+/**
+ * Live progress of backup jobs and snapshots. Atlas has no push: the gateway polls Atlas once per watched
+ * object and credential, however many subscribers, and sends each subscriber only what changed. Served over
+ * server-sent events (POST or GET `/graphql` with `Accept: text/event-stream`) and over WebSocket
+ * (`graphql-transport-ws`, the protocol of the `graphql-ws` library, on `/graphql`).
+ *
+ * A single-object stream first sends the object as it is, then every change (its state, a progress count, a
+ * finish time), and completes after the event whose `final` is true: the object reached a terminal state, or
+ * can no longer be read (`error.code` `NOT_FOUND`, `UNAUTHENTICATED`, `FORBIDDEN`), or the gateway is
+ * shutting down (`SHUTTING_DOWN`). When Atlas fails the stream does not break: an event carries the failure
+ * in `error` (its `code` is the `extensions.code` a query would get) and the stream goes on, sending the
+ * object again once Atlas answers. Refused subscriptions (limits, bad arguments) fail with `extensions.code`
+ * before anything is sent.
+ *
+ * Lookups take either the object's global `id` or its Atlas path (`projectId`, the deployment's name and
+ * `atlasId`), not both.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * A project's backup activity: Cloud Backup restore jobs, exports and snapshots of its dedicated clusters
+   * with backup on, restore jobs and snapshots of its Flex clusters (the newest 100 of each list), as they
+   * start, change state or finish. It tells what happens after it starts (read the present with a query),
+   * and does not end on its own. Polled less often than one object (every deployment's lists each tick).
+   */
+  backupActivity: BackupActivityEvent;
+  /** Progress of one Cloud Backup restore job, until it finishes, fails, is cancelled or its download link is out. */
+  cloudBackupRestoreJob: CloudBackupRestoreJobEvent;
+  /** Progress of one snapshot export job, until it is SUCCESSFUL, FAILED or CANCELLED. */
+  export: ExportEvent;
+  /** Progress of one Flex restore job, until it is COMPLETED or FAILED. */
+  flexRestoreJob: FlexRestoreJobEvent;
+  /** Progress of one Flex snapshot, until it is COMPLETED or FAILED. */
+  flexSnapshot: FlexSnapshotEvent;
+  /**
+   * Progress of one Legacy Backup restore job, until its status is FINISHED, BROKEN or KILLED.
+   * @deprecated Atlas replaced Legacy Backup with Cloud Backup (2020-03-23); use `cloudBackupRestoreJob`.
+   */
+  legacyBackupRestoreJob: LegacyBackupRestoreJobEvent;
+  /** Progress of one Cloud Backup snapshot, until it is COMPLETED or FAILED. */
+  snapshot: SnapshotEvent;
+};
+
+
+/**
+ * Live progress of backup jobs and snapshots. Atlas has no push: the gateway polls Atlas once per watched
+ * object and credential, however many subscribers, and sends each subscriber only what changed. Served over
+ * server-sent events (POST or GET `/graphql` with `Accept: text/event-stream`) and over WebSocket
+ * (`graphql-transport-ws`, the protocol of the `graphql-ws` library, on `/graphql`).
+ *
+ * A single-object stream first sends the object as it is, then every change (its state, a progress count, a
+ * finish time), and completes after the event whose `final` is true: the object reached a terminal state, or
+ * can no longer be read (`error.code` `NOT_FOUND`, `UNAUTHENTICATED`, `FORBIDDEN`), or the gateway is
+ * shutting down (`SHUTTING_DOWN`). When Atlas fails the stream does not break: an event carries the failure
+ * in `error` (its `code` is the `extensions.code` a query would get) and the stream goes on, sending the
+ * object again once Atlas answers. Refused subscriptions (limits, bad arguments) fail with `extensions.code`
+ * before anything is sent.
+ *
+ * Lookups take either the object's global `id` or its Atlas path (`projectId`, the deployment's name and
+ * `atlasId`), not both.
+ */
+export type SubscriptionBackupActivityArgs = {
+  projectId: Scalars['ObjectId']['input'];
+};
+
+
+/**
+ * Live progress of backup jobs and snapshots. Atlas has no push: the gateway polls Atlas once per watched
+ * object and credential, however many subscribers, and sends each subscriber only what changed. Served over
+ * server-sent events (POST or GET `/graphql` with `Accept: text/event-stream`) and over WebSocket
+ * (`graphql-transport-ws`, the protocol of the `graphql-ws` library, on `/graphql`).
+ *
+ * A single-object stream first sends the object as it is, then every change (its state, a progress count, a
+ * finish time), and completes after the event whose `final` is true: the object reached a terminal state, or
+ * can no longer be read (`error.code` `NOT_FOUND`, `UNAUTHENTICATED`, `FORBIDDEN`), or the gateway is
+ * shutting down (`SHUTTING_DOWN`). When Atlas fails the stream does not break: an event carries the failure
+ * in `error` (its `code` is the `extensions.code` a query would get) and the stream goes on, sending the
+ * object again once Atlas answers. Refused subscriptions (limits, bad arguments) fail with `extensions.code`
+ * before anything is sent.
+ *
+ * Lookups take either the object's global `id` or its Atlas path (`projectId`, the deployment's name and
+ * `atlasId`), not both.
+ */
+export type SubscriptionCloudBackupRestoreJobArgs = {
+  atlasId?: InputMaybe<Scalars['ObjectId']['input']>;
+  clusterName?: InputMaybe<Scalars['ClusterName']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  projectId?: InputMaybe<Scalars['ObjectId']['input']>;
+};
+
+
+/**
+ * Live progress of backup jobs and snapshots. Atlas has no push: the gateway polls Atlas once per watched
+ * object and credential, however many subscribers, and sends each subscriber only what changed. Served over
+ * server-sent events (POST or GET `/graphql` with `Accept: text/event-stream`) and over WebSocket
+ * (`graphql-transport-ws`, the protocol of the `graphql-ws` library, on `/graphql`).
+ *
+ * A single-object stream first sends the object as it is, then every change (its state, a progress count, a
+ * finish time), and completes after the event whose `final` is true: the object reached a terminal state, or
+ * can no longer be read (`error.code` `NOT_FOUND`, `UNAUTHENTICATED`, `FORBIDDEN`), or the gateway is
+ * shutting down (`SHUTTING_DOWN`). When Atlas fails the stream does not break: an event carries the failure
+ * in `error` (its `code` is the `extensions.code` a query would get) and the stream goes on, sending the
+ * object again once Atlas answers. Refused subscriptions (limits, bad arguments) fail with `extensions.code`
+ * before anything is sent.
+ *
+ * Lookups take either the object's global `id` or its Atlas path (`projectId`, the deployment's name and
+ * `atlasId`), not both.
+ */
+export type SubscriptionExportArgs = {
+  atlasId?: InputMaybe<Scalars['ObjectId']['input']>;
+  clusterName?: InputMaybe<Scalars['ClusterName']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  projectId?: InputMaybe<Scalars['ObjectId']['input']>;
+};
+
+
+/**
+ * Live progress of backup jobs and snapshots. Atlas has no push: the gateway polls Atlas once per watched
+ * object and credential, however many subscribers, and sends each subscriber only what changed. Served over
+ * server-sent events (POST or GET `/graphql` with `Accept: text/event-stream`) and over WebSocket
+ * (`graphql-transport-ws`, the protocol of the `graphql-ws` library, on `/graphql`).
+ *
+ * A single-object stream first sends the object as it is, then every change (its state, a progress count, a
+ * finish time), and completes after the event whose `final` is true: the object reached a terminal state, or
+ * can no longer be read (`error.code` `NOT_FOUND`, `UNAUTHENTICATED`, `FORBIDDEN`), or the gateway is
+ * shutting down (`SHUTTING_DOWN`). When Atlas fails the stream does not break: an event carries the failure
+ * in `error` (its `code` is the `extensions.code` a query would get) and the stream goes on, sending the
+ * object again once Atlas answers. Refused subscriptions (limits, bad arguments) fail with `extensions.code`
+ * before anything is sent.
+ *
+ * Lookups take either the object's global `id` or its Atlas path (`projectId`, the deployment's name and
+ * `atlasId`), not both.
+ */
+export type SubscriptionFlexRestoreJobArgs = {
+  atlasId?: InputMaybe<Scalars['ObjectId']['input']>;
+  flexClusterName?: InputMaybe<Scalars['ClusterName']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  projectId?: InputMaybe<Scalars['ObjectId']['input']>;
+};
+
+
+/**
+ * Live progress of backup jobs and snapshots. Atlas has no push: the gateway polls Atlas once per watched
+ * object and credential, however many subscribers, and sends each subscriber only what changed. Served over
+ * server-sent events (POST or GET `/graphql` with `Accept: text/event-stream`) and over WebSocket
+ * (`graphql-transport-ws`, the protocol of the `graphql-ws` library, on `/graphql`).
+ *
+ * A single-object stream first sends the object as it is, then every change (its state, a progress count, a
+ * finish time), and completes after the event whose `final` is true: the object reached a terminal state, or
+ * can no longer be read (`error.code` `NOT_FOUND`, `UNAUTHENTICATED`, `FORBIDDEN`), or the gateway is
+ * shutting down (`SHUTTING_DOWN`). When Atlas fails the stream does not break: an event carries the failure
+ * in `error` (its `code` is the `extensions.code` a query would get) and the stream goes on, sending the
+ * object again once Atlas answers. Refused subscriptions (limits, bad arguments) fail with `extensions.code`
+ * before anything is sent.
+ *
+ * Lookups take either the object's global `id` or its Atlas path (`projectId`, the deployment's name and
+ * `atlasId`), not both.
+ */
+export type SubscriptionFlexSnapshotArgs = {
+  atlasId?: InputMaybe<Scalars['ObjectId']['input']>;
+  flexClusterName?: InputMaybe<Scalars['ClusterName']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  projectId?: InputMaybe<Scalars['ObjectId']['input']>;
+};
+
+
+/**
+ * Live progress of backup jobs and snapshots. Atlas has no push: the gateway polls Atlas once per watched
+ * object and credential, however many subscribers, and sends each subscriber only what changed. Served over
+ * server-sent events (POST or GET `/graphql` with `Accept: text/event-stream`) and over WebSocket
+ * (`graphql-transport-ws`, the protocol of the `graphql-ws` library, on `/graphql`).
+ *
+ * A single-object stream first sends the object as it is, then every change (its state, a progress count, a
+ * finish time), and completes after the event whose `final` is true: the object reached a terminal state, or
+ * can no longer be read (`error.code` `NOT_FOUND`, `UNAUTHENTICATED`, `FORBIDDEN`), or the gateway is
+ * shutting down (`SHUTTING_DOWN`). When Atlas fails the stream does not break: an event carries the failure
+ * in `error` (its `code` is the `extensions.code` a query would get) and the stream goes on, sending the
+ * object again once Atlas answers. Refused subscriptions (limits, bad arguments) fail with `extensions.code`
+ * before anything is sent.
+ *
+ * Lookups take either the object's global `id` or its Atlas path (`projectId`, the deployment's name and
+ * `atlasId`), not both.
+ */
+export type SubscriptionLegacyBackupRestoreJobArgs = {
+  atlasId?: InputMaybe<Scalars['ObjectId']['input']>;
+  clusterName?: InputMaybe<Scalars['ClusterName']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  projectId?: InputMaybe<Scalars['ObjectId']['input']>;
+};
+
+
+/**
+ * Live progress of backup jobs and snapshots. Atlas has no push: the gateway polls Atlas once per watched
+ * object and credential, however many subscribers, and sends each subscriber only what changed. Served over
+ * server-sent events (POST or GET `/graphql` with `Accept: text/event-stream`) and over WebSocket
+ * (`graphql-transport-ws`, the protocol of the `graphql-ws` library, on `/graphql`).
+ *
+ * A single-object stream first sends the object as it is, then every change (its state, a progress count, a
+ * finish time), and completes after the event whose `final` is true: the object reached a terminal state, or
+ * can no longer be read (`error.code` `NOT_FOUND`, `UNAUTHENTICATED`, `FORBIDDEN`), or the gateway is
+ * shutting down (`SHUTTING_DOWN`). When Atlas fails the stream does not break: an event carries the failure
+ * in `error` (its `code` is the `extensions.code` a query would get) and the stream goes on, sending the
+ * object again once Atlas answers. Refused subscriptions (limits, bad arguments) fail with `extensions.code`
+ * before anything is sent.
+ *
+ * Lookups take either the object's global `id` or its Atlas path (`projectId`, the deployment's name and
+ * `atlasId`), not both.
+ */
+export type SubscriptionSnapshotArgs = {
+  atlasId?: InputMaybe<Scalars['ObjectId']['input']>;
+  clusterName?: InputMaybe<Scalars['ClusterName']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  projectId?: InputMaybe<Scalars['ObjectId']['input']>;
+};
+
+/** Why an event carries no fresh object: Atlas could not be read this time, or the stream is ending. */
+export type SubscriptionError = {
+  __typename?: 'SubscriptionError';
+  /** The `extensions.code` a query would get for the same failure (`RATE_LIMITED`, `UPSTREAM_UNAVAILABLE`, ...). */
+  code: Scalars['String']['output'];
+  /** What happened, as a query's error message says it. */
+  message: Scalars['String']['output'];
+  /** Seconds Atlas asked to wait (`RATE_LIMITED`); the gateway waits at least this long before asking again. */
+  retryAfter?: Maybe<Scalars['Int']['output']>;
+};
+
+/** Takes an on-demand snapshot. */
+export type TakeSnapshotInput = {
+  /** Any string; returned unchanged in the payload (Relay). */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Name of the cluster to snapshot. */
+  clusterName: Scalars['ClusterName']['input'];
+  /** What the snapshot is for (shown as `Snapshot.description`). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * A key of yours (1 to 200 characters) that makes the request safe to repeat: within the gateway's window
+   * (`GRAPHQL_IDEMPOTENCY_WINDOW_MS`) the same request with the same key answers the first outcome without
+   * calling Atlas again; the same key with a different request is refused (`IDEMPOTENCY_KEY_REUSED`).
+   */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
+  /** Atlas id of the project of the cluster. */
+  projectId: Scalars['ObjectId']['input'];
+  /** Days Atlas keeps the snapshot (at least 1; Atlas's default when omitted). */
+  retentionInDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What `takeSnapshot` did. */
+export type TakeSnapshotPayload = {
+  __typename?: 'TakeSnapshotPayload';
+  /** The `clientMutationId` of the input. */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Expected failures; empty when the snapshot was taken. */
+  errors: Array<MutationError>;
+  /** Global id of the snapshot (its `id`, for `node(id:)`); null with the snapshot. */
+  nodeId?: Maybe<Scalars['ID']['output']>;
+  /** True when this repeats the first outcome of the same `idempotencyKey`: nothing was sent to Atlas this time. */
+  replayed: Scalars['Boolean']['output'];
+  /** The snapshot taken (queued at first); null when `errors` says why not. */
+  snapshot?: Maybe<Snapshot>;
+};
+
 /** How a deployment's MongoDB version is upgraded (Atlas `versionReleaseSystem`). */
 export const VersionReleaseSystem = {
   /** Every release, rapid releases included. */
@@ -2036,6 +2946,16 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['Snapshot'], {"id":true}> );
 };
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  BackupJob:
+    | ( CloudBackupRestoreJobModel )
+    | ( ExportModel )
+    | ( FlexRestoreJobModel )
+    | ( FlexSnapshotModel )
+    | ( SnapshotModel )
+  ;
+};
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
@@ -2072,18 +2992,24 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AtlasRefusal: ResolverTypeWrapper<AtlasRefusal>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  BackupActivityEvent: ResolverTypeWrapper<Omit<BackupActivityEvent, 'job'> & { job?: Maybe<ResolversTypes['BackupJob']> }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  BackupActivityKind: BackupActivityKind;
   BackupAutoExport: ResolverTypeWrapper<BackupAutoExportModel>;
   BackupCopySetting: ResolverTypeWrapper<BackupCopySettingModel>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BackupExtraRetention: ResolverTypeWrapper<BackupExtraRetentionModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  BackupJob: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BackupJob']>;
   BackupPolicy: ResolverTypeWrapper<BackupPolicyModel>;
   BackupPolicyItem: ResolverTypeWrapper<BackupPolicyItemModel>;
   BackupSchedule: ResolverTypeWrapper<BackupScheduleModel>;
   BackupSnapshot: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['BackupSnapshot']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   BsonTimestamp: ResolverTypeWrapper<BsonTimestamp>;
+  CancelRestoreInput: CancelRestoreInput;
+  CancelRestorePayload: ResolverTypeWrapper<Omit<CancelRestorePayload, 'restoreJob'> & { restoreJob?: Maybe<ResolversTypes['CloudBackupRestoreJob']> }>;
   Checkpoint: ResolverTypeWrapper<CheckpointModel>;
   CheckpointConnection: ResolverTypeWrapper<CheckpointConnectionModel>;
   CheckpointEdge: ResolverTypeWrapper<CheckpointEdgeModel>;
@@ -2092,6 +3018,7 @@ export type ResolversTypes = {
   CloudBackupRestoreJob: ResolverTypeWrapper<CloudBackupRestoreJobModel>;
   CloudBackupRestoreJobConnection: ResolverTypeWrapper<CloudBackupRestoreJobConnectionModel>;
   CloudBackupRestoreJobEdge: ResolverTypeWrapper<CloudBackupRestoreJobEdgeModel>;
+  CloudBackupRestoreJobEvent: ResolverTypeWrapper<Omit<CloudBackupRestoreJobEvent, 'restoreJob'> & { restoreJob?: Maybe<ResolversTypes['CloudBackupRestoreJob']> }>;
   CloudProvider: CloudProvider;
   Cluster: ResolverTypeWrapper<ClusterModel>;
   ClusterConnection: ResolverTypeWrapper<ClusterConnectionModel>;
@@ -2111,6 +3038,7 @@ export type ResolversTypes = {
   ExportComponent: ResolverTypeWrapper<ExportComponent>;
   ExportConnection: ResolverTypeWrapper<ExportConnectionModel>;
   ExportEdge: ResolverTypeWrapper<ExportEdgeModel>;
+  ExportEvent: ResolverTypeWrapper<Omit<ExportEvent, 'export'> & { export?: Maybe<ResolversTypes['Export']> }>;
   ExportState: ExportState;
   ExportStateReason: ResolverTypeWrapper<ExportStateReason>;
   ExportStatus: ResolverTypeWrapper<ExportStatus>;
@@ -2122,22 +3050,30 @@ export type ResolversTypes = {
   FlexRestoreJob: ResolverTypeWrapper<FlexRestoreJobModel>;
   FlexRestoreJobConnection: ResolverTypeWrapper<FlexRestoreJobConnectionModel>;
   FlexRestoreJobEdge: ResolverTypeWrapper<FlexRestoreJobEdgeModel>;
+  FlexRestoreJobEvent: ResolverTypeWrapper<Omit<FlexRestoreJobEvent, 'restoreJob'> & { restoreJob?: Maybe<ResolversTypes['FlexRestoreJob']> }>;
   FlexRestoreJobStatus: FlexRestoreJobStatus;
   FlexSnapshot: ResolverTypeWrapper<FlexSnapshotModel>;
   FlexSnapshotConnection: ResolverTypeWrapper<FlexSnapshotConnectionModel>;
   FlexSnapshotEdge: ResolverTypeWrapper<FlexSnapshotEdgeModel>;
+  FlexSnapshotEvent: ResolverTypeWrapper<Omit<FlexSnapshotEvent, 'snapshot'> & { snapshot?: Maybe<ResolversTypes['FlexSnapshot']> }>;
   FlexSnapshotStatus: FlexSnapshotStatus;
   KeyValue: ResolverTypeWrapper<KeyValueModel>;
+  KeyValueInput: KeyValueInput;
   LegacyBackupRestoreJob: ResolverTypeWrapper<LegacyBackupRestoreJobModel>;
   LegacyBackupRestoreJobConnection: ResolverTypeWrapper<LegacyBackupRestoreJobConnectionModel>;
   LegacyBackupRestoreJobEdge: ResolverTypeWrapper<LegacyBackupRestoreJobEdgeModel>;
+  LegacyBackupRestoreJobEvent: ResolverTypeWrapper<Omit<LegacyBackupRestoreJobEvent, 'restoreJob'> & { restoreJob?: Maybe<ResolversTypes['LegacyBackupRestoreJob']> }>;
   LegacyRestoreDelivery: ResolverTypeWrapper<LegacyRestoreDeliveryModel>;
   LegacyRestoreDeliveryMethod: LegacyRestoreDeliveryMethod;
   LegacyRestoreDeliveryStatus: LegacyRestoreDeliveryStatus;
   LegacyRestoreJobStatus: LegacyRestoreJobStatus;
   Long: ResolverTypeWrapper<Scalars['Long']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  MutationError: ResolverTypeWrapper<MutationError>;
+  MutationErrorCode: MutationErrorCode;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   ObjectId: ResolverTypeWrapper<Scalars['ObjectId']['output']>;
+  OplogPositionInput: OplogPositionInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PrivateDownloadDeliveryUrl: ResolverTypeWrapper<PrivateDownloadDeliveryUrl>;
   Project: ResolverTypeWrapper<ProjectModel>;
@@ -2159,27 +3095,49 @@ export type ResolversTypes = {
   Snapshot: ResolverTypeWrapper<SnapshotModel>;
   SnapshotConnection: ResolverTypeWrapper<SnapshotConnectionModel>;
   SnapshotEdge: ResolverTypeWrapper<SnapshotEdgeModel>;
+  SnapshotEvent: ResolverTypeWrapper<Omit<SnapshotEvent, 'snapshot'> & { snapshot?: Maybe<ResolversTypes['Snapshot']> }>;
   SnapshotFrequency: SnapshotFrequency;
   SnapshotKind: SnapshotKind;
   SnapshotStatus: SnapshotStatus;
   SnapshotType: SnapshotType;
+  StartAutomatedRestoreInput: StartAutomatedRestoreInput;
+  StartAutomatedRestorePayload: ResolverTypeWrapper<Omit<StartAutomatedRestorePayload, 'restoreJob'> & { restoreJob?: Maybe<ResolversTypes['CloudBackupRestoreJob']> }>;
+  StartDownloadRestoreInput: StartDownloadRestoreInput;
+  StartDownloadRestorePayload: ResolverTypeWrapper<Omit<StartDownloadRestorePayload, 'restoreJob'> & { restoreJob?: Maybe<ResolversTypes['CloudBackupRestoreJob']> }>;
+  StartExportInput: StartExportInput;
+  StartExportPayload: ResolverTypeWrapper<Omit<StartExportPayload, 'export'> & { export?: Maybe<ResolversTypes['Export']> }>;
+  StartFlexDownloadInput: StartFlexDownloadInput;
+  StartFlexDownloadPayload: ResolverTypeWrapper<Omit<StartFlexDownloadPayload, 'restoreJob'> & { restoreJob?: Maybe<ResolversTypes['FlexRestoreJob']> }>;
+  StartFlexRestoreInput: StartFlexRestoreInput;
+  StartFlexRestorePayload: ResolverTypeWrapper<Omit<StartFlexRestorePayload, 'restoreJob'> & { restoreJob?: Maybe<ResolversTypes['FlexRestoreJob']> }>;
+  StartPointInTimeRestoreInput: StartPointInTimeRestoreInput;
+  StartPointInTimeRestorePayload: ResolverTypeWrapper<Omit<StartPointInTimeRestorePayload, 'restoreJob'> & { restoreJob?: Maybe<ResolversTypes['CloudBackupRestoreJob']> }>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SubscriptionError: ResolverTypeWrapper<SubscriptionError>;
+  TakeSnapshotInput: TakeSnapshotInput;
+  TakeSnapshotPayload: ResolverTypeWrapper<Omit<TakeSnapshotPayload, 'snapshot'> & { snapshot?: Maybe<ResolversTypes['Snapshot']> }>;
   VersionReleaseSystem: VersionReleaseSystem;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AtlasRefusal: AtlasRefusal;
+  String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
+  BackupActivityEvent: Omit<BackupActivityEvent, 'job'> & { job?: Maybe<ResolversParentTypes['BackupJob']> };
+  Boolean: Scalars['Boolean']['output'];
   BackupAutoExport: BackupAutoExportModel;
   BackupCopySetting: BackupCopySettingModel;
-  String: Scalars['String']['output'];
-  Boolean: Scalars['Boolean']['output'];
   BackupExtraRetention: BackupExtraRetentionModel;
-  Int: Scalars['Int']['output'];
+  BackupJob: ResolversUnionTypes<ResolversParentTypes>['BackupJob'];
   BackupPolicy: BackupPolicyModel;
   BackupPolicyItem: BackupPolicyItemModel;
   BackupSchedule: BackupScheduleModel;
   BackupSnapshot: ResolversInterfaceTypes<ResolversParentTypes>['BackupSnapshot'];
   ID: Scalars['ID']['output'];
   BsonTimestamp: BsonTimestamp;
+  CancelRestoreInput: CancelRestoreInput;
+  CancelRestorePayload: Omit<CancelRestorePayload, 'restoreJob'> & { restoreJob?: Maybe<ResolversParentTypes['CloudBackupRestoreJob']> };
   Checkpoint: CheckpointModel;
   CheckpointConnection: CheckpointConnectionModel;
   CheckpointEdge: CheckpointEdgeModel;
@@ -2187,6 +3145,7 @@ export type ResolversParentTypes = {
   CloudBackupRestoreJob: CloudBackupRestoreJobModel;
   CloudBackupRestoreJobConnection: CloudBackupRestoreJobConnectionModel;
   CloudBackupRestoreJobEdge: CloudBackupRestoreJobEdgeModel;
+  CloudBackupRestoreJobEvent: Omit<CloudBackupRestoreJobEvent, 'restoreJob'> & { restoreJob?: Maybe<ResolversParentTypes['CloudBackupRestoreJob']> };
   Cluster: ClusterModel;
   ClusterConnection: ClusterConnectionModel;
   ClusterEdge: ClusterEdgeModel;
@@ -2202,6 +3161,7 @@ export type ResolversParentTypes = {
   ExportComponent: ExportComponent;
   ExportConnection: ExportConnectionModel;
   ExportEdge: ExportEdgeModel;
+  ExportEvent: Omit<ExportEvent, 'export'> & { export?: Maybe<ResolversParentTypes['Export']> };
   ExportStateReason: ExportStateReason;
   ExportStatus: ExportStatus;
   FlexCluster: FlexClusterModel;
@@ -2211,17 +3171,24 @@ export type ResolversParentTypes = {
   FlexRestoreJob: FlexRestoreJobModel;
   FlexRestoreJobConnection: FlexRestoreJobConnectionModel;
   FlexRestoreJobEdge: FlexRestoreJobEdgeModel;
+  FlexRestoreJobEvent: Omit<FlexRestoreJobEvent, 'restoreJob'> & { restoreJob?: Maybe<ResolversParentTypes['FlexRestoreJob']> };
   FlexSnapshot: FlexSnapshotModel;
   FlexSnapshotConnection: FlexSnapshotConnectionModel;
   FlexSnapshotEdge: FlexSnapshotEdgeModel;
+  FlexSnapshotEvent: Omit<FlexSnapshotEvent, 'snapshot'> & { snapshot?: Maybe<ResolversParentTypes['FlexSnapshot']> };
   KeyValue: KeyValueModel;
+  KeyValueInput: KeyValueInput;
   LegacyBackupRestoreJob: LegacyBackupRestoreJobModel;
   LegacyBackupRestoreJobConnection: LegacyBackupRestoreJobConnectionModel;
   LegacyBackupRestoreJobEdge: LegacyBackupRestoreJobEdgeModel;
+  LegacyBackupRestoreJobEvent: Omit<LegacyBackupRestoreJobEvent, 'restoreJob'> & { restoreJob?: Maybe<ResolversParentTypes['LegacyBackupRestoreJob']> };
   LegacyRestoreDelivery: LegacyRestoreDeliveryModel;
   Long: Scalars['Long']['output'];
+  Mutation: Record<PropertyKey, never>;
+  MutationError: MutationError;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   ObjectId: Scalars['ObjectId']['output'];
+  OplogPositionInput: OplogPositionInput;
   PageInfo: PageInfo;
   PrivateDownloadDeliveryUrl: PrivateDownloadDeliveryUrl;
   Project: ProjectModel;
@@ -2240,6 +3207,37 @@ export type ResolversParentTypes = {
   Snapshot: SnapshotModel;
   SnapshotConnection: SnapshotConnectionModel;
   SnapshotEdge: SnapshotEdgeModel;
+  SnapshotEvent: Omit<SnapshotEvent, 'snapshot'> & { snapshot?: Maybe<ResolversParentTypes['Snapshot']> };
+  StartAutomatedRestoreInput: StartAutomatedRestoreInput;
+  StartAutomatedRestorePayload: Omit<StartAutomatedRestorePayload, 'restoreJob'> & { restoreJob?: Maybe<ResolversParentTypes['CloudBackupRestoreJob']> };
+  StartDownloadRestoreInput: StartDownloadRestoreInput;
+  StartDownloadRestorePayload: Omit<StartDownloadRestorePayload, 'restoreJob'> & { restoreJob?: Maybe<ResolversParentTypes['CloudBackupRestoreJob']> };
+  StartExportInput: StartExportInput;
+  StartExportPayload: Omit<StartExportPayload, 'export'> & { export?: Maybe<ResolversParentTypes['Export']> };
+  StartFlexDownloadInput: StartFlexDownloadInput;
+  StartFlexDownloadPayload: Omit<StartFlexDownloadPayload, 'restoreJob'> & { restoreJob?: Maybe<ResolversParentTypes['FlexRestoreJob']> };
+  StartFlexRestoreInput: StartFlexRestoreInput;
+  StartFlexRestorePayload: Omit<StartFlexRestorePayload, 'restoreJob'> & { restoreJob?: Maybe<ResolversParentTypes['FlexRestoreJob']> };
+  StartPointInTimeRestoreInput: StartPointInTimeRestoreInput;
+  StartPointInTimeRestorePayload: Omit<StartPointInTimeRestorePayload, 'restoreJob'> & { restoreJob?: Maybe<ResolversParentTypes['CloudBackupRestoreJob']> };
+  Subscription: Record<PropertyKey, never>;
+  SubscriptionError: SubscriptionError;
+  TakeSnapshotInput: TakeSnapshotInput;
+  TakeSnapshotPayload: Omit<TakeSnapshotPayload, 'snapshot'> & { snapshot?: Maybe<ResolversParentTypes['Snapshot']> };
+};
+
+export type AtlasRefusalResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AtlasRefusal'] = ResolversParentTypes['AtlasRefusal']> = {
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BackupActivityEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BackupActivityEvent'] = ResolversParentTypes['BackupActivityEvent']> = {
+  error?: Resolver<Maybe<ResolversTypes['SubscriptionError']>, ParentType, ContextType>;
+  final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  job?: Resolver<Maybe<ResolversTypes['BackupJob']>, ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['BackupActivityKind']>, ParentType, ContextType>;
 };
 
 export type BackupAutoExportResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BackupAutoExport'] = ResolversParentTypes['BackupAutoExport']> = {
@@ -2259,6 +3257,10 @@ export type BackupCopySettingResolvers<ContextType = GraphQLContext, ParentType 
 export type BackupExtraRetentionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BackupExtraRetention'] = ResolversParentTypes['BackupExtraRetention']> = {
   frequencyType?: Resolver<Maybe<ResolversTypes['SnapshotFrequency']>, ParentType, ContextType>;
   retentionDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type BackupJobResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BackupJob'] = ResolversParentTypes['BackupJob']> = {
+  __resolveType: TypeResolveFn<'CloudBackupRestoreJob' | 'Export' | 'FlexRestoreJob' | 'FlexSnapshot' | 'Snapshot', ParentType, ContextType>;
 };
 
 export type BackupPolicyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BackupPolicy'] = ResolversParentTypes['BackupPolicy']> = {
@@ -2296,6 +3298,14 @@ export type BackupSnapshotResolvers<ContextType = GraphQLContext, ParentType ext
 export type BsonTimestampResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BsonTimestamp'] = ResolversParentTypes['BsonTimestamp']> = {
   date?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   increment?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type CancelRestorePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CancelRestorePayload'] = ResolversParentTypes['CancelRestorePayload']> = {
+  clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
+  nodeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  restoreJob?: Resolver<Maybe<ResolversTypes['CloudBackupRestoreJob']>, ParentType, ContextType>;
 };
 
 export type CheckpointResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Checkpoint'] = ResolversParentTypes['Checkpoint'], FederationReferenceType extends FederationReferenceTypes['Checkpoint'] = FederationReferenceTypes['Checkpoint']> = {
@@ -2370,6 +3380,12 @@ export type CloudBackupRestoreJobConnectionResolvers<ContextType = GraphQLContex
 export type CloudBackupRestoreJobEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CloudBackupRestoreJobEdge'] = ResolversParentTypes['CloudBackupRestoreJobEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['CloudBackupRestoreJob'], ParentType, ContextType>;
+};
+
+export type CloudBackupRestoreJobEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CloudBackupRestoreJobEvent'] = ResolversParentTypes['CloudBackupRestoreJobEvent']> = {
+  error?: Resolver<Maybe<ResolversTypes['SubscriptionError']>, ParentType, ContextType>;
+  final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  restoreJob?: Resolver<Maybe<ResolversTypes['CloudBackupRestoreJob']>, ParentType, ContextType>;
 };
 
 export type ClusterResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Cluster'] = ResolversParentTypes['Cluster'], FederationReferenceType extends FederationReferenceTypes['Cluster'] = FederationReferenceTypes['Cluster']> = {
@@ -2508,6 +3524,12 @@ export type ExportEdgeResolvers<ContextType = GraphQLContext, ParentType extends
   node?: Resolver<ResolversTypes['Export'], ParentType, ContextType>;
 };
 
+export type ExportEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ExportEvent'] = ResolversParentTypes['ExportEvent']> = {
+  error?: Resolver<Maybe<ResolversTypes['SubscriptionError']>, ParentType, ContextType>;
+  export?: Resolver<Maybe<ResolversTypes['Export']>, ParentType, ContextType>;
+  final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type ExportStateReasonResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ExportStateReason'] = ResolversParentTypes['ExportStateReason']> = {
   errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2593,6 +3615,12 @@ export type FlexRestoreJobEdgeResolvers<ContextType = GraphQLContext, ParentType
   node?: Resolver<ResolversTypes['FlexRestoreJob'], ParentType, ContextType>;
 };
 
+export type FlexRestoreJobEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FlexRestoreJobEvent'] = ResolversParentTypes['FlexRestoreJobEvent']> = {
+  error?: Resolver<Maybe<ResolversTypes['SubscriptionError']>, ParentType, ContextType>;
+  final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  restoreJob?: Resolver<Maybe<ResolversTypes['FlexRestoreJob']>, ParentType, ContextType>;
+};
+
 export type FlexSnapshotResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FlexSnapshot'] = ResolversParentTypes['FlexSnapshot'], FederationReferenceType extends FederationReferenceTypes['FlexSnapshot'] = FederationReferenceTypes['FlexSnapshot']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['FlexSnapshot']> | FederationReferenceType, FederationReferenceType, ContextType>;
   atlasId?: Resolver<ResolversTypes['ObjectId'], ParentType, ContextType>;
@@ -2617,6 +3645,12 @@ export type FlexSnapshotConnectionResolvers<ContextType = GraphQLContext, Parent
 export type FlexSnapshotEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FlexSnapshotEdge'] = ResolversParentTypes['FlexSnapshotEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['FlexSnapshot'], ParentType, ContextType>;
+};
+
+export type FlexSnapshotEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['FlexSnapshotEvent'] = ResolversParentTypes['FlexSnapshotEvent']> = {
+  error?: Resolver<Maybe<ResolversTypes['SubscriptionError']>, ParentType, ContextType>;
+  final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  snapshot?: Resolver<Maybe<ResolversTypes['FlexSnapshot']>, ParentType, ContextType>;
 };
 
 export type KeyValueResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['KeyValue'] = ResolversParentTypes['KeyValue']> = {
@@ -2662,6 +3696,12 @@ export type LegacyBackupRestoreJobEdgeResolvers<ContextType = GraphQLContext, Pa
   node?: Resolver<ResolversTypes['LegacyBackupRestoreJob'], ParentType, ContextType>;
 };
 
+export type LegacyBackupRestoreJobEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LegacyBackupRestoreJobEvent'] = ResolversParentTypes['LegacyBackupRestoreJobEvent']> = {
+  error?: Resolver<Maybe<ResolversTypes['SubscriptionError']>, ParentType, ContextType>;
+  final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  restoreJob?: Resolver<Maybe<ResolversTypes['LegacyBackupRestoreJob']>, ParentType, ContextType>;
+};
+
 export type LegacyRestoreDeliveryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LegacyRestoreDelivery'] = ResolversParentTypes['LegacyRestoreDelivery']> = {
   authHeader?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   expirationHours?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -2679,6 +3719,24 @@ export type LegacyRestoreDeliveryResolvers<ContextType = GraphQLContext, ParentT
 export interface LongScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Long'], any> {
   name: 'Long';
 }
+
+export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  cancelRestore?: Resolver<Maybe<ResolversTypes['CancelRestorePayload']>, ParentType, ContextType, RequireFields<MutationCancelRestoreArgs, 'input'>>;
+  startAutomatedRestore?: Resolver<Maybe<ResolversTypes['StartAutomatedRestorePayload']>, ParentType, ContextType, RequireFields<MutationStartAutomatedRestoreArgs, 'input'>>;
+  startDownloadRestore?: Resolver<Maybe<ResolversTypes['StartDownloadRestorePayload']>, ParentType, ContextType, RequireFields<MutationStartDownloadRestoreArgs, 'input'>>;
+  startExport?: Resolver<Maybe<ResolversTypes['StartExportPayload']>, ParentType, ContextType, RequireFields<MutationStartExportArgs, 'input'>>;
+  startFlexDownload?: Resolver<Maybe<ResolversTypes['StartFlexDownloadPayload']>, ParentType, ContextType, RequireFields<MutationStartFlexDownloadArgs, 'input'>>;
+  startFlexRestore?: Resolver<Maybe<ResolversTypes['StartFlexRestorePayload']>, ParentType, ContextType, RequireFields<MutationStartFlexRestoreArgs, 'input'>>;
+  startPointInTimeRestore?: Resolver<Maybe<ResolversTypes['StartPointInTimeRestorePayload']>, ParentType, ContextType, RequireFields<MutationStartPointInTimeRestoreArgs, 'input'>>;
+  takeSnapshot?: Resolver<Maybe<ResolversTypes['TakeSnapshotPayload']>, ParentType, ContextType, RequireFields<MutationTakeSnapshotArgs, 'input'>>;
+};
+
+export type MutationErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MutationError'] = ResolversParentTypes['MutationError']> = {
+  atlas?: Resolver<Maybe<ResolversTypes['AtlasRefusal']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['MutationErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export type NodeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
   __resolveType: TypeResolveFn<'Checkpoint' | 'CloudBackupRestoreJob' | 'Cluster' | 'Export' | 'ExportBucket' | 'FlexCluster' | 'FlexRestoreJob' | 'FlexSnapshot' | 'LegacyBackupRestoreJob' | 'Project' | 'ServerlessInstance' | 'ServerlessSnapshot' | 'Snapshot', ParentType, ContextType>;
@@ -2855,15 +3913,97 @@ export type SnapshotEdgeResolvers<ContextType = GraphQLContext, ParentType exten
   node?: Resolver<ResolversTypes['Snapshot'], ParentType, ContextType>;
 };
 
+export type SnapshotEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SnapshotEvent'] = ResolversParentTypes['SnapshotEvent']> = {
+  error?: Resolver<Maybe<ResolversTypes['SubscriptionError']>, ParentType, ContextType>;
+  final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  snapshot?: Resolver<Maybe<ResolversTypes['Snapshot']>, ParentType, ContextType>;
+};
+
+export type StartAutomatedRestorePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StartAutomatedRestorePayload'] = ResolversParentTypes['StartAutomatedRestorePayload']> = {
+  clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
+  nodeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  restoreJob?: Resolver<Maybe<ResolversTypes['CloudBackupRestoreJob']>, ParentType, ContextType>;
+};
+
+export type StartDownloadRestorePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StartDownloadRestorePayload'] = ResolversParentTypes['StartDownloadRestorePayload']> = {
+  clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
+  nodeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  restoreJob?: Resolver<Maybe<ResolversTypes['CloudBackupRestoreJob']>, ParentType, ContextType>;
+};
+
+export type StartExportPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StartExportPayload'] = ResolversParentTypes['StartExportPayload']> = {
+  clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
+  export?: Resolver<Maybe<ResolversTypes['Export']>, ParentType, ContextType>;
+  nodeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type StartFlexDownloadPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StartFlexDownloadPayload'] = ResolversParentTypes['StartFlexDownloadPayload']> = {
+  clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
+  nodeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  restoreJob?: Resolver<Maybe<ResolversTypes['FlexRestoreJob']>, ParentType, ContextType>;
+};
+
+export type StartFlexRestorePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StartFlexRestorePayload'] = ResolversParentTypes['StartFlexRestorePayload']> = {
+  clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
+  nodeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  restoreJob?: Resolver<Maybe<ResolversTypes['FlexRestoreJob']>, ParentType, ContextType>;
+};
+
+export type StartPointInTimeRestorePayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StartPointInTimeRestorePayload'] = ResolversParentTypes['StartPointInTimeRestorePayload']> = {
+  clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
+  nodeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  restoreJob?: Resolver<Maybe<ResolversTypes['CloudBackupRestoreJob']>, ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  backupActivity?: SubscriptionResolver<ResolversTypes['BackupActivityEvent'], "backupActivity", ParentType, ContextType, RequireFields<SubscriptionBackupActivityArgs, 'projectId'>>;
+  cloudBackupRestoreJob?: SubscriptionResolver<ResolversTypes['CloudBackupRestoreJobEvent'], "cloudBackupRestoreJob", ParentType, ContextType, Partial<SubscriptionCloudBackupRestoreJobArgs>>;
+  export?: SubscriptionResolver<ResolversTypes['ExportEvent'], "export", ParentType, ContextType, Partial<SubscriptionExportArgs>>;
+  flexRestoreJob?: SubscriptionResolver<ResolversTypes['FlexRestoreJobEvent'], "flexRestoreJob", ParentType, ContextType, Partial<SubscriptionFlexRestoreJobArgs>>;
+  flexSnapshot?: SubscriptionResolver<ResolversTypes['FlexSnapshotEvent'], "flexSnapshot", ParentType, ContextType, Partial<SubscriptionFlexSnapshotArgs>>;
+  legacyBackupRestoreJob?: SubscriptionResolver<ResolversTypes['LegacyBackupRestoreJobEvent'], "legacyBackupRestoreJob", ParentType, ContextType, Partial<SubscriptionLegacyBackupRestoreJobArgs>>;
+  snapshot?: SubscriptionResolver<ResolversTypes['SnapshotEvent'], "snapshot", ParentType, ContextType, Partial<SubscriptionSnapshotArgs>>;
+};
+
+export type SubscriptionErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SubscriptionError'] = ResolversParentTypes['SubscriptionError']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  retryAfter?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type TakeSnapshotPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TakeSnapshotPayload'] = ResolversParentTypes['TakeSnapshotPayload']> = {
+  clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['MutationError']>, ParentType, ContextType>;
+  nodeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  snapshot?: Resolver<Maybe<ResolversTypes['Snapshot']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
+  AtlasRefusal?: AtlasRefusalResolvers<ContextType>;
+  BackupActivityEvent?: BackupActivityEventResolvers<ContextType>;
   BackupAutoExport?: BackupAutoExportResolvers<ContextType>;
   BackupCopySetting?: BackupCopySettingResolvers<ContextType>;
   BackupExtraRetention?: BackupExtraRetentionResolvers<ContextType>;
+  BackupJob?: BackupJobResolvers<ContextType>;
   BackupPolicy?: BackupPolicyResolvers<ContextType>;
   BackupPolicyItem?: BackupPolicyItemResolvers<ContextType>;
   BackupSchedule?: BackupScheduleResolvers<ContextType>;
   BackupSnapshot?: BackupSnapshotResolvers<ContextType>;
   BsonTimestamp?: BsonTimestampResolvers<ContextType>;
+  CancelRestorePayload?: CancelRestorePayloadResolvers<ContextType>;
   Checkpoint?: CheckpointResolvers<ContextType>;
   CheckpointConnection?: CheckpointConnectionResolvers<ContextType>;
   CheckpointEdge?: CheckpointEdgeResolvers<ContextType>;
@@ -2871,6 +4011,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   CloudBackupRestoreJob?: CloudBackupRestoreJobResolvers<ContextType>;
   CloudBackupRestoreJobConnection?: CloudBackupRestoreJobConnectionResolvers<ContextType>;
   CloudBackupRestoreJobEdge?: CloudBackupRestoreJobEdgeResolvers<ContextType>;
+  CloudBackupRestoreJobEvent?: CloudBackupRestoreJobEventResolvers<ContextType>;
   Cluster?: ClusterResolvers<ContextType>;
   ClusterConnection?: ClusterConnectionResolvers<ContextType>;
   ClusterEdge?: ClusterEdgeResolvers<ContextType>;
@@ -2886,6 +4027,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ExportComponent?: ExportComponentResolvers<ContextType>;
   ExportConnection?: ExportConnectionResolvers<ContextType>;
   ExportEdge?: ExportEdgeResolvers<ContextType>;
+  ExportEvent?: ExportEventResolvers<ContextType>;
   ExportStateReason?: ExportStateReasonResolvers<ContextType>;
   ExportStatus?: ExportStatusResolvers<ContextType>;
   FlexCluster?: FlexClusterResolvers<ContextType>;
@@ -2894,15 +4036,20 @@ export type Resolvers<ContextType = GraphQLContext> = {
   FlexRestoreJob?: FlexRestoreJobResolvers<ContextType>;
   FlexRestoreJobConnection?: FlexRestoreJobConnectionResolvers<ContextType>;
   FlexRestoreJobEdge?: FlexRestoreJobEdgeResolvers<ContextType>;
+  FlexRestoreJobEvent?: FlexRestoreJobEventResolvers<ContextType>;
   FlexSnapshot?: FlexSnapshotResolvers<ContextType>;
   FlexSnapshotConnection?: FlexSnapshotConnectionResolvers<ContextType>;
   FlexSnapshotEdge?: FlexSnapshotEdgeResolvers<ContextType>;
+  FlexSnapshotEvent?: FlexSnapshotEventResolvers<ContextType>;
   KeyValue?: KeyValueResolvers<ContextType>;
   LegacyBackupRestoreJob?: LegacyBackupRestoreJobResolvers<ContextType>;
   LegacyBackupRestoreJobConnection?: LegacyBackupRestoreJobConnectionResolvers<ContextType>;
   LegacyBackupRestoreJobEdge?: LegacyBackupRestoreJobEdgeResolvers<ContextType>;
+  LegacyBackupRestoreJobEvent?: LegacyBackupRestoreJobEventResolvers<ContextType>;
   LegacyRestoreDelivery?: LegacyRestoreDeliveryResolvers<ContextType>;
   Long?: GraphQLScalarType;
+  Mutation?: MutationResolvers<ContextType>;
+  MutationError?: MutationErrorResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   ObjectId?: GraphQLScalarType;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -2923,5 +4070,15 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Snapshot?: SnapshotResolvers<ContextType>;
   SnapshotConnection?: SnapshotConnectionResolvers<ContextType>;
   SnapshotEdge?: SnapshotEdgeResolvers<ContextType>;
+  SnapshotEvent?: SnapshotEventResolvers<ContextType>;
+  StartAutomatedRestorePayload?: StartAutomatedRestorePayloadResolvers<ContextType>;
+  StartDownloadRestorePayload?: StartDownloadRestorePayloadResolvers<ContextType>;
+  StartExportPayload?: StartExportPayloadResolvers<ContextType>;
+  StartFlexDownloadPayload?: StartFlexDownloadPayloadResolvers<ContextType>;
+  StartFlexRestorePayload?: StartFlexRestorePayloadResolvers<ContextType>;
+  StartPointInTimeRestorePayload?: StartPointInTimeRestorePayloadResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  SubscriptionError?: SubscriptionErrorResolvers<ContextType>;
+  TakeSnapshotPayload?: TakeSnapshotPayloadResolvers<ContextType>;
 };
 

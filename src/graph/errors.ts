@@ -9,12 +9,15 @@ import {
   AtlasApiError,
   AtlasAuthError,
   AtlasBudgetError,
+  AtlasRateBudgetError,
   AtlasTransportError,
   type AtlasError,
   isAtlasError,
 } from '../atlas/errors.js';
 import { InvalidPathParameterError } from '../atlas/client.js';
-import { resources } from '../loaders/resources.js';
+import { resources, type ResourceName } from '../loaders/resources.js';
+import { IdempotencyKeyBusyError, IdempotencyKeyReusedError, WriteOutcomeUnknownError } from '../loaders/writes.js';
+import type { MutationError, MutationErrorCode } from '../generated/resolvers-types.js';
 import { UpstreamValueError } from './scalars.js';
 
 export type ErrorCode =
@@ -29,7 +32,9 @@ export type ErrorCode =
   | 'UPSTREAM_BAD_RESPONSE'
   | 'UPSTREAM_AUTH_FAILED'
   | 'UPSTREAM_BUDGET_EXCEEDED'
-  | 'SERVERLESS_BACKUP_SUNSET';
+  | 'SERVERLESS_BACKUP_SUNSET'
+  /** A write's answer was lost and reconciliation could not tell whether it happened (src/loaders/writes.ts). */
+  | 'OUTCOME_UNKNOWN';
 
 interface Mapping {
   code: ErrorCode;
@@ -95,6 +100,12 @@ export function classifyAtlasError(error: AtlasError): Mapping {
       message: `This operation needs more than its budget of ${error.budget} Atlas calls`,
     };
   }
+  if (error instanceof AtlasRateBudgetError) {
+    return {
+      code: 'RATE_LIMITED',
+      message: "The gateway's Atlas rate budget has no call left for this field before the operation's deadline",
+    };
+  }
   return byAtlasErrorCode[error.errorCode] ?? byStatus[error.status] ?? fallback;
 }
 
@@ -158,6 +169,10 @@ export function badUserInput(message: string, argument?: string): GraphQLError {
 function atlasExtensions(error: AtlasError, code: ErrorCode): Record<string, unknown> {
   if (error instanceof AtlasBudgetError) return { code, atlas: { operation: error.operationId }, budget: error.budget };
   if (error instanceof AtlasTransportError) return { code, atlas: { operation: error.operationId } };
+  if (error instanceof AtlasRateBudgetError) {
+    // Nothing was sent: no Atlas status to report, only when to try again.
+    return { code, atlas: { operation: error.operationId }, retryAfter: error.retryAfter };
+  }
   if (error instanceof AtlasAuthError) {
     const atlas = error.status
       ? { operation: 'oauthToken', status: error.status, errorCode: error.errorCode }
@@ -231,6 +246,10 @@ export function toClientError(error: unknown, message: string): Error {
         : serverlessBackupSunset(cause);
     return locate(gone.message, gone.extensions);
   }
+  if (cause instanceof WriteOutcomeUnknownError) {
+    const unknown = outcomeUnknown(cause);
+    return locate(unknown.message, unknown.extensions);
+  }
   if (isAtlasError(cause)) {
     const mapping = classifyAtlasError(cause);
     const detail = cause instanceof AtlasApiError && cause.detail ? `: ${cause.detail}` : '';
@@ -258,4 +277,129 @@ export function toClientError(error: unknown, message: string): Error {
   // graphql's own errors (syntax, validation) carry no original error and say nothing secret.
   if (located && !located.originalError) return located;
   return yogaMaskError(error, message, false);
+}
+
+/**
+ * Atlas refusals a mutation answers as data (`MutationError`), by status: the request was processed and
+ * refused, nothing was created. Everything else (401, 429, 5xx, timeouts) stays a GraphQL error.
+ */
+const mutationRefusals: Record<number, { code: MutationErrorCode; message: string }> = {
+  400: { code: 'REFUSED', message: 'Atlas refused the request' },
+  403: { code: 'FORBIDDEN', message: 'The Atlas credential lacks the role this needs' },
+  404: { code: 'NOT_FOUND', message: 'Atlas has no such resource' },
+  405: { code: 'NOT_CANCELLABLE', message: 'Atlas does not allow this for this job' },
+  409: { code: 'CONFLICT', message: 'Atlas refused: another job holds what this one needs' },
+};
+/** 400s that are about the request's shape, not Atlas's rules. */
+const invalidInputCodes = new Set(['VALIDATION_ERROR', 'INVALID_ATTRIBUTE', 'MISSING_ATTRIBUTE']);
+
+/**
+ * What a mutation answers as data for an expected failure, or undefined for an unexpected one (rethrown, to
+ * become a GraphQL error). `inputs` are the mutation's input fields and values, in the order a match is
+ * preferred; `atlasFields` names the input field each Atlas body field came from. Atlas's `parameters`
+ * name the field (MISSING_ATTRIBUTE `targetProjectId`) or quote its value (CLUSTER_NOT_FOUND `name`).
+ */
+export function mutationErrorOf(
+  error: unknown,
+  inputs: readonly (readonly [string, unknown])[],
+  atlasFields: Readonly<Record<string, string>>,
+  roleHint: string,
+): MutationError | undefined {
+  if (error instanceof IdempotencyKeyReusedError) {
+    return {
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      message: 'This idempotencyKey was used for a different request; nothing was sent. Use a new key.',
+      field: 'idempotencyKey',
+      atlas: null,
+    };
+  }
+  if (error instanceof IdempotencyKeyBusyError) {
+    return {
+      code: 'IDEMPOTENCY_KEY_IN_USE',
+      message: 'A request with this idempotencyKey is still running; nothing was sent. Repeat it shortly.',
+      field: 'idempotencyKey',
+      atlas: null,
+    };
+  }
+  if (!(error instanceof AtlasApiError) || byAtlasErrorCode[error.errorCode]) return undefined;
+  const refusal = mutationRefusals[error.status];
+  if (!refusal) return undefined;
+  const code = error.status === 400 && invalidInputCodes.has(error.errorCode) ? 'INVALID_INPUT' : refusal.code;
+  const prefix = code === 'FORBIDDEN' ? `${refusal.message} (${roleHint})` : refusal.message;
+  return {
+    code,
+    message: error.detail ? `${prefix}: ${error.detail}` : prefix,
+    field: fieldOf(error.parameters ?? [], inputs, atlasFields),
+    atlas: {
+      operation: error.operationId,
+      status: error.status,
+      errorCode: error.errorCode,
+      detail: error.detail ?? null,
+    },
+  };
+}
+
+function fieldOf(
+  parameters: readonly unknown[],
+  inputs: readonly (readonly [string, unknown])[],
+  atlasFields: Readonly<Record<string, string>>,
+): string | null {
+  for (const parameter of parameters) {
+    if (typeof parameter !== 'string') continue;
+    const named = atlasFields[parameter];
+    if (named) return named;
+    const quoted = inputs.find(([, value]) => value === parameter);
+    if (quoted) return quoted[0];
+  }
+  return null;
+}
+
+/** The graph field that lists what each write creates, named in OUTCOME_UNKNOWN's advice. */
+const listFieldOf: Partial<Record<ResourceName, string>> = {
+  snapshot: 'Cluster.snapshots',
+  restoreJob: 'Cluster.restoreJobs',
+  export: 'Cluster.exports',
+  flexRestoreJob: 'FlexCluster.restoreJobs',
+};
+
+function outcomeUnknown(error: WriteOutcomeUnknownError) {
+  const { failure, check, candidates } = error;
+  const since = new Date(error.startedAt).toISOString();
+  const key = check.key as { groupId?: string; clusterName?: string; id?: string };
+  const lost =
+    failure instanceof AtlasApiError
+      ? `Atlas answered ${failure.status} ${failure.errorCode}`
+      : failure instanceof AtlasTransportError
+        ? `the connection failed (${failure.failure}${failure.causeCode ? ` ${failure.causeCode}` : ''})`
+        : 'the answer was lost';
+  const listField = listFieldOf[check.resource] ?? check.resource;
+  const where = `project ${key.groupId ?? ''}, ${key.clusterName ?? ''}`;
+  const found =
+    key.id !== undefined
+      ? `the job ${key.id} does not read as cancelled`
+      : candidates === undefined
+        ? `the gateway could not read ${listField} to find out`
+        : candidates === 0
+          ? `no matching job is in ${listField} yet`
+          : `${candidates} jobs in ${listField} match it`;
+  const advice =
+    key.id !== undefined
+      ? `Read the job again (${listField}) before cancelling again; cancelling twice is harmless.`
+      : `Check ${listField} (${where}) for a job created since ${since} before sending this again: a second ` +
+        'request may start a second job. The same request with the same idempotencyKey looks again without sending.';
+  return {
+    message: `The outcome of ${error.operationId} is unknown: ${lost} after the request was sent, and ${found}. ${advice}`,
+    extensions: {
+      code: 'OUTCOME_UNKNOWN' satisfies ErrorCode,
+      requestStartedAt: since,
+      ...(candidates === undefined ? {} : { candidates }),
+      check: {
+        field: listField,
+        projectId: key.groupId,
+        clusterName: key.clusterName,
+        ...(key.id !== undefined ? { atlasId: key.id } : {}),
+      },
+      ...(isAtlasError(failure) ? { atlas: atlasExtensions(failure, 'OUTCOME_UNKNOWN').atlas } : {}),
+    },
+  };
 }

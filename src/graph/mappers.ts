@@ -36,8 +36,7 @@ export type BackupSchedule = ClusterSettingModels['backupSchedule'];
 export type BackupPolicy = NonNullable<BackupSchedule['policies']>[number];
 /** A policy's item, or a copy setting's (which has no `frequencyInterval`). */
 export type BackupPolicyItem =
-  | NonNullable<BackupPolicy['policyItems']>[number]
-  | NonNullable<BackupCopySetting['copyPolicyItems']>[number];
+  NonNullable<BackupPolicy['policyItems']>[number] | NonNullable<BackupCopySetting['copyPolicyItems']>[number];
 export type BackupExtraRetention = NonNullable<BackupSchedule['extraRetentionSettings']>[number];
 /** The export policy, with the project it belongs to (for its bucket). */
 export type BackupAutoExport = NonNullable<BackupSchedule['export']> & { groupId: string };

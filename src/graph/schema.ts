@@ -9,10 +9,13 @@ import { resolvers } from './resolvers/index.js';
 
 const schemaDir = new URL('../../schema/', import.meta.url);
 
-/** The SDL files, concatenated in a stable order. */
-export function readTypeDefs(): string {
+/** The SDL of the mutations (the Mutation type and every type only it uses), served only when writes are on. */
+export const MUTATIONS_SDL_FILE = 'mutations.graphql';
+
+/** The SDL files, concatenated in a stable order (without `leaveOut`). */
+export function readTypeDefs(leaveOut: readonly string[] = []): string {
   return readdirSync(schemaDir)
-    .filter((file) => file.endsWith('.graphql'))
+    .filter((file) => file.endsWith('.graphql') && !leaveOut.includes(file))
     .sort()
     .map((file) => readFileSync(new URL(file, schemaDir), 'utf8'))
     .join('\n');
@@ -31,10 +34,15 @@ export interface SchemaOptions {
    * them: two subgraphs defining `Query.node` do not compose. The `Node` interface and `id` stay.
    */
   nodeField?: boolean;
+  /**
+   * Serve the mutations (default true: the whole graph, as codegen and the client SDL describe it). Off, the
+   * schema has no Mutation type nor any type only mutations use, so introspection and GraphiQL show none.
+   */
+  mutations?: boolean;
 }
 
 export function createSchema(options: SchemaOptions = {}): GraphQLSchema {
-  const document = parse(readTypeDefs());
+  const document = parse(readTypeDefs(options.mutations === false ? [MUTATIONS_SDL_FILE] : []));
   const schema = buildSubgraphSchema([
     {
       typeDefs: options.nodeField === false ? withoutNodeFields(document) : document,

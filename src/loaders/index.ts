@@ -38,6 +38,8 @@ export type Loaders = {
   readonly deployments: DeploymentRouter;
   /** Forgets what this unit of work read of an item and of its list, after a write changed them. */
   invalidate<N extends ResourceName>(name: N, key: ItemKey<N>): void;
+  /** Forgets what this unit of work read of a list, after a write added to it. */
+  invalidateList<N extends ResourceName>(name: N, key: ListKey<N>): void;
 };
 
 /** One unit of work's loaders; the getters `r` and `rPage` are defined once, on the prototype, below. */
@@ -75,6 +77,11 @@ class LoaderSet {
   invalidate<N extends ResourceName>(name: N, key: ItemKey<N>): void {
     this.built.get(name)?.invalidate(key);
     if (isDeploymentResource(name)) this.router?.forget(key as ItemKey<typeof name>);
+  }
+
+  invalidateList<N extends ResourceName>(name: N, key: ListKey<N>): void {
+    // The map holds each name's own loaders (see `of`).
+    (this.built.get(name) as ResourceLoaders<N> | undefined)?.invalidateList(key);
   }
 }
 

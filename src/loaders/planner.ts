@@ -61,6 +61,8 @@ export interface ResourceLoaders<N extends ResourceName> {
   page: PageLoader<ListKey<N>, ResourceModels[N]>;
   /** Forgets an item and every page of its list (after a write changed them). */
   invalidate(key: ItemKey<N>): void;
+  /** Forgets every page of a list, filtered or not (after a write added an item to it). */
+  invalidateList(key: ListKey<N>): void;
 }
 
 /** Counts what resolvers ask for, so a response can report what batching saved. */
@@ -388,9 +390,14 @@ export function resourceLoaders<N extends ResourceName>(
     invalidate(key) {
       itemsLoader?.clear(key);
       // Every page of the item's list, filtered or not: the write may have moved it in any of them.
-      const parentList = pathOfList(parentKey(name, key));
-      for (const page of pagesByList.get(parentList)?.values() ?? []) pagesLoader?.clear(page.key);
-      pagesByList.delete(parentList);
+      forgetPages(parentKey(name, key));
     },
+    invalidateList: forgetPages,
   };
+
+  function forgetPages(list: PK) {
+    const path = pathOfList(list);
+    for (const page of pagesByList.get(path)?.values() ?? []) pagesLoader?.clear(page.key);
+    pagesByList.delete(path);
+  }
 }

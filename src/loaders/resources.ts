@@ -15,6 +15,9 @@
  * Atlas omits these coordinates from many payloads; every answer is stamped with them here, once.
  *
  * Adding a resource family: entries here (and their model type below), an SDL file, a resolver map, a test.
+ *
+ * The writes the mutations make (which Atlas operation creates or cancels what, and how a lost answer is
+ * reconciled) are the second table, `writes`, at the end; src/loaders/writes.ts sends them.
  */
 import { AtlasClient } from '../atlas/client.js';
 import type {
@@ -363,4 +366,98 @@ export type ClusterSettingName = keyof typeof clusterSettings;
 /** What each setting's loader answers: the Atlas shape, stamped with the cluster it belongs to. */
 export interface ClusterSettingModels {
   backupSchedule: InCluster<AtlasBackupSchedule>;
+}
+
+/**
+ * The writes the graph's mutations make, each once: the resource it creates or changes and the Atlas
+ * operation that does it. A `create` is sent to the resource's list path (the operation's path parameters
+ * are the list's) and answers the new item; a `cancel` is sent to one item's path. What a lost answer is
+ * reconciled by (src/loaders/writes.ts) is declared here too:
+ * - `createdAt`: the item field that says when it was created; without one (cloud restore jobs), the time
+ *   in the item's Atlas id (an ObjectId starts with its creation time in seconds);
+ * - `echoes`: request body fields the created item carries with the same value (a body field left out
+ *   matches anything);
+ * - `marks`: item fields every item of this write has (an on-demand snapshot, a Flex download);
+ * - `doneWhen` (cancel): item fields of which one true says the cancel took effect.
+ */
+interface WriteEntry {
+  resource: ResourceName;
+  operation: AtlasOperationId;
+  kind: 'create' | 'cancel';
+  createdAt?: string;
+  echoes?: readonly string[];
+  marks?: Readonly<Record<string, string>>;
+  doneWhen?: readonly string[];
+}
+
+export const writes = {
+  takeSnapshot: {
+    resource: 'snapshot',
+    operation: 'takeSnapshots',
+    kind: 'create',
+    createdAt: 'createdAt',
+    echoes: ['description'],
+    marks: { snapshotType: 'onDemand' },
+  },
+  startRestore: {
+    resource: 'restoreJob',
+    operation: 'createBackupRestoreJob',
+    kind: 'create',
+    echoes: [
+      'deliveryType',
+      'snapshotId',
+      'targetGroupId',
+      'targetClusterName',
+      'pointInTimeUTCSeconds',
+      'oplogTs',
+      'oplogInc',
+    ],
+  },
+  // A cancelled download that had finished is expired instead (its link revoked).
+  cancelRestore: {
+    resource: 'restoreJob',
+    operation: 'cancelBackupRestoreJob',
+    kind: 'cancel',
+    doneWhen: ['cancelled', 'expired'],
+  },
+  startExport: {
+    resource: 'export',
+    operation: 'createBackupExport',
+    kind: 'create',
+    createdAt: 'createdAt',
+    echoes: ['snapshotId', 'exportBucketId', 'customData'],
+  },
+  startFlexRestore: {
+    resource: 'flexRestoreJob',
+    operation: 'createFlexRestoreJob',
+    kind: 'create',
+    createdAt: 'restoreScheduledDate',
+    echoes: ['snapshotId', 'targetProjectId', 'targetDeploymentItemName'],
+    marks: { deliveryType: 'RESTORE' },
+  },
+  startFlexDownload: {
+    resource: 'flexRestoreJob',
+    operation: 'downloadFlexBackup',
+    kind: 'create',
+    createdAt: 'restoreScheduledDate',
+    echoes: ['snapshotId'],
+    marks: { deliveryType: 'DOWNLOAD' },
+  },
+} as const satisfies Record<string, WriteEntry>;
+
+export type Writes = typeof writes;
+export type WriteName = keyof Writes;
+export type CreateWrite = { [W in WriteName]: Writes[W]['kind'] extends 'create' ? W : never }[WriteName];
+export type CancelWrite = { [W in WriteName]: Writes[W]['kind'] extends 'cancel' ? W : never }[WriteName];
+export type ResourceOfWrite<W extends WriteName> = Writes[W]['resource'];
+
+/** Widened view of a write entry. */
+export function writeEntry(name: WriteName): WriteEntry {
+  return writes[name];
+}
+
+/** The path a write is sent to: a create's is its resource's list (under `key`'s parent), a cancel's the item's. */
+export function writePath(name: WriteName, key: object): string {
+  const { resource, operation, kind } = writeEntry(name);
+  return AtlasClient.path(operation, kind === 'create' ? listParams(resource, key) : itemParams(resource, key));
 }

@@ -23,7 +23,10 @@ export function settingLoader<S extends ClusterSettingName>(
           try {
             const raw = await client.get(get, pathOf(key));
             // Atlas names the cluster in the payload; the coordinates are stamped like every resource's.
-            return Object.assign(raw, { groupId: key.groupId, clusterName: key.clusterName }) as ClusterSettingModels[S];
+            return Object.assign(raw, {
+              groupId: key.groupId,
+              clusterName: key.clusterName,
+            }) as ClusterSettingModels[S];
           } catch (error) {
             return error instanceof Error ? error : new Error(String(error));
           }

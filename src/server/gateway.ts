@@ -20,8 +20,17 @@ import { digestApiKey } from '../atlas/auth/digest.js';
 import { serviceAccount } from '../atlas/auth/service-account.js';
 import type { RetryOptions } from '../atlas/retry.js';
 import { createTransport } from '../atlas/transport.js';
+import { MemoryIdempotencyStore, type IdempotencyStore } from '../atlas/idempotency.js';
+import { LiveHub } from '../live/hub.js';
+import { LocalRateBudget, type RateBucketShape } from '../atlas/rate-budget.js';
+import { RedisConnection } from '../redis/connection.js';
+import { RedisRateBudget } from '../redis/rate-budget.js';
+import { RedisIdempotencyStore } from '../redis/idempotency.js';
+import { RedisResponseCache } from '../redis/response-cache.js';
+import { RedisPollLeases } from '../redis/poller-lease.js';
+import type { PollSharing } from '../live/sharing.js';
 import { useBudgetEstimate } from './plugins/budget-estimate.js';
-import { defaults, type Config } from '../config.js';
+import { defaults, type Config, type SubscriptionSettings } from '../config.js';
 import { createContext, type GraphQLContext } from '../graph/context.js';
 import { toClientError } from '../graph/errors.js';
 import { requestLimitPlugins, type RequestLimits } from './plugins/limits.js';
@@ -31,10 +40,15 @@ import { corsOptions, useCrossOriginGuard, type OriginRule } from './plugins/cro
 import { useMaskedIncrementalErrors } from './plugins/masked-incremental-errors.js';
 import { useGraphiQLDelivery } from './plugins/graphiql-delivery.js';
 import { useLandingPage } from './plugins/landing-page.js';
+import { serviceFeatures, serviceOptions, type ServiceOptions } from './service.js';
+import type { Readiness } from './plugins/health.js';
+import type { GatewayMetrics } from './plugins/metrics.js';
+import type { AtlasEvents } from '../atlas/events.js';
 
 export type { AtlasAuth } from '../atlas/auth/credential.js';
 
-export interface GatewayOptions {
+/** Readiness, metrics, traces and trusted documents are the ServiceOptions (src/server/service.ts). */
+export interface GatewayOptions extends ServiceOptions {
   atlas: {
     baseUrl: string;
     auth: AtlasAuth;
@@ -50,7 +64,14 @@ export interface GatewayOptions {
     /** Share identical GET answers for this long, per credential (default 0: off). */
     cacheTtlMs?: number;
     retry?: RetryOptions;
+    /** Atlas's token bucket per (credential, project), mirrored so calls wait instead of meeting 429s (default: off). */
+    rateLimit?: RateBucketShape;
   };
+  /**
+   * What replicas share, through Redis: the response cache, the rate budget, mutations' idempotency keys
+   * and the pollers of live streams. Without it each process keeps its own.
+   */
+  redis?: { url: string; keyPrefix?: string };
   /**
    * When responses report their Atlas calls under `extensions.atlasCalls`: `always`, `on-request`
    * (when the request has the header `x-atlas-call-report: 1`; the default) or `never`.
@@ -58,6 +79,21 @@ export interface GatewayOptions {
   callReport?: 'always' | 'on-request' | 'never';
   /** Serve `Query.node`/`Query.nodes` (default true); off when another subgraph of the supergraph owns them. */
   nodeField?: boolean;
+  /**
+   * Serve the mutations. Default: on in forward mode (each caller acts with their own token), off with the
+   * gateway's own credential (src/config.ts decides for `npm start`: on in demo mode too). Off, the schema
+   * has no Mutation type.
+   */
+  mutations?: boolean;
+  /** How long an idempotency key's outcome is remembered (default: src/config.ts `defaults`). */
+  idempotencyWindowMs?: number;
+  /** Where idempotency keys' outcomes are kept (default: this process's memory). */
+  idempotencyStore?: IdempotencyStore;
+  /**
+   * Subscriptions: how often the shared pollers read Atlas, how many streams are served, and how long
+   * shutdown waits for their last events (default: src/config.ts `defaults`).
+   */
+  subscriptions?: Partial<SubscriptionSettings> & { drainMs?: number };
   /** Serve GraphiQL at /graphql (default true). */
   graphiql?: boolean;
   /** Answer introspection queries (default true; GraphiQL needs it). */
@@ -87,18 +123,32 @@ export function gatewayOptions(config: Config, atlas: { baseUrl: string; auth: A
       maxConnections: config.atlasMaxConnections,
       callBudget: config.atlasCallBudget,
       cacheTtlMs: config.atlasCacheTtlMs,
+      rateLimit: config.atlasRateLimit ?? undefined,
     },
+    redis: config.redisUrl ? { url: config.redisUrl, keyPrefix: config.redisKeyPrefix } : undefined,
     callReport: config.callReport,
     graphiql: config.graphiql,
     introspection: config.introspection,
     limits: config.limits,
     corsOrigins: config.corsOrigins,
     nodeField: config.nodeField,
+    subscriptions: config.subscriptions,
+    mutations: config.mutations,
+    idempotencyWindowMs: config.idempotencyWindowMs,
+    ...serviceOptions(config),
   };
 }
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
+  /** The subscriptions' pollers (one per credential and watched object) and their limits. */
+  live: LiveHub;
+  /** The Redis connection replicas share, when configured (its `healthy` is what readiness reports). */
+  redis?: RedisConnection;
+  /** /ready's state: `drain()` on shutdown, `addCheck(name, check)` for what else it must wait for. */
+  readiness: Readiness;
+  /** The Prometheus registry and its handler, when metrics are on (index.ts serves METRICS_PORT with it). */
+  metrics?: GatewayMetrics;
   close(): Promise<void>;
 }
 
@@ -109,10 +159,25 @@ const example = (file: string) => readFileSync(new URL(`../../examples/${file}`,
 export const exampleQuery = example('backup-dashboard.graphql');
 /** GraphiQL's other tabs: every deployment of every family (Flex included) with its backup state. */
 export const deploymentsQuery = example('deployments.graphql');
+/** GraphiQL's subscription tab: a restore job's progress, live. */
+export const watchRestoreSubscription = example('watch-restore.graphql');
+/** GraphiQL's restore tab (where mutations are served): start a restore, then follow it. */
+export const restoreExample = example('restore.graphql');
 
 export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger || undefined;
   const timeoutMs = options.atlas.timeoutMs ?? defaults.atlasTimeoutMs;
+  const redis = options.redis
+    ? new RedisConnection({
+        url: options.redis.url,
+        keyPrefix: options.redis.keyPrefix ?? defaults.redisKeyPrefix,
+        onStateChange: (healthy) =>
+          healthy
+            ? logger?.info('Redis connected: cache and rate budget shared with the other replicas')
+            : logger?.warn("Redis unreachable: answering from Atlas with this process's own cache and rate budget"),
+      })
+    : undefined;
+  const rateLimit = options.atlas.rateLimit;
   const transport = createTransport({
     baseUrl: options.atlas.baseUrl,
     timeoutMs,
@@ -120,6 +185,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     userAgent,
     dispatcher: options.atlas.dispatcher,
     cacheTtlMs: options.atlas.cacheTtlMs,
+    cache: redis ? new RedisResponseCache(redis) : undefined,
+    rateBudget: rateLimit
+      ? redis
+        ? new RedisRateBudget(redis, rateLimit)
+        : new LocalRateBudget(rateLimit)
+      : undefined,
     retry: options.atlas.retry,
   });
   transport.events.subscribe((event) => {
@@ -135,6 +206,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     dispatcher: transport.dispatcher,
     timeoutMs,
     warn: (message) => logger?.warn(message),
+    events: transport.events,
   });
   const budget = options.atlas.callBudget ?? defaults.atlasCallBudget;
   const deadlineMs = options.atlas.deadlineMs ?? defaults.atlasDeadlineMs;
@@ -142,20 +214,76 @@ export function createGateway(options: GatewayOptions): Gateway {
   const introspection = options.introspection ?? true;
   const graphiql = (options.graphiql ?? true) && introspection;
   const corsOrigins = options.corsOrigins ?? [];
+  const subscriptions = { ...defaults.subscriptions, ...options.subscriptions };
+  // With the gateway's own credential a mutation acts for whoever reaches the gateway: off unless asked for.
+  const mutations = options.mutations ?? options.atlas.auth.mode === 'forward';
+  const writes = mutations
+    ? {
+        idempotency: {
+          store: options.idempotencyStore ?? (redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore()),
+          windowMs: options.idempotencyWindowMs ?? defaults.idempotencyWindowMs,
+        },
+      }
+    : undefined;
+  // With Redis, one poller per credential and watched object across replicas (a lease; src/redis/poller-lease.ts).
+  // Not in forward mode: its credential keys are per-process HMACs, so replicas would never share a poller.
+  const pollLeases = redis && options.atlas.auth.mode !== 'forward' ? new RedisPollLeases(redis) : undefined;
+  const sharing: PollSharing | undefined = pollLeases;
+  // One poller per credential and watched object for the whole process; each tick is a unit of work
+  // with the operations' budget and deadline (src/live/hub.ts).
+  const live = new LiveHub(transport, {
+    intervalMs: subscriptions.pollIntervalMs,
+    maxIntervalMs: subscriptions.maxPollIntervalMs,
+    idleAfterMs: subscriptions.idleAfterMs,
+    activityIntervalMs: subscriptions.activityIntervalMs,
+    maxSubscriptions: subscriptions.maxSubscriptions,
+    maxSubscriptionsPerConnection: subscriptions.maxPerConnection,
+    budget,
+    deadlineMs,
+    drainMs: options.subscriptions?.drainMs ?? defaults.subscriptionDrainMs,
+    // One warn line per distinct failure of a poller, as the operation log does for operations.
+    onFailure: (failure) => logger?.warn({ poll: failure }, `Atlas poll failed (${failure.watching})`),
+    sharing,
+  });
+  const service = serviceFeatures(options, {
+    events: transport.events,
+    atlasBaseUrl: options.atlas.baseUrl,
+    ownCredential: options.atlas.auth.mode !== 'forward',
+    reauthenticate: credentialFor.reauthenticate,
+    live: () => {
+      const stats = live.stats();
+      return { subscriptions: stats.subscriptions, pollers: stats.pollers.length };
+    },
+  });
+  // Draining ends the streams at once (their last event says why), so their clients reconnect elsewhere.
+  service.readiness.onDrain(() => void live.close());
+  // Redis away is a degradation, not a reason to leave the load balancer: every replica would leave at once
+  // and turn a slower, unshared service into none. /ready says `degraded` (200) and names it; so does
+  // the `gateway_readiness_check` gauge.
+  if (redis) service.readiness.addCheck('redis', () => (redis.healthy ? 'ready' : 'degraded'));
 
   const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
-    schema: createSchema({ nodeField: options.nodeField }),
-    context: ({ request }) =>
-      createContext(
+    schema: createSchema({ nodeField: options.nodeField, mutations }),
+    context: (initial) => {
+      const { request } = initial;
+      const credential = credentialFor.request(request);
+      return createContext(
         transport,
-        { credential: credentialFor.request(request), budget, deadlineMs },
+        { credential, budget, deadlineMs },
         callReport === 'always' || (callReport === 'on-request' && request.headers.get('x-atlas-call-report') === '1'),
-      ),
+        { hub: live, credential, connection: connectionOf(initial) },
+        writes,
+      );
+    },
     plugins: [
+      // /ready and /metrics answer before anything else; the observer times every request for metrics and traces.
+      ...service.early,
       // First, so its access line times the whole request and it sees errors before masking.
       ...(options.logger ? [useOperationLog(options.logger)] : []),
       // Pages on foreign origins cannot read or drive the gateway; forms cannot post to it.
       useCrossOriginGuard(corsOrigins),
+      // Only the trusted documents run (when configured): anything else is refused before parsing.
+      ...service.trusted,
       // GET / says what this is; GraphiQL is rendered once, compressed and revalidated (yoga's is off below).
       useLandingPage({ graphiql }),
       ...(graphiql
@@ -163,8 +291,13 @@ export function createGateway(options: GatewayOptions): Gateway {
             useGraphiQLDelivery({
               graphiql: {
                 title: 'Atlas Backup GraphQL',
-                // The dashboard opens first; the deployments view waits in the next tab.
-                defaultTabs: [{ query: exampleQuery }, { query: deploymentsQuery }],
+                // The dashboard opens first; the deployments view and a live restore wait in the next tabs.
+                defaultTabs: [
+                  { query: exampleQuery },
+                  { query: deploymentsQuery },
+                  { query: watchRestoreSubscription },
+                  ...(mutations ? [{ query: restoreExample }] : []),
+                ],
               },
             }),
           ]
@@ -180,6 +313,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ],
     // Yoga refuses array bodies unless batching is on; it stays off (each operation has its own Atlas budget).
     batching: false,
+    extraParamNames: service.extraParamNames,
     cors: corsOptions(corsOrigins),
     maxRequestBodySize: options.limits?.maxRequestBodyBytes ?? defaults.limits.maxRequestBodyBytes,
     maskedErrors: { maskError: toClientError, isDev: false },
@@ -192,23 +326,55 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   return {
     yoga,
+    redis,
+    live,
+    readiness: service.readiness,
+    metrics: service.metrics,
     async close() {
+      // Streams end first (their last event says why), and no poll tick is in flight when the token is revoked.
+      await live.close();
       await yoga.dispose();
+      // Stops readiness's timers and exports the last spans.
+      await service.close();
       await credentialFor.close();
+      // A store passed in (shared by replicas) is its owner's to close.
+      if (!options.idempotencyStore) await writes?.idempotency.store.close();
       await transport.close();
+      await pollLeases?.close();
+      await redis?.close();
     },
   };
+}
+
+/**
+ * What a subscription counts against for the per-connection limit: the WebSocket (src/server/websocket.ts
+ * passes it as `liveConnection`), else the socket of the HTTP request an SSE stream runs on.
+ */
+function connectionOf(initial: Record<string, unknown>): object | undefined {
+  const given = initial['liveConnection'];
+  if (typeof given === 'object' && given !== null) return given;
+  const req = initial['req'];
+  const socket: unknown = typeof req === 'object' && req !== null ? Reflect.get(req, 'socket') : undefined;
+  return typeof socket === 'object' && socket !== null ? socket : undefined;
 }
 
 interface CredentialSource {
   /** The credential for one GraphQL request. */
   request(request: Request): AtlasCredential;
+  /** Authenticates again (mints a token), for readiness; only where there is something to ask for. */
+  reauthenticate?: () => Promise<unknown>;
   close(): Promise<void>;
 }
 
 function credentials(
   auth: AtlasAuth,
-  context: { origin: string; dispatcher: Dispatcher; timeoutMs: number; warn: (message: string) => void },
+  context: {
+    origin: string;
+    dispatcher: Dispatcher;
+    timeoutMs: number;
+    warn: (message: string) => void;
+    events: AtlasEvents;
+  },
 ): CredentialSource {
   if (auth.mode === 'forward') {
     const forwarded = forwardedBearerFactory();
@@ -218,7 +384,7 @@ function credentials(
     auth.mode === 'token'
       ? staticBearer(auth.token)
       : auth.mode === 'api-key'
-        ? digestApiKey(auth.publicKey, auth.privateKey)
+        ? digestApiKey(auth.publicKey, auth.privateKey, context.events)
         : serviceAccount({
             origin: context.origin,
             clientId: auth.clientId,
@@ -228,8 +394,16 @@ function credentials(
             timeoutMs: context.timeoutMs,
             renewBeforeMs: auth.renewBeforeMs,
             onWarning: context.warn,
+            events: context.events,
           });
-  return { request: () => credential, close: async () => credential.close?.() };
+  return {
+    request: () => credential,
+    close: async () => credential.close?.(),
+    // Only a service account has something to ask for again (a token); readiness does, while minting fails.
+    ...(auth.mode === 'service-account'
+      ? { reauthenticate: async () => credential.authorize({ method: 'GET', uri: '/' }) }
+      : {}),
+  };
 }
 
 /**

@@ -101,6 +101,16 @@ export const errors = {
   invalidAttribute: (name: string): SimulatedApiError =>
     new SimulatedApiError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${name} specified.`, [name]),
   featureUnsupported: (detail: string): SimulatedApiError => new SimulatedApiError(400, 'FEATURE_UNSUPPORTED', detail),
+  /**
+   * 409: the create operations declare it without documenting its causes or codes; the simulator answers it
+   * for a second job on what a running one holds (a restore's target, an export's snapshot and bucket), with
+   * codes of its own.
+   */
+  conflict: (errorCode: string, detail: string, parameters: unknown[]): SimulatedApiError =>
+    new SimulatedApiError(409, errorCode, detail, parameters),
+  /** 405: `cancelBackupRestoreJob` for a job that cannot be cancelled (the spec's example code is for shard jobs). */
+  notCancellable: (errorCode: string, detail: string, parameters: unknown[]): SimulatedApiError =>
+    new SimulatedApiError(405, errorCode, detail, parameters),
   // Fault-switch answers (see faults.ts).
   serverError: (): SimulatedApiError => new SimulatedApiError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'),
   serviceUnavailable: (): SimulatedApiError =>

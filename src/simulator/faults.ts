@@ -1,11 +1,27 @@
 // The fault switch: makes chosen requests fail the way a flaky Atlas or a proxy in front of it does
 // (5xx, 429, reset connections, hung sockets, non-JSON and truncated bodies), so client retry and
 // error-mapping code can be tested. Faults are drawn from a seeded PRNG, so a plan replays exactly.
+// Most faults answer instead of the handler: the request does nothing. The `processedThen*` faults let the
+// request do what it asks (a POST creates its job), then lose the answer: the connection is reset, or
+// never answered. That is the ambiguous failure a client must not answer by sending the POST again.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors, type SimulatedApiError } from './errors.js';
 
-export const FAULT_KINDS = ['status500', 'status503', 'status429', 'reset', 'hang', 'malformed', 'truncated'] as const;
+export const FAULT_KINDS = [
+  'status500',
+  'status503',
+  'status429',
+  'reset',
+  'hang',
+  'malformed',
+  'truncated',
+  'processedThenReset',
+  'processedThenHang',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Faults that let the request be processed and then lose its answer. */
+export const AFTER_PROCESSING_FAULTS: ReadonlySet<FaultKind> = new Set(['processedThenReset', 'processedThenHang']);
 
 export interface FaultMatch {
   operationId?: string;
@@ -241,10 +257,12 @@ export function writeFault(
       });
     }
     case 'reset':
+    case 'processedThenReset':
       // RST rather than FIN, as when a load balancer drops the connection.
       req.socket.resetAndDestroy();
       return 0;
     case 'hang':
+    case 'processedThenHang':
       // Never answer. The socket stays open until the client gives up or close() destroys it.
       return 0;
     case 'malformed': {

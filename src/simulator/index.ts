@@ -13,7 +13,16 @@ import {
   type SimulatorAuthOptions,
 } from './auth.js';
 import { SimulatedApiError, errors, type FieldViolation } from './errors.js';
-import { FaultSwitch, writeFault, type FaultKind, type FaultPlan, type SimulatorFaultControl } from './faults.js';
+import { createClock, type SimulatorClock, type SimulatorClockOptions } from './clock.js';
+import {
+  AFTER_PROCESSING_FAULTS,
+  FaultSwitch,
+  writeFault,
+  type FaultKind,
+  type FaultPlan,
+  type SimulatorFaultControl,
+} from './faults.js';
+import { advanceJobs, setSeededJobsInMotion } from './progress.js';
 import { handlers, type HandlerResult } from './routes/index.js';
 import {
   SERVERLESS_BACKUP_MODES,
@@ -21,18 +30,22 @@ import {
   serverlessBackupGone,
   type ServerlessBackupMode,
 } from './routes/serverless.js';
+import { SimulatedRateLimiter, type SimulatorRateLimit } from './rate-limit.js';
 import { createSeedData } from './seed/index.js';
 import { isObject, loadSpec, projectToSchema, resultsItemSchema, type LoadedSpec, type OperationSpec } from './spec.js';
 import type { SimulatorData } from './store.js';
 
 export { createSeedData, DEMO, addRestoreJobs } from './seed/index.js';
 export type { SimulatorData } from './store.js';
+export type { SimulatorRateLimit } from './rate-limit.js';
 export type { SimulatorAuthControl, SimulatorAuthOptions } from './auth.js';
 export { DIGEST_REALM, OAUTH_REVOKE_PATH, OAUTH_TOKEN_PATH } from './auth.js';
 export type { ServerlessBackupMode } from './routes/serverless.js';
 export { SERVERLESS_BACKUP_MODES, SERVERLESS_BACKUP_OPERATIONS } from './routes/serverless.js';
 export type { FaultKind, FaultMatch, FaultPlan, SimulatorFaultControl } from './faults.js';
 export { FAULT_CANARY, FAULT_KINDS, checkFaultPlan } from './faults.js';
+export type { ClockMode, SimulatorClock, SimulatorClockOptions } from './clock.js';
+export { JOB_TIMINGS } from './progress.js';
 
 export interface SimulatorOptions {
   host?: string; // default '127.0.0.1'
@@ -40,10 +53,20 @@ export interface SimulatorOptions {
   // Static `Authorization: Bearer <t>` tokens that never expire; default ['demo-token'], or none when
   // `auth` is given (so a strict setup accepts only minted tokens and digest unless asked otherwise).
   bearerTokens?: string[];
+  // Static bearer tokens whose holder has only a read role (Project Read Only): reads answer as for
+  // `bearerTokens`, writes (POST, DELETE) 403 USER_UNAUTHORIZED, as Atlas refuses a role it lacks.
+  readOnlyTokens?: string[];
   latencyMs?: number; // delay added before every response; default 0; mutable via setLatency(ms)
   data?: SimulatorData; // default createSeedData()
   auth?: SimulatorAuthOptions; // service accounts (OAuth2 client credentials) and API keys (Digest)
   faults?: FaultPlan; // initial fault plan; change it with `faults.set()`
+  // The simulated Atlas's time (clock.ts): real time by default (`npm start`: a created restore finishes
+  // in about a minute); `{ mode: 'manual' }` stands still until `clock.advance(ms)`, for tests.
+  clock?: SimulatorClockOptions;
+  // The demo's: the seed's unfinished jobs (a running restore, queued and running exports, Flex jobs) move
+  // on the clock from the start, as created ones do, so a subscription shows progress at once. Default
+  // false: tests count on the seed staying as seeded.
+  seededJobsMove?: boolean;
   // The serverless *backup* operations (listServerlessBackupSnapshots, getServerlessBackupSnapshot,
   // listServerlessRestoreJobs, getServerlessRestoreJob, createServerlessRestoreJob):
   // 'available' (default) serves them as Atlas did before their sunset; 'sunset' plays the Atlas of
@@ -52,6 +75,9 @@ export interface SimulatorOptions {
   // operations keep working in both modes (they sunset in January 2027). Change it at run time with
   // `setServerlessBackup(mode)`; `npm run simulator` reads SIMULATOR_SERVERLESS_BACKUP.
   serverlessBackup?: ServerlessBackupMode;
+  // Atlas's token-bucket rate limit per project (see rate-limit.ts); default none (every answer then
+  // reports a full bucket of 1200). `rateLimiter.refused` counts the 429s it sent.
+  rateLimit?: SimulatorRateLimit;
   // Tests only: plays an Atlas that breaks its own contract (a malformed id, a non-ISO date, a size that
   // is not a number). Called with a copy of every successful Atlas API body, after it is trimmed to the
   // spec; what it returns is sent as is. Error answers and the OAuth endpoints are left alone.
@@ -79,10 +105,17 @@ export interface AtlasSimulator {
   resetCalls(): void;
   callCount(filter?: { operationId?: string; method?: string; pathPrefix?: string }): number;
   setLatency(ms: number): void;
+  /** The rate limiter, when `rateLimit` was given. */
+  rateLimiter?: SimulatedRateLimiter;
   /** Switches the serverless backup operations between 'available' and 'sunset' (see SimulatorOptions). */
   setServerlessBackup(mode: ServerlessBackupMode): void;
   auth: SimulatorAuthControl;
   faults: SimulatorFaultControl;
+  /**
+   * The simulated time. Created jobs (snapshots, restores, exports, Flex restores and downloads) move through
+   * their states as it passes (progress.ts, `JOB_TIMINGS`); `advance`/`set` also bring `data` up to date.
+   */
+  clock: SimulatorClock;
   close(): Promise<void>;
 }
 
@@ -210,6 +243,10 @@ function mediaTypeOf(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim() ?? '';
 }
 
+function bearerOf(header: string | undefined): string {
+  return /^Bearer (\S+)$/.exec(header ?? '')?.[1] ?? '';
+}
+
 function loggedQuery(query: URLSearchParams): Record<string, string> {
   return Object.fromEntries([...query].filter(([key]) => !SECRET_QUERY_PARAMS.has(key.toLowerCase())));
 }
@@ -221,11 +258,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
     throw new Error(`simulator: no handler for ${missing.map((op) => op.operationId).join(', ')}`);
   }
   const operations = spec.operations.filter((op) => handlers[op.operationId] !== undefined);
-  const auth = new SimulatorAuth(options.auth, options.bearerTokens ?? (options.auth ? [] : ['demo-token']));
+  const readOnlyTokens = new Set(options.readOnlyTokens ?? []);
+  const auth = new SimulatorAuth(options.auth, [
+    ...(options.bearerTokens ?? (options.auth ? [] : ['demo-token'])),
+    ...readOnlyTokens,
+  ]);
   const faults = new FaultSwitch(options.faults);
   const data = options.data ?? createSeedData();
+  const clock = createClock(options.clock);
+  if (options.seededJobsMove) setSeededJobsInMotion(data, clock.now());
   const calls: SimulatedCall[] = [];
   let latencyMs = options.latencyMs ?? 0;
+  const rateLimiter = options.rateLimit ? new SimulatedRateLimiter(options.rateLimit) : undefined;
   let serverlessBackup = checkServerlessBackupMode(options.serverlessBackup ?? 'available');
   let baseUrl = '';
 
@@ -306,13 +350,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
     // 4. sunset operations (410), 5. parameters, 6. existence (in the handler).
     const challenge = auth.authenticateApi(method, rawUrl, req.headers.authorization);
     const fault = challenge === null ? faults.next(call) : null;
-    if (fault !== null) {
+    // Faults that lose the answer of a processed request are applied after the handler (below).
+    if (fault !== null && !AFTER_PROCESSING_FAULTS.has(fault)) {
       const contentType = route === undefined ? 'application/json' : `${route.op.mediaType};charset=utf-8`;
       return injectFault(fault, req, res, call, contentType);
     }
 
     let result: HandlerResult;
     let mediaType: string | null = null;
+    let limited: { remaining: number } | undefined;
     const extraHeaders: Record<string, string> = {};
     try {
       if (challenge !== null) {
@@ -320,10 +366,29 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
         throw errors.unauthorized();
       }
       if (route === undefined) throw errors.notFoundPath(path);
+      if (rateLimiter) {
+        const verdict = rateLimiter.take(path);
+        limited = verdict;
+        if (!verdict.allowed) {
+          extraHeaders['Retry-After'] = String(verdict.retryAfterSeconds);
+          const { capacity, refill, periodSeconds } = rateLimiter.limit;
+          throw errors.rateLimitedTokenBucket(
+            path.slice(1),
+            verdict.retryAfterSeconds,
+            capacity,
+            refill,
+            periodSeconds,
+          );
+        }
+      }
       const op = route.op;
       if ((req.headers.accept ?? '').trim() !== op.mediaType) throw errors.invalidVersion();
       if (op.requestMediaType !== null && mediaTypeOf(req.headers['content-type']) !== op.requestMediaType) {
         throw errors.invalidVersion();
+      }
+      if (method !== 'GET' && readOnlyTokens.has(bearerOf(req.headers.authorization))) {
+        // The code Atlas sends for a missing role is not recorded (notes §4.2: USER_UNAUTHORIZED, status unconfirmed).
+        throw new SimulatedApiError(403, 'USER_UNAUTHORIZED', 'Current user is not authorized to perform this action.');
       }
       if (serverlessBackup === 'sunset' && SERVERLESS_BACKUP_OPERATIONS.has(op.operationId)) {
         throw serverlessBackupGone(path, op.mediaType);
@@ -340,7 +405,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
       }
       const handler = handlers[op.operationId];
       if (handler === undefined) throw errors.notFoundPath(path);
-      result = handler({ op, params: route.params, query, body, data, baseUrl, path });
+      const nowMs = clock.now();
+      // Created jobs reach the state the clock says before anything reads or depends on them.
+      advanceJobs(data, nowMs);
+      result = handler({ op, params: route.params, query, body, data, baseUrl, path, nowMs });
       if (result.body !== undefined) result = { ...result, body: shapeBody(spec, op, result.body) };
       if (options.transformResponse !== undefined && result.body !== undefined && result.status < 400) {
         // A copy: the shaped body still shares nested objects with the live store.
@@ -353,14 +421,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
       result = { status: err.status, body: err.toBody() };
     }
 
+    if (fault !== null) {
+      // Processed (the POST created its job, or refused it); the answer never arrives.
+      return injectFault(fault, req, res, call, 'application/json');
+    }
+
     await delay();
 
     const headers: Record<string, string | number> = {
       ...extraHeaders,
-      'RateLimit-Limit': RATE_LIMIT,
-      // Constant: the simulator never rate-limits, so it never signals an emptying bucket that would
-      // make a well-behaved client slow down during benchmarks.
-      'RateLimit-Remaining': RATE_LIMIT - 1,
+      // Without a rate limit the bucket looks constant, so a well-behaved client never slows down in
+      // benchmarks; with one, the bucket is the project's.
+      'RateLimit-Limit': rateLimiter?.limit.capacity ?? RATE_LIMIT,
+      'RateLimit-Remaining': limited?.remaining ?? RATE_LIMIT - 1,
     };
     let payload = '';
     if (result.status >= 400) {
@@ -419,6 +492,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
           (filter.pathPrefix === undefined || c.path.startsWith(filter.pathPrefix)),
       ).length;
     },
+    rateLimiter,
     setLatency(ms: number) {
       latencyMs = Math.max(0, ms);
     },
@@ -426,6 +500,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
       serverlessBackup = checkServerlessBackupMode(mode);
     },
     auth: auth.control(),
+    clock: {
+      mode: clock.mode,
+      now: () => clock.now(),
+      advance(ms) {
+        clock.advance(ms);
+        advanceJobs(data, clock.now());
+      },
+      set(epochMs) {
+        clock.set(epochMs);
+        advanceJobs(data, clock.now());
+      },
+    },
     faults: {
       set: (plan) => faults.set(plan),
       clear: () => faults.clear(),

@@ -49,6 +49,7 @@ const sim = await startSimulator({
   latencyMs,
   bearerTokens: [DEMO.token],
   serverlessBackup,
+  seededJobsMove: true,
   ...(faults ? { faults } : {}),
 });
 console.log(`Atlas simulator listening on ${sim.url}/api/atlas/v2`);

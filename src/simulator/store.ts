@@ -63,4 +63,17 @@ export interface SimulatorData {
   flexRestoreJobs: Owned<StoredFlexRestoreJob>[];
   /** Number of objects created through POST so far; feeds their deterministic ids. */
   createdCount: number;
+  /** Jobs created through POST, which move through their states on the simulator's clock (progress.ts). */
+  createdJobs: CreatedJob[];
 }
+
+/**
+ * A job created through POST, with what its later states need: when it was created (simulator clock),
+ * and what it will publish (a download's URLs, an export's collection count, a snapshot's size).
+ */
+export type CreatedJob =
+  | { kind: 'snapshot'; createdMs: number; entry: Owned<StoredCloudSnapshot>; sizeBytes: number }
+  | { kind: 'restore'; createdMs: number; entry: Owned<StoredCloudRestoreJob>; downloadUrls: string[] }
+  | { kind: 'export'; createdMs: number; entry: Owned<StoredExportJob>; collections: number }
+  | { kind: 'flexRestore'; createdMs: number; entry: Owned<StoredFlexRestoreJob> }
+  | { kind: 'flexDownload'; createdMs: number; entry: Owned<StoredFlexRestoreJob>; snapshotUrl: string };

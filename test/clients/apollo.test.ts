@@ -56,7 +56,11 @@ describe('the shipped Apollo cache configuration', () => {
     const { possibleTypes, typePolicies } = apolloCacheConfig();
     expect(possibleTypes['RestoreJob']).toEqual(['CloudBackupRestoreJob', 'LegacyBackupRestoreJob']);
     // Every resource of the table is a Node (src/loaders/resources.ts).
-    expect([...(possibleTypes['Node'] ?? [])].sort()).toEqual(Object.values(resources).map((r) => r.node).sort());
+    expect([...(possibleTypes['Node'] ?? [])].sort()).toEqual(
+      Object.values(resources)
+        .map((r) => r.node)
+        .sort(),
+    );
     expect(typePolicies['Cluster']?.keyFields).toEqual(['id']);
     for (const value of ['ExportStatus', 'CheckpointPart', 'RestoreJobComponent', 'PageInfo', 'ClusterEdge']) {
       expect(typePolicies[value], value).toMatchObject({ keyFields: false, merge: true });

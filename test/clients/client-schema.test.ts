@@ -160,6 +160,8 @@ describe('client/cache-facts.js', () => {
     for (const type of facts.valueTypes) expect(Object.keys(clientSchema.getTypeMap())).toContain(type);
     expect(facts.valueTypes.filter((t) => (facts.entityTypes as readonly string[]).includes(t))).toEqual([]);
     expect(facts.possibleTypes).toEqual({
+      // The jobs `backupActivity` streams (schema/subscriptions.graphql).
+      BackupJob: ['CloudBackupRestoreJob', 'Export', 'FlexRestoreJob', 'FlexSnapshot', 'Snapshot'],
       BackupSnapshot: ['FlexSnapshot', 'ServerlessSnapshot', 'Snapshot'],
       Deployment: ['Cluster', 'FlexCluster', 'ServerlessInstance'],
       Node: [...facts.entityTypes],

@@ -118,4 +118,52 @@ describe('invalidation (after a write)', () => {
       await transport.close();
     }
   });
+
+  it('forgets a list after a create, and the transport forgets the cached answers under it for every credential', async () => {
+    const { AtlasClient } = await import('../../src/atlas/client.js');
+    const { openSession } = await import('../../src/atlas/session.js');
+    const { createTransport } = await import('../../src/atlas/transport.js');
+    const { staticBearer } = await import('../../src/atlas/auth/credential.js');
+    const { createLoaders } = await import('../../src/loaders/index.js');
+    const { listPath } = await import('../../src/loaders/resources.js');
+    const { TEST_TOKEN } = await import('../../support/stack.js');
+    const transport = createTransport({
+      baseUrl: stack.simulator.url,
+      timeoutMs: 2_000,
+      connections: 2,
+      userAgent: 't',
+      cacheTtlMs: 60_000,
+    });
+    try {
+      // Two credentials with the same token: two cache keys, two cached copies of each answer.
+      const unit = (name: string) => {
+        const session = openSession(transport, {
+          credential: staticBearer(TEST_TOKEN, name),
+          budget: 50,
+          deadlineMs: 5_000,
+        });
+        return createLoaders(new AtlasClient(session), session.stats);
+      };
+      const cluster = { groupId: job.groupId, clusterName: job.clusterName };
+      const page = { ...cluster, pageNum: 1, itemsPerPage: 10 };
+      const bucketPage = { groupId: job.groupId, pageNum: 1, itemsPerPage: 10 };
+      const [a, b] = [unit('a'), unit('b')];
+      await Promise.all([
+        a.restoreJobPage.load(page),
+        b.restoreJobPage.load(page),
+        a.exportBucketPage.load(bucketPage),
+      ]);
+      expect(stack.simulator.callCount({ operationId: 'listBackupRestoreJobs' })).toBe(2);
+
+      a.invalidateList('restoreJob', cluster);
+      await transport.forget(listPath('restoreJob', cluster));
+      await Promise.all([a.restoreJobPage.load(page), unit('b').restoreJobPage.load(page)]);
+      // Both credentials read the list again; the bucket list, under another path, stays cached.
+      expect(stack.simulator.callCount({ operationId: 'listBackupRestoreJobs' })).toBe(4);
+      await unit('a').exportBucketPage.load(bucketPage);
+      expect(stack.simulator.callCount({ operationId: 'listExportBuckets' })).toBe(1);
+    } finally {
+      await transport.close();
+    }
+  });
 });

@@ -40,6 +40,7 @@ describe('wrong-family and unknown deployment names', () => {
     expect(clusterOps.length).toBeGreaterThanOrEqual(18);
     expect(flexOps.map((op) => op.operationId).sort()).toEqual([
       'createFlexRestoreJob',
+      'downloadFlexBackup',
       'getFlexBackupSnapshot',
       'getFlexCluster',
       'getFlexRestoreJob',

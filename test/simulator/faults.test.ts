@@ -219,7 +219,17 @@ describe('fault kinds on the wire', () => {
     for (let i = 0; i < 6; i++) await raw(sim.url, GROUPS);
     const after = sim.faults.injected();
     expect(Object.keys(after).sort()).toEqual(
-      ['hang', 'malformed', 'reset', 'status429', 'status500', 'status503', 'truncated'].sort(),
+      [
+        'hang',
+        'malformed',
+        'processedThenHang',
+        'processedThenReset',
+        'reset',
+        'status429',
+        'status500',
+        'status503',
+        'truncated',
+      ].sort(),
     );
     expect(after.status500 - before.status500).toBe(2);
     expect(after.status503 - before.status503).toBe(1);

@@ -1,7 +1,7 @@
 // POST/DELETE operations: they create or cancel objects in the store, answer with spec-valid bodies
 // and enforce the version media type on Content-Type as well as Accept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startSimulator, type AtlasSimulator } from '../../src/simulator/index.js';
+import { DEMO, JOB_TIMINGS, startSimulator, type AtlasSimulator } from '../../src/simulator/index.js';
 import {
   REALISTIC_PREFIX,
   asObject,
@@ -21,7 +21,8 @@ describe('simulator mutations', () => {
   let validator: SpecValidator;
 
   beforeAll(async () => {
-    sim = await startSimulator();
+    // A clock that stands still: created jobs keep their first state until a test moves it.
+    sim = await startSimulator({ clock: { mode: 'manual' } });
     validator = createValidator({ closed: true });
   });
   afterAll(async () => {
@@ -48,6 +49,12 @@ describe('simulator mutations', () => {
   });
 
   it('takeSnapshots creates a queued on-demand snapshot listed first', async () => {
+    // The previous test's snapshot is still queued: a second one is refused until it completes.
+    const refusedWhileQueued = await callOp(sim.url, 'takeSnapshots', params, '', { body: {} });
+    expect(refusedWhileQueued.status).toBe(400);
+    expect(validator.errors('ApiError', refusedWhileQueued.body)).toEqual([]);
+    expect(asObject(refusedWhileQueued.body)['errorCode']).toBe('ON_DEMAND_SNAPSHOT_IN_PROGRESS');
+    sim.clock.advance(JOB_TIMINGS.snapshot.completedAfterMs);
     const res = await callOp(sim.url, 'takeSnapshots', params, '', {
       body: { description: 'Before release 42', retentionInDays: 3 },
     });
@@ -177,7 +184,8 @@ describe('simulator mutations', () => {
     expect(await get(jobs.download.id)).toMatchObject({ expired: true, deliveryUrl: [] });
 
     const finished = await cancel(jobs.automated.id);
-    expect(finished.status).toBe(400);
+    expect(finished.status).toBe(405);
+    expect(asObject(finished.body)['errorCode']).toBe('BACKUP_RESTORE_JOB_NOT_CANCELLABLE');
     expect(validator.errors('ApiError', finished.body)).toEqual([]);
     expect(await get(jobs.automated.id)).toMatchObject({ cancelled: false });
 

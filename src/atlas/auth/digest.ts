@@ -9,6 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { AtlasCredential, AttemptTarget } from './credential.js';
+import type { AtlasEvents } from '../events.js';
 
 interface Challenge {
   realm: string;
@@ -18,7 +19,8 @@ interface Challenge {
   count: number;
 }
 
-export function digestApiKey(publicKey: string, privateKey: string): AtlasCredential {
+/** `events` hears of each challenge (metrics count them); never of the key or a signature. */
+export function digestApiKey(publicKey: string, privateKey: string, events?: AtlasEvents): AtlasCredential {
   let challenge: Challenge | undefined;
   const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
@@ -55,7 +57,9 @@ export function digestApiKey(publicKey: string, privateKey: string): AtlasCreden
       challenge = { ...offered.challenge, count: 0 };
       // Sign again when nothing was signed yet, when Atlas says the nonce went stale, or when the refused
       // attempt reused a nonce. A fresh nonce refused is a wrong key.
-      return sent === undefined || offered.stale || (sentNonce !== undefined && sentCount > 1);
+      const signedAgain = sent === undefined || offered.stale || (sentNonce !== undefined && sentCount > 1);
+      events?.emit({ kind: 'digest-challenge', stale: offered.stale, signedAgain });
+      return signedAgain;
     },
   };
 }

@@ -9,6 +9,7 @@
 import type { Dispatcher } from 'undici';
 import { AtlasAuthError } from '../errors.js';
 import type { AtlasCredential } from './credential.js';
+import type { AtlasEvents } from '../events.js';
 import { parseRetryAfter } from '../headers.js';
 import { parseJsonObject } from '../transport.js';
 
@@ -29,6 +30,8 @@ export interface ServiceAccountOptions {
   failureHoldMs?: number;
   /** Reports background failures (renewal, revocation); never given a secret. */
   onWarning?: (message: string) => void;
+  /** Where each mint and renewal is reported (metrics, readiness); never with a secret or token. */
+  events?: AtlasEvents;
   now?: () => number;
 }
 
@@ -72,18 +75,30 @@ export function serviceAccount(options: ServiceAccountOptions): ServiceAccountCr
   let failure: { error: AtlasAuthError; until: number } | undefined;
   let minted = 0;
 
-  function mint(): Promise<Token> {
-    minting ??= requestToken()
+  function mint(renewal = false): Promise<Token> {
+    if (minting) return minting;
+    const started = performance.now();
+    const report = (outcome: 'minted' | AtlasAuthError['failure']) =>
+      options.events?.emit({
+        kind: 'token',
+        renewal,
+        outcome,
+        durationMs: performance.now() - started,
+        usable: token !== undefined && now() < token.expiresAt,
+      });
+    minting = requestToken()
       .then((fresh) => {
         token = fresh;
         failure = undefined;
         minted++;
+        report('minted');
         return fresh;
       })
       .catch((error: unknown) => {
         const authError = error instanceof AtlasAuthError ? error : new AtlasAuthError('token-endpoint-failed');
         const hold = authError.retryAfter !== undefined ? authError.retryAfter * 1000 : failureHoldMs;
         failure = { error: authError, until: now() + hold };
+        report(authError.failure);
         throw authError;
       })
       .finally(() => {
@@ -159,7 +174,7 @@ export function serviceAccount(options: ServiceAccountOptions): ServiceAccountCr
       if (token && at < token.expiresAt) {
         // Renew ahead of expiry in the background; the current token serves until the new one arrives.
         if (at >= token.renewAt && !minting && !(failure && at < failure.until)) {
-          mint().catch((error: unknown) => options.onWarning?.(`Atlas token renewal failed: ${String(error)}`));
+          mint(true).catch((error: unknown) => options.onWarning?.(`Atlas token renewal failed: ${String(error)}`));
         }
         return token.header;
       }

@@ -12,11 +12,13 @@ import { clusterResolvers } from './cluster.js';
 import { deploymentResolvers } from './deployment.js';
 import { exportResolvers } from './export.js';
 import { flexClusterResolvers } from './flex-cluster.js';
+import { mutationResolvers } from './mutations.js';
 import { nodeListResolvers, nodeResolvers } from './node.js';
 import { projectResolvers } from './project.js';
 import { restoreJobResolvers } from './restore-job.js';
 import { serverlessResolvers } from './serverless-snapshot.js';
 import { snapshotResolvers } from './snapshot.js';
+import { subscriptionResolvers } from './subscriptions.js';
 
 const connectionTypes = [
   'ProjectConnection',
@@ -51,4 +53,6 @@ export const resolvers = mergeResolvers([
   serverlessResolvers,
   flexClusterResolvers,
   deploymentResolvers,
+  mutationResolvers,
+  subscriptionResolvers,
 ]);

@@ -35,6 +35,8 @@ const upstreamCodes = new Set([
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_ERROR',
   'UPSTREAM_BAD_RESPONSE',
+  // A write whose answer was lost and could not be reconciled: an operator may have to look.
+  'OUTCOME_UNKNOWN',
 ]);
 /** Refusals that come from Atlas only when `extensions.atlas` says so (else: no caller token, no Atlas call). */
 const upstreamWhenFromAtlas = new Set(['FORBIDDEN', 'UNAUTHENTICATED']);

@@ -3,7 +3,8 @@
 // and `DELIVERY_TYPES` are also used by the exports and serverless families.
 import { SimulatedApiError, errors } from '../errors.js';
 import { objectId } from '../object-ids.js';
-import { snapshotTopology } from '../seed/cloud-backup.js';
+import { downloadUrl, snapshotTopology } from '../seed/cloud-backup.js';
+import { restoreRunning } from '../progress.js';
 import { DAY, epochSeconds, iso } from '../time.js';
 import type { ClusterEntry, Owned, StoredCloudRestoreJob, StoredCloudSnapshot } from '../store.js';
 import {
@@ -117,11 +118,24 @@ const takeSnapshots: Handler = (ctx) => {
   const cluster = requireCluster(ctx);
   requireCloudBackup(cluster);
   const b = body(ctx);
+  const pending = snapshotsOf(ctx, cluster).find(
+    (s) => s.value.snapshotType === 'onDemand' && (s.value.status === 'queued' || s.value.status === 'inProgress'),
+  );
+  if (pending !== undefined) {
+    // Atlas refuses a second on-demand snapshot while one is queued or running; takeSnapshots declares no
+    // 409, so a 400. The code is the simulator's own (notes §11: Atlas's is unconfirmed).
+    throw new SimulatedApiError(
+      400,
+      'ON_DEMAND_SNAPSHOT_IN_PROGRESS',
+      `An on-demand snapshot of cluster ${cluster.value.name ?? ''} is already ${pending.value.status ?? ''}: ${pending.value.id ?? ''}.`,
+      [cluster.value.name ?? '', pending.value.id ?? ''],
+    );
+  }
   const description = optionalString(b, 'description');
   const retentionInDays = optionalInt(b, 'retentionInDays', 1) ?? 1;
   const c = cluster.value;
-  const createdAt = now();
-  const id = nextId(ctx.data, 'snapshot');
+  const createdAt = now(ctx);
+  const id = nextId(ctx, 'snapshot');
   const provider = c.replicationSpecs?.[0]?.regionConfigs?.[0]?.providerName ?? 'AWS';
   const rsPrefix = `atlas-${objectId(`rs:${c.id ?? ''}`).slice(0, 6)}`;
   const base = {
@@ -142,7 +156,12 @@ const takeSnapshots: Handler = (ctx) => {
     ? [...(c.replicationSpecs ?? []).map((_, s) => `${rsPrefix}-shard-${s}`), `${rsPrefix}-config-0`]
     : [`${rsPrefix}-shard-0`];
   const value: StoredCloudSnapshot = { ...base, ...snapshotTopology(sharded, names, id, provider) };
-  ctx.data.snapshots.unshift({ groupId: c.groupId ?? '', clusterName: c.name ?? '', value });
+  const entry = { groupId: c.groupId ?? '', clusterName: c.name ?? '', value };
+  ctx.data.snapshots.unshift(entry);
+  // Completed, it weighs what the cluster's newest completed snapshot did.
+  const previous = snapshotsOf(ctx, cluster).find((s) => s.value.status === 'completed');
+  const sizeBytes = previous?.value.storageSizeBytes ?? 1024 ** 3;
+  ctx.data.createdJobs.push({ kind: 'snapshot', createdMs: ctx.nowMs, entry, sizeBytes });
   return ok(withSelf(value, `${ctx.baseUrl}${ctx.path}/${id}`));
 };
 
@@ -171,7 +190,7 @@ const createBackupRestoreJob: Handler = (ctx) => {
   const deliveryType = requiredString(b, 'deliveryType');
   if (!DELIVERY_TYPES.includes(deliveryType)) throw errors.invalidAttribute('deliveryType');
   const job: StoredCloudRestoreJob = {
-    id: nextId(ctx.data, 'restore'),
+    id: nextId(ctx, 'restore'),
     deliveryType,
     cancelled: false,
     expired: false,
@@ -184,6 +203,7 @@ const createBackupRestoreJob: Handler = (ctx) => {
     requireTarget(ctx.data, targetGroupId, targetClusterName);
     Object.assign(job, { targetGroupId, targetClusterName });
   }
+  let snapshot: StoredCloudSnapshot | undefined;
   if (deliveryType === 'pointInTime') {
     if (cluster.value.pitEnabled !== true) {
       throw errors.featureUnsupported(
@@ -198,19 +218,43 @@ const createBackupRestoreJob: Handler = (ctx) => {
       Object.assign(job, { oplogTs, oplogInc, timestamp: iso(oplogTs * 1000) });
     else throw errors.missingAttribute(oplogTs === undefined ? 'pointInTimeUTCSeconds' : 'oplogInc');
   } else {
-    const snapshot = completedSnapshot(ctx, cluster, requiredString(b, 'snapshotId', ID_PATTERN));
+    snapshot = completedSnapshot(ctx, cluster, requiredString(b, 'snapshotId', ID_PATTERN));
     Object.assign(job, { snapshotId: snapshot.id, timestamp: snapshot.createdAt });
   }
-  ctx.data.restoreJobs.unshift({
-    groupId: cluster.value.groupId ?? '',
-    clusterName: cluster.value.name ?? '',
-    value: job,
-  });
-  return ok(withSelf(job, `${ctx.baseUrl}${ctx.path}/${job.id ?? ''}`));
+  if (deliveryType !== 'download') {
+    // A cluster being restored into cannot take another restore until the first ends.
+    const busy = ctx.data.restoreJobs.find(
+      (j) =>
+        j.value.deliveryType !== 'download' &&
+        j.value.targetGroupId === job.targetGroupId &&
+        j.value.targetClusterName === job.targetClusterName &&
+        restoreRunning(j.value),
+    );
+    if (busy !== undefined) {
+      throw errors.conflict(
+        'CLUSTER_RESTORE_IN_PROGRESS',
+        `Cluster ${job.targetClusterName ?? ''} is the target of restore job ${busy.value.id ?? ''}, which is still running.`,
+        [job.targetClusterName ?? '', busy.value.id ?? ''],
+      );
+    }
+  }
+  const entry = { groupId: cluster.value.groupId ?? '', clusterName: cluster.value.name ?? '', value: job };
+  ctx.data.restoreJobs.unshift(entry);
+  const id = job.id ?? '';
+  const downloadUrls =
+    snapshot === undefined
+      ? []
+      : snapshot.members !== undefined && snapshot.members.length > 0
+        ? snapshot.members.map((m) => downloadUrl(id, snapshot, m.replicaSetName ?? ''))
+        : [downloadUrl(id, snapshot, snapshot.replicaSetName ?? '')];
+  ctx.data.createdJobs.push({ kind: 'restore', createdMs: ctx.nowMs, entry, downloadUrls });
+  return ok(withSelf(job, `${ctx.baseUrl}${ctx.path}/${id}`));
 };
 
 const cancelBackupRestoreJob: Handler = (ctx) => {
-  const { groupId, name } = ofCluster(ctx);
+  const cluster = requireCluster(ctx);
+  const groupId = cluster.value.groupId ?? '';
+  const name = cluster.value.name ?? '';
   const id = param(ctx, 'restoreJobId');
   const entry = findOwned(ctx.data.restoreJobs, groupId, name, id, (j) => j.id, 'restoreJob');
   const job = entry.value;
@@ -221,11 +265,18 @@ const cancelBackupRestoreJob: Handler = (ctx) => {
     return { status: 204 };
   }
   if (job.finishedAt !== undefined || job.failed === true) {
-    // Simulator-specific code: Atlas's exact answer for cancelling a finished job is undocumented.
-    throw new SimulatedApiError(
-      400,
+    // 405 as the spec declares for jobs that cannot be cancelled; the code is the simulator's own.
+    throw errors.notCancellable(
       'BACKUP_RESTORE_JOB_NOT_CANCELLABLE',
       `Restore job ${id} has already finished and cannot be cancelled.`,
+      [id],
+    );
+  }
+  if (cluster.value.clusterType === 'SHARDED' && job.deliveryType !== 'download') {
+    // The spec's own 405 example: a sharded cluster's restore cannot be cancelled while it runs.
+    throw errors.notCancellable(
+      'ATLAS_BACKUP_CANCEL_SHARD_RESTORE_JOB_NOT_ALLOWED',
+      `Restore job ${id} restores a sharded cluster and cannot be cancelled.`,
       [id],
     );
   }

@@ -58,11 +58,25 @@ const createBackupExport: Handler = (ctx) => {
       throw errors.invalidAttribute('customData');
     return { key: l['key'], value: l['value'] };
   });
-  const createdAt = now();
+  const running = ctx.data.exportJobs.find(
+    (x) =>
+      x.groupId === groupId &&
+      x.value.snapshotId === snapshot.id &&
+      x.value.exportBucketId === exportBucketId &&
+      (x.value.state === 'Queued' || x.value.state === 'InProgress'),
+  );
+  if (running !== undefined) {
+    throw errors.conflict(
+      'EXPORT_ALREADY_IN_PROGRESS',
+      `Snapshot ${snapshot.id ?? ''} is already being exported to bucket ${exportBucketId} by export job ${running.value.id ?? ''}.`,
+      [snapshot.id ?? '', exportBucketId, running.value.id ?? ''],
+    );
+  }
+  const createdAt = now(ctx);
   const project = ctx.data.projects.find((p) => p.id === groupId);
   const taken = (snapshot.createdAt ?? createdAt).slice(0, 16).replace(':', '');
   const job: StoredExportJob = {
-    id: nextId(ctx.data, 'export'),
+    id: nextId(ctx, 'export'),
     snapshotId: snapshot.id,
     exportBucketId,
     createdAt,
@@ -71,7 +85,11 @@ const createBackupExport: Handler = (ctx) => {
     prefix: `/exported_snapshots/${ctx.data.orgName}/${project?.name ?? groupId}/${cluster.value.name ?? ''}/${taken}/${epochSeconds(createdAt)}`,
     customData,
   };
-  ctx.data.exportJobs.unshift({ groupId, clusterName: cluster.value.name ?? '', value: job });
+  const entry = { groupId, clusterName: cluster.value.name ?? '', value: job };
+  ctx.data.exportJobs.unshift(entry);
+  // How many collections the export will count up to: a number of the snapshot's own, 12 to 47.
+  const collections = 12 + (parseInt((snapshot.id ?? '0').slice(-2), 16) % 36);
+  ctx.data.createdJobs.push({ kind: 'export', createdMs: ctx.nowMs, entry, collections });
   return ok(withSelf(job, `${ctx.baseUrl}${ctx.path}/${job.id ?? ''}`));
 };
 

@@ -1,6 +1,7 @@
 // Handlers, Flex family: Flex clusters, their backup snapshots and restore jobs.
 import { errors } from '../errors.js';
-import { DAY, iso } from '../time.js';
+import { snapshotUrl } from '../seed/flex.js';
+import { DAY, HOUR, iso } from '../time.js';
 import type { StoredFlexRestoreJob } from '../store.js';
 import {
   ID_PATTERN,
@@ -45,9 +46,23 @@ const createFlexRestoreJob: Handler = (ctx) => {
   requireTarget(ctx.data, targetProjectId, targetDeploymentItemName);
   const snap = findOwned(ctx.data.flexSnapshots, groupId, name, snapshotId, (s) => s.id, 'snapshot').value;
   if (snap.status !== 'COMPLETED') throw errors.invalidAttribute('snapshotId');
-  const scheduled = now();
+  const busy = ctx.data.flexRestoreJobs.find(
+    (j) =>
+      j.value.deliveryType === 'RESTORE' &&
+      j.value.targetProjectId === targetProjectId &&
+      j.value.targetDeploymentItemName === targetDeploymentItemName &&
+      !['COMPLETED', 'FAILED', 'CLOSED'].includes(j.value.status ?? ''),
+  );
+  if (busy !== undefined) {
+    throw errors.conflict(
+      'FLEX_RESTORE_IN_PROGRESS',
+      `Deployment ${targetDeploymentItemName} is the target of Flex restore job ${busy.value.id ?? ''}, which is still running.`,
+      [targetDeploymentItemName, busy.value.id ?? ''],
+    );
+  }
+  const scheduled = now(ctx);
   const job: StoredFlexRestoreJob = {
-    id: nextId(ctx.data, 'flex-restore'),
+    id: nextId(ctx, 'flex-restore'),
     deliveryType: 'RESTORE',
     instanceName: name,
     projectId: groupId,
@@ -59,8 +74,48 @@ const createFlexRestoreJob: Handler = (ctx) => {
     expirationDate: iso(Date.parse(scheduled) + 7 * DAY),
     status: 'PENDING',
   };
-  ctx.data.flexRestoreJobs.unshift({ groupId, clusterName: name, value: job });
+  const entry = { groupId, clusterName: name, value: job };
+  ctx.data.flexRestoreJobs.unshift(entry);
+  ctx.data.createdJobs.push({ kind: 'flexRestore', createdMs: ctx.nowMs, entry });
   return ok(withSelf(job, `${ctx.baseUrl}${ctx.path}/${job.id ?? ''}`));
+};
+
+/**
+ * `downloadFlexBackup`: a DOWNLOAD restore job, PENDING until its `snapshotUrl` appears (valid four hours).
+ * Atlas names the source as the job's target, as in the recorded downloads.
+ */
+const downloadFlexBackup: Handler = (ctx) => {
+  const flex = requireFlex(ctx);
+  const b = body(ctx);
+  const groupId = flex.groupId ?? '';
+  const name = flex.name ?? '';
+  const snapshotId = requiredString(b, 'snapshotId', ID_PATTERN);
+  const snap = findOwned(ctx.data.flexSnapshots, groupId, name, snapshotId, (s) => s.id, 'snapshot').value;
+  if (snap.status !== 'COMPLETED') throw errors.invalidAttribute('snapshotId');
+  const scheduled = now(ctx);
+  const job: StoredFlexRestoreJob = {
+    id: nextId(ctx, 'flex-download'),
+    deliveryType: 'DOWNLOAD',
+    instanceName: name,
+    projectId: groupId,
+    snapshotId,
+    snapshotFinishedDate: snap.finishTime,
+    targetProjectId: groupId,
+    targetDeploymentItemName: name,
+    restoreScheduledDate: scheduled,
+    expirationDate: iso(Date.parse(scheduled) + 4 * HOUR),
+    status: 'PENDING',
+  };
+  const entry = { groupId, clusterName: name, value: job };
+  ctx.data.flexRestoreJobs.unshift(entry);
+  ctx.data.createdJobs.push({
+    kind: 'flexDownload',
+    createdMs: ctx.nowMs,
+    entry,
+    snapshotUrl: snapshotUrl({ groupId, name }, snap),
+  });
+  const restoreJobs = `${ctx.baseUrl}${ctx.path.replace(/\/download$/, '/restoreJobs')}`;
+  return ok(withSelf(job, `${restoreJobs}/${job.id ?? ''}`));
 };
 
 export const flexHandlers: Record<string, Handler> = {
@@ -71,4 +126,5 @@ export const flexHandlers: Record<string, Handler> = {
   listFlexRestoreJobs,
   getFlexRestoreJob,
   createFlexRestoreJob,
+  downloadFlexBackup,
 };

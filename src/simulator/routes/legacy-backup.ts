@@ -89,10 +89,10 @@ const createClusterRestoreJob: Handler = (ctx) => {
   }
   const parts = checkpoint.parts ?? [];
   // A sharded restore is one job per part (shards + config server) grouped by a batchId.
-  const batchId = parts.length > 1 ? nextId(ctx.data, 'legacy-batch') : undefined;
-  const created = now();
+  const batchId = parts.length > 1 ? nextId(ctx, 'legacy-batch') : undefined;
+  const created = now(ctx);
   const jobs: StoredLegacyRestoreJob[] = (parts.length > 0 ? parts : [{}]).map((part) => ({
-    id: nextId(ctx.data, 'legacy-restore'),
+    id: nextId(ctx, 'legacy-restore'),
     ...(batchId === undefined ? {} : { batchId }),
     groupId,
     clusterId: cluster.value.id,

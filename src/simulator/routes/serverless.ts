@@ -79,7 +79,7 @@ const createServerlessRestoreJob: Handler = (ctx) => {
   const groupId = instance.groupId ?? '';
   const name = instance.name ?? '';
   const job: StoredServerlessRestoreJob = {
-    id: nextId(ctx.data, 'serverless-restore'),
+    id: nextId(ctx, 'serverless-restore'),
     deliveryType,
     targetGroupId,
     targetClusterName,

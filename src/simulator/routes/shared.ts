@@ -28,6 +28,8 @@ export interface RequestContext {
   baseUrl: string;
   /** Request path without query string or trailing slash. */
   path: string;
+  /** The simulator clock's time when the request arrived, in epoch milliseconds (clock.ts). */
+  nowMs: number;
 }
 
 export interface HandlerResult {
@@ -134,14 +136,22 @@ export function optionalInt(b: JsonObject, name: string, minimum: number): numbe
   return value;
 }
 
-export function now(): string {
-  // Objects created through POST are stamped with the real clock; only the seed is frozen in time.
-  return iso(Date.now());
+export function now(ctx: RequestContext): string {
+  // Objects created through POST are stamped with the simulator's clock; only the seed is frozen in time.
+  return iso(ctx.nowMs);
 }
 
-export function nextId(data: SimulatorData, kind: string): string {
-  data.createdCount += 1;
-  return objectId(`created:${kind}:${data.createdCount}`);
+/**
+ * The id of an object created through POST: a real ObjectId, whose first 4 bytes are its creation time in
+ * seconds (as Atlas's ids are), then 8 deterministic bytes. A client that reconciles a lost answer can
+ * tell from the id when the object was made; restore jobs carry no creation date of their own.
+ */
+export function nextId(ctx: RequestContext, kind: string): string {
+  ctx.data.createdCount += 1;
+  const seconds = Math.floor(ctx.nowMs / 1000)
+    .toString(16)
+    .padStart(8, '0');
+  return seconds + objectId(`created:${kind}:${ctx.data.createdCount}`).slice(8);
 }
 
 export function ownedBy<T>(items: readonly Owned<T>[], groupId: string, clusterName: string): Owned<T>[] {

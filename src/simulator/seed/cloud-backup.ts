@@ -392,7 +392,8 @@ export function findSnapshot(
   return found.value;
 }
 
-function downloadUrl(jobId: string, snapshot: StoredCloudSnapshot, replicaSet: string): string {
+/** A download restore's URL for one replica set (also the URLs a created download restore publishes). */
+export function downloadUrl(jobId: string, snapshot: StoredCloudSnapshot, replicaSet: string): string {
   return `https://restore-${jobId}.${hostId(replicaSet)}.mongodb.net:27017/${hexDigest(`token:${jobId}:${replicaSet}`)}/restore-${snapshot.id}.tar.gz`;
 }
 

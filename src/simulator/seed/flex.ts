@@ -176,7 +176,8 @@ function snapshotAt(snapshots: Owned<StoredFlexSnapshot>[], ref: FlexRef, index:
   return found;
 }
 
-function snapshotUrl(ref: FlexRef, snap: StoredFlexSnapshot): string {
+/** A Flex download's URL (also the one a created Flex download publishes). */
+export function snapshotUrl(ref: { groupId: string; name: string }, snap: StoredFlexSnapshot): string {
   return `https://flex-backups.mongodb.net/${ref.groupId}/${ref.name}/${snap.id ?? ''}.tar.gz?sig=${hexDigest(`flex:${snap.id ?? ''}`)}`;
 }
 

@@ -77,5 +77,6 @@ export function createSeedData(): SimulatorData {
     flexSnapshots: flex.snapshots,
     flexRestoreJobs: flex.jobs,
     createdCount: 0,
+    createdJobs: [],
   };
 }

@@ -35,7 +35,10 @@ function expectedSchedule(raw: Json): unknown {
     referenceHourOfDay: raw.referenceHourOfDay ?? null,
     referenceMinuteOfHour: raw.referenceMinuteOfHour ?? null,
     restoreWindowDays: raw.restoreWindowDays ?? null,
-    policies: (raw.policies ?? []).map((p: Json) => ({ atlasId: p.id ?? null, items: (p.policyItems ?? []).map(item) })),
+    policies: (raw.policies ?? []).map((p: Json) => ({
+      atlasId: p.id ?? null,
+      items: (p.policyItems ?? []).map(item),
+    })),
     extraRetention: (raw.extraRetentionSettings ?? []).map((r: Json) => ({
       frequencyType: upper(r.frequencyType),
       retentionDays: r.retentionDays ?? null,

@@ -64,7 +64,9 @@ describe('serverless backup fields after the sunset', () => {
     // The serverless list, then per instance the Flex lookup (one wrong-family 400 for each instance
     // without a successor), and the successor's snapshot page: no serverless backup call at all.
     const calls = stack.simulator.calls.map((c) => c.operationId);
-    expect(calls.filter((c) => c?.startsWith('listServerlessBackup') || c?.startsWith('getServerlessBackup'))).toEqual([]);
+    expect(calls.filter((c) => c?.startsWith('listServerlessBackup') || c?.startsWith('getServerlessBackup'))).toEqual(
+      [],
+    );
     expect(calls.filter((c) => c === 'listFlexBackupSnapshots')).toHaveLength(1);
   });
 

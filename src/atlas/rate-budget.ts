@@ -1,0 +1,141 @@
+/**
+ * Atlas's rate limit, kept on the gateway's side so that calls wait for a token instead of meeting 429s.
+ * Atlas limits with token buckets (notes §3): each endpoint set × scope has a bucket of `capacity` tokens,
+ * refilled by `refill` tokens every `periodMs`, and each request takes one. The gateway mirrors that bucket
+ * per (credential, scope): a call takes a token before it leaves, and waits for one while the wait fits
+ * its deadline; Atlas's `RateLimit-Remaining` lowers the mirror to what Atlas says is left (other clients of
+ * the same project spend it too), and a `Retry-After` empties it for that long.
+ *
+ * Both sides start full and the gateway takes its token before Atlas takes Atlas's, so with the same
+ * parameters the mirror is never fuller than Atlas's bucket: no 429. One process keeps its buckets here
+ * (`LocalRateBudget`); replicas share theirs through Redis (src/redis/rate-budget.ts), so N replicas
+ * together stay under the one limit Atlas counts.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AtlasRateBudgetError } from './errors.js';
+
+export interface RateBucketShape {
+  /** Tokens the bucket holds when full (Atlas's `RateLimit-Limit`). */
+  capacity: number;
+  /** Tokens added every `periodMs`, continuously (Atlas: `refillRate` every `refillDurationSeconds`). */
+  refill: number;
+  periodMs: number;
+}
+
+/** What taking a token answered: taken, or how long until one is there. */
+export type TakeResult = { taken: true } | { taken: false; waitMs: number };
+
+export interface RateBudget {
+  /**
+   * Takes one token of `scope`'s bucket, waiting for it while `deadline` (epoch ms) allows; rejects with
+   * AtlasRateBudgetError, sending nothing, when the wait would pass the deadline.
+   */
+  acquire(scope: string, operationId: string, deadline: number): Promise<void>;
+  /** What Atlas said of the scope's bucket: tokens left, and a Retry-After (seconds) when it refused. */
+  observe(scope: string, report: { remaining?: number; retryAfterSeconds?: number }): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Which bucket a call draws on: Atlas scopes most backup endpoint sets by project, so the project id in
+ * the path; calls outside a project (the project list) share the credential's own bucket.
+ */
+export function rateScope(credentialKey: string, path: string): string {
+  const project = /^\/api\/atlas\/v2\/groups\/([a-f0-9]{24})(?:\/|$)/.exec(path)?.[1];
+  return `${credentialKey} ${project ? `group:${project}` : 'user'}`;
+}
+
+/** One token bucket's arithmetic, shared by the local budget and (as a Lua script) the Redis one. */
+export class TokenBucket {
+  private tokens: number;
+  private updated: number;
+
+  constructor(
+    private readonly shape: RateBucketShape,
+    now: number,
+  ) {
+    this.tokens = shape.capacity;
+    this.updated = now;
+  }
+
+  private refillTo(now: number): void {
+    const rate = this.shape.refill / this.shape.periodMs;
+    this.tokens = Math.min(this.shape.capacity, this.tokens + Math.max(0, now - this.updated) * rate);
+    this.updated = Math.max(this.updated, now);
+  }
+
+  take(now: number): TakeResult {
+    this.refillTo(now);
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return { taken: true };
+    }
+    return { taken: false, waitMs: Math.ceil((1 - this.tokens) / (this.shape.refill / this.shape.periodMs)) };
+  }
+
+  /** Lowers the bucket to `remaining` tokens (never raises it: Atlas may count calls still on their way). */
+  lowerTo(remaining: number, now: number): void {
+    this.refillTo(now);
+    this.tokens = Math.min(this.tokens, Math.max(0, remaining));
+  }
+
+  /** Empties the bucket so that its next token comes `ms` from now. */
+  emptyFor(ms: number, now: number): void {
+    this.refillTo(now);
+    const rate = this.shape.refill / this.shape.periodMs;
+    this.tokens = Math.min(this.tokens, 1 - ms * rate);
+  }
+}
+
+/** Waits for a token of `take`'s bucket while the deadline allows. */
+export async function takeWithin(
+  take: () => Promise<TakeResult> | TakeResult,
+  operationId: string,
+  deadline: number,
+): Promise<void> {
+  for (;;) {
+    const result = await take();
+    if (result.taken) return;
+    // Wait a little past the token's arrival, so concurrent waiters do not all wake on the same instant.
+    const wait = result.waitMs + Math.floor(Math.random() * 20);
+    if (Date.now() + wait > deadline) throw new AtlasRateBudgetError(operationId, Math.ceil(result.waitMs / 1000));
+    await sleep(wait);
+  }
+}
+
+/** This process's buckets, one per (credential, scope). */
+export class LocalRateBudget implements RateBudget {
+  private readonly buckets = new Map<string, TokenBucket>();
+
+  constructor(private readonly shape: RateBucketShape) {}
+
+  private bucket(scope: string): TokenBucket {
+    let bucket = this.buckets.get(scope);
+    if (!bucket) {
+      // Bounded: a forward-mode gateway sees a credential per caller; a forgotten bucket restarts full,
+      // which Atlas's own bucket still bounds.
+      if (this.buckets.size >= 10_000) this.buckets.clear();
+      this.buckets.set(scope, (bucket = new TokenBucket(this.shape, Date.now())));
+    }
+    return bucket;
+  }
+
+  /** One attempt to take a token, without waiting. */
+  take(scope: string): TakeResult {
+    return this.bucket(scope).take(Date.now());
+  }
+
+  acquire(scope: string, operationId: string, deadline: number): Promise<void> {
+    return takeWithin(() => this.take(scope), operationId, deadline);
+  }
+
+  observe(scope: string, report: { remaining?: number; retryAfterSeconds?: number }): void {
+    const bucket = this.bucket(scope);
+    if (report.remaining !== undefined) bucket.lowerTo(report.remaining, Date.now());
+    if (report.retryAfterSeconds !== undefined) bucket.emptyFor(report.retryAfterSeconds * 1000, Date.now());
+  }
+
+  async close(): Promise<void> {
+    this.buckets.clear();
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * Follows each request to the GraphQL endpoint from its arrival to the end of its answer (the end of the
+ * stream, for `@defer`/`@stream` and subscriptions) and tells its observers (metrics, traces) what it was:
+ * operation name and type, whether it executed, its outcome and the `extensions.code`s it answered with.
+ * One tracker serves every observer, so the request is examined once however many read it.
+ *
+ * Outcomes follow the GraphQL response's shape: no `data` entry means the request was refused before
+ * execution (syntax, validation, a limit, the budget estimate, an untrusted document, or an HTTP refusal);
+ * `data: null` with errors is a failure; data with errors is partial.
+ */
+import { getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { AtlasCallStats } from '../../atlas/session.js';
+import type { GraphQLContext } from '../../graph/context.js';
+import { isAsyncIterable } from './results.js';
+
+export type Outcome = 'success' | 'partial' | 'failure' | 'refused';
+
+export interface ObservedOperation {
+  readonly request: Request;
+  /** `performance.now()` when the request arrived. */
+  readonly started: number;
+  /** Epoch milliseconds when the request arrived. */
+  readonly startTime: number;
+  /** The operation's name as the document (or, before parsing, the request) gives it; may be any string. */
+  name?: string;
+  type?: 'query' | 'mutation' | 'subscription';
+  /** True once the operation starts executing (or subscribing). */
+  executed: boolean;
+  /** The document and schema it executes on (set when it executes). */
+  document?: DocumentNode;
+  schema?: GraphQLSchema;
+  /**
+   * Its Atlas call statistics (the session's own object, which names the session), once it executes. The
+   * context itself is not kept: holding it from a WeakMap keyed by the request showed in GC time.
+   */
+  atlasCalls?: AtlasCallStats;
+  /** Errors in the answer by `extensions.code` (`UNCODED` without one). */
+  readonly codes: Map<string, number>;
+  /** True once some answer carried data (not null). */
+  hasData: boolean;
+  /** True once an answer without a `data` entry came (a refusal before execution). */
+  refusedBeforeExecution: boolean;
+  status?: number;
+}
+
+export interface OperationObserver {
+  /** The request's parameters are known (headers, operation name if sent): before parsing. */
+  onParams?(operation: ObservedOperation): void;
+  /** The operation is about to execute with this context. */
+  onExecute?(operation: ObservedOperation): void;
+  /** The answer is over (its last chunk sent, or the client left a stream). */
+  onEnd(operation: ObservedOperation, outcome: Outcome): void;
+}
+
+interface State extends ObservedOperation {
+  result: boolean;
+  streaming: boolean;
+  streamDone: boolean;
+  ended: boolean;
+}
+
+export function outcomeOf(operation: ObservedOperation): Outcome {
+  const errors = [...operation.codes.values()].reduce((sum, n) => sum + n, 0);
+  if (errors === 0) return 'success';
+  if (operation.hasData) return 'partial';
+  return operation.refusedBeforeExecution ? 'refused' : 'failure';
+}
+
+export function useOperationObserver(observers: readonly OperationObserver[]): Plugin<GraphQLContext> {
+  const states = new WeakMap<Request, State>();
+  let endpoint = '/graphql';
+
+  const end = (state: State) => {
+    if (state.ended) return;
+    state.ended = true;
+    const outcome = outcomeOf(state);
+    for (const observer of observers) observer.onEnd(state, outcome);
+  };
+  const name = (state: State, document: DocumentNode, operationName: string | null | undefined) => {
+    const operation = getOperationAST(document, operationName ?? undefined);
+    if (!operation) return;
+    state.type = operation.operation;
+    state.name = operation.name?.value;
+  };
+  const executing = (
+    state: State,
+    args: {
+      document: DocumentNode;
+      operationName?: string | null;
+      schema: GraphQLSchema;
+      contextValue: GraphQLContext;
+    },
+  ) => {
+    state.executed = true;
+    state.document = args.document;
+    state.schema = args.schema;
+    state.atlasCalls = args.contextValue.atlasCalls;
+    name(state, args.document, args.operationName);
+    for (const observer of observers) observer.onExecute?.(state);
+  };
+  const needsParams = observers.some((observer) => observer.onParams);
+
+  return {
+    onYogaInit({ yoga }) {
+      endpoint = yoga.graphqlEndpoint;
+    },
+    onRequest({ request, url }) {
+      if (url.pathname !== endpoint) return;
+      states.set(request, {
+        request,
+        started: performance.now(),
+        startTime: Date.now(),
+        codes: new Map(),
+        executed: false,
+        hasData: false,
+        refusedBeforeExecution: false,
+        result: false,
+        streaming: false,
+        streamDone: false,
+        ended: false,
+      });
+    },
+    ...(needsParams
+      ? {
+          onParams({ request }) {
+            const state = states.get(request);
+            if (state) for (const observer of observers) observer.onParams?.(state);
+          },
+        }
+      : {}),
+    // Names an operation refused before execution (validation, a limit), from its parsed document.
+    onValidate({ params, context }) {
+      const state = context.request ? states.get(context.request) : undefined;
+      if (state) name(state, params.documentAST, context.params?.operationName);
+    },
+    onExecute({ args }) {
+      const state = states.get(args.contextValue.request);
+      if (state) executing(state, args);
+    },
+    onSubscribe({ args }) {
+      const state = states.get(args.contextValue.request);
+      if (state) executing(state, args);
+    },
+    onResultProcess({ request, result, setResult }) {
+      const state = states.get(request);
+      if (!state) return;
+      state.result = true;
+      if (isAsyncIterable(result)) {
+        state.streaming = true;
+        setResult(
+          observe(
+            result,
+            (chunk) => note(state, chunk, true),
+            () => {
+              state.streamDone = true;
+              if (state.status !== undefined) end(state);
+            },
+          ),
+        );
+      } else {
+        for (const single of Array.isArray(result) ? result : [result]) note(state, single, false);
+      }
+    },
+    onResponse({ request, response }) {
+      const state = states.get(request);
+      if (!state) return;
+      state.status = response.status;
+      if (state.result) {
+        if (!state.streaming || state.streamDone) end(state);
+        return;
+      }
+      // Ended before yoga produced a result: GraphiQL's page or a CORS preflight (not operations), or a
+      // refusal by an earlier plugin (cross-origin, CSRF, body too large), whose codes are in its body.
+      if (response.status < 400) return;
+      state.refusedBeforeExecution = true;
+      return refusalCodes(response).then((codes) => {
+        for (const code of codes) count(state.codes, code);
+        if (state.codes.size === 0) count(state.codes, 'UNCODED');
+        end(state);
+      });
+    },
+  };
+}
+
+function note(state: State, chunk: unknown, streamed: boolean) {
+  if (!isRecord(chunk)) return;
+  if (chunk['data'] !== undefined && chunk['data'] !== null) state.hasData = true;
+  // A later chunk of a stream (`incremental`, a subscription event) carries no `data` entry of its own.
+  else if (!('data' in chunk) && !streamed) state.refusedBeforeExecution = true;
+  for (const error of errorsOf(chunk)) count(state.codes, codeOf(error) ?? 'UNCODED');
+}
+
+function count(counts: Map<string, number>, key: string) {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** The errors of a result or of a streamed chunk (`@defer`/`@stream` put theirs under `incremental`). */
+export function errorsOf(chunk: unknown): unknown[] {
+  if (!isRecord(chunk)) return [];
+  const errors = Array.isArray(chunk['errors']) ? [...(chunk['errors'] as unknown[])] : [];
+  const incremental = chunk['incremental'];
+  if (Array.isArray(incremental)) {
+    for (const part of incremental as unknown[]) {
+      if (isRecord(part) && Array.isArray(part['errors'])) errors.push(...(part['errors'] as unknown[]));
+    }
+  }
+  return errors;
+}
+
+export function codeOf(error: unknown): string | undefined {
+  if (!isRecord(error) || !isRecord(error['extensions'])) return undefined;
+  const code = error['extensions']['code'];
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Codes of a refusal answered before yoga ran (a plugin's own small JSON error body), read from a copy. */
+async function refusalCodes(response: Response): Promise<string[]> {
+  const type = response.headers.get('content-type') ?? '';
+  const length = Number(response.headers.get('content-length') ?? '0');
+  if (!type.includes('json') || !response.body || length > 4_096) return [];
+  try {
+    const body: unknown = await response.clone().json();
+    return errorsOf(body).map((error) => codeOf(error) ?? 'UNCODED');
+  } catch {
+    return [];
+  }
+}
+
+/** Passes a streamed result through, watching each chunk, and says when the stream is over (or abandoned). */
+async function* observe<T>(source: AsyncIterable<T>, onChunk: (chunk: T) => void, onEnd: () => void) {
+  try {
+    for await (const chunk of source) {
+      onChunk(chunk);
+      yield chunk;
+    }
+  } finally {
+    onEnd();
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AtlasRateBudgetError } from '../../src/atlas/errors.js';
+import { LocalRateBudget, TokenBucket, rateScope } from '../../src/atlas/rate-budget.js';
+import { DEMO, addRestoreJobs, createSeedData } from '../../src/simulator/index.js';
+import { toGlobalId } from '../../src/graph/ids.js';
+import { startStack, type TestStack } from '../../support/stack.js';
+
+describe('token bucket', () => {
+  const shape = { capacity: 3, refill: 3, periodMs: 3_000 }; // one token a second
+
+  it('starts full, empties, refills continuously and never above capacity', () => {
+    const bucket = new TokenBucket(shape, 0);
+    expect([bucket.take(0), bucket.take(0), bucket.take(0)]).toEqual([
+      { taken: true },
+      { taken: true },
+      { taken: true },
+    ]);
+    expect(bucket.take(0)).toEqual({ taken: false, waitMs: 1_000 });
+    expect(bucket.take(400)).toEqual({ taken: false, waitMs: 600 });
+    expect(bucket.take(1_000)).toEqual({ taken: true });
+    // A long pause refills to capacity, not beyond.
+    for (let i = 0; i < 3; i++) expect(bucket.take(60_000)).toEqual({ taken: true });
+    expect(bucket.take(60_000).taken).toBe(false);
+  });
+
+  it('is lowered to what Atlas says is left, never raised, and emptied for a Retry-After', () => {
+    const bucket = new TokenBucket(shape, 0);
+    bucket.lowerTo(1, 0);
+    expect(bucket.take(0)).toEqual({ taken: true });
+    expect(bucket.take(0).taken).toBe(false);
+    bucket.lowerTo(50, 0);
+    expect(bucket.take(0).taken).toBe(false);
+    const other = new TokenBucket(shape, 0);
+    other.emptyFor(5_000, 0);
+    expect(other.take(0)).toEqual({ taken: false, waitMs: 5_000 });
+    expect(other.take(5_000)).toEqual({ taken: true });
+  });
+
+  it('scopes by credential and project', () => {
+    const project = DEMO.projects.payments.id;
+    expect(rateScope('static', `/api/atlas/v2/groups/${project}/clusters`)).toBe(`static group:${project}`);
+    expect(rateScope('fwd:abc', '/api/atlas/v2/groups')).toBe('fwd:abc user');
+  });
+
+  it('waits for a token while the deadline allows, and refuses without waiting when it does not', async () => {
+    const budget = new LocalRateBudget({ capacity: 1, refill: 1, periodMs: 200 });
+    await budget.acquire('s', 'getGroup', Date.now() + 1_000);
+    const started = Date.now();
+    await budget.acquire('s', 'getGroup', Date.now() + 1_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    const refused = budget.acquire('s', 'getGroup', Date.now() + 50);
+    await expect(refused).rejects.toBeInstanceOf(AtlasRateBudgetError);
+  });
+});
+
+describe('the gateway under an Atlas rate limit (one process)', () => {
+  // Atlas's bucket for the simulator: 20 calls, then one every 100 ms.
+  const limit = { capacity: 20, refill: 10, periodSeconds: 1 };
+  let stack: TestStack;
+  let ids: string[];
+  beforeAll(async () => {
+    const data = createSeedData();
+    const { groupId, name } = DEMO.clusters.paymentsProd;
+    ids = addRestoreJobs(data, groupId, name, 40).map((id) => toGlobalId('CloudBackupRestoreJob', groupId, name, id));
+    stack = await startStack({
+      simulator: { data, rateLimit: limit },
+      atlas: { rateLimit: { capacity: limit.capacity, refill: limit.refill, periodMs: limit.periodSeconds * 1000 } },
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('spends at most the bucket: calls past it wait for tokens instead of meeting 429s', async () => {
+    const answers = await Promise.all(
+      ids.map((id) =>
+        stack.query<{ node: { atlasId: string } }>(
+          `{ node(id: "${id}") { ... on CloudBackupRestoreJob { atlasId } } }`,
+        ),
+      ),
+    );
+    expect(answers.filter((a) => a.errors)).toEqual([]);
+    expect(answers.every((a) => a.data?.node?.atlasId)).toBe(true);
+    expect(stack.simulator.callCount({ operationId: 'getBackupRestoreJob' })).toBe(40);
+    expect([...(stack.simulator.rateLimiter?.refused.values() ?? [])]).toEqual([]);
+  });
+
+  it('answers RATE_LIMITED, sending nothing, when the wait would pass the deadline', async () => {
+    const tight = await startStack({
+      simulator: { rateLimit: { capacity: 2, refill: 1, periodSeconds: 60 } },
+      atlas: { rateLimit: { capacity: 2, refill: 1, periodMs: 60_000 }, deadlineMs: 2_000 },
+    });
+    try {
+      const job = DEMO.restoreJobs.automated;
+      const id = toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, job.id);
+      const document = (n: number) =>
+        `{ ${Array.from({ length: n }, (_, i) => `j${i}: node(id: "${id}") { id }`).join(' ')} }`;
+      // The project and the job take the project's two tokens; a third call cannot wait a minute.
+      await tight.query(`{ project(id: "${job.groupId}") { name } }`);
+      await tight.query(document(1));
+      tight.simulator.resetCalls();
+      const { data, errors } = await tight.query(`{ project(id: "${job.groupId}") { name } }`);
+      expect(data).toEqual({ project: null });
+      expect(errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', atlas: { operation: 'getGroup' } });
+      expect(errors?.[0]?.extensions?.['retryAfter']).toBeGreaterThan(0);
+      expect(tight.simulator.callCount()).toBe(0);
+    } finally {
+      await tight.close();
+    }
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * What replicas share through a real Redis (Debian's redis-server, started here on a free port): the
+ * response cache and the Atlas rate budget, and what each does when Redis goes away.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AtlasRateBudgetError } from '../../src/atlas/errors.js';
+import { RedisConnection } from '../../src/redis/connection.js';
+import { RedisRateBudget } from '../../src/redis/rate-budget.js';
+import { RedisResponseCache } from '../../src/redis/response-cache.js';
+import { startRedis, type TestRedis } from '../../support/redis.js';
+
+let redis: TestRedis;
+const connections: RedisConnection[] = [];
+const connect = async (keyPrefix = 'test:') => {
+  const connection = new RedisConnection({ url: redis.url, keyPrefix });
+  connections.push(connection);
+  expect(await connection.ready()).toBe(true);
+  return connection;
+};
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  for (const connection of connections) await connection.close();
+  await redis.stop();
+});
+
+describe('the shared response cache', () => {
+  it('shares answers between replicas, expires them, and forgets a prefix', async () => {
+    const [a, b] = [new RedisResponseCache(await connect()), new RedisResponseCache(await connect())];
+    await a.set('static app/json /groups/1/clusters', { results: [1] }, 60_000);
+    await a.set('static app/json /groups/1/clusters?pageNum=2', { results: [2] }, 60_000);
+    await a.set('static app/json /groups/2/clusters', { results: [3] }, 60_000);
+    await a.set('static app/json /groups/3', { short: true }, 50);
+    expect(await b.get('static app/json /groups/1/clusters')).toEqual({ results: [1] });
+    // Another credential's key is another entry.
+    expect(await b.get('fwd:other app/json /groups/1/clusters')).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(await b.get('static app/json /groups/3')).toBeUndefined();
+    await b.deleteByPrefix('static app/json /groups/1/clusters');
+    expect(await a.get('static app/json /groups/1/clusters')).toBeUndefined();
+    expect(await a.get('static app/json /groups/1/clusters?pageNum=2')).toBeUndefined();
+    expect(await a.get('static app/json /groups/2/clusters')).toEqual({ results: [3] });
+  });
+
+  it('escapes glob characters: a prefix forgets only what starts with it', async () => {
+    const cache = new RedisResponseCache(await connect());
+    await cache.set('k /a?x=[1]*', 1, 60_000);
+    await cache.set('k /a?x=1', 2, 60_000);
+    await cache.deleteByPrefix('k /a?x=[1]*');
+    expect(await cache.get('k /a?x=[1]*')).toBeUndefined();
+    expect(await cache.get('k /a?x=1')).toBe(2);
+  });
+});
+
+describe('the shared rate budget', () => {
+  const shape = { capacity: 10, refill: 1, periodMs: 60_000 };
+
+  it('gives replicas together no more tokens than the one bucket holds', async () => {
+    const replicas = [await connect('rb1:'), await connect('rb1:'), await connect('rb1:')].map(
+      (c) => new RedisRateBudget(c, shape),
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => replicas[i % 3]!.acquire('static group:p', 'getGroup', Date.now() + 100)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused).toHaveLength(20);
+    for (const r of refused) expect(r.reason).toBeInstanceOf(AtlasRateBudgetError);
+  });
+
+  it('lowers the shared bucket to what Atlas reports, for every replica', async () => {
+    const [a, b] = [
+      new RedisRateBudget(await connect('rb2:'), shape),
+      new RedisRateBudget(await connect('rb2:'), shape),
+    ];
+    await a.acquire('static group:q', 'getGroup', Date.now() + 100);
+    a.observe('static group:q', { remaining: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await b.acquire('static group:q', 'getGroup', Date.now() + 100);
+    await expect(b.acquire('static group:q', 'getGroup', Date.now() + 100)).rejects.toBeInstanceOf(
+      AtlasRateBudgetError,
+    );
+  });
+
+  it('falls back to its own bucket while Redis is away, and shares again when it is back', async () => {
+    const connection = await connect('rb3:');
+    const budget = new RedisRateBudget(connection, { capacity: 2, refill: 1, periodMs: 60_000 });
+    await redis.kill();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(connection.healthy).toBe(false);
+    // Degraded: the process's own bucket (full), no error from Redis reaches the caller.
+    await budget.acquire('static group:r', 'getGroup', Date.now() + 100);
+    await budget.acquire('static group:r', 'getGroup', Date.now() + 100);
+    await expect(budget.acquire('static group:r', 'getGroup', Date.now() + 100)).rejects.toBeInstanceOf(
+      AtlasRateBudgetError,
+    );
+    await redis.restart();
+    expect(await connection.ready(5_000)).toBe(true);
+    await budget.acquire('static group:r', 'getGroup', Date.now() + 100);
+  });
+});

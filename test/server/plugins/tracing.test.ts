@@ -1,0 +1,233 @@
+/**
+ * Traces: a server span per GraphQL operation continuing the caller's `traceparent`, a client span per
+ * Atlas call under it (operationId, status, retries, coalescing), nothing of the caller's data in any
+ * attribute; and the same spans exported over OTLP/HTTP (JSON and protobuf) to a real receiver on loopback.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { exampleQuery } from '../../../src/server/gateway.js';
+import { DEMO } from '../../../src/simulator/index.js';
+import { startStack, type TestStack } from '../../../support/stack.js';
+
+const payments = DEMO.projects.payments.id;
+const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+const parentSpanId = '00f067aa0ba902b7';
+
+const byKind = (spans: ReadableSpan[], kind: number) => spans.filter((s) => s.kind === kind);
+const SERVER = 1;
+const CLIENT = 2;
+
+describe('spans', () => {
+  const exporter = new InMemorySpanExporter();
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({
+      atlas: { retry: { baseDelayMs: 1 } },
+      gateway: { tracing: { exporter } },
+    });
+  });
+  afterAll(() => stack?.close());
+  beforeEach(() => {
+    exporter.reset();
+    stack.simulator.resetCalls();
+    stack.simulator.faults.clear();
+  });
+
+  it("continues the caller's trace: a server span for the operation, a client span per Atlas call", async () => {
+    const answer = await stack.query(exampleQuery, undefined, { traceparent: `00-${traceId}-${parentSpanId}-01` });
+    expect(answer.errors).toBeUndefined();
+    const spans = exporter.getFinishedSpans();
+    const [operation, ...others] = byKind(spans, SERVER);
+    expect(others).toEqual([]);
+    expect(operation?.name).toBe('query BackupDashboard');
+    expect(operation?.spanContext().traceId).toBe(traceId);
+    expect(operation?.parentSpanContext?.spanId).toBe(parentSpanId);
+    expect(operation?.attributes).toMatchObject({
+      'graphql.operation.type': 'query',
+      'graphql.operation.name': 'BackupDashboard',
+      'graphql.response.outcome': 'success',
+      'http.response.status_code': 200,
+      'atlas.calls': stack.simulator.calls.length,
+    });
+    const calls = byKind(spans, CLIENT);
+    // One client span per Atlas call, each under the operation's span, named by method and operationId.
+    expect(calls).toHaveLength(stack.simulator.calls.length);
+    expect(calls.map((s) => s.name).sort()).toEqual(
+      stack.simulator.calls.map((c) => `${c.method} ${c.operationId}`).sort(),
+    );
+    for (const call of calls) {
+      expect(call.spanContext().traceId).toBe(traceId);
+      expect(call.parentSpanContext?.spanId).toBe(operation?.spanContext().spanId);
+      expect(call.attributes['http.response.status_code']).toBe(200);
+      expect(call.attributes['atlas.coalesced']).toBe(false);
+      expect(call.attributes['url.template']).toMatch(/^\/api\/atlas\/v2\/groups/);
+      expect(call.attributes['server.address']).toBe('127.0.0.1');
+    }
+    const listGroups = calls.find((s) => s.attributes['atlas.operation_id'] === 'listGroups');
+    expect(listGroups?.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'url.template': '/api/atlas/v2/groups',
+    });
+  });
+
+  it('starts a new trace without a traceparent, and records retries and failures on the call', async () => {
+    stack.simulator.faults.set({ script: ['status500'], match: { operationId: 'getGroup' } });
+    await stack.query(`query Lookup { project(id: "${payments}") { name } }`);
+    stack.simulator.faults.set({ script: ['status500', 'status500', 'status500'], match: { operationId: 'getGroup' } });
+    await stack.query(`query Lookup { project(id: "${payments}") { name } }`);
+    const spans = exporter.getFinishedSpans();
+    const [retried, failed] = byKind(spans, CLIENT);
+    expect(retried?.attributes).toMatchObject({
+      'atlas.operation_id': 'getGroup',
+      'atlas.retries': 1,
+      'http.request.resend_count': 1,
+      'http.response.status_code': 200,
+    });
+    expect(retried?.status.code).toBe(0);
+    expect(failed?.attributes).toMatchObject({
+      'atlas.retries': 2,
+      'http.response.status_code': 500,
+      'error.type': '500',
+    });
+    expect(failed?.status.code).toBe(2);
+    const [first, second] = byKind(spans, SERVER);
+    expect(first?.parentSpanContext).toBeUndefined();
+    expect(first?.spanContext().traceId).not.toBe(second?.spanContext().traceId);
+    expect(second?.attributes['graphql.response.outcome']).toBe('partial');
+    expect(second?.attributes['graphql.error.codes']).toEqual(['UPSTREAM_ERROR']);
+  });
+
+  it("marks a call another operation's identical call answered as coalesced", async () => {
+    stack.simulator.setLatency(100);
+    try {
+      const query = `{ project(id: "${payments}") { name } }`;
+      await Promise.all([stack.query(query), stack.query(query)]);
+    } finally {
+      stack.simulator.setLatency(0);
+    }
+    const calls = byKind(exporter.getFinishedSpans(), CLIENT);
+    expect(calls.map((s) => s.attributes['atlas.coalesced']).sort()).toEqual([false, true]);
+    expect(stack.simulator.calls).toHaveLength(1);
+  });
+
+  it('marks refusals before execution as errors, named by their code', async () => {
+    await stack.query(`query Invalid { nope }`);
+    const [operation] = byKind(exporter.getFinishedSpans(), SERVER);
+    expect(operation?.name).toBe('query Invalid');
+    expect(operation?.status).toMatchObject({ code: 2, message: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(operation?.attributes['graphql.response.outcome']).toBe('refused');
+  });
+
+  it('puts no variable, argument, id or query text in any span', async () => {
+    const canary = 'trace-canary-77f1';
+    await stack.query(
+      `query Named($name: ClusterName!) { project(id: "${payments}") { cluster(name: $name) { name } } }`,
+      {
+        name: canary,
+      },
+    );
+    const everything = JSON.stringify(
+      exporter
+        .getFinishedSpans()
+        .map((s) => ({ name: s.name, attributes: s.attributes, events: s.events, status: s.status })),
+    );
+    expect(everything).toContain('getCluster');
+    expect(everything).not.toContain(canary);
+    expect(everything).not.toContain(payments);
+    expect(everything).not.toContain('ClusterName');
+  });
+});
+
+/** A tiny OTLP/HTTP receiver: keeps each POST's path, content type and body. */
+async function otlpReceiver() {
+  const received: { path: string; type: string; body: Buffer }[] = [];
+  const server = createServer((request: IncomingMessage, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({
+        path: request.url ?? '',
+        type: request.headers['content-type'] ?? '',
+        body: Buffer.concat(chunks),
+      });
+      const json = (request.headers['content-type'] ?? '').includes('json');
+      response.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
+      response.end(json ? '{}' : undefined);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('OTLP export', () => {
+  it.each([
+    ['http/json', 'application/json'],
+    ['http/protobuf', 'application/x-protobuf'],
+  ])('sends the spans to the configured collector over %s', async (protocol, type) => {
+    const receiver = await otlpReceiver();
+    const stack = await startStack({
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        OTEL_SERVICE_NAME: 'gw-test',
+      },
+    });
+    try {
+      expect((await stack.query(`query Dashboard { projects { totalCount } }`)).errors).toBeUndefined();
+    } finally {
+      // Closing the gateway exports what is batched.
+      await stack.close();
+      await receiver.close();
+    }
+    expect(receiver.received.length).toBeGreaterThan(0);
+    const [post] = receiver.received;
+    expect(post?.path).toBe('/v1/traces');
+    expect(post?.type).toContain(type);
+    const body = Buffer.concat(receiver.received.map((r) => r.body)).toString('latin1');
+    // Strings travel as they are in both encodings.
+    for (const text of ['query Dashboard', 'GET listGroups', 'gw-test', 'atlas.operation_id'])
+      expect(body).toContain(text);
+    if (protocol === 'http/json') {
+      const spans = receiver.received.flatMap((r) => {
+        const json = JSON.parse(r.body.toString()) as {
+          resourceSpans: { scopeSpans: { spans: { name: string; kind: number }[] }[] }[];
+        };
+        return json.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+      });
+      expect(spans.map((s) => s.name).sort()).toEqual(['GET listGroups', 'query Dashboard']);
+    }
+  });
+
+  it('is off without an endpoint, or when OpenTelemetry is disabled', () => {
+    expect(loadConfig({}).operations.tracing).toBeNull();
+    const endpoint = 'http://127.0.0.1:4318';
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SDK_DISABLED: 'true' }).operations.tracing,
+    ).toBeNull();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }).operations.tracing).toEqual({
+      endpoint: `${endpoint}/v1/traces`,
+      protocol: 'http/protobuf',
+      serviceName: 'atlas-backup-graphql-gateway',
+      sampleRatio: 1,
+    });
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${endpoint}/custom`,
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+      }).operations.tracing,
+    ).toMatchObject({ endpoint: `${endpoint}/custom`, protocol: 'http/json' });
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
+      /OTEL_EXPORTER_OTLP_PROTOCOL must be http\/protobuf or http\/json/,
+    );
+    const secretUrl = 'ftp://user:otlp-secret@collector';
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: secretUrl })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: secretUrl })).not.toThrow(/otlp-secret/);
+  });
+});

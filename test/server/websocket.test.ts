@@ -1,0 +1,60 @@
+/**
+ * The WebSocket endpoint's edge: browsers apply no CORS to WebSockets, so the upgrade itself is refused
+ * for pages on foreign origins (the rule HTTP requests follow), and answered for the gateway's own host,
+ * allowed origins and non-browser clients; and operations over it run through yoga's limits.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startStack, type TestStack } from '../../support/stack.js';
+import { Stream, wsClient } from '../helpers/streams.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack({ gateway: { corsOrigins: ['https://console.example.com'] } });
+});
+afterAll(() => stack?.close());
+
+/** Opens a raw socket with these headers: resolves with the handshake's outcome. */
+function handshake(url: string, headers: Record<string, string>): Promise<number | 'open'> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, 'graphql-transport-ws', { headers });
+    socket.once('open', () => {
+      socket.close();
+      resolve('open');
+    });
+    socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+    socket.once('error', () => undefined);
+  });
+}
+
+describe('the WebSocket upgrade', () => {
+  it('is refused for a page on a foreign origin, and accepted for allowed ones and non-browser clients', async () => {
+    expect(await handshake(stack.wsUrl, { origin: 'https://evil.example.net' })).toBe(403);
+    expect(await handshake(stack.wsUrl, { origin: 'https://evil.example.net', 'sec-fetch-site': 'cross-site' })).toBe(
+      403,
+    );
+    expect(await handshake(stack.wsUrl, { origin: 'https://console.example.com' })).toBe('open');
+    expect(await handshake(stack.wsUrl, { origin: new URL(stack.url).origin })).toBe('open');
+    expect(await handshake(stack.wsUrl, {})).toBe('open');
+    expect(await handshake(stack.wsUrl.replace('/graphql', '/other'), {})).toBe(404);
+  });
+
+  it('runs queries through the same limits as HTTP', async () => {
+    const client = wsClient(stack.wsUrl);
+    try {
+      // Lists of lists of lists at their default `first` (20): refused on cost before any Atlas call.
+      stack.simulator.resetCalls();
+      const costly = `{ projects { nodes { clusters { nodes { snapshots { nodes { cluster { project { clusters { nodes { name } } } } } } } } } } }`;
+      const stream = new Stream(client, { query: costly });
+      await stream.ended();
+      const errors = stream.results[0]?.errors ?? (stream.failure as { message?: string }[] | undefined) ?? [];
+      expect(JSON.stringify(errors)).toContain('COST_LIMIT_EXCEEDED');
+      expect(stack.simulator.callCount()).toBe(0);
+      const ok = new Stream(client, { query: '{ projects(first: 1) { nodes { name } } }' });
+      await ok.ended();
+      expect(ok.results[0]?.data).toEqual({ projects: { nodes: [{ name: expect.any(String) }] } });
+    } finally {
+      await client.dispose();
+    }
+  });
+});
