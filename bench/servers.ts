@@ -19,6 +19,7 @@ import type { ProfileCommand } from './inspect.js';
 // without source maps (tsx, which runs this file, turns them on; `node dist/index.js` has them off).
 process.setSourceMapsEnabled(false);
 type GatewayModule = typeof import('../src/server/gateway.js');
+type OptionalPartsModule = typeof import('../src/server/optional-parts.js');
 const dist = (file: string) => new URL(`../dist/${file}`, import.meta.url).href;
 
 const upstream = process.env['UPSTREAM_URL'] ?? '';
@@ -34,7 +35,7 @@ const gateway = async () => {
     const { RecordedAtlas } = await import('./recorded-atlas.js');
     dispatcher = new RecordedAtlas(JSON.parse(readFileSync(recorded, 'utf8')) as Answers);
   }
-  return createGateway({
+  const options: Parameters<GatewayModule['createGateway']>[0] = {
     // AUTH=forward: each request's own bearer token goes upstream (bench part e gives each concurrent
     // client its own, so concurrent identical operations do not share Atlas calls).
     atlas: {
@@ -56,7 +57,10 @@ const gateway = async () => {
           },
         }
       : {}),
-  }).yoga;
+  };
+  const { loadOptionalParts } = (await import(dist('server/optional-parts.js'))) as OptionalPartsModule;
+  await loadOptionalParts(options);
+  return createGateway(options).yoga;
 };
 
 function handwritten() {

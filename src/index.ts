@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createGateway, gatewayOptions } from './server/gateway.js';
+import { loadOptionalParts } from './server/optional-parts.js';
 import { attachGraphQLWebSocket } from './server/websocket.js';
 import { drainServer } from './server/drain.js';
 import type { AtlasSimulator } from './simulator/index.js';
@@ -47,7 +48,10 @@ if (!atlas) {
   log.info('No Atlas credential configured: serving DEMO data from the embedded Atlas simulator');
 }
 
-const gateway = createGateway({ ...gatewayOptions(config, atlas), logger: log });
+const options = { ...gatewayOptions(config, atlas), logger: log };
+// Redis, metrics, tracing and trusted documents are loaded only when configured.
+await loadOptionalParts(options);
+const gateway = createGateway(options);
 
 const server = createServer(gateway.yoga);
 // Subscriptions over WebSocket (graphql-ws) on the same server and path; SSE is yoga's own.

@@ -15,6 +15,7 @@ import {
   type Gateway,
   type GatewayOptions,
 } from '../src/server/gateway.js';
+import { loadOptionalParts } from '../src/server/optional-parts.js';
 import { startSimulator, type AtlasSimulator, type SimulatorOptions } from '../src/simulator/index.js';
 import { attachGraphQLWebSocket } from '../src/server/websocket.js';
 
@@ -45,6 +46,7 @@ export interface TestStack extends ServedGateway {
 
 /** Creates a gateway and serves it on an ephemeral port (one replica of several, when tests want many). */
 export async function serveGateway(options: GatewayOptions): Promise<ServedGateway> {
+  await loadOptionalParts(options);
   const gateway = createGateway(options);
   const server: Server = createServer(gateway.yoga);
   const websocket = attachGraphQLWebSocket(server, gateway, { corsOrigins: options.corsOrigins });

@@ -42,6 +42,16 @@ describe('the import graph', () => {
     expect([...loaded].filter((file) => file.startsWith('src/simulator/'))).toEqual([]);
   });
 
+  it('loads Redis, metrics and tracing only when configured (src/server/optional-parts.ts imports them on demand)', () => {
+    const optional = [...loaded].filter(
+      (file) =>
+        file.startsWith('src/redis/') ||
+        file === 'src/server/plugins/metrics.ts' ||
+        file === 'src/server/plugins/tracing.ts',
+    );
+    expect(optional).toEqual([]);
+  });
+
   it('keeps each layer to the layers below it: server -> graph -> live -> loaders -> atlas', () => {
     // live (subscriptions' pollers) sits under the graph, which shapes its events, and reads through loaders.
     // redis/ implements atlas/'s seams (cache, rate budget) for replicas: the same level as atlas/.

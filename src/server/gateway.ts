@@ -23,11 +23,8 @@ import { createTransport } from '../atlas/transport.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from '../atlas/idempotency.js';
 import { LiveHub } from '../live/hub.js';
 import { LocalRateBudget, type RateBucketShape } from '../atlas/rate-budget.js';
-import { RedisConnection } from '../redis/connection.js';
-import { RedisRateBudget } from '../redis/rate-budget.js';
-import { RedisIdempotencyStore } from '../redis/idempotency.js';
-import { RedisResponseCache } from '../redis/response-cache.js';
-import { RedisPollLeases } from '../redis/poller-lease.js';
+import type { RedisConnection } from '../redis/connection.js';
+import { optionalPart } from './optional-parts.js';
 import type { PollSharing } from '../live/sharing.js';
 import { useBudgetEstimate } from './plugins/budget-estimate.js';
 import { defaults, type Config, type SubscriptionSettings } from '../config.js';
@@ -168,7 +165,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger || undefined;
   const timeoutMs = options.atlas.timeoutMs ?? defaults.atlasTimeoutMs;
   const redis = options.redis
-    ? new RedisConnection({
+    ? new (optionalPart('redis').RedisConnection)({
         url: options.redis.url,
         keyPrefix: options.redis.keyPrefix ?? defaults.redisKeyPrefix,
         onStateChange: (healthy) =>
@@ -185,10 +182,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     userAgent,
     dispatcher: options.atlas.dispatcher,
     cacheTtlMs: options.atlas.cacheTtlMs,
-    cache: redis ? new RedisResponseCache(redis) : undefined,
+    cache: redis ? new (optionalPart('redis').RedisResponseCache)(redis) : undefined,
     rateBudget: rateLimit
       ? redis
-        ? new RedisRateBudget(redis, rateLimit)
+        ? new (optionalPart('redis').RedisRateBudget)(redis, rateLimit)
         : new LocalRateBudget(rateLimit)
       : undefined,
     retry: options.atlas.retry,
@@ -220,14 +217,17 @@ export function createGateway(options: GatewayOptions): Gateway {
   const writes = mutations
     ? {
         idempotency: {
-          store: options.idempotencyStore ?? (redis ? new RedisIdempotencyStore(redis) : new MemoryIdempotencyStore()),
+          store:
+            options.idempotencyStore ??
+            (redis ? new (optionalPart('redis').RedisIdempotencyStore)(redis) : new MemoryIdempotencyStore()),
           windowMs: options.idempotencyWindowMs ?? defaults.idempotencyWindowMs,
         },
       }
     : undefined;
   // With Redis, one poller per credential and watched object across replicas (a lease; src/redis/poller-lease.ts).
   // Not in forward mode: its credential keys are per-process HMACs, so replicas would never share a poller.
-  const pollLeases = redis && options.atlas.auth.mode !== 'forward' ? new RedisPollLeases(redis) : undefined;
+  const pollLeases =
+    redis && options.atlas.auth.mode !== 'forward' ? new (optionalPart('redis').RedisPollLeases)(redis) : undefined;
   const sharing: PollSharing | undefined = pollLeases;
   // One poller per credential and watched object for the whole process; each tick is a unit of work
   // with the operations' budget and deadline (src/live/hub.ts).

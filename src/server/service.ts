@@ -8,9 +8,10 @@ import type { AtlasEvents } from '../atlas/events.js';
 import type { Config } from '../config.js';
 import type { GraphQLContext } from '../graph/context.js';
 import { Readiness, useReadiness, type ReadinessOptions } from './plugins/health.js';
-import { createMetrics, type GatewayMetrics, type LiveFigures, type MetricsOptions } from './plugins/metrics.js';
+import type { GatewayMetrics, LiveFigures, MetricsOptions } from './plugins/metrics.js';
 import { useOperationObserver, type OperationObserver } from './plugins/operation-observer.js';
-import { createTracing, type GatewayTracing, type TracingOptions } from './plugins/tracing.js';
+import type { GatewayTracing, TracingOptions } from './plugins/tracing.js';
+import { optionalPart } from './optional-parts.js';
 import { documentIdParams, useTrustedDocuments, type TrustedDocuments } from './plugins/trusted-documents.js';
 import { defaults } from '../config.js';
 
@@ -77,7 +78,7 @@ export function serviceFeatures(
 
   let metrics: GatewayMetrics | undefined;
   if (options.metrics) {
-    metrics = createMetrics({
+    metrics = optionalPart('metrics').createMetrics({
       endpoint: options.metrics.endpoint ?? '/metrics',
       maxOperationNames: options.metrics.maxOperationNames ?? defaults.metricsMaxOperationNames,
       operationNames: options.metrics.operationNames ?? options.trustedDocuments?.operationNames,
@@ -97,7 +98,7 @@ export function serviceFeatures(
 
   let tracing: GatewayTracing | undefined;
   if (options.tracing) {
-    tracing = createTracing({
+    tracing = optionalPart('tracing').createTracing({
       ...options.tracing,
       serviceName: options.tracing.serviceName ?? defaults.otelServiceName,
       atlasBaseUrl: gateway.atlasBaseUrl,

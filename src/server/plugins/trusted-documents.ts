@@ -17,7 +17,7 @@
  * (the codes Apollo Router uses); both HTTP 400, nothing parsed, no Atlas call.
  */
 import { readFileSync } from 'node:fs';
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import { optionalPart } from '../optional-parts.js';
 import { Kind, parse } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 
@@ -117,7 +117,7 @@ export function useTrustedDocuments(trusted: TrustedDocuments): Plugin {
       'documentId or doc_id) instead of the query text',
     extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } },
   };
-  return usePersistedOperations({
+  return optionalPart('persistedOperations').usePersistedOperations({
     getPersistedOperation: (id) => trusted.documents.get(id) ?? null,
     allowArbitraryOperations: trusted.allowArbitrary,
     extractPersistedOperationId: documentIdOf,
