@@ -26,7 +26,7 @@ import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { AtlasTransportError } from '../../atlas/errors.js';
 import type { GraphQLContext } from '../../graph/context.js';
 import { isGraphQLError, toClientError } from '../../graph/errors.js';
-import { isAsyncIterable } from './results.js';
+import { codeOf, errorsOf, isAsyncIterable, isRecord, observe, refusalCodes } from './results.js';
 
 /** Codes raised by Atlas (or its token endpoint) misbehaving or refusing: worth a warning, not the caller's fault. */
 const upstreamCodes = new Set([
@@ -325,25 +325,6 @@ function count(counts: Map<string, number>, key: string) {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
-/** The errors of a result or of a streamed chunk (`@defer`/`@stream` put theirs under `incremental`). */
-function errorsOf(chunk: unknown): unknown[] {
-  if (!isRecord(chunk)) return [];
-  const errors = Array.isArray(chunk['errors']) ? [...(chunk['errors'] as unknown[])] : [];
-  const incremental = chunk['incremental'];
-  if (Array.isArray(incremental)) {
-    for (const part of incremental as unknown[]) {
-      if (isRecord(part) && Array.isArray(part['errors'])) errors.push(...(part['errors'] as unknown[]));
-    }
-  }
-  return errors;
-}
-
-function codeOf(error: unknown): string | undefined {
-  if (!isRecord(error) || !isRecord(error['extensions'])) return undefined;
-  const code = error['extensions']['code'];
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** The thrown value under graphql's wrappers, where the useful stack is. */
 function rootCause(error: unknown): unknown {
   let cause = error;
@@ -358,37 +339,4 @@ function describe(value: unknown): string {
 /** A response path without list indices, so a failure repeated over a list is one incident. */
 function schemaPath(path: readonly (string | number)[]): string {
   return path.filter((segment) => typeof segment === 'string').join('.');
-}
-
-/**
- * Codes of a refusal answered before yoga ran (a plugin's own JSON error body). Read from a copy of the
- * body, and only for small JSON answers.
- */
-async function refusalCodes(response: Response): Promise<string[]> {
-  const type = response.headers.get('content-type') ?? '';
-  const length = Number(response.headers.get('content-length') ?? '0');
-  if (!type.includes('json') || !response.body || length > 4_096) return [];
-  try {
-    const body: unknown = await response.clone().json();
-    const codes = errorsOf(body).map((error) => codeOf(error) ?? 'UNCODED');
-    return codes;
-  } catch {
-    return [];
-  }
-}
-
-/** Passes a streamed result through, watching each chunk, and says when the stream is over (or abandoned). */
-async function* observe<T>(source: AsyncIterable<T>, onChunk: (chunk: T) => void, onEnd: () => void) {
-  try {
-    for await (const chunk of source) {
-      onChunk(chunk);
-      yield chunk;
-    }
-  } finally {
-    onEnd();
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

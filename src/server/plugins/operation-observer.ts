@@ -12,7 +12,7 @@ import { getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql'
 import type { Plugin } from 'graphql-yoga';
 import type { AtlasCallStats } from '../../atlas/session.js';
 import type { GraphQLContext } from '../../graph/context.js';
-import { isAsyncIterable } from './results.js';
+import { codeOf, errorsOf, isAsyncIterable, isRecord, observe, refusalCodes } from './results.js';
 
 export type Outcome = 'success' | 'partial' | 'failure' | 'refused';
 
@@ -193,52 +193,4 @@ function note(state: State, chunk: unknown, streamed: boolean) {
 
 function count(counts: Map<string, number>, key: string) {
   counts.set(key, (counts.get(key) ?? 0) + 1);
-}
-
-/** The errors of a result or of a streamed chunk (`@defer`/`@stream` put theirs under `incremental`). */
-export function errorsOf(chunk: unknown): unknown[] {
-  if (!isRecord(chunk)) return [];
-  const errors = Array.isArray(chunk['errors']) ? [...(chunk['errors'] as unknown[])] : [];
-  const incremental = chunk['incremental'];
-  if (Array.isArray(incremental)) {
-    for (const part of incremental as unknown[]) {
-      if (isRecord(part) && Array.isArray(part['errors'])) errors.push(...(part['errors'] as unknown[]));
-    }
-  }
-  return errors;
-}
-
-export function codeOf(error: unknown): string | undefined {
-  if (!isRecord(error) || !isRecord(error['extensions'])) return undefined;
-  const code = error['extensions']['code'];
-  return typeof code === 'string' ? code : undefined;
-}
-
-/** Codes of a refusal answered before yoga ran (a plugin's own small JSON error body), read from a copy. */
-async function refusalCodes(response: Response): Promise<string[]> {
-  const type = response.headers.get('content-type') ?? '';
-  const length = Number(response.headers.get('content-length') ?? '0');
-  if (!type.includes('json') || !response.body || length > 4_096) return [];
-  try {
-    const body: unknown = await response.clone().json();
-    return errorsOf(body).map((error) => codeOf(error) ?? 'UNCODED');
-  } catch {
-    return [];
-  }
-}
-
-/** Passes a streamed result through, watching each chunk, and says when the stream is over (or abandoned). */
-async function* observe<T>(source: AsyncIterable<T>, onChunk: (chunk: T) => void, onEnd: () => void) {
-  try {
-    for await (const chunk of source) {
-      onChunk(chunk);
-      yield chunk;
-    }
-  } finally {
-    onEnd();
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

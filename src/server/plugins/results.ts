@@ -1,4 +1,60 @@
-/** What plugins need to tell a streamed result (`@defer`, `@stream`, subscriptions) from a single one. */
+/**
+ * What the plugins that watch results (the operation log, the operation observer of metrics and traces)
+ * share: telling a streamed result from a single one, and reading the codes out of results and refusals.
+ */
+
+/** A streamed result (`@defer`, `@stream`, subscriptions), as opposed to a single one. */
 export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** The errors of a result or of a streamed chunk (`@defer`/`@stream` put theirs under `incremental`). */
+export function errorsOf(chunk: unknown): unknown[] {
+  if (!isRecord(chunk)) return [];
+  const errors = Array.isArray(chunk['errors']) ? [...(chunk['errors'] as unknown[])] : [];
+  const incremental = chunk['incremental'];
+  if (Array.isArray(incremental)) {
+    for (const part of incremental as unknown[]) {
+      if (isRecord(part) && Array.isArray(part['errors'])) errors.push(...(part['errors'] as unknown[]));
+    }
+  }
+  return errors;
+}
+
+export function codeOf(error: unknown): string | undefined {
+  if (!isRecord(error) || !isRecord(error['extensions'])) return undefined;
+  const code = error['extensions']['code'];
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Codes of a refusal answered before yoga ran (a plugin's own JSON error body). Read from a copy of the
+ * body, and only for small JSON answers.
+ */
+export async function refusalCodes(response: Response): Promise<string[]> {
+  const type = response.headers.get('content-type') ?? '';
+  const length = Number(response.headers.get('content-length') ?? '0');
+  if (!type.includes('json') || !response.body || length > 4_096) return [];
+  try {
+    const body: unknown = await response.clone().json();
+    return errorsOf(body).map((error) => codeOf(error) ?? 'UNCODED');
+  } catch {
+    return [];
+  }
+}
+
+/** Passes a streamed result through, watching each chunk, and says when the stream is over (or abandoned). */
+export async function* observe<T>(source: AsyncIterable<T>, onChunk: (chunk: T) => void, onEnd: () => void) {
+  try {
+    for await (const chunk of source) {
+      onChunk(chunk);
+      yield chunk;
+    }
+  } finally {
+    onEnd();
+  }
 }
