@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createGateway, gatewayOptions } from './server/gateway.js';
 import { loadOptionalParts } from './server/optional-parts.js';
-import { attachGraphQLWebSocket } from './server/websocket.js';
+import { attachGraphQLWebSocketOnDemand } from './server/websocket-on-demand.js';
 import { drainServer } from './server/drain.js';
 import type { AtlasSimulator } from './simulator/index.js';
 
@@ -55,7 +55,7 @@ const gateway = createGateway(options);
 
 const server = createServer(gateway.yoga);
 // Subscriptions over WebSocket (graphql-ws) on the same server and path; SSE is yoga's own.
-const websocket = attachGraphQLWebSocket(server, gateway, {
+const websocket = attachGraphQLWebSocketOnDemand(server, gateway, {
   corsOrigins: config.corsOrigins,
   maxPayloadBytes: config.limits.maxRequestBodyBytes,
 });

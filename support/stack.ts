@@ -17,7 +17,7 @@ import {
 } from '../src/server/gateway.js';
 import { loadOptionalParts } from '../src/server/optional-parts.js';
 import { startSimulator, type AtlasSimulator, type SimulatorOptions } from '../src/simulator/index.js';
-import { attachGraphQLWebSocket } from '../src/server/websocket.js';
+import { attachGraphQLWebSocketOnDemand } from '../src/server/websocket-on-demand.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -49,7 +49,8 @@ export async function serveGateway(options: GatewayOptions): Promise<ServedGatew
   await loadOptionalParts(options);
   const gateway = createGateway(options);
   const server: Server = createServer(gateway.yoga);
-  const websocket = attachGraphQLWebSocket(server, gateway, { corsOrigins: options.corsOrigins });
+  // As src/index.ts serves it: the WebSocket endpoint loaded on the first upgrade.
+  const websocket = attachGraphQLWebSocketOnDemand(server, gateway, { corsOrigins: options.corsOrigins });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   return {

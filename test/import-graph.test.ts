@@ -42,12 +42,13 @@ describe('the import graph', () => {
     expect([...loaded].filter((file) => file.startsWith('src/simulator/'))).toEqual([]);
   });
 
-  it('loads Redis, metrics and tracing only when configured (src/server/optional-parts.ts imports them on demand)', () => {
+  it('loads Redis, metrics and tracing only when configured, and the WebSocket endpoint on its first upgrade', () => {
     const optional = [...loaded].filter(
       (file) =>
         file.startsWith('src/redis/') ||
         file === 'src/server/plugins/metrics.ts' ||
-        file === 'src/server/plugins/tracing.ts',
+        file === 'src/server/plugins/tracing.ts' ||
+        file === 'src/server/websocket.ts',
     );
     expect(optional).toEqual([]);
   });

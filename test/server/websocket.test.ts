@@ -58,3 +58,15 @@ describe('the WebSocket upgrade', () => {
     }
   });
 });
+
+describe('the WebSocket endpoint, loaded on the first upgrade', () => {
+  it('serves upgrades that arrive together while it loads', async () => {
+    const fresh = await startStack();
+    try {
+      const outcomes = await Promise.all(Array.from({ length: 5 }, () => handshake(fresh.wsUrl, {})));
+      expect(outcomes).toEqual(['open', 'open', 'open', 'open', 'open']);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
