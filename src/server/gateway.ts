@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError, type ValidationRule } from 'graphql';
+import { GraphQLError, Kind, type DefinitionNode, type ValidationRule } from 'graphql';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Dispatcher } from 'undici';
 import {
@@ -305,6 +305,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...requestLimitPlugins(options.limits, { hideSuggestions: !introspection }),
       ...(introspection ? [] : [useDisableIntrospection(), useNoServiceSdl()]),
       // @defer/@stream let a dashboard render its fast parts first and stream the slow ones.
+      // Without mutations a `mutation` document is refused while validating, with a code, whatever it selects
+      // (graphql itself would let `mutation { __typename }` through to an uncoded execution error).
+      ...(mutations ? [] : [useNoMutations()]),
       useDeferStream(),
       useBudgetEstimate(budget),
       useAtlasCallReport(),
@@ -473,5 +476,30 @@ function useNoServiceSdl(): Plugin {
     onValidate({ addValidationRule }) {
       addValidationRule(rule);
     },
+  };
+}
+
+/**
+ * Refuses `mutation` operations while validating, when the gateway serves none (GRAPHQL_MUTATIONS). graphql
+ * already refuses any mutation field there (the type is absent); this covers what passes its rules.
+ */
+function useNoMutations(): Plugin {
+  return {
+    onValidate:
+      ({ params }) =>
+      ({ valid, setResult }) => {
+        if (!valid) return;
+        const mutation = params.documentAST.definitions.find(
+          (definition: DefinitionNode) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === 'mutation',
+        );
+        if (!mutation) return;
+        setResult([
+          new GraphQLError('This gateway serves no mutations (GRAPHQL_MUTATIONS is off for its credential)', {
+            nodes: [mutation],
+            // The code yoga gives every validation error.
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          }),
+        ]);
+      },
   };
 }

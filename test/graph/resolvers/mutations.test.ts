@@ -831,6 +831,9 @@ describe('who may write', () => {
         snapshotId: completedSnapshot,
       });
       expect(errorCodes(refused.response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      // Even a mutation that selects nothing of the (absent) Mutation type is refused with the code.
+      const bare = await stack.query('mutation { __typename }');
+      expect(bare.errors?.map((e) => e.extensions?.['code'])).toEqual(['GRAPHQL_VALIDATION_FAILED']);
       expect(stack.simulator.calls).toEqual([]);
       // GraphiQL offers no restore tab where nothing can be restored.
       const page = await fetch(stack.url, { headers: { accept: 'text/html' } }).then((r) => r.text());
