@@ -26,7 +26,7 @@ import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { AtlasTransportError } from '../../atlas/errors.js';
 import type { GraphQLContext } from '../../graph/context.js';
 import { isGraphQLError, toClientError } from '../../graph/errors.js';
-import { codeOf, errorsOf, isAsyncIterable, isRecord, observe, refusalCodes } from './results.js';
+import { codeOf, count, errorsOf, isAsyncIterable, isRecord, observe, refusalCodes } from './results.js';
 
 /** Codes raised by Atlas (or its token endpoint) misbehaving or refusing: worth a warning, not the caller's fault. */
 const upstreamCodes = new Set([
@@ -319,10 +319,6 @@ function atlasFacts(atlas: unknown, cause: unknown): AtlasFacts {
 
 function countCodes(state: OperationState, chunk: unknown) {
   for (const error of errorsOf(chunk)) count(state.codes, codeOf(error) ?? 'UNCODED');
-}
-
-function count(counts: Map<string, number>, key: string) {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
 /** The thrown value under graphql's wrappers, where the useful stack is. */

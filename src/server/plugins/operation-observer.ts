@@ -12,7 +12,7 @@ import { getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql'
 import type { Plugin } from 'graphql-yoga';
 import type { AtlasCallStats } from '../../atlas/session.js';
 import type { GraphQLContext } from '../../graph/context.js';
-import { codeOf, errorsOf, isAsyncIterable, isRecord, observe, refusalCodes } from './results.js';
+import { codeOf, count, errorsOf, isAsyncIterable, isRecord, observe, refusalCodes } from './results.js';
 
 export type Outcome = 'success' | 'partial' | 'failure' | 'refused';
 
@@ -189,8 +189,4 @@ function note(state: State, chunk: unknown, streamed: boolean) {
   // A later chunk of a stream (`incremental`, a subscription event) carries no `data` entry of its own.
   else if (!('data' in chunk) && !streamed) state.refusedBeforeExecution = true;
   for (const error of errorsOf(chunk)) count(state.codes, codeOf(error) ?? 'UNCODED');
-}
-
-function count(counts: Map<string, number>, key: string) {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
 }

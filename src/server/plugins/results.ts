@@ -25,6 +25,11 @@ export function errorsOf(chunk: unknown): unknown[] {
   return errors;
 }
 
+/** Adds one to a code's count. */
+export function count(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
 export function codeOf(error: unknown): string | undefined {
   if (!isRecord(error) || !isRecord(error['extensions'])) return undefined;
   const code = error['extensions']['code'];

@@ -17,6 +17,7 @@
  * (the codes Apollo Router uses); both HTTP 400, nothing parsed, no Atlas call.
  */
 import { readFileSync } from 'node:fs';
+import { isRecord } from './results.js';
 import { optionalPart } from '../optional-parts.js';
 import { Kind, parse } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
@@ -132,8 +133,4 @@ export function useTrustedDocuments(trusted: TrustedDocuments): Plugin {
       keyNotFound: idRequired,
     },
   }) as Plugin;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }
