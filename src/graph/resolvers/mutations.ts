@@ -154,20 +154,7 @@ const mutation: MutationResolvers = {
       targetGroupId: targetProjectId,
       targetClusterName: input.targetClusterName,
     };
-    const { value, ...rest } = await perform(
-      context,
-      input,
-      refused,
-      {
-        inputs: restoreInputs(input),
-        atlasFields: restoreFields,
-        role: roles.restore,
-      },
-      'restoreJob',
-      (writer, key) =>
-        writer.create('startRestore', { groupId: input.projectId, clusterName: input.clusterName }, body, key),
-    );
-    return { ...rest, restoreJob: value };
+    return startRestore(context, input, refused, body);
   },
 
   startPointInTimeRestore: async (_, { input }, context) => {
@@ -197,30 +184,12 @@ const mutation: MutationResolvers = {
       targetGroupId: targetProjectId,
       targetClusterName: input.targetClusterName,
     };
-    const { value, ...rest } = await perform(
-      context,
-      input,
-      refused,
-      { inputs: restoreInputs(input), atlasFields: restoreFields, role: roles.restore },
-      'restoreJob',
-      (writer, key) =>
-        writer.create('startRestore', { groupId: input.projectId, clusterName: input.clusterName }, body, key),
-    );
-    return { ...rest, restoreJob: value };
+    return startRestore(context, input, refused, body);
   },
 
   startDownloadRestore: async (_, { input }, context) => {
     const body = { deliveryType: 'download', snapshotId: input.snapshotId };
-    const { value, ...rest } = await perform(
-      context,
-      input,
-      [],
-      { inputs: restoreInputs(input), atlasFields: restoreFields, role: roles.restore },
-      'restoreJob',
-      (writer, key) =>
-        writer.create('startRestore', { groupId: input.projectId, clusterName: input.clusterName }, body, key),
-    );
-    return { ...rest, restoreJob: value };
+    return startRestore(context, input, [], body);
   },
 
   cancelRestore: async (_, { input }, context) => {
@@ -360,6 +329,25 @@ function restoreInputs(input: {
     ['clusterName', input.clusterName],
     ['snapshotId', input.snapshotId],
   ];
+}
+
+/** The cloud restores (automated, point in time, download): one write to the source cluster's restore jobs. */
+async function startRestore(
+  context: GraphQLContext,
+  input: Parameters<typeof restoreInputs>[0] & { clientMutationId?: string | null; idempotencyKey?: string | null },
+  refused: MutationError[],
+  body: Record<string, unknown>,
+) {
+  const { value, ...rest } = await perform(
+    context,
+    input,
+    refused,
+    { inputs: restoreInputs(input), atlasFields: restoreFields, role: roles.restore },
+    'restoreJob',
+    (writer, key) =>
+      writer.create('startRestore', { groupId: input.projectId, clusterName: input.clusterName }, body, key),
+  );
+  return { ...rest, restoreJob: value };
 }
 
 export const mutationResolvers: Resolvers = { Mutation: mutation };
