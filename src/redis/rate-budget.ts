@@ -10,6 +10,7 @@
  */
 import {
   LocalRateBudget,
+  mirrorShape,
   takeWithin,
   type RateBucketShape,
   type RateBudget,
@@ -61,13 +62,15 @@ const RETRY_SLOW_MS = 50;
 export class RedisRateBudget implements RateBudget {
   private readonly fallback: LocalRateBudget;
   private readonly ratePerMs: number;
+  private readonly shape: RateBucketShape;
 
   constructor(
     private readonly redis: RedisConnection,
-    private readonly shape: RateBucketShape,
+    atlas: RateBucketShape,
   ) {
-    this.fallback = new LocalRateBudget(shape);
-    this.ratePerMs = shape.refill / shape.periodMs;
+    this.fallback = new LocalRateBudget(atlas);
+    this.shape = mirrorShape(atlas);
+    this.ratePerMs = atlas.refill / atlas.periodMs;
     for (const [name, lua] of Object.entries(scripts)) {
       if (!(name in this.redis.client)) this.redis.client.defineCommand(name, { numberOfKeys: 1, lua });
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtlasRateBudgetError } from '../../src/atlas/errors.js';
-import { LocalRateBudget, TokenBucket, rateScope } from '../../src/atlas/rate-budget.js';
+import { LocalRateBudget, TokenBucket, mirrorShape, rateScope } from '../../src/atlas/rate-budget.js';
 import { DEMO, addRestoreJobs, createSeedData } from '../../src/simulator/index.js';
 import { toGlobalId } from '../../src/graph/ids.js';
 import { startStack, type TestStack } from '../../support/stack.js';
@@ -34,6 +34,17 @@ describe('token bucket', () => {
     other.emptyFor(5_000, 0);
     expect(other.take(0)).toEqual({ taken: false, waitMs: 5_000 });
     expect(other.take(5_000)).toEqual({ taken: true });
+  });
+
+  it("mirrors Atlas's bucket with a headroom of 2%, at least two tokens, leaving at least one", () => {
+    const capacityOf = (capacity: number) => mirrorShape({ capacity, refill: 10, periodMs: 1_000 }).capacity;
+    expect([capacityOf(1_200), capacityOf(100), capacityOf(20), capacityOf(3), capacityOf(1)]).toEqual([
+      1_176, 98, 18, 1, 1,
+    ]);
+    expect(mirrorShape({ capacity: 1_200, refill: 500, periodMs: 60_000 })).toMatchObject({
+      refill: 500,
+      periodMs: 60_000,
+    });
   });
 
   it('scopes by credential and project', () => {
@@ -85,15 +96,16 @@ describe('the gateway under an Atlas rate limit (one process)', () => {
 
   it('answers RATE_LIMITED, sending nothing, when the wait would pass the deadline', async () => {
     const tight = await startStack({
-      simulator: { rateLimit: { capacity: 2, refill: 1, periodSeconds: 60 } },
-      atlas: { rateLimit: { capacity: 2, refill: 1, periodMs: 60_000 }, deadlineMs: 2_000 },
+      simulator: { rateLimit: { capacity: 4, refill: 1, periodSeconds: 60 } },
+      atlas: { rateLimit: { capacity: 4, refill: 1, periodMs: 60_000 }, deadlineMs: 2_000 },
     });
     try {
       const job = DEMO.restoreJobs.automated;
       const id = toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, job.id);
       const document = (n: number) =>
         `{ ${Array.from({ length: n }, (_, i) => `j${i}: node(id: "${id}") { id }`).join(' ')} }`;
-      // The project and the job take the project's two tokens; a third call cannot wait a minute.
+      // The project and the job take the mirror's two tokens (Atlas's four less the headroom); a third
+      // call cannot wait a minute.
       await tight.query(`{ project(id: "${job.groupId}") { name } }`);
       await tight.query(document(1));
       tight.simulator.resetCalls();

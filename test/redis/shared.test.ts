@@ -64,9 +64,10 @@ describe('the shared rate budget', () => {
     const results = await Promise.allSettled(
       Array.from({ length: 30 }, (_, i) => replicas[i % 3]!.acquire('static group:p', 'getGroup', Date.now() + 100)),
     );
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
+    // The mirror keeps two of Atlas's ten tokens as headroom.
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(8);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(refused).toHaveLength(20);
+    expect(refused).toHaveLength(22);
     for (const r of refused) expect(r.reason).toBeInstanceOf(AtlasRateBudgetError);
   });
 
@@ -86,7 +87,7 @@ describe('the shared rate budget', () => {
 
   it('falls back to its own bucket while Redis is away, and shares again when it is back', async () => {
     const connection = await connect('rb3:');
-    const budget = new RedisRateBudget(connection, { capacity: 2, refill: 1, periodMs: 60_000 });
+    const budget = new RedisRateBudget(connection, { capacity: 4, refill: 1, periodMs: 60_000 }); // mirror: 2
     await redis.kill();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(connection.healthy).toBe(false);
