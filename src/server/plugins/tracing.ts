@@ -29,9 +29,10 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
-  ParentBasedSampler,
+  SamplingDecision,
   SimpleSpanProcessor,
   TraceIdRatioBasedSampler,
+  type Sampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import type { AtlasEvent, AtlasEvents } from '../../atlas/events.js';
@@ -64,12 +65,48 @@ export interface GatewayTracing {
 }
 
 const propagator = new W3CTraceContextPropagator();
+/** `version-traceId-parentId-flags`; the last bit of the flags says the caller sampled its trace. */
+const traceparentPattern = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
+
+/**
+ * Whether an operation is traced, decided before any span work: a caller's valid `traceparent` decides
+ * (its sampled flag), otherwise the ratio. An operation not traced costs one header read and, without a
+ * caller's decision, one random number: no span, no context, no attribute object (measured: the SDK's own
+ * non-recording path cost about 30 µs of a 280 µs operation).
+ */
+export function traced(traceparent: string | null, ratio: number): boolean {
+  if (traceparent !== null && traceparentPattern.test(traceparent)) {
+    return (parseInt(traceparent.slice(53, 55), 16) & 1) === 1;
+  }
+  return ratio >= 1 || (ratio > 0 && Math.random() < ratio);
+}
+
+/**
+ * The SDK's sampler: operation spans are started only once `traced` said yes, so they are sampled; client
+ * spans of an operation follow it; those of a poll tick, which has no operation, start their own traces,
+ * sampled at the ratio.
+ */
+function gatewaySampler(ratio: number): Sampler {
+  const roots = new TraceIdRatioBasedSampler(ratio);
+  return {
+    shouldSample(context, traceId, _name, spanKind) {
+      if (spanKind === SpanKind.SERVER) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+      const parent = trace.getSpanContext(context);
+      if (parent) {
+        return { decision: parent.traceFlags & 1 ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+      }
+      return roots.shouldSample(context, traceId);
+    },
+    toString: () => `GatewaySampler{${ratio}}`,
+  };
+}
 const headerGetter = {
   keys: (headers: Headers) => [...headers.keys()],
   get: (headers: Headers, key: string) => headers.get(key) ?? undefined,
 };
 
 export function createTracing(options: TracingOptions): GatewayTracing {
+  const ratio = options.sampleRatio ?? 1;
   const exporter =
     options.exporter ??
     (options.protocol === 'http/json'
@@ -77,7 +114,7 @@ export function createTracing(options: TracingOptions): GatewayTracing {
       : new OTLPProtoTraceExporter({ url: options.endpoint }));
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
+    sampler: gatewaySampler(ratio),
     // Batches off the request path; a test's exporter sees each span as it ends.
     spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
   });
@@ -86,12 +123,18 @@ export function createTracing(options: TracingOptions): GatewayTracing {
   const atlasPort = Number(atlas.port || (atlas.protocol === 'https:' ? 443 : 80));
 
   const spans = new WeakMap<ObservedOperation, Span>();
-  // The session's statistics object is what the operation's context holds: it names the session.
-  const byStats = new WeakMap<AtlasCallStats, Context>();
+  // The session's statistics object is what the operation's context holds: it names the session. An
+  // operation not traced maps to `untraced`, so that its Atlas calls make no span (not a trace of their own).
+  const byStats = new WeakMap<AtlasCallStats, Context | typeof untraced>();
+  const untraced = Symbol('untraced');
 
   const operations: OperationObserver = {
     onParams(operation) {
-      const parent = propagator.extract(ROOT_CONTEXT, operation.request.headers, headerGetter);
+      const traceparent = operation.request.headers.get('traceparent');
+      if (!traced(traceparent, ratio)) return;
+      const parent = traceparent
+        ? propagator.extract(ROOT_CONTEXT, operation.request.headers, headerGetter)
+        : ROOT_CONTEXT;
       const span = tracer.startSpan(
         'GraphQL operation',
         {
@@ -105,9 +148,12 @@ export function createTracing(options: TracingOptions): GatewayTracing {
     },
     onExecute(operation) {
       const span = spans.get(operation);
-      if (!span) return;
-      nameSpan(span, operation);
       const stats = operation.atlasCalls;
+      if (!span) {
+        if (stats) byStats.set(stats, untraced);
+        return;
+      }
+      nameSpan(span, operation);
       if (stats) byStats.set(stats, trace.setSpan(ROOT_CONTEXT, span));
     },
     onEnd(operation, outcome: Outcome) {
@@ -134,14 +180,15 @@ export function createTracing(options: TracingOptions): GatewayTracing {
   };
 
   const onAtlasEvent = (event: AtlasEvent) => {
+    if (event.kind !== 'call' && event.kind !== 'budget-refused') return;
+    const operation = event.unit instanceof Session ? byStats.get(event.unit.stats) : undefined;
+    if (operation === untraced) return;
     if (event.kind === 'budget-refused') {
-      const parent = event.unit instanceof Session ? byStats.get(event.unit.stats) : undefined;
-      if (parent) trace.getSpan(parent)?.addEvent('atlas.budget_refused', { 'atlas.operation_id': event.operationId });
+      if (operation) trace.getSpan(operation)?.addEvent('atlas.budget_refused', { 'atlas.operation_id': event.operationId });
       return;
     }
-    if (event.kind !== 'call') return;
-    // A unit of work with no operation span (a poll tick) gets traces of its own.
-    const parent = (event.unit instanceof Session ? byStats.get(event.unit.stats) : undefined) ?? ROOT_CONTEXT;
+    // A unit of work with no operation (a poll tick) gets traces of its own, sampled at the ratio.
+    const parent = operation ?? ROOT_CONTEXT;
     const template = (atlasOperations as Record<string, { path: string } | undefined>)[event.operationId]?.path;
     const span = tracer.startSpan(
       `${event.method} ${event.operationId}`,

@@ -9,6 +9,7 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { exampleQuery } from '../../../src/server/gateway.js';
+import { traced } from '../../../src/server/plugins/tracing.js';
 import { DEMO } from '../../../src/simulator/index.js';
 import { startStack, type TestStack } from '../../../support/stack.js';
 
@@ -71,6 +72,12 @@ describe('spans', () => {
       'http.request.method': 'GET',
       'url.template': '/api/atlas/v2/groups',
     });
+  });
+
+  it("records nothing, not even the Atlas calls as traces of their own, when the caller's traceparent is unsampled", async () => {
+    await stack.query(exampleQuery, undefined, { traceparent: `00-${traceId}-${parentSpanId}-00` });
+    expect(stack.simulator.calls.length).toBeGreaterThan(5);
+    expect(exporter.getFinishedSpans()).toEqual([]);
   });
 
   it('starts a new trace without a traceparent, and records retries and failures on the call', async () => {
@@ -138,6 +145,45 @@ describe('spans', () => {
     expect(everything).not.toContain(canary);
     expect(everything).not.toContain(payments);
     expect(everything).not.toContain('ClusterName');
+  });
+});
+
+describe('sampling', () => {
+  const exporter = new InMemorySpanExporter();
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ gateway: { tracing: { exporter, sampleRatio: 0 } } });
+  });
+  afterAll(() => stack?.close());
+  beforeEach(() => exporter.reset());
+  const lookup = `query Lookup { project(id: "${payments}") { name clusters { nodes { name } } } }`;
+
+  it("records nothing of an operation the ratio leaves out, not even its Atlas calls as traces of their own", async () => {
+    stack.simulator.resetCalls();
+    for (let i = 0; i < 5; i++) expect((await stack.query(lookup)).errors).toBeUndefined();
+    expect(stack.simulator.calls.length).toBeGreaterThanOrEqual(5);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it("follows the caller's decision: its sampled traceparent is traced whatever the ratio, its unsampled one is not", async () => {
+    await stack.query(lookup, undefined, { traceparent: `00-${traceId}-${parentSpanId}-01` });
+    const spans = exporter.getFinishedSpans();
+    expect(byKind(spans, SERVER).map((s) => s.name)).toEqual(['query Lookup']);
+    expect(byKind(spans, CLIENT).length).toBeGreaterThanOrEqual(2);
+    for (const span of spans) expect(span.spanContext().traceId).toBe(traceId);
+    exporter.reset();
+    await stack.query(lookup, undefined, { traceparent: `00-${traceId}-${parentSpanId}-00` });
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('samples new traces at the ratio', () => {
+    expect([traced(null, 1), traced(null, 0)]).toEqual([true, false]);
+    const draws = Array.from({ length: 4_000 }, () => traced(null, 0.25)).filter(Boolean).length;
+    expect(draws).toBeGreaterThan(800);
+    expect(draws).toBeLessThan(1_200);
+    // A malformed traceparent decides nothing: the ratio does.
+    expect([traced('00-xyz-01', 1), traced('00-xyz-01', 0)]).toEqual([true, false]);
+    expect(traced(`00-${traceId}-${parentSpanId}-03`, 0)).toBe(true);
   });
 });
 
