@@ -16,6 +16,7 @@
  */
 import type { Plugin } from 'graphql-yoga';
 import type { AtlasEvent, AtlasEvents } from '../../atlas/events.js';
+import { pathOf } from './results.js';
 
 /** A check's verdict: `degraded` still serves (and says so in /ready and the metrics). */
 export type CheckState = 'ready' | 'degraded' | 'not-ready';
@@ -152,8 +153,8 @@ export class Readiness {
  */
 export function useReadiness(readiness: Readiness, endpoint = '/ready'): Plugin {
   return {
-    onRequest({ url, request, endResponse, fetchAPI }) {
-      if (url.pathname !== endpoint || (request.method !== 'GET' && request.method !== 'HEAD')) return;
+    onRequest({ request, endResponse, fetchAPI }) {
+      if (pathOf(request.url) !== endpoint || (request.method !== 'GET' && request.method !== 'HEAD')) return;
       const report = readiness.report();
       const named = (wanted: CheckState) =>
         Object.entries(report.checks)

@@ -12,6 +12,7 @@
  */
 import type { Plugin } from 'graphql-yoga';
 import { staticResponse, type StaticResponse } from './static-response.js';
+import { pathOf } from './results.js';
 
 export interface LandingPageOptions {
   /** Whether GraphiQL is served at the GraphQL endpoint. */
@@ -167,8 +168,8 @@ export function landingPages(options: LandingPageOptions): Record<'html' | 'json
 export function useLandingPage(options: LandingPageOptions): Plugin {
   const pages = landingPages(options);
   return {
-    onRequest({ request, url, fetchAPI, endResponse }) {
-      if (url.pathname !== '/' || (request.method !== 'GET' && request.method !== 'HEAD')) return;
+    onRequest({ request, fetchAPI, endResponse }) {
+      if (pathOf(request.url) !== '/' || (request.method !== 'GET' && request.method !== 'HEAD')) return;
       const accept = request.headers.get('accept') ?? '';
       const page = accept.includes('text/html')
         ? pages.html

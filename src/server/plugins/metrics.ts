@@ -21,6 +21,7 @@ import type { Plugin } from 'graphql-yoga';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AtlasEvent, AtlasEvents } from '../../atlas/events.js';
 import type { ObservedOperation, OperationObserver, Outcome } from './operation-observer.js';
+import { pathOf } from './results.js';
 
 export interface MetricsOptions {
   /** Where yoga serves the metrics (`/metrics`), or false when they are served elsewhere (`serve`). */
@@ -285,8 +286,8 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   if (options.endpoint) {
     const endpoint = options.endpoint;
     plugins.push({
-      onRequest({ url, request, fetchAPI, endResponse }) {
-        if (url.pathname !== endpoint || request.method !== 'GET') return;
+      onRequest({ request, fetchAPI, endResponse }) {
+        if (request.method !== 'GET' || pathOf(request.url) !== endpoint) return;
         return registry.metrics().then((text) => {
           endResponse(new fetchAPI.Response(text, { headers: { 'content-type': registry.contentType } }));
         });

@@ -26,7 +26,7 @@ import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { AtlasTransportError } from '../../atlas/errors.js';
 import type { GraphQLContext } from '../../graph/context.js';
 import { isGraphQLError, toClientError } from '../../graph/errors.js';
-import { codeOf, count, errorsOf, isAsyncIterable, isRecord, observe, refusalCodes } from './results.js';
+import { codeOf, count, errorsOf, isAsyncIterable, isRecord, observe, pathOf, refusalCodes } from './results.js';
 
 /** Codes raised by Atlas (or its token endpoint) misbehaving or refusing: worth a warning, not the caller's fault. */
 const upstreamCodes = new Set([
@@ -123,8 +123,8 @@ export function useOperationLog(logger: YogaLogger): Plugin<GraphQLContext> {
     onYogaInit({ yoga }) {
       endpoint = yoga.graphqlEndpoint;
     },
-    onRequest({ request, url }) {
-      if (url.pathname === endpoint) states.set(request, newState(request));
+    onRequest({ request }) {
+      if (pathOf(request.url) === endpoint) states.set(request, newState(request));
     },
     onParams({ request, params }) {
       // Only a well-formed name: the client sends this string, and it may be anything.

@@ -12,7 +12,7 @@ import { getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql'
 import type { Plugin } from 'graphql-yoga';
 import type { AtlasCallStats } from '../../atlas/session.js';
 import type { GraphQLContext } from '../../graph/context.js';
-import { codeOf, count, errorsOf, isAsyncIterable, isRecord, observe, refusalCodes } from './results.js';
+import { codeOf, count, errorsOf, isAsyncIterable, isRecord, observe, pathOf, refusalCodes } from './results.js';
 
 export type Outcome = 'success' | 'partial' | 'failure' | 'refused';
 
@@ -105,8 +105,8 @@ export function useOperationObserver(observers: readonly OperationObserver[]): P
     onYogaInit({ yoga }) {
       endpoint = yoga.graphqlEndpoint;
     },
-    onRequest({ request, url }) {
-      if (url.pathname !== endpoint) return;
+    onRequest({ request }) {
+      if (pathOf(request.url) !== endpoint) return;
       states.set(request, {
         request,
         started: performance.now(),

@@ -63,3 +63,11 @@ export async function* observe<T>(source: AsyncIterable<T>, onChunk: (chunk: T) 
     onEnd();
   }
 }
+
+/** The path of an absolute URL, without parsing it (the adapter's URL object is built lazily, on first read). */
+export function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return '/';
+  const end = url.slice(start).search(/[?#]/);
+  return end < 0 ? url.slice(start) : url.slice(start, start + end);
+}
