@@ -19,6 +19,8 @@ interface Variant {
   cpuUs: number[];
 }
 
+const THROUGHPUT_ROUNDS = 8;
+const CPU_ROUNDS = 30;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 export async function partF(say: (line?: string) => void, body: string): Promise<void> {
@@ -72,15 +74,18 @@ export async function partF(say: (line?: string) => void, body: string): Promise
   for (const variant of variants) await load(variant, 3); // warm-up
   // Throughput rounds are long (seconds each), so a slow spell of the machine can fall on one variant;
   // CPU slices are short (500 operations) and many, so each variant's slice and plain's see the same machine.
-  for (let round = 0; round < 5; round++) {
-    for (const variant of variants) {
+  // Each round starts with a different variant: whichever runs first in a round (after the others'
+  // garbage, or on a machine that just woke) would otherwise always be the same one.
+  const inOrder = (round: number) => variants.map((_, i) => variants[(i + round) % variants.length]!);
+  for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
+    for (const variant of inOrder(round)) {
       const result = await load(variant, 5);
       variant.rps.push(result.requests.average);
       variant.p99.push(result.latency.p99);
     }
   }
-  for (let round = 0; round < 20; round++) {
-    for (const variant of variants) {
+  for (let round = 0; round < CPU_ROUNDS; round++) {
+    for (const variant of inOrder(round)) {
       if (!variant.server) continue;
       const stop = scrapeWhile(variant);
       try {
@@ -100,9 +105,9 @@ export async function partF(say: (line?: string) => void, body: string): Promise
     median(variant[key].map((x, round) => (100 * (x - (plain?.[key][round] ?? NaN))) / (plain?.[key][round] ?? NaN)));
   say('\n## f. Metrics and tracing overhead, single-resource query, instant upstream\n');
   say(
-    'Each variant is the compiled gateway in its own process. Throughput: autocannon c=20, 5 s per round, 5 ' +
-      'interleaved rounds; CPU: the server process’s own CPU per operation over 500 operations at concurrency 4, ' +
-      '20 interleaved rounds. Figures are medians over rounds; the differences are medians of the differences to ' +
+    'Each variant is the compiled gateway in its own process. Throughput: autocannon c=20, 5 s per round, ' +
+      `${THROUGHPUT_ROUNDS} interleaved rounds; CPU: the server process’s own CPU per operation over 500 operations at concurrency 4, ` +
+      `${CPU_ROUNDS} interleaved rounds; each round starts with the next variant. Figures are medians over rounds; the differences are medians of the differences to ` +
       'plain within each round. The gateway is CPU-bound here (instant upstream), so its CPU per operation is ' +
       'what bounds its throughput; the CPU difference is the steadier figure on a shared machine. Metrics are scraped every second while measured; a traced operation makes a server ' +
       `span and a client span, exported over OTLP/HTTP protobuf (the receiver got ${exported.requests} ` +
