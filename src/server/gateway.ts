@@ -490,7 +490,8 @@ function useNoMutations(): Plugin {
       ({ valid, setResult }) => {
         if (!valid) return;
         const mutation = params.documentAST.definitions.find(
-          (definition: DefinitionNode) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === 'mutation',
+          (definition: DefinitionNode) =>
+            definition.kind === Kind.OPERATION_DEFINITION && definition.operation === 'mutation',
         );
         if (!mutation) return;
         setResult([

@@ -184,7 +184,8 @@ export function createTracing(options: TracingOptions): GatewayTracing {
     const operation = event.unit instanceof Session ? byStats.get(event.unit.stats) : undefined;
     if (operation === untraced) return;
     if (event.kind === 'budget-refused') {
-      if (operation) trace.getSpan(operation)?.addEvent('atlas.budget_refused', { 'atlas.operation_id': event.operationId });
+      if (operation)
+        trace.getSpan(operation)?.addEvent('atlas.budget_refused', { 'atlas.operation_id': event.operationId });
       return;
     }
     // A unit of work with no operation (a poll tick) gets traces of its own, sampled at the ratio.

@@ -158,7 +158,7 @@ describe('sampling', () => {
   beforeEach(() => exporter.reset());
   const lookup = `query Lookup { project(id: "${payments}") { name clusters { nodes { name } } } }`;
 
-  it("records nothing of an operation the ratio leaves out, not even its Atlas calls as traces of their own", async () => {
+  it('records nothing of an operation the ratio leaves out, not even its Atlas calls as traces of their own', async () => {
     stack.simulator.resetCalls();
     for (let i = 0; i < 5; i++) expect((await stack.query(lookup)).errors).toBeUndefined();
     expect(stack.simulator.calls.length).toBeGreaterThanOrEqual(5);
