@@ -7,7 +7,7 @@
  * interleaved so a slow spell of the machine spreads over all of them.
  */
 import autocannon from 'autocannon';
-import { ask, startChild } from './children.js';
+import { ask, canPin, pinSelf, startChild } from './children.js';
 import { measureCpu, type Server } from './cpu.js';
 
 interface Variant {
@@ -24,8 +24,12 @@ const CPU_ROUNDS = 30;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 export async function partF(say: (line?: string) => void, body: string): Promise<void> {
-  const upstream = await startChild('./upstream.ts', { LATENCY_MS: '0' });
-  const sink = await startChild('./otlp-sink.ts', {});
+  // The gateways get CPU 0; the load generator (this process), the upstream and the trace receiver CPU 1.
+  // Unpinned, the receiver's work (about 4 MB/s of spans to parse) was taken from the traced gateway's
+  // share of the 2 cores, which a collector on its own machine would not.
+  pinSelf(1);
+  const upstream = await startChild('./upstream.ts', { LATENCY_MS: '0' }, [], 1);
+  const sink = await startChild('./otlp-sink.ts', {}, [], 1);
   const variants: Variant[] = [
     { name: 'plain', env: {}, rps: [], p99: [], cpuUs: [] },
     { name: 'metrics', env: { METRICS: '1' }, rps: [], p99: [], cpuUs: [] },
@@ -45,7 +49,12 @@ export async function partF(say: (line?: string) => void, body: string): Promise
     },
   ];
   for (const variant of variants) {
-    variant.server = await startChild('./servers.ts', { MODE: 'gateway', UPSTREAM_URL: upstream.url, ...variant.env });
+    variant.server = await startChild(
+      './servers.ts',
+      { MODE: 'gateway', UPSTREAM_URL: upstream.url, ...variant.env },
+      [],
+      0,
+    );
   }
   const scrapeWhile = (variant: Variant) => {
     if (!variant.env['METRICS']) return () => {};
@@ -105,7 +114,7 @@ export async function partF(say: (line?: string) => void, body: string): Promise
     median(variant[key].map((x, round) => (100 * (x - (plain?.[key][round] ?? NaN))) / (plain?.[key][round] ?? NaN)));
   say('\n## f. Metrics and tracing overhead, single-resource query, instant upstream\n');
   say(
-    'Each variant is the compiled gateway in its own process. Throughput: autocannon c=20, 5 s per round, ' +
+    `Each variant is the compiled gateway in its own process${canPin ? ', pinned to CPU 0 (the load generator, upstream and trace receiver to CPU 1)' : ''}. Throughput: autocannon c=20, 5 s per round, ` +
       `${THROUGHPUT_ROUNDS} interleaved rounds; CPU: the server process’s own CPU per operation over 500 operations at concurrency 4, ` +
       `${CPU_ROUNDS} interleaved rounds; each round starts with the next variant. Figures are medians over rounds; the differences are medians of the differences to ` +
       'plain within each round. The gateway is CPU-bound here (instant upstream), so its CPU per operation is ' +
