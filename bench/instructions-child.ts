@@ -1,0 +1,74 @@
+/**
+ * Runs under `valgrind --tool=callgrind --instr-atstart=no` (bench/instructions.ts starts it): builds the
+ * compiled gateway of DIST in this process, sends WARMUP operations through `yoga.fetch`, then switches
+ * callgrind's counting on for MEASURE operations only, so start-up, module loading and warm-up are not
+ * counted. Atlas is the simulator at UPSTREAM_URL (another process, not counted), reached over loopback as
+ * in production. Prints one JSON line with the operations' own CPU time.
+ *
+ * OPERATION: dashboard (the example dashboard) or single (one restore job by id). FEATURES: plain, metrics,
+ * or metrics+tracing:<ratio> (spans exported over OTLP/HTTP protobuf to OTLP_URL).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+process.setSourceMapsEnabled(false);
+type GatewayModule = typeof import('../src/server/gateway.js');
+type OptionalPartsModule = typeof import('../src/server/optional-parts.js');
+type GatewayOptions = Parameters<GatewayModule['createGateway']>[0];
+
+const env = (name: string) => process.env[name] ?? '';
+const dist = env('DIST');
+const upstream = env('UPSTREAM_URL');
+const features = env('FEATURES') || 'plain';
+const options: GatewayOptions = {
+  atlas: { baseUrl: upstream, auth: { mode: 'token', token: 'bench-token' } },
+  graphiql: false,
+  callReport: 'never',
+};
+if (features.includes('metrics')) options.metrics = {};
+const ratio = /tracing:([\d.]+)/.exec(features)?.[1];
+if (ratio !== undefined) {
+  options.tracing = {
+    endpoint: `${env('OTLP_URL')}/v1/traces`,
+    sampleRatio: Number(ratio),
+    serviceName: 'bench',
+  };
+}
+const { createGateway } = (await import(`${dist}/server/gateway.js`)) as GatewayModule;
+if (options.metrics || options.tracing) {
+  // Older trees (a baseline) had no optional parts: their gateway loaded everything itself.
+  const parts = (await import(`${dist}/server/optional-parts.js`).catch(() => undefined)) as
+    OptionalPartsModule | undefined;
+  await parts?.loadOptionalParts(options);
+}
+const gateway = createGateway(options);
+const body = JSON.stringify({
+  query: env('OPERATION') === 'dashboard' ? readFileSync(env('DOCUMENT'), 'utf8') : env('DOCUMENT'),
+});
+
+async function send(n: number) {
+  for (let i = 0; i < n; i++) {
+    const response = await gateway.yoga.fetch('http://bench/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    const text = await response.text();
+    if (!text.includes('"data"') || text.includes('"errors"')) throw new Error(text.slice(0, 500));
+  }
+}
+
+const callgrind = (switchTo: 'on' | 'off') => {
+  if (process.env['UNDER_CALLGRIND'])
+    execFileSync('callgrind_control', ['-i', switchTo, String(process.pid)], { stdio: 'ignore' });
+};
+await send(Number(env('WARMUP') || '200'));
+const measure = Number(env('MEASURE') || '100');
+callgrind('on');
+const before = process.cpuUsage();
+await send(measure);
+const cpu = process.cpuUsage(before);
+callgrind('off');
+await gateway.close?.();
+process.stdout.write(`${JSON.stringify({ operations: measure, cpuUs: cpu.user + cpu.system })}\n`);
+process.exit(0);
