@@ -17,23 +17,24 @@ import {
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   trace,
-  type Context,
-  type Span,
-  type Tracer,
+  type Attributes,
+  type HrTime,
+  type SpanContext,
+  type SpanStatus,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { W3CTraceContextPropagator, hrTimeDuration, millisToHrTime } from '@opentelemetry/core';
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
-  BasicTracerProvider,
   BatchSpanProcessor,
-  SamplingDecision,
+  RandomIdGenerator,
   SimpleSpanProcessor,
-  TraceIdRatioBasedSampler,
-  type Sampler,
+  type ReadableSpan,
   type SpanExporter,
+  type TimedEvent,
 } from '@opentelemetry/sdk-trace-base';
 import type { AtlasEvent, AtlasEvents } from '../../atlas/events.js';
 import { Session } from '../../atlas/session.js';
@@ -81,29 +82,59 @@ export function traced(traceparent: string | null, ratio: number): boolean {
   return ratio >= 1 || (ratio > 0 && Math.random() < ratio);
 }
 
-/**
- * The SDK's sampler: operation spans are started only once `traced` said yes, so they are sampled; client
- * spans of an operation follow it; those of a poll tick, which has no operation, start their own traces,
- * sampled at the ratio.
- */
-function gatewaySampler(ratio: number): Sampler {
-  const roots = new TraceIdRatioBasedSampler(ratio);
-  return {
-    shouldSample(context, traceId, _name, spanKind) {
-      if (spanKind === SpanKind.SERVER) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
-      const parent = trace.getSpanContext(context);
-      if (parent) {
-        return { decision: parent.traceFlags & 1 ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
-      }
-      return roots.shouldSample(context, traceId);
-    },
-    toString: () => `GatewaySampler{${ratio}}`,
-  };
-}
 const headerGetter = {
   keys: (headers: Headers) => [...headers.keys()],
   get: (headers: Headers, key: string) => headers.get(key) ?? undefined,
 };
+
+const scope = { name: 'atlas-backup-graphql-gateway' };
+const unset: SpanStatus = { code: SpanStatusCode.UNSET };
+
+/**
+ * A span as the exporter reads it, made once it is over. The gateway knows each span whole when it ends
+ * (the operation from its observer, an Atlas call from its `call` event), so it hands the SDK's batch
+ * processor and exporter a finished record instead of driving the SDK's live span objects: those (with
+ * their sampler, context and per-attribute checks) cost about 38 µs of a 385 µs operation for two spans.
+ */
+class FinishedSpan implements ReadableSpan {
+  readonly startTime: HrTime;
+  readonly endTime: HrTime;
+  readonly duration: HrTime;
+  readonly links = [];
+  readonly ended = true;
+  readonly droppedAttributesCount = 0;
+  readonly droppedEventsCount = 0;
+  readonly droppedLinksCount = 0;
+  readonly instrumentationScope = scope;
+
+  constructor(
+    readonly name: string,
+    readonly kind: SpanKind,
+    private readonly context: SpanContext,
+    readonly parentSpanContext: SpanContext | undefined,
+    startMs: number,
+    endMs: number,
+    readonly attributes: Attributes,
+    readonly status: SpanStatus,
+    readonly events: TimedEvent[],
+    readonly resource: Resource,
+  ) {
+    this.startTime = millisToHrTime(startMs);
+    this.endTime = millisToHrTime(Math.max(startMs, endMs));
+    this.duration = hrTimeDuration(this.startTime, this.endTime);
+  }
+
+  spanContext(): SpanContext {
+    return this.context;
+  }
+}
+
+/** A traced operation while it runs: its span's identity, its caller's span, and events so far. */
+interface OperationTrace {
+  context: SpanContext;
+  parent: SpanContext | undefined;
+  events: TimedEvent[];
+}
 
 export function createTracing(options: TracingOptions): GatewayTracing {
   const ratio = options.sampleRatio ?? 1;
@@ -112,20 +143,22 @@ export function createTracing(options: TracingOptions): GatewayTracing {
     (options.protocol === 'http/json'
       ? new OTLPJsonTraceExporter({ url: options.endpoint })
       : new OTLPProtoTraceExporter({ url: options.endpoint }));
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': options.serviceName }),
-    sampler: gatewaySampler(ratio),
-    // Batches off the request path; a test's exporter sees each span as it ends.
-    spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
-  });
-  const tracer: Tracer = provider.getTracer('atlas-backup-graphql-gateway');
+  // Batches off the request path; a test's exporter sees each span as it ends.
+  const processor = options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter);
+  const resource = resourceFromAttributes({ 'service.name': options.serviceName });
+  const ids = new RandomIdGenerator();
   const atlas = new URL(options.atlasBaseUrl);
   const atlasPort = Number(atlas.port || (atlas.protocol === 'https:' ? 443 : 80));
+  const newContext = (traceId: string): SpanContext => ({
+    traceId,
+    spanId: ids.generateSpanId(),
+    traceFlags: TraceFlags.SAMPLED,
+  });
 
-  const spans = new WeakMap<ObservedOperation, Span>();
+  const traces = new WeakMap<ObservedOperation, OperationTrace>();
   // The session's statistics object is what the operation's context holds: it names the session. An
   // operation not traced maps to `untraced`, so that its Atlas calls make no span (not a trace of their own).
-  const byStats = new WeakMap<AtlasCallStats, Context | typeof untraced>();
+  const byStats = new WeakMap<AtlasCallStats, OperationTrace | typeof untraced>();
   const untraced = Symbol('untraced');
 
   const operations: OperationObserver = {
@@ -133,49 +166,57 @@ export function createTracing(options: TracingOptions): GatewayTracing {
       const traceparent = operation.request.headers.get('traceparent');
       if (!traced(traceparent, ratio)) return;
       const parent = traceparent
-        ? propagator.extract(ROOT_CONTEXT, operation.request.headers, headerGetter)
-        : ROOT_CONTEXT;
-      const span = tracer.startSpan(
-        'GraphQL operation',
-        {
-          kind: SpanKind.SERVER,
-          startTime: operation.startTime,
-          attributes: { 'http.request.method': operation.request.method, 'url.path': '/graphql' },
-        },
+        ? trace.getSpanContext(propagator.extract(ROOT_CONTEXT, operation.request.headers, headerGetter))
+        : undefined;
+      traces.set(operation, {
+        context: newContext(parent?.traceId ?? ids.generateTraceId()),
         parent,
-      );
-      spans.set(operation, span);
+        events: [],
+      });
     },
     onExecute(operation) {
-      const span = spans.get(operation);
       const stats = operation.atlasCalls;
-      if (!span) {
-        if (stats) byStats.set(stats, untraced);
-        return;
-      }
-      nameSpan(span, operation);
-      if (stats) byStats.set(stats, trace.setSpan(ROOT_CONTEXT, span));
+      if (stats) byStats.set(stats, traces.get(operation) ?? untraced);
     },
     onEnd(operation, outcome: Outcome) {
-      const span = spans.get(operation);
-      if (!span) return;
-      nameSpan(span, operation);
+      const operationTrace = traces.get(operation);
+      if (!operationTrace) return;
+      const attributes: Attributes = {
+        'http.request.method': operation.request.method,
+        'url.path': '/graphql',
+        'graphql.response.outcome': outcome,
+      };
+      const name = operation.name?.slice(0, 100);
+      if (operation.type) {
+        attributes['graphql.operation.type'] = operation.type;
+        if (name) attributes['graphql.operation.name'] = name;
+      }
       const codes = [...operation.codes.keys()];
-      span.setAttribute('graphql.response.outcome', outcome);
-      if (codes.length) span.setAttribute('graphql.error.codes', codes);
-      if (operation.status !== undefined) span.setAttribute('http.response.status_code', operation.status);
+      if (codes.length) attributes['graphql.error.codes'] = codes;
+      if (operation.status !== undefined) attributes['http.response.status_code'] = operation.status;
       const stats = operation.atlasCalls;
       if (stats) {
-        span.setAttributes({
-          'atlas.calls': stats.calls,
-          'atlas.coalesced': stats.coalesced,
-          'atlas.retries': stats.retries,
-        });
+        attributes['atlas.calls'] = stats.calls;
+        // Zero counts are left out (less to keep and encode): absent means none.
+        if (stats.coalesced) attributes['atlas.coalesced'] = stats.coalesced;
+        if (stats.retries) attributes['atlas.retries'] = stats.retries;
       }
-      if (outcome === 'failure' || outcome === 'refused' || (operation.status ?? 0) >= 500) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: codes[0] ?? outcome });
-      }
-      span.end();
+      const failed = outcome === 'failure' || outcome === 'refused' || (operation.status ?? 0) >= 500;
+      processor.onEnd(
+        new FinishedSpan(
+          // `query BackupDashboard`, as OpenTelemetry's GraphQL conventions name operation spans.
+          operation.type ? (name ? `${operation.type} ${name}` : operation.type) : 'GraphQL operation',
+          SpanKind.SERVER,
+          operationTrace.context,
+          operationTrace.parent,
+          operation.startTime,
+          Date.now(),
+          attributes,
+          failed ? { code: SpanStatusCode.ERROR, message: codes[0] ?? outcome } : unset,
+          operationTrace.events,
+          resource,
+        ),
+      );
     },
   };
 
@@ -184,55 +225,58 @@ export function createTracing(options: TracingOptions): GatewayTracing {
     const operation = event.unit instanceof Session ? byStats.get(event.unit.stats) : undefined;
     if (operation === untraced) return;
     if (event.kind === 'budget-refused') {
-      if (operation)
-        trace.getSpan(operation)?.addEvent('atlas.budget_refused', { 'atlas.operation_id': event.operationId });
+      operation?.events.push({
+        name: 'atlas.budget_refused',
+        time: millisToHrTime(Date.now()),
+        attributes: { 'atlas.operation_id': event.operationId },
+        droppedAttributesCount: 0,
+      });
       return;
     }
-    // A unit of work with no operation (a poll tick) gets traces of its own, sampled at the ratio.
-    const parent = operation ?? ROOT_CONTEXT;
+    // A unit of work with no operation (a poll tick) starts a trace of its own, sampled at the ratio.
+    if (!operation && !traced(null, ratio)) return;
     const template = (atlasOperations as Record<string, { path: string } | undefined>)[event.operationId]?.path;
-    const span = tracer.startSpan(
-      `${event.method} ${event.operationId}`,
-      {
-        kind: SpanKind.CLIENT,
-        startTime: event.startTime,
-        attributes: {
-          'http.request.method': event.method,
-          'server.address': atlas.hostname,
-          'server.port': atlasPort,
-          ...(template ? { 'url.template': template } : {}),
-          'atlas.operation_id': event.operationId,
-          'atlas.retries': event.retries,
-          'atlas.reauthentications': event.reauthentications,
-          'atlas.coalesced': event.shared,
-          ...(event.retries + event.reauthentications > 0
-            ? { 'http.request.resend_count': event.retries + event.reauthentications }
-            : {}),
-          ...(event.status !== undefined ? { 'http.response.status_code': event.status } : {}),
-        },
-      },
-      parent,
-    );
+    const attributes: Attributes = {
+      'http.request.method': event.method,
+      'server.address': atlas.hostname,
+      'server.port': atlasPort,
+      'atlas.operation_id': event.operationId,
+    };
+    if (template) attributes['url.template'] = template;
+    // Zero counts and `false` are left out (less to keep and encode): absent means none, not coalesced.
+    if (event.shared) attributes['atlas.coalesced'] = true;
+    const resends = event.retries + event.reauthentications;
+    if (resends > 0) {
+      attributes['http.request.resend_count'] = resends;
+      if (event.retries) attributes['atlas.retries'] = event.retries;
+      if (event.reauthentications) attributes['atlas.reauthentications'] = event.reauthentications;
+    }
+    if (event.status !== undefined) attributes['http.response.status_code'] = event.status;
+    let status = unset;
     if (event.failure !== undefined) {
       const type = event.failure === 'status' && event.status !== undefined ? String(event.status) : event.failure;
-      span.setAttribute('error.type', type);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+      attributes['error.type'] = type;
+      status = { code: SpanStatusCode.ERROR, message: type };
     }
-    span.end(event.startTime + event.durationMs);
+    processor.onEnd(
+      new FinishedSpan(
+        `${event.method} ${event.operationId}`,
+        SpanKind.CLIENT,
+        newContext(operation ? operation.context.traceId : ids.generateTraceId()),
+        operation?.context,
+        event.startTime,
+        event.startTime + event.durationMs,
+        attributes,
+        status,
+        [],
+        resource,
+      ),
+    );
   };
 
   return {
     operations,
     observeAtlas: (events) => events.subscribe(onAtlasEvent),
-    close: () => provider.shutdown(),
+    close: () => processor.shutdown(),
   };
-}
-
-/** `query BackupDashboard`, as OpenTelemetry's GraphQL conventions name operation spans. */
-function nameSpan(span: Span, operation: ObservedOperation) {
-  if (!operation.type) return;
-  const name = operation.name?.slice(0, 100);
-  span.updateName(name ? `${operation.type} ${name}` : operation.type);
-  span.setAttribute('graphql.operation.type', operation.type);
-  if (name) span.setAttribute('graphql.operation.name', name);
 }

@@ -6,11 +6,13 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { exampleQuery } from '../../../src/server/gateway.js';
 import { traced } from '../../../src/server/plugins/tracing.js';
 import { DEMO } from '../../../src/simulator/index.js';
+import { toGlobalId } from '../../../src/graph/ids.js';
+import { sseClient, Stream } from '../../helpers/streams.js';
 import { startStack, type TestStack } from '../../../support/stack.js';
 
 const payments = DEMO.projects.payments.id;
@@ -63,7 +65,9 @@ describe('spans', () => {
       expect(call.spanContext().traceId).toBe(traceId);
       expect(call.parentSpanContext?.spanId).toBe(operation?.spanContext().spanId);
       expect(call.attributes['http.response.status_code']).toBe(200);
-      expect(call.attributes['atlas.coalesced']).toBe(false);
+      // Not coalesced and not retried: those attributes are left out.
+      expect(call.attributes['atlas.coalesced']).toBeUndefined();
+      expect(call.attributes['atlas.retries']).toBeUndefined();
       expect(call.attributes['url.template']).toMatch(/^\/api\/atlas\/v2\/groups/);
       expect(call.attributes['server.address']).toBe('127.0.0.1');
     }
@@ -116,7 +120,7 @@ describe('spans', () => {
       stack.simulator.setLatency(0);
     }
     const calls = byKind(exporter.getFinishedSpans(), CLIENT);
-    expect(calls.map((s) => s.attributes['atlas.coalesced']).sort()).toEqual([false, true]);
+    expect(calls.map((s) => s.attributes['atlas.coalesced'] ?? false).sort()).toEqual([false, true]);
     expect(stack.simulator.calls).toHaveLength(1);
   });
 
@@ -184,6 +188,57 @@ describe('sampling', () => {
     // A malformed traceparent decides nothing: the ratio does.
     expect([traced('00-xyz-01', 1), traced('00-xyz-01', 0)]).toEqual([true, false]);
     expect(traced(`00-${traceId}-${parentSpanId}-03`, 0)).toBe(true);
+  });
+});
+
+describe('spans outside a plain query', () => {
+  const exporter = new InMemorySpanExporter();
+  let stack: TestStack;
+  const clients: { dispose(): void | Promise<void> }[] = [];
+  beforeAll(async () => {
+    stack = await startStack({
+      atlas: { callBudget: 3 },
+      gateway: {
+        tracing: { exporter },
+        subscriptions: { pollIntervalMs: 40, maxPollIntervalMs: 2_000, idleAfterMs: 10_000, activityIntervalMs: 40 },
+      },
+    });
+  });
+  afterAll(async () => {
+    for (const client of clients.splice(0)) await client.dispose();
+    await stack?.close();
+  });
+  beforeEach(() => exporter.reset());
+
+  it("records a call the budget refused as an event on the operation's span", async () => {
+    const over = await stack.query(`query Over { projects { nodes { clusters { nodes { name } } } } }`);
+    expect(over.errors?.some((e) => e.extensions?.['code'] === 'UPSTREAM_BUDGET_EXCEEDED')).toBe(true);
+    const [operation] = byKind(exporter.getFinishedSpans(), SERVER);
+    const refused = operation?.events.filter((e) => e.name === 'atlas.budget_refused') ?? [];
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0]?.attributes).toEqual({ 'atlas.operation_id': 'listClusters' });
+    // The calls that were sent are client spans under it; the refused ones are not.
+    expect(byKind(exporter.getFinishedSpans(), CLIENT)).toHaveLength(3);
+  });
+
+  it("gives a subscription's poll ticks traces of their own, one client span per poll", async () => {
+    const job = DEMO.restoreJobs.inProgress; // running: its stream stays open and polls
+    const id = toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, job.id);
+    const client = sseClient(stack.url);
+    clients.push(client);
+    const stream = new Stream(client, {
+      query: `subscription($id: ID!) { cloudBackupRestoreJob(id: $id) { restoreJob { id } } }`,
+      variables: { id },
+    });
+    const [first] = await stream.received(1);
+    expect(first?.errors).toBeUndefined();
+    await vi.waitFor(() => {
+      const polls = byKind(exporter.getFinishedSpans(), CLIENT).filter((s) => s.name === 'GET getBackupRestoreJob');
+      expect(polls.length).toBeGreaterThanOrEqual(3);
+      // Each tick is its own trace, with no parent.
+      expect(new Set(polls.map((s) => s.spanContext().traceId)).size).toBe(polls.length);
+      for (const poll of polls) expect(poll.parentSpanContext).toBeUndefined();
+    });
   });
 });
 
