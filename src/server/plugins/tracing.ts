@@ -9,9 +9,10 @@
  * Attributes carry names, types, statuses, counts and codes only: never a variable, an argument, an id
  * from a path, a query text, a header or an error message (messages can quote the caller's ids).
  *
- * The provider is this gateway's own, not registered globally, so several gateways in one process (tests)
- * keep their traces apart. @envelop/opentelemetry was not used: it is still on OTel SDK 1.x and knows
- * nothing of the Atlas calls, which are what a trace of this gateway is for.
+ * No tracer provider is registered (globally or at all): each span is known whole when it ends, so it is
+ * handed to the SDK's batch processor and OTLP exporter as a finished record (`FinishedSpan`), and several
+ * gateways in one process (tests) keep their traces apart. @envelop/opentelemetry was not used: it is still
+ * on OTel SDK 1.x and knows nothing of the Atlas calls, which are what a trace of this gateway is for.
  */
 import {
   ROOT_CONTEXT,
