@@ -3,14 +3,13 @@
  * over real HTTP (simulator behind it), the teams subgraph in-process. Data is checked against the
  * simulator's payloads and the cost in Atlas calls against the minimum the data allows.
  */
-import { createGatewayRuntime, useCustomFetch, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { compositionHasErrors } from '@theguild/federation-composition';
+import type { GatewayRuntime, useCustomFetch } from '@graphql-hive/gateway-runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/graph/ids.js';
 import { DEMO } from '../../src/simulator/index.js';
 import { atlas, startStack, type GraphQLResponse, type TestStack } from '../../support/stack.js';
 import { cheapest, type Page } from '../../support/minimum.js';
-import { ATLAS_URL, composeWithNeighbour, createTeamsSubgraph, servedSdl, TEAMS, TEAMS_URL } from './teams-subgraph.js';
+import { ATLAS_URL, createTeamsSubgraph, startFederationGateway, TEAMS, TEAMS_URL } from './teams-subgraph.js';
 
 let stack: TestStack;
 let teams: ReturnType<typeof createTeamsSubgraph>;
@@ -30,13 +29,7 @@ const route: Parameters<typeof useCustomFetch>[0] = (url, init) => {
 beforeAll(async () => {
   stack = await startStack();
   teams = createTeamsSubgraph();
-  const composition = composeWithNeighbour(await servedSdl(true));
-  if (compositionHasErrors(composition)) throw composition.errors[0];
-  gateway = createGatewayRuntime({
-    supergraph: composition.supergraphSdl,
-    logging: false,
-    plugins: () => [useCustomFetch(route)],
-  });
+  gateway = await startFederationGateway(route);
 });
 
 afterAll(async () => {

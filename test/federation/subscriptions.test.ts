@@ -3,13 +3,12 @@
  * our subgraph over real HTTP with server-sent events (its default for subscriptions: GET with
  * `Accept: text/event-stream`), and streams each event on to its own client, until the job finishes.
  */
-import { createGatewayRuntime, useCustomFetch, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { compositionHasErrors } from '@theguild/federation-composition';
+import type { GatewayRuntime, useCustomFetch } from '@graphql-hive/gateway-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/graph/ids.js';
 import { DEMO, type SimulatorData } from '../../src/simulator/index.js';
 import { startStack, type TestStack } from '../../support/stack.js';
-import { ATLAS_URL, composeWithNeighbour, createTeamsSubgraph, servedSdl, TEAMS_URL } from './teams-subgraph.js';
+import { ATLAS_URL, createTeamsSubgraph, startFederationGateway, TEAMS_URL } from './teams-subgraph.js';
 
 let stack: TestStack;
 let teams: ReturnType<typeof createTeamsSubgraph>;
@@ -30,13 +29,7 @@ const route: Parameters<typeof useCustomFetch>[0] = (url, init) => {
 beforeAll(async () => {
   stack = await startStack({ gateway: { subscriptions: { pollIntervalMs: 40, maxPollIntervalMs: 1_000 } } });
   teams = createTeamsSubgraph();
-  const composition = composeWithNeighbour(await servedSdl(true));
-  if (compositionHasErrors(composition)) throw composition.errors[0];
-  gateway = createGatewayRuntime({
-    supergraph: composition.supergraphSdl,
-    logging: false,
-    plugins: () => [useCustomFetch(route)],
-  });
+  gateway = await startFederationGateway(route);
 });
 
 afterAll(async () => {

@@ -4,7 +4,8 @@
  * Atlas ids, as its own database would, and leaves everything else to our subgraph through entity keys.
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { composeServices, type CompositionResult } from '@theguild/federation-composition';
+import { createGatewayRuntime, useCustomFetch, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { composeServices, compositionHasErrors, type CompositionResult } from '@theguild/federation-composition';
 import { parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { servedSubgraphSdl } from '../../src/graph/schema.js';
@@ -104,6 +105,20 @@ export function composeWithNeighbour(atlasSdl: string, neighbourSdl: string = te
     { name: 'atlas-backup', typeDefs: parse(atlasSdl), url: ATLAS_URL },
     { name: 'teams', typeDefs: parse(neighbourSdl), url: TEAMS_URL },
   ]);
+}
+
+/**
+ * A Hive Gateway runtime over our served SDL (with `node`) composed with the teams neighbour; `route`
+ * answers its requests to each subgraph URL (the tests send ours over real HTTP to their stack).
+ */
+export async function startFederationGateway(route: Parameters<typeof useCustomFetch>[0]): Promise<GatewayRuntime> {
+  const composition = composeWithNeighbour(await servedSdl(true));
+  if (compositionHasErrors(composition)) throw composition.errors[0];
+  return createGatewayRuntime({
+    supergraph: composition.supergraphSdl,
+    logging: false,
+    plugins: () => [useCustomFetch(route)],
+  });
 }
 
 const { payments, analytics, inventory } = DEMO.projects;
