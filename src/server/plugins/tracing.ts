@@ -67,8 +67,15 @@ export interface GatewayTracing {
 }
 
 const propagator = new W3CTraceContextPropagator();
-/** `version-traceId-parentId-flags`; the last bit of the flags says the caller sampled its trace. */
-const traceparentPattern = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
+const headerGetter = {
+  keys: (headers: Headers) => [...headers.keys()],
+  get: (headers: Headers, key: string) => headers.get(key) ?? undefined,
+};
+
+/** The caller's span from its W3C `traceparent` (and `tracestate`), as OpenTelemetry's propagator reads them. */
+function callerSpan(headers: Headers): SpanContext | undefined {
+  return trace.getSpanContext(propagator.extract(ROOT_CONTEXT, headers, headerGetter));
+}
 
 /**
  * Whether an operation is traced, decided before any span work: a caller's valid `traceparent` decides
@@ -76,17 +83,16 @@ const traceparentPattern = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;
  * caller's decision, one random number: no span, no context, no attribute object (measured: the SDK's own
  * non-recording path cost about 30 µs of a 280 µs operation).
  */
-export function traced(traceparent: string | null, ratio: number): boolean {
-  if (traceparent !== null && traceparentPattern.test(traceparent)) {
-    return (parseInt(traceparent.slice(53, 55), 16) & 1) === 1;
-  }
+function decide(caller: SpanContext | undefined, ratio: number): boolean {
+  if (caller) return (caller.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
   return ratio >= 1 || (ratio > 0 && Math.random() < ratio);
 }
 
-const headerGetter = {
-  keys: (headers: Headers) => [...headers.keys()],
-  get: (headers: Headers, key: string) => headers.get(key) ?? undefined,
-};
+/** `decide` for a `traceparent` value alone (null: none sent). */
+export function traced(traceparent: string | null, ratio: number): boolean {
+  const headers = new Headers(traceparent === null ? undefined : { traceparent });
+  return decide(traceparent === null ? undefined : callerSpan(headers), ratio);
+}
 
 const scope = { name: 'atlas-backup-graphql-gateway' };
 const unset: SpanStatus = { code: SpanStatusCode.UNSET };
@@ -164,11 +170,9 @@ export function createTracing(options: TracingOptions): GatewayTracing {
 
   const operations: OperationObserver = {
     onParams(operation) {
-      const traceparent = operation.request.headers.get('traceparent');
-      if (!traced(traceparent, ratio)) return;
-      const parent = traceparent
-        ? trace.getSpanContext(propagator.extract(ROOT_CONTEXT, operation.request.headers, headerGetter))
-        : undefined;
+      const { headers } = operation.request;
+      const parent = headers.has('traceparent') ? callerSpan(headers) : undefined;
+      if (!decide(parent, ratio)) return;
       traces.set(operation, {
         context: newContext(parent?.traceId ?? ids.generateTraceId()),
         parent,
@@ -235,7 +239,7 @@ export function createTracing(options: TracingOptions): GatewayTracing {
       return;
     }
     // A unit of work with no operation (a poll tick) starts a trace of its own, sampled at the ratio.
-    if (!operation && !traced(null, ratio)) return;
+    if (!operation && !decide(undefined, ratio)) return;
     const template = (atlasOperations as Record<string, { path: string } | undefined>)[event.operationId]?.path;
     const attributes: Attributes = {
       'http.request.method': event.method,
