@@ -31,7 +31,7 @@ import { defaults, type Config, type SubscriptionSettings } from '../config.js';
 import { createContext, type GraphQLContext } from '../graph/context.js';
 import { toClientError } from '../graph/errors.js';
 import { requestLimitPlugins, type RequestLimits } from './plugins/limits.js';
-import { useOperationLog, yogaLogger } from './plugins/operation-log.js';
+import { createOperationLog, yogaLogger } from './plugins/operation-log.js';
 import { createSchema } from '../graph/schema.js';
 import { corsOptions, useCrossOriginGuard, type OriginRule } from './plugins/cross-origin.js';
 import { useMaskedIncrementalErrors } from './plugins/masked-incremental-errors.js';
@@ -245,8 +245,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     onFailure: (failure) => logger?.warn({ poll: failure }, `Atlas poll failed (${failure.watching})`),
     sharing,
   });
+  const operationLog = options.logger ? createOperationLog(options.logger) : undefined;
   const service = serviceFeatures(options, {
     events: transport.events,
+    observers: operationLog ? [operationLog.observer] : [],
     atlasBaseUrl: options.atlas.baseUrl,
     ownCredential: options.atlas.auth.mode !== 'forward',
     reauthenticate: credentialFor.reauthenticate,
@@ -276,10 +278,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       );
     },
     plugins: [
-      // /ready and /metrics answer before anything else; the observer times every request for metrics and traces.
+      // /ready and /metrics answer before anything else; the observer follows every request for the
+      // access log, metrics and traces.
       ...service.early,
-      // First, so its access line times the whole request and it sees errors before masking.
-      ...(options.logger ? [useOperationLog(options.logger)] : []),
+      // First after them, so it sees errors before masking (the observer times the request for its line).
+      ...(operationLog ? [operationLog.plugin] : []),
       // Pages on foreign origins cannot read or drive the gateway; forms cannot post to it.
       useCrossOriginGuard(corsOrigins),
       // Only the trusted documents run (when configured): anything else is refused before parsing.

@@ -67,6 +67,8 @@ export function serviceFeatures(
     reauthenticate?: () => Promise<unknown>;
     /** The live subscriptions and pollers, read at each scrape. */
     live?: () => LiveFigures;
+    /** The gateway's own readers of each operation's end (the access log), beside metrics and traces. */
+    observers?: readonly OperationObserver[];
   },
 ): ServiceFeatures {
   const readiness = new Readiness({
@@ -106,7 +108,7 @@ export function serviceFeatures(
     unsubscribe.push(tracing.observeAtlas(gateway.events));
   }
 
-  const observers: OperationObserver[] = [];
+  const observers: OperationObserver[] = [...(gateway.observers ?? [])];
   if (metrics) observers.push(metrics.operations);
   if (tracing) observers.push(tracing.operations);
 

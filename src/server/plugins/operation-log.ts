@@ -26,7 +26,8 @@ import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { AtlasTransportError } from '../../atlas/errors.js';
 import type { GraphQLContext } from '../../graph/context.js';
 import { isGraphQLError, toClientError } from '../../graph/errors.js';
-import { codeOf, count, errorsOf, isAsyncIterable, isRecord, observe, pathOf, refusalCodes } from './results.js';
+import type { ObservedOperation, OperationObserver } from './operation-observer.js';
+import { codeOf, errorsOf, isAsyncIterable, isRecord } from './results.js';
 
 /** Codes raised by Atlas (or its token endpoint) misbehaving or refusing: worth a warning, not the caller's fault. */
 const upstreamCodes = new Set([
@@ -64,68 +65,66 @@ interface Incident {
   count: number;
 }
 
-interface OperationState {
-  started: number;
-  requestId: string;
+/** What the log keeps of a request beyond what the operation observer tracks (codes, status, timing). */
+interface LogState {
   operationName?: string;
   operationType?: string;
-  context?: GraphQLContext;
-  /** `extensions.code` of each error in the answer; uncoded errors count as `UNCODED`. */
-  codes: Map<string, number>;
+  /** Set when the operation executes: its Atlas calls are reported, and it was not refused. */
+  executed: boolean;
   incidents: Map<string, Incident>;
-  /** Yoga produced a GraphQL result (executed or refused); otherwise the request ended earlier. */
-  result: boolean;
-  streaming: boolean;
-  streamDone: boolean;
-  status?: number;
-  logged: boolean;
 }
 
-export function useOperationLog(logger: YogaLogger): Plugin<GraphQLContext> {
-  const states = new WeakMap<Request, OperationState>();
-  let endpoint = '/graphql';
+export interface OperationLog {
+  /** Names the operation and notes the errors worth a line before yoga masks them: first in the plugins. */
+  plugin: Plugin<GraphQLContext>;
+  /** Writes the lines when the request's answer is over; give it to useOperationObserver. */
+  observer: OperationObserver;
+}
 
-  const stateOf = (request: Request): OperationState => {
+/**
+ * The request's life (arrival, the codes in its answer, its status, the end of a stream) is followed once,
+ * by the operation observer that metrics and traces read too; this log adds its names and incidents.
+ */
+export function createOperationLog(logger: YogaLogger): OperationLog {
+  const states = new WeakMap<Request, LogState>();
+  const stateOf = (request: Request): LogState => {
     let state = states.get(request);
     if (!state) {
-      state = newState(request);
+      state = { executed: false, incidents: new Map() };
       states.set(request, state);
     }
     return state;
   };
 
-  const finish = (state: OperationState) => {
-    if (state.logged) return;
-    state.logged = true;
-    const operation = state.operationName ?? 'anonymous';
-    for (const incident of state.incidents.values()) {
-      const fields = { reqId: state.requestId, operation, ...incident.fields, count: incident.count };
-      logger[incident.level](fields, incident.message);
-    }
-    const stats = state.context?.atlasCalls;
-    const durationMs = Math.round((performance.now() - state.started) * 10) / 10;
-    logger.info(
-      {
-        reqId: state.requestId,
-        operation,
-        ...(state.operationType ? { operationType: state.operationType } : {}),
-        status: state.status,
-        durationMs,
-        atlas: { calls: stats?.calls ?? 0, coalesced: stats?.coalesced ?? 0, retries: stats?.retries ?? 0 },
-        ...(state.codes.size ? { errors: Object.fromEntries(state.codes) } : {}),
-        ...(state.context ? {} : { refused: true }),
-      },
-      `${state.operationType ?? 'request'} ${operation} ${state.status ?? '-'} ${durationMs} ms`,
-    );
+  const observer: OperationObserver = {
+    onEnd(operation: ObservedOperation) {
+      const state = stateOf(operation.request);
+      const given = operation.request.headers.get('x-request-id');
+      const requestId = given && requestIdPattern.test(given) ? given : randomUUID();
+      const name = state.operationName ?? 'anonymous';
+      for (const incident of state.incidents.values()) {
+        const fields = { reqId: requestId, operation: name, ...incident.fields, count: incident.count };
+        logger[incident.level](fields, incident.message);
+      }
+      const stats = state.executed ? operation.atlasCalls : undefined;
+      const durationMs = Math.round((performance.now() - operation.started) * 10) / 10;
+      logger.info(
+        {
+          reqId: requestId,
+          operation: name,
+          ...(state.operationType ? { operationType: state.operationType } : {}),
+          status: operation.status,
+          durationMs,
+          atlas: { calls: stats?.calls ?? 0, coalesced: stats?.coalesced ?? 0, retries: stats?.retries ?? 0 },
+          ...(operation.codes.size ? { errors: Object.fromEntries(operation.codes) } : {}),
+          ...(state.executed ? {} : { refused: true }),
+        },
+        `${state.operationType ?? 'request'} ${name} ${operation.status ?? '-'} ${durationMs} ms`,
+      );
+    },
   };
 
-  return {
-    onYogaInit({ yoga }) {
-      endpoint = yoga.graphqlEndpoint;
-    },
-    onRequest({ request }) {
-      if (pathOf(request.url) === endpoint) states.set(request, newState(request));
-    },
+  const plugin: Plugin<GraphQLContext> = {
     onParams({ request, params }) {
       // Only a well-formed name: the client sends this string, and it may be anything.
       const name = params.operationName;
@@ -138,9 +137,8 @@ export function useOperationLog(logger: YogaLogger): Plugin<GraphQLContext> {
       };
     },
     onExecute({ args }) {
-      const context = args.contextValue;
-      const state = stateOf(context.request);
-      state.context = context;
+      const state = stateOf(args.contextValue.request);
+      state.executed = true;
       nameOperation(state, args.document, args.operationName);
       // This plugin comes before yoga's error masking, so it sees each error with its cause and stack.
       return {
@@ -151,45 +149,14 @@ export function useOperationLog(logger: YogaLogger): Plugin<GraphQLContext> {
         },
       };
     },
-    onResultProcess({ request, result, setResult }) {
-      const state = states.get(request);
-      if (!state) return;
-      state.result = true;
-      if (isAsyncIterable(result)) {
-        state.streaming = true;
-        setResult(
-          observe(
-            result,
-            (chunk) => countCodes(state, chunk),
-            () => {
-              state.streamDone = true;
-              if (state.status !== undefined) finish(state);
-            },
-          ),
-        );
-      } else {
-        for (const single of Array.isArray(result) ? result : [result]) countCodes(state, single);
-      }
-    },
-    async onResponse({ request, response }) {
-      const state = states.get(request);
-      if (!state) return;
-      state.status = response.status;
-      if (!state.result) {
-        // Ended before yoga produced a result: GraphiQL, a CORS preflight (not operations), or a refusal
-        // by an earlier plugin (cross-origin, unsupported media type), whose codes are only in the body.
-        if (response.status < 400) return;
-        for (const code of await refusalCodes(response)) count(state.codes, code);
-      }
-      if (!state.streaming || state.streamDone) finish(state);
-    },
   };
+  return { plugin, observer };
 }
 
 /**
  * Yoga's `logging`: its debug, info and warn lines pass through. Its error channel receives every error
  * that masking replaced (client mistakes included, some twice, stacks attached): those are reported by
- * `useOperationLog` at the level they deserve, so only unexpected exceptions raised outside execution,
+ * `createOperationLog` at the level they deserve, so only unexpected exceptions raised outside execution,
  * which the plugin never sees, are logged here, once, with their stack.
  */
 export function yogaLogger(logger: YogaLogger): YogaLogger {
@@ -215,21 +182,7 @@ export function yogaLogger(logger: YogaLogger): YogaLogger {
   };
 }
 
-function newState(request: Request): OperationState {
-  const given = request.headers.get('x-request-id');
-  return {
-    started: performance.now(),
-    requestId: given && requestIdPattern.test(given) ? given : randomUUID(),
-    codes: new Map(),
-    incidents: new Map(),
-    result: false,
-    streaming: false,
-    streamDone: false,
-    logged: false,
-  };
-}
-
-function nameOperation(state: OperationState, document: DocumentNode, operationName: string | null | undefined) {
+function nameOperation(state: LogState, document: DocumentNode, operationName: string | null | undefined) {
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation) return;
   state.operationType = operation.operation;
@@ -237,7 +190,7 @@ function nameOperation(state: OperationState, document: DocumentNode, operationN
 }
 
 /** Classifies each error of an execution result as yoga is about to mask it, and keeps what needs a line. */
-function noteIncidents(state: OperationState, chunk: unknown) {
+function noteIncidents(state: LogState, chunk: unknown) {
   for (const error of errorsOf(chunk)) {
     const clientError = toClientError(error, maskedMessage);
     const code = codeOf(clientError);
@@ -286,7 +239,7 @@ function noteIncidents(state: OperationState, chunk: unknown) {
 }
 
 function addIncident(
-  state: OperationState,
+  state: LogState,
   level: Level,
   key: string,
   incident: { message: string; fields: Record<string, unknown> },
@@ -315,10 +268,6 @@ function atlasFacts(atlas: unknown, cause: unknown): AtlasFacts {
     if (cause.causeCode) facts.cause = cause.causeCode;
   }
   return facts;
-}
-
-function countCodes(state: OperationState, chunk: unknown) {
-  for (const error of errorsOf(chunk)) count(state.codes, codeOf(error) ?? 'UNCODED');
 }
 
 /** The thrown value under graphql's wrappers, where the useful stack is. */
