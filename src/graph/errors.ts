@@ -18,7 +18,7 @@ import { InvalidPathParameterError } from '../atlas/client.js';
 import { resources, type ResourceName } from '../loaders/resources.js';
 import { IdempotencyKeyBusyError, IdempotencyKeyReusedError, WriteOutcomeUnknownError } from '../loaders/writes.js';
 import type { MutationError, MutationErrorCode } from '../generated/resolvers-types.js';
-import { UpstreamValueError } from './scalars.js';
+import { UpstreamValueError, upstreamValueMessage } from './scalars.js';
 
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -203,16 +203,21 @@ export function isGraphQLError(error: unknown): error is GraphQLError {
 }
 
 /**
- * graphql's own scalars (Int, Float, String, Boolean, ID) refuse an unfit value with an error saying
- * "Int cannot represent non-integer value: …" and quoting the value (yoga's executor rethrows it as a plain
- * Error). Raised while completing a field (it has a path), it can only be an output value, i.e. Atlas's:
- * the scalar's name, or undefined.
+ * The scalar that refused a value Atlas sent, from an error raised while completing a field (it has a
+ * path, so the value is an output, i.e. Atlas's), or undefined. Our scalars throw UpstreamValueError.
+ * graphql's own (Int, Float, String, Boolean, ID) say "Int cannot represent non-integer value: …", quoting
+ * the value (yoga's executor rethrows it as a plain Error). The compiled executor (graphql-jit) keeps only
+ * a refusal's message, so ours is known there by its text.
  */
-function builtInScalarRefusal(cause: unknown, located: GraphQLError | undefined): string | undefined {
+function unfitScalar(cause: unknown, located: GraphQLError | undefined): string | undefined {
+  if (cause instanceof UpstreamValueError) return cause.scalar;
   if (!located?.path || !(cause instanceof Error) || (isGraphQLError(cause) && cause.extensions?.code)) {
     return undefined;
   }
-  return /^(Int|Float|String|Boolean|ID) cannot represent /.exec(cause.message)?.[1];
+  return (
+    /^(Int|Float|String|Boolean|ID) cannot represent /.exec(cause.message)?.[1] ??
+    (isGraphQLError(cause) ? upstreamValueMessage.exec(cause.message)?.[1] : undefined)
+  );
 }
 
 /**
@@ -255,7 +260,7 @@ export function toClientError(error: unknown, message: string): Error {
     const detail = cause instanceof AtlasApiError && cause.detail ? `: ${cause.detail}` : '';
     return locate(`${mapping.message}${detail}`, atlasExtensions(cause, mapping.code));
   }
-  const unfit = cause instanceof UpstreamValueError ? cause.scalar : builtInScalarRefusal(cause, located);
+  const unfit = unfitScalar(cause, located);
   if (unfit) {
     // The path says which field; the value is never echoed.
     const field = located?.path ? ` for ${located.path.join('.')}` : '';

@@ -20,6 +20,9 @@ export class UpstreamValueError extends Error {
   }
 }
 
+/** UpstreamValueError's message, which is all of it the compiled executor (graphql-jit) passes on. */
+export const upstreamValueMessage = /^Atlas sent a value that is not a valid (\w+)$/;
+
 function scalarError(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
