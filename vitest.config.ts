@@ -16,6 +16,16 @@ export default defineConfig({
     hookTimeout: 30_000,
     projects: [
       { extends: true, test: { name: 'gateway', include: ['test/**/*.test.ts'], exclude: ['test/clients/**'] } },
+      // The graph's tests again, every document compiled (graphql-jit) from its first execution instead of its
+      // second: src/server/plugins/compiled-execution.ts.
+      {
+        extends: true,
+        test: {
+          name: 'graph: compiled',
+          include: ['test/graph/**/*.test.ts', 'test/federation/**/*.test.ts', 'test/readme-examples.test.ts'],
+          env: { GATEWAY_COMPILE_FROM: '1' },
+        },
+      },
       // The real clients (Apollo, urql, Relay) against both edges the gateway ships: test/clients/stack.ts.
       {
         extends: true,

@@ -46,6 +46,10 @@ export interface TestStack extends ServedGateway {
 
 /** Creates a gateway and serves it on an ephemeral port (one replica of several, when tests want many). */
 export async function serveGateway(options: GatewayOptions): Promise<ServedGateway> {
+  // The `graph: compiled` test project (vitest.config.ts) runs the graph's tests again with every document
+  // compiled from its first execution, so that the compiled executor answers every case the tests know.
+  const compileFrom = process.env['GATEWAY_COMPILE_FROM'];
+  if (compileFrom && options.compileFrom === undefined) options = { ...options, compileFrom: Number(compileFrom) };
   await loadOptionalParts(options);
   const gateway = createGateway(options);
   const server: Server = createServer(gateway.yoga);

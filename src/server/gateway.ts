@@ -39,6 +39,7 @@ import { useGraphiQLDelivery } from './plugins/graphiql-delivery.js';
 import { useLandingPage } from './plugins/landing-page.js';
 import { serviceFeatures, serviceOptions, type ServiceOptions } from './service.js';
 import type { Readiness } from './plugins/health.js';
+import { useCompiledExecution } from './plugins/compiled-execution.js';
 import type { GatewayMetrics } from './plugins/metrics.js';
 import type { AtlasEvents } from '../atlas/events.js';
 
@@ -103,6 +104,11 @@ export interface GatewayOptions extends ServiceOptions {
   corsOrigins?: readonly OriginRule[];
   /** Yoga's logger (pino fits); silent by default so tests stay quiet. */
   logger?: YogaLogger | false;
+  /**
+   * From which execution of a document on it runs compiled (graphql-jit; src/server/plugins/compiled-execution.ts):
+   * 2 by default, false never.
+   */
+  compileFrom?: number | false;
 }
 
 /**
@@ -316,6 +322,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       useAtlasCallReport(),
       usePrivateResponses(),
       useMaskedIncrementalErrors(),
+      // Last: a document run before executes compiled (the other plugins' hooks still see it execute).
+      ...(options.compileFrom === false ? [] : [useCompiledExecution({ compileFrom: options.compileFrom })]),
     ],
     // Yoga refuses array bodies unless batching is on; it stays off (each operation has its own Atlas budget).
     batching: false,

@@ -1,0 +1,140 @@
+/**
+ * Which executions run compiled (graphql-jit): a document's second and later ones, and never a document
+ * with @defer/@stream, a subscription, or a document of several operations. Each resolver here notes
+ * whether graphql-jit's code called it (its module is on the stack), so the test sees which executor ran.
+ * The `graph: compiled` test project (vitest.config.ts) checks the compiled answers against every graph test.
+ */
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useCompiledExecution } from '../../../src/server/plugins/compiled-execution.js';
+import { startStack, type TestStack } from '../../../support/stack.js';
+import { exampleQuery } from '../../../src/server/gateway.js';
+
+const compiledCalls: boolean[] = [];
+const byCompiledCode = () => {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 100;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  return /[\\/]graphql-jit[\\/]/.test(stack);
+};
+
+function yogaWith(compileFrom?: number) {
+  return createYoga({
+    schema: createSchema({
+      typeDefs: /* GraphQL */ `
+        type Query {
+          job(id: ID!): Job
+        }
+        type Job {
+          id: ID!
+          status: String!
+        }
+        type Subscription {
+          tick: Int!
+        }
+      `,
+      resolvers: {
+        Query: {
+          job: (_: unknown, { id }: { id: string }) => {
+            compiledCalls.push(byCompiledCode());
+            return { id, status: 'COMPLETED' };
+          },
+        },
+        Subscription: {
+          tick: {
+            subscribe: async function* () {
+              yield { tick: 1 };
+            },
+            resolve: (payload: { tick: number }) => {
+              compiledCalls.push(byCompiledCode());
+              return payload.tick;
+            },
+          },
+        },
+      },
+    }),
+    plugins: [useDeferStream(), useCompiledExecution(compileFrom === undefined ? {} : { compileFrom })],
+    logging: false,
+  });
+}
+
+async function run(yoga: ReturnType<typeof yogaWith>, query: string, operationName?: string) {
+  const response = await yoga.fetch('http://yoga/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, multipart/mixed, text/event-stream' },
+    body: JSON.stringify({ query, operationName }),
+  });
+  return response.text();
+}
+
+/** Runs the document `times` times and says, per run, whether compiled code resolved it. */
+async function runs(yoga: ReturnType<typeof yogaWith>, query: string, times: number, operationName?: string) {
+  const seen: boolean[] = [];
+  for (let i = 0; i < times; i++) {
+    compiledCalls.length = 0;
+    const text = await run(yoga, query, operationName);
+    expect(text).toContain('"id":"7"');
+    expect(compiledCalls).toHaveLength(1);
+    seen.push(compiledCalls[0]!);
+  }
+  return seen;
+}
+
+describe('which executions run compiled', () => {
+  it('a document from its second execution on, each document counted apart', async () => {
+    const yoga = yogaWith();
+    expect(await runs(yoga, '{ job(id: "7") { id status } }', 3)).toEqual([false, true, true]);
+    // Another text is another document: interpreted first again.
+    expect(await runs(yoga, '{ job(id: "7") { id } }', 2)).toEqual([false, true]);
+  });
+
+  it('from the execution compileFrom names', async () => {
+    expect(await runs(yogaWith(1), '{ job(id: "7") { id } }', 2)).toEqual([true, true]);
+    expect(await runs(yogaWith(3), '{ job(id: "7") { id } }', 4)).toEqual([false, false, true, true]);
+  });
+
+  it('never a document with @defer or @stream (graphql-jit cannot stream)', async () => {
+    const yoga = yogaWith(1);
+    expect(await runs(yoga, '{ job(id: "7") { id ... @defer { status } } }', 3)).toEqual([false, false, false]);
+  });
+
+  it('never a document of several operations (one compiled function is kept per document)', async () => {
+    const yoga = yogaWith(1);
+    const document = 'query A { job(id: "7") { id } } query B { job(id: "7") { id status } }';
+    expect(await runs(yoga, document, 2, 'A')).toEqual([false, false]);
+    expect(await runs(yoga, document, 2, 'B')).toEqual([false, false]);
+  });
+
+  it('never a subscription', async () => {
+    const yoga = yogaWith(1);
+    for (let i = 0; i < 2; i++) {
+      compiledCalls.length = 0;
+      expect(await run(yoga, 'subscription { tick }')).toContain('"tick":1');
+      expect(compiledCalls).toEqual([false]);
+    }
+  });
+});
+
+describe('the gateway, compiled and not', () => {
+  let interpreted: TestStack;
+  let compiled: TestStack;
+  beforeAll(async () => {
+    interpreted = await startStack({ gateway: { compileFrom: false } });
+    compiled = await startStack({ gateway: { compileFrom: 1 } });
+  });
+  afterAll(async () => {
+    await interpreted.close();
+    await compiled.close();
+  });
+
+  it('answers the example dashboard alike, with the same Atlas calls', async () => {
+    const before = await interpreted.query(exampleQuery);
+    const callsBefore = interpreted.simulator.calls.length;
+    const after = await compiled.query(exampleQuery);
+    expect(after.errors).toBeUndefined();
+    expect(after).toEqual(before);
+    expect(compiled.simulator.calls.length).toBe(callsBefore);
+  });
+});
