@@ -5,8 +5,9 @@
  * counted. Atlas is the simulator at UPSTREAM_URL (another process, not counted), reached over loopback as
  * in production. Prints one JSON line with the operations' own CPU time.
  *
- * OPERATION: dashboard (the example dashboard) or single (one restore job by id). FEATURES: plain, metrics,
- * or metrics+tracing:<ratio> (spans exported over OTLP/HTTP protobuf to OTLP_URL).
+ * OPERATION: dashboard (the example dashboard) or single (one restore job by id). FEATURES: plain, or any of
+ * log (the access log `npm start` writes, to /dev/null), metrics and tracing:<ratio> joined by `+` (spans
+ * exported over OTLP/HTTP protobuf to OTLP_URL).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -26,6 +27,10 @@ const options: GatewayOptions = {
   callReport: 'never',
 };
 if (features.includes('metrics')) options.metrics = {};
+if (features.split('+').includes('log')) {
+  const { pino } = await import('pino');
+  options.logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
+}
 const ratio = /tracing:([\d.]+)/.exec(features)?.[1];
 if (ratio !== undefined) {
   options.tracing = {

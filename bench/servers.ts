@@ -4,12 +4,14 @@
  * MODE=handwritten serves the smallest reasonable graphql-yoga + undici server that answers the same
  * single-resource question with the same Atlas call, as the baseline. Prints one JSON line: { url }.
  * AUTH=forward passes each request's own bearer token upstream; RECORDED_ANSWERS=<file> makes the gateway
- * answer Atlas calls from memory (bench/recorded.ts); METRICS=1 and OTLP_URL turn metrics and tracing on.
+ * answer Atlas calls from memory (bench/recorded.ts); ACCESS_LOG=1 writes the access log (to /dev/null);
+ * METRICS=1 and OTLP_URL turn metrics and tracing on.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema as yogaSchema, createYoga } from 'graphql-yoga';
+import { pino } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
 import type { Answers } from './recorded-atlas.js';
 import type { ProfileCommand } from './inspect.js';
@@ -45,6 +47,11 @@ const gateway = async () => {
     },
     graphiql: false,
     callReport: 'never',
+    // ACCESS_LOG=1: the access line per request that `npm start` writes (LOG_LEVEL=info, its default), to
+    // /dev/null: the gateway as it ships, which bench part f measures metrics and tracing against.
+    ...(process.env['ACCESS_LOG'] === '1'
+      ? { logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true })) }
+      : {}),
     // METRICS=1: Prometheus metrics on (bench part f scrapes /metrics as Prometheus would);
     // OTLP_URL=<collector>: operations traced (the share OTLP_SAMPLE_RATIO, default all) and exported over
     // OTLP/HTTP protobuf.
