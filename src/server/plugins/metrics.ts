@@ -14,12 +14,15 @@
  * phase) and its deprecated-field counter (a TypeInfo walk of the document on every request) cost about as
  * much as everything below together on a single-resource query, so this module counts from one observer
  * (operation-observer.ts), finds a document's deprecated fields once per document, and serves the text itself.
+ * What operations and Atlas calls update is counted in the gateway's own families (metric-families.ts), which
+ * prom-client's registry reads at scrape time, beside its process metrics.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { AtlasEvent, AtlasEvents } from '../../atlas/events.js';
+import { MetricFamily } from './metric-families.js';
 import type { ObservedOperation, OperationObserver, Outcome } from './operation-observer.js';
 import { pathOf } from './results.js';
 
@@ -97,91 +100,91 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const names = new OperationNames(options.operationNames, options.maxOperationNames);
 
-  const operations = new Counter({
+  const operations = new MetricFamily(registry, {
+    type: 'counter',
     name: 'graphql_operations_total',
     help: 'GraphQL requests by operation name, type (unknown when refused before parsing) and outcome: success, partial (data and errors), failure (no data), refused (not executed)',
     labelNames: ['operation_name', 'operation_type', 'outcome'],
-    registers: [registry],
   });
-  const duration = new Histogram({
+  const duration = new MetricFamily(registry, {
+    type: 'histogram',
     name: 'graphql_operation_duration_seconds',
     help: 'Time from the request to the end of its answer (the end of the stream for subscriptions, @defer and @stream)',
     labelNames: ['operation_name', 'operation_type'],
     buckets: operationBuckets,
-    registers: [registry],
   });
-  const errors = new Counter({
+  const errors = new MetricFamily(registry, {
+    type: 'counter',
     name: 'graphql_errors_total',
     help: 'Errors in GraphQL answers by extensions.code (UNCODED without one)',
     labelNames: ['code'],
-    registers: [registry],
   });
-  const atlasRequests = new Counter({
+  const atlasRequests = new MetricFamily(registry, {
+    type: 'counter',
     name: 'atlas_requests_total',
     help: 'HTTP requests sent to the Atlas API (retries and re-sends after a 401 included) by operationId and status (none: no answer)',
     labelNames: ['operation_id', 'status'],
-    registers: [registry],
   });
-  const atlasDuration = new Histogram({
+  const atlasDuration = new MetricFamily(registry, {
+    type: 'histogram',
     name: 'atlas_request_duration_seconds',
     help: 'Duration of each HTTP request to the Atlas API, from sending to the whole body read',
     labelNames: ['operation_id'],
     buckets: atlasBuckets,
-    registers: [registry],
   });
-  const atlasRetries = new Counter({
+  const atlasRetries = new MetricFamily(registry, {
+    type: 'counter',
     name: 'atlas_retries_total',
     help: 'Atlas requests sent again after a retryable failure (429, 5xx, reset)',
     labelNames: ['operation_id'],
-    registers: [registry],
   });
-  const atlasShared = new Counter({
+  const atlasShared = new MetricFamily(registry, {
+    type: 'counter',
     name: 'atlas_shared_answers_total',
     help: "Atlas calls answered by another operation's identical call: in flight (coalesced) or cached (ATLAS_CACHE_TTL_MS)",
     labelNames: ['operation_id', 'source'],
-    registers: [registry],
   });
-  const budgetRefusals = new Counter({
+  const budgetRefusals = new MetricFamily(registry, {
+    type: 'counter',
     name: 'atlas_budget_refusals_total',
     help: 'ATLAS_CALL_BUDGET refusals: estimate = operations refused whole before execution; execution = Atlas calls not sent',
     labelNames: ['stage'],
-    registers: [registry],
   });
-  const tokenRequests = new Counter({
+  const tokenRequests = new MetricFamily(registry, {
+    type: 'counter',
     name: 'atlas_token_requests_total',
     help: 'Service-account token requests by kind (mint: none usable; renewal: ahead of expiry) and outcome (minted, or the failure)',
     labelNames: ['kind', 'outcome'],
-    registers: [registry],
   });
-  const digestChallenges = new Counter({
+  const digestChallenges = new MetricFamily(registry, {
+    type: 'counter',
     name: 'atlas_digest_challenges_total',
     help: 'Digest challenges Atlas answered API-key calls with: signed-again (first, stale or reused nonce) or refused (wrong key)',
     labelNames: ['outcome', 'stale'],
-    registers: [registry],
   });
-  const rateLimitRemaining = new Gauge({
+  const rateLimitRemaining = new MetricFamily(registry, {
+    type: 'gauge',
     name: 'atlas_rate_limit_remaining',
     help: 'RateLimit-Remaining of the last Atlas answer that carried it, by operationId',
     labelNames: ['operation_id'],
-    registers: [registry],
   });
-  const rateLimitLimit = new Gauge({
+  const rateLimitLimit = new MetricFamily(registry, {
+    type: 'gauge',
     name: 'atlas_rate_limit_limit',
     help: 'RateLimit-Limit of the last Atlas answer that carried it, by operationId',
     labelNames: ['operation_id'],
-    registers: [registry],
   });
-  const deprecatedFields = new Counter({
+  const deprecatedFields = new MetricFamily(registry, {
+    type: 'counter',
     name: 'graphql_deprecated_fields_total',
     help: 'Deprecated fields selected by operations that executed, by type, field and operation name (Legacy Backup and serverless fields, which Atlas is retiring)',
     labelNames: ['operation_name', 'type_name', 'field_name'],
-    registers: [registry],
   });
-  const sunset = new Gauge({
+  const sunset = new MetricFamily(registry, {
+    type: 'gauge',
     name: 'atlas_api_sunset_timestamp_seconds',
     help: 'Sunset date Atlas announced for the API version an operation uses (Sunset header), as a Unix time',
     labelNames: ['operation_id'],
-    registers: [registry],
   });
 
   let live: (() => LiveFigures) | undefined;
@@ -235,16 +238,16 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
       const operation_name = names.label(operation.name, operation.executed && outcome !== 'refused');
       if (operation.executed && operation.document && operation.schema) {
         for (const [type_name, field_name] of deprecatedOf(operation.document, operation.schema)) {
-          deprecatedFields.inc({ operation_name, type_name, field_name });
+          deprecatedFields.of(operation_name, type_name, field_name).inc();
         }
       }
       const operation_type = operation.type ?? 'unknown';
-      operations.inc({ operation_name, operation_type, outcome });
-      duration.observe({ operation_name, operation_type }, (performance.now() - operation.started) / 1000);
+      operations.of(operation_name, operation_type, outcome).inc();
+      duration.of(operation_name, operation_type).observe((performance.now() - operation.started) / 1000);
       for (const [code, n] of operation.codes) {
-        errors.inc({ code }, n);
+        errors.of(code).inc(n);
         // Refused whole before execution by the budget estimate (the session counts calls not sent).
-        if (code === 'UPSTREAM_BUDGET_EXCEEDED' && outcome === 'refused') budgetRefusals.inc({ stage: 'estimate' });
+        if (code === 'UPSTREAM_BUDGET_EXCEEDED' && outcome === 'refused') budgetRefusals.of('estimate').inc();
       }
     },
   };
@@ -252,31 +255,31 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   const onAtlasEvent = (event: AtlasEvent) => {
     switch (event.kind) {
       case 'request':
-        if (event.retry) atlasRetries.inc({ operation_id: event.operationId });
+        if (event.retry) atlasRetries.of(event.operationId).inc();
         break;
       case 'response':
-        atlasRequests.inc({ operation_id: event.operationId, status: event.status?.toString() ?? 'none' });
-        atlasDuration.observe({ operation_id: event.operationId }, event.durationMs / 1000);
+        atlasRequests.of(event.operationId, event.status?.toString() ?? 'none').inc();
+        atlasDuration.of(event.operationId).observe(event.durationMs / 1000);
         break;
       case 'shared':
-        atlasShared.inc({ operation_id: event.operationId, source: event.from });
+        atlasShared.of(event.operationId, event.from).inc();
         break;
       case 'budget-refused':
-        budgetRefusals.inc({ stage: 'execution' });
+        budgetRefusals.of('execution').inc();
         break;
       case 'rate-limit':
-        rateLimitRemaining.set({ operation_id: event.operationId }, event.remaining);
-        rateLimitLimit.set({ operation_id: event.operationId }, event.limit);
+        rateLimitRemaining.of(event.operationId).set(event.remaining);
+        rateLimitLimit.of(event.operationId).set(event.limit);
         break;
       case 'token':
-        tokenRequests.inc({ kind: event.renewal ? 'renewal' : 'mint', outcome: event.outcome });
+        tokenRequests.of(event.renewal ? 'renewal' : 'mint', event.outcome).inc();
         break;
       case 'digest-challenge':
-        digestChallenges.inc({ outcome: event.signedAgain ? 'signed-again' : 'refused', stale: String(event.stale) });
+        digestChallenges.of(event.signedAgain ? 'signed-again' : 'refused', String(event.stale)).inc();
         break;
       case 'lifecycle': {
         const time = event.sunset ? Date.parse(event.sunset) : Number.NaN;
-        if (!Number.isNaN(time)) sunset.set({ operation_id: event.operationId }, time / 1000);
+        if (!Number.isNaN(time)) sunset.of(event.operationId).set(time / 1000);
         break;
       }
     }
