@@ -1,15 +1,15 @@
 /**
  * Runs a document the gateway has seen before as a compiled function (graphql-jit, through
  * @envelop/graphql-jit) instead of graphql's interpreting executor, which walks the document's selection
- * sets and checks every value's type on every request: on the example dashboard that walk was a fifth of
- * the gateway's own CPU (bench/README.md, "Profile").
+ * sets and checks every value's type on every request: on the example dashboard the executor, resolvers
+ * included, was a fifth of the gateway's own work (bench/README.md, "Profile").
  *
  * Compiled are queries and mutations of one operation, from their second execution on: a document run once
  * (an explorer's typing, a caller inventing documents) is not worth its compilation, and the compiled
  * function is kept with the parsed document (yoga's parse cache, which bounds how many exist). The rest runs
- * as before: documents with `@defer`/`@stream` (graphql-jit cannot stream), subscriptions (their events run
- * one at a time, long after the document was chosen), and documents of several operations (the plugin keeps
- * one compiled function per document, whichever operation it was compiled for).
+ * as before: documents with `@defer`/`@stream` (graphql-jit cannot stream), subscriptions (an event now
+ * and then, nothing to gain), and documents of several operations (the plugin keeps one compiled function
+ * per document, whichever operation it was compiled for).
  */
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { BREAK, Kind, visit, type DocumentNode, type OperationDefinitionNode } from 'graphql';
