@@ -8,13 +8,20 @@ import { Dispatcher } from 'undici';
 /** Request URI (path and query, as the transport sends it) -> the simulator's JSON answer. */
 export type Answers = Record<string, string>;
 
-/** The legacy handler interface undici's `request` gives a dispatcher (the one RequestHandler implements). */
-interface RequestHandlerCalls {
-  onConnect(abort: (error?: Error) => void): void;
-  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean;
-  onData(chunk: Buffer): boolean;
-  onComplete(trailers: Buffer[]): void;
-}
+/** The handler calls the transport's exchange expects of a dispatcher (undici's new handler API). */
+type HandlerCalls = Required<
+  Pick<Dispatcher.DispatchHandler, 'onRequestStart' | 'onResponseStart' | 'onResponseData' | 'onResponseEnd'>
+>;
+
+/** Nothing to abort, pause or resume: the answer is whole in memory. */
+const controller = {
+  abort() {},
+  pause() {},
+  resume() {},
+  aborted: false,
+  paused: false,
+  reason: null,
+} as unknown as Dispatcher.DispatchController;
 
 const notFound = Buffer.from(JSON.stringify({ error: 404, errorCode: 'RESOURCE_NOT_FOUND', reason: 'Not Found' }));
 
@@ -28,21 +35,16 @@ export class RecordedAtlas extends Dispatcher {
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const calls = handler as unknown as RequestHandlerCalls;
+    const calls = handler as HandlerCalls;
     const body = this.bodies.get(String(options.path));
     const status = body ? 200 : 404;
     const payload = body ?? notFound;
     setImmediate(() => {
-      calls.onConnect(() => {});
-      const headers = [
-        Buffer.from('content-type'),
-        Buffer.from('application/json'),
-        Buffer.from('content-length'),
-        Buffer.from(String(payload.length)),
-      ];
-      calls.onHeaders(status, headers, () => {}, status === 200 ? 'OK' : 'Not Found');
-      calls.onData(payload);
-      calls.onComplete([]);
+      calls.onRequestStart(controller, {});
+      const headers = { 'content-type': 'application/json', 'content-length': String(payload.length) };
+      calls.onResponseStart(controller, status, headers, status === 200 ? 'OK' : 'Not Found');
+      calls.onResponseData(controller, payload);
+      calls.onResponseEnd(controller, {});
     });
     return true;
   }

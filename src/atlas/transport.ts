@@ -5,6 +5,7 @@
  * AtlasApiError. Redirects are never followed (`dispatcher.request` does not), so a credential cannot
  * leak to another host; response headers never reach the GraphQL client.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
 import type { AtlasCredential } from './auth/credential.js';
@@ -95,8 +96,39 @@ const truncatedCodes = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_
 
 interface Exchange {
   status: number;
-  headers: Dispatcher.ResponseData['headers'];
+  headers: IncomingHttpHeaders;
   text: string;
+}
+
+/**
+ * One HTTP exchange through undici's dispatch API, the body gathered as its chunks arrive. undici's
+ * `request` makes the same exchange and wraps the body in a Node stream read back through promises: about
+ * 7 µs more per call on loopback, and the example dashboard makes 26 calls.
+ */
+function exchangeThrough(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): Promise<Exchange> {
+  return new Promise<Exchange>((resolve, reject) => {
+    let status = 0;
+    let headers: IncomingHttpHeaders = {};
+    const chunks: Buffer[] = [];
+    dispatcher.dispatch(options, {
+      // undici tells a new-style handler from a legacy one by this method.
+      onRequestStart() {},
+      onResponseStart(_controller, statusCode, responseHeaders) {
+        status = statusCode;
+        headers = responseHeaders;
+      },
+      onResponseData(_controller, chunk) {
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+        resolve({ status, headers, text });
+      },
+      onResponseError(_controller, error) {
+        reject(error);
+      },
+    });
+  });
 }
 
 export function createTransport(options: TransportOptions): AtlasTransport {
@@ -227,7 +259,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     const started = performance.now();
     let status: number | undefined;
     try {
-      const response = await dispatcher.request({
+      const exchange = await exchangeThrough(dispatcher, {
         origin,
         path: uri,
         method: req.method,
@@ -236,9 +268,8 @@ export function createTransport(options: TransportOptions): AtlasTransport {
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
-      const text = await response.body.text();
-      status = response.statusCode;
-      return { status: response.statusCode, headers: response.headers, text };
+      status = exchange.status;
+      return exchange;
     } catch (error) {
       throw transportFailure(req.operationId, error);
     } finally {
