@@ -11,34 +11,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { gatewayOptionsFor, sendThrough } from './in-process.js';
 
 process.setSourceMapsEnabled(false);
 type GatewayModule = typeof import('../src/server/gateway.js');
 type OptionalPartsModule = typeof import('../src/server/optional-parts.js');
-type GatewayOptions = Parameters<GatewayModule['createGateway']>[0];
 
 const env = (name: string) => process.env[name] ?? '';
 const dist = env('DIST');
 const upstream = env('UPSTREAM_URL');
 const features = env('FEATURES') || 'plain';
-const options: GatewayOptions = {
-  atlas: { baseUrl: upstream, auth: { mode: 'token', token: 'bench-token' } },
-  graphiql: false,
-  callReport: 'never',
-};
-if (features.includes('metrics')) options.metrics = {};
-if (features.split('+').includes('log')) {
-  const { pino } = await import('pino');
-  options.logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
-}
-const ratio = /tracing:([\d.]+)/.exec(features)?.[1];
-if (ratio !== undefined) {
-  options.tracing = {
-    endpoint: `${env('OTLP_URL')}/v1/traces`,
-    sampleRatio: Number(ratio),
-    serviceName: 'bench',
-  };
-}
+const options = gatewayOptionsFor(features, upstream, env('OTLP_URL'));
 const { createGateway } = (await import(`${dist}/server/gateway.js`)) as GatewayModule;
 if (options.metrics || options.tracing) {
   // Older trees (a baseline) had no optional parts: their gateway loaded everything itself.
@@ -51,17 +34,7 @@ const body = JSON.stringify({
   query: env('OPERATION') === 'dashboard' ? readFileSync(env('DOCUMENT'), 'utf8') : env('DOCUMENT'),
 });
 
-async function send(n: number) {
-  for (let i = 0; i < n; i++) {
-    const response = await gateway.yoga.fetch('http://bench/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
-    const text = await response.text();
-    if (!text.includes('"data"') || text.includes('"errors"')) throw new Error(text.slice(0, 500));
-  }
-}
+const send = (n: number) => sendThrough(gateway.yoga, body, n);
 
 const callgrind = (switchTo: 'on' | 'off') => {
   if (process.env['UNDER_CALLGRIND'])

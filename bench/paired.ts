@@ -12,10 +12,10 @@
  * receiver run in other processes (on CPU 1, this process on CPU 0, where `taskset` exists).
  */
 import { execFileSync } from 'node:child_process';
-import { pino } from 'pino';
 import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO } from '../src/simulator/index.js';
 import { pinSelf, startChild, stopChildren } from './children.js';
+import { gatewayOptionsFor, sendThrough } from './in-process.js';
 
 type GatewayModule = typeof import('../src/server/gateway.js');
 type OptionalPartsModule = typeof import('../src/server/optional-parts.js');
@@ -43,32 +43,11 @@ try {
   const { loadOptionalParts } = (await import(dist('server/optional-parts.js'))) as OptionalPartsModule;
   const gateways: Gateway[] = [];
   for (const variant of variants) {
-    const parts = variant.split('+');
-    const options: Parameters<GatewayModule['createGateway']>[0] = {
-      atlas: { baseUrl: upstream.url, auth: { mode: 'token', token: 'bench-token' } },
-      graphiql: false,
-      callReport: 'never',
-    };
-    if (parts.includes('log')) options.logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
-    if (parts.includes('metrics')) options.metrics = {};
-    const ratio = parts.find((part) => part.startsWith('tracing:'))?.slice('tracing:'.length);
-    if (ratio !== undefined) {
-      options.tracing = { endpoint: `${sink.url}/v1/traces`, sampleRatio: Number(ratio), serviceName: 'bench' };
-    }
+    const options = gatewayOptionsFor(variant, upstream.url, sink.url);
     await loadOptionalParts(options);
     gateways.push(createGateway(options));
   }
-  const send = async (gateway: Gateway, n: number) => {
-    for (let i = 0; i < n; i++) {
-      const response = await gateway.yoga.fetch('http://bench/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-      });
-      const text = await response.text();
-      if (!text.includes('"data"') || text.includes('"errors"')) throw new Error(text.slice(0, 300));
-    }
-  };
+  const send = (gateway: Gateway, n: number) => sendThrough(gateway.yoga, body, n);
   for (const gateway of gateways) await send(gateway, 2_000);
   const cpuUs: number[][] = variants.map(() => []);
   for (let round = 0; round < rounds; round++) {
