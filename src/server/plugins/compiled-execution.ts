@@ -1,27 +1,39 @@
 /**
- * Runs a document the gateway has seen before as a compiled function (graphql-jit, through
- * @envelop/graphql-jit) instead of graphql's interpreting executor, which walks the document's selection
- * sets and checks every value's type on every request: on the example dashboard the executor, resolvers
- * included, was a fifth of the gateway's own work (bench/README.md, "Profile").
+ * Runs a document the gateway has seen before as a compiled function (graphql-jit) instead of graphql's
+ * interpreting executor, which walks the document's selection sets and checks every value's type on every
+ * request: on the example dashboard the executor, resolvers included, was a fifth of the gateway's own work
+ * (bench/README.md, "Profile").
  *
  * Compiled are queries and mutations of one operation, from their second execution on: a document run once
  * (an explorer's typing, a caller inventing documents) is not worth its compilation, and the compiled
  * function is kept with the parsed document (yoga's parse cache, which bounds how many exist). The rest runs
- * as before: documents with `@defer`/`@stream` (graphql-jit cannot stream), subscriptions (an event now
- * and then, nothing to gain), and documents of several operations (the plugin keeps one compiled function
- * per document, whichever operation it was compiled for).
+ * as before: documents with `@defer`/`@stream` (graphql-jit cannot stream), subscriptions (an event now and
+ * then, nothing to gain), documents of several operations, and any document graphql-jit declines to
+ * compile. graphql-jit is used directly, not through @envelop/graphql-jit: that plugin answers every later
+ * execution of a document it failed to compile with the compilation's errors (and prints them with
+ * console.error), where this one runs the document interpreted, as if never compiled.
  */
-import { useGraphQlJit } from '@envelop/graphql-jit';
-import { BREAK, Kind, visit, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import {
+  BREAK,
+  Kind,
+  visit,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 
 export interface CompiledExecutionOptions {
   /** The execution of a document from which on it runs compiled (2: its second). */
   compileFrom?: number;
+  /** Tests: another compiler in place of graphql-jit's `compileQuery`. */
+  compile?: (schema: GraphQLSchema, document: DocumentNode) => CompiledQuery | ExecutionResult;
 }
 
-/** Never compiled: subscriptions, several operations, `@defer`/`@stream`. */
-const never = -1;
+/** Never compiled: subscriptions, several operations, `@defer`/`@stream`, or graphql-jit declined. */
+const never = Symbol('never');
 
 function compilable(document: DocumentNode): boolean {
   const operations = document.definitions.filter(
@@ -45,21 +57,27 @@ function usesIncrementalDelivery(document: DocumentNode): boolean {
 
 export function useCompiledExecution(options: CompiledExecutionOptions = {}): Plugin {
   const from = options.compileFrom ?? 2;
-  // Executions so far of each document, or `never`.
-  const runs = new WeakMap<DocumentNode, number>();
-  return useGraphQlJit(
-    {},
-    {
-      enableIf({ document }) {
-        let count = runs.get(document);
-        if (count === undefined) count = compilable(document) ? 0 : never;
-        if (count === never) {
-          runs.set(document, never);
-          return false;
-        }
-        runs.set(document, ++count);
-        return count >= from;
-      },
+  const compile = options.compile ?? ((schema: GraphQLSchema, document: DocumentNode) => compileQuery(schema, document));
+  // Per document: executions so far, its compiled function, or `never`.
+  const documents = new WeakMap<DocumentNode, number | CompiledQuery | typeof never>();
+
+  const compiledFor = (schema: GraphQLSchema, document: DocumentNode): CompiledQuery | undefined => {
+    let known = documents.get(document);
+    if (known === undefined) known = compilable(document) ? 0 : never;
+    if (typeof known === 'number' && known + 1 >= from) {
+      const compiled = compile(schema, document);
+      known = isCompiledQuery(compiled) ? compiled : never;
+    } else if (typeof known === 'number') {
+      known += 1;
+    }
+    documents.set(document, known);
+    return typeof known === 'object' ? known : undefined;
+  };
+
+  return {
+    onExecute({ args, setExecuteFn }) {
+      const compiled = compiledFor(args.schema, args.document);
+      if (compiled) setExecuteFn((run) => compiled.query(run.rootValue, run.contextValue, run.variableValues));
     },
-  ) as Plugin;
+  };
 }

@@ -5,9 +5,13 @@
  * The `graph: compiled` test project (vitest.config.ts) checks the compiled answers against every graph test.
  */
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
+import { GraphQLError } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useCompiledExecution } from '../../../src/server/plugins/compiled-execution.js';
+import {
+  useCompiledExecution,
+  type CompiledExecutionOptions,
+} from '../../../src/server/plugins/compiled-execution.js';
 import { startStack, type TestStack } from '../../../support/stack.js';
 import { exampleQuery } from '../../../src/server/gateway.js';
 
@@ -20,7 +24,7 @@ const byCompiledCode = () => {
   return /[\\/]graphql-jit[\\/]/.test(stack);
 };
 
-function yogaWith(compileFrom?: number) {
+function yogaWith(compileFrom?: number, compile?: CompiledExecutionOptions['compile']) {
   return createYoga({
     schema: createSchema({
       typeDefs: /* GraphQL */ `
@@ -55,7 +59,7 @@ function yogaWith(compileFrom?: number) {
         },
       },
     }),
-    plugins: [useDeferStream(), useCompiledExecution(compileFrom === undefined ? {} : { compileFrom })],
+    plugins: [useDeferStream(), useCompiledExecution({ ...(compileFrom === undefined ? {} : { compileFrom }), compile })],
     logging: false,
   });
 }
@@ -105,6 +109,17 @@ describe('which executions run compiled', () => {
     const document = 'query A { job(id: "7") { id } } query B { job(id: "7") { id status } }';
     expect(await runs(yoga, document, 2, 'A')).toEqual([false, false]);
     expect(await runs(yoga, document, 2, 'B')).toEqual([false, false]);
+  });
+
+  it('a document graphql-jit declines runs interpreted, and compilation is not tried again', async () => {
+    let tries = 0;
+    const declining: CompiledExecutionOptions['compile'] = () => {
+      tries++;
+      return { errors: [new GraphQLError('cannot compile this')] };
+    };
+    const yoga = yogaWith(1, declining);
+    expect(await runs(yoga, '{ job(id: "7") { id status } }', 3)).toEqual([false, false, false]);
+    expect(tries).toBe(1);
   });
 
   it('never a subscription', async () => {
