@@ -77,25 +77,21 @@ export class Session implements OperationTransport {
     this.deadline = Date.now() + options.deadlineMs;
   }
 
-  async request<T>(req: OperationRequest): Promise<TransportResult<T>> {
+  request<T>(req: OperationRequest): Promise<TransportResult<T>> {
     // Every call started counts against the budget, in flight or failed, unless another unit's call
     // answered it. A call's retries and re-sends do not: the retry policy bounds those.
     if (this.started - this.stats.coalesced >= this.options.budget) {
       this.transport.events.emit({ kind: 'budget-refused', operationId: req.operationId, unit: this });
-      throw new AtlasBudgetError(req.operationId, this.options.budget);
+      return Promise.reject(new AtlasBudgetError(req.operationId, this.options.budget));
     }
     this.started++;
-    const begin = performance.now();
-    try {
-      return await this.transport.request<T>({
-        ...req,
-        credential: this.options.credential,
-        deadline: this.deadline,
-        unit: this,
-      });
-    } finally {
-      this.stats.upstreamMs += performance.now() - begin;
-    }
+    // Not an async function of its own: the call's duration comes back with its `call` event (record).
+    return this.transport.request<T>({
+      ...req,
+      credential: this.options.credential,
+      deadline: this.deadline,
+      unit: this,
+    });
   }
 
   forget(pathPrefix: string): Promise<void> {
@@ -117,6 +113,9 @@ export class Session implements OperationTransport {
         break;
       case 'shared':
         stats.coalesced++;
+        break;
+      case 'call':
+        stats.upstreamMs += event.durationMs;
         break;
       case 'rate-limit':
         if (!stats.rateLimit || event.remaining < stats.rateLimit.remaining) {
