@@ -2,7 +2,7 @@
  * The one way the gateway talks HTTP to Atlas: an undici Agent (keep-alive pool), the operation's
  * version media type, the request's credential (renewed once on 401), per-call timeout and operation
  * deadline, retries of idempotent reads (src/atlas/retry.ts), and Atlas error bodies turned into
- * AtlasApiError. Redirects are never followed (`dispatcher.request` does not), so a credential cannot
+ * AtlasApiError. Redirects are never followed (undici's `dispatch` does not), so a credential cannot
  * leak to another host; response headers never reach the GraphQL client.
  */
 import type { IncomingHttpHeaders } from 'node:http';

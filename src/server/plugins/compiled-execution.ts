@@ -61,17 +61,24 @@ export function useCompiledExecution(options: CompiledExecutionOptions = {}): Pl
   // Per document: executions so far, its compiled function, or `never`.
   const documents = new WeakMap<DocumentNode, number | CompiledQuery | typeof never>();
 
+  // Written only when a document's state changes: a compiled document costs one lookup per execution.
   const compiledFor = (schema: GraphQLSchema, document: DocumentNode): CompiledQuery | undefined => {
-    let known = documents.get(document);
-    if (known === undefined) known = compilable(document) ? 0 : never;
-    if (typeof known === 'number' && known + 1 >= from) {
-      const compiled = compile(schema, document);
-      known = isCompiledQuery(compiled) ? compiled : never;
-    } else if (typeof known === 'number') {
-      known += 1;
+    const known = documents.get(document);
+    if (typeof known === 'object') return known;
+    if (known === never) return undefined;
+    if (known === undefined && !compilable(document)) {
+      documents.set(document, never);
+      return undefined;
     }
-    documents.set(document, known);
-    return typeof known === 'object' ? known : undefined;
+    const runs = (known ?? 0) + 1;
+    if (runs < from) {
+      documents.set(document, runs);
+      return undefined;
+    }
+    const compiled = compile(schema, document);
+    const usable = isCompiledQuery(compiled) ? compiled : undefined;
+    documents.set(document, usable ?? never);
+    return usable;
   };
 
   return {
