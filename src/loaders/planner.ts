@@ -7,8 +7,8 @@
  *   the pages), then cut back into the windows asked for.
  * - **Lookups** are grouped by the list their item belongs to. A page of that list already fetched (or
  *   in flight) in this unit of work answers what it holds; two or more keys left walk the list (pages of
- *   500) while that costs fewer calls than single GETs; the rest are single GETs. Every listed item
- *   primes its lookup. A key missing from a list walked to its end is answered 404 without a GET.
+ *   500) while that costs fewer calls than single GETs; the rest are single GETs. Listed items are
+ *   found by id when a lookup asks (not primed one by one: most are never looked up). A key missing from a list walked to its end is answered 404 without a GET.
  *
  * Keys are objects; the cache key is the Atlas path, so the same resource asked twice costs one call.
  */
@@ -21,7 +21,8 @@ export { isLastPage } from './pages.js';
 import { ATLAS_MAX_PAGE_SIZE, isLastPage, planPages } from './pages.js';
 import {
   itemPath,
-  listedKey,
+  keyId,
+  listedId,
   listFilters,
   listPath,
   parentKey,
@@ -129,16 +130,29 @@ export function resourceLoaders<N extends ResourceName>(
   };
   /** A list's identity with its filters: windows of the same filtered list can share pages. */
   const filtered = (resources[name] as { filters?: readonly string[] }).filters !== undefined;
-  const listIdentity = (key: PK) => {
-    // Asked for on every page load: most lists have no filters, and need no query string built.
+  const identityOf = (key: PK) => {
+    // Most lists have no filters, and need no query string built.
     if (!filtered) return `${pathOfList(key)}?`;
     const query = new URLSearchParams();
     for (const [filter, value] of Object.entries(listFilters(name, key)))
       if (value !== undefined) query.set(filter, value);
     return `${pathOfList(key)}?${query.toString()}`;
   };
-  const pageCacheKey = (key: Paged<PK>) =>
-    `${listIdentity(key)}&pageNum=${key.pageNum}&itemsPerPage=${key.itemsPerPage}`;
+  const identities = new WeakMap<object, string>();
+  const listIdentity = (key: PK) => {
+    let identity = identities.get(key);
+    if (identity === undefined) identities.set(key, (identity = identityOf(key)));
+    return identity;
+  };
+  // Built once per page key: a page load reads it five times (loader cache, batch, known pages), and one
+  // string read again keeps its hash for every map it meets.
+  const pageKeys = new WeakMap<object, string>();
+  const pageCacheKey = (key: Paged<PK>) => {
+    let cacheKey = pageKeys.get(key);
+    if (cacheKey === undefined)
+      pageKeys.set(key, (cacheKey = `${listIdentity(key)}&pageNum=${key.pageNum}&itemsPerPage=${key.itemsPerPage}`));
+    return cacheKey;
+  };
   const isUnfiltered = (key: PK) =>
     !filtered || Object.values(listFilters(name, key)).every((value) => value === undefined);
 
@@ -208,9 +222,10 @@ export function resourceLoaders<N extends ResourceName>(
       async (keys) => {
         const byList = new Map<string, Paged<PK>[]>();
         for (const key of keys) {
-          const group = byList.get(listIdentity(key)) ?? [];
-          group.push(key);
-          byList.set(listIdentity(key), group);
+          const identity = listIdentity(key);
+          const group = byList.get(identity);
+          if (group) group.push(key);
+          else byList.set(identity, [key]);
         }
         const answers = new Map<string, AtlasPage<V> | Error>();
         await Promise.all(
@@ -220,8 +235,6 @@ export function resourceLoaders<N extends ResourceName>(
               const result = results[i];
               if (result === undefined) return;
               answers.set(pageCacheKey(key), result);
-              if (result instanceof Error) return;
-              for (const listed of indexOf(key, result).values()) items().prime(listed.key, listed.value);
             });
           }),
         );
@@ -239,15 +252,16 @@ export function resourceLoaders<N extends ResourceName>(
     return result;
   }
 
-  // Each page's items by path, built once per page: priming and every later lookup read it.
-  const pageIndexes = new WeakMap<AtlasPage<V>, Map<string, { key: K; value: V }>>();
-  function indexOf(pageKey: PK, page: AtlasPage<V>): Map<string, { key: K; value: V }> {
+  // Each page's items by their id within the list, built once per page, when a lookup first reads it
+  // (most listed items are never looked up, so none of them gets a path or a loader entry of its own).
+  const pageIndexes = new WeakMap<AtlasPage<V>, Map<string, V>>();
+  function indexOf(page: AtlasPage<V>): Map<string, V> {
     let index = pageIndexes.get(page);
     if (!index) {
       index = new Map();
       for (const value of page.results) {
-        const key = listedKey(name, pageKey, value);
-        if (key) index.set(pathOfItem(key), { key, value });
+        const id = listedId(name, value);
+        if (id !== undefined) index.set(id, value);
       }
       pageIndexes.set(page, index);
     }
@@ -261,10 +275,10 @@ export function resourceLoaders<N extends ResourceName>(
       const result = await page.result.catch(() => undefined);
       if (!result) continue;
       if (isUnfiltered(page.key) && result.totalCount !== undefined) total = result.totalCount;
-      const index = indexOf(page.key, result);
-      for (const path of wanted.keys()) {
-        const listed = index.get(path);
-        if (listed) found.set(path, listed.value);
+      const index = indexOf(result);
+      for (const [path, key] of wanted) {
+        const listed = index.get(keyId(name, key));
+        if (listed) found.set(path, listed);
       }
     }
     return total;

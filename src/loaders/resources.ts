@@ -316,14 +316,33 @@ export function stamp(name: ResourceName, key: object, raw: Record<string, unkno
   }
 }
 
+/** What names an item within its list (its id, or its name for named clusters): the listed field `listedId` reads. */
+export function keyId(name: ResourceName, key: object): string {
+  const { groupId = '', clusterName = '', id = '' } = parts(key);
+  switch (entry(name).scope) {
+    case 'root':
+      return groupId;
+    case 'project-named':
+      return clusterName;
+    default:
+      return id;
+  }
+}
+
+/** The id (or name) a listed item carries, as `keyId` gives it for its key; undefined when the item lacks it. */
+export function listedId(name: ResourceName, item: object): string | undefined {
+  const { scope, idField } = entry(name);
+  const value: unknown = Reflect.get(item, idField ?? (scope === 'project-named' ? 'name' : 'id'));
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 /** The key of an item found in a list read under `listKey`, or undefined when the item lacks its id. */
 export function listedKey<N extends ResourceName>(name: N, listKey: object, item: object): ItemKey<N> | undefined;
 export function listedKey(name: ResourceName, listKey: object, item: object): object | undefined {
-  const { scope, idField } = entry(name);
   const { groupId = '', clusterName = '' } = parts(listKey);
-  const value: unknown = Reflect.get(item, idField ?? (scope === 'project-named' ? 'name' : 'id'));
-  if (typeof value !== 'string' || value === '') return undefined;
-  switch (scope) {
+  const value = listedId(name, item);
+  if (value === undefined) return undefined;
+  switch (entry(name).scope) {
     case 'root':
       return { groupId: value };
     case 'project-named':
