@@ -53,15 +53,18 @@ export class AtlasClient {
     page: PageRequest,
     filters: QueryParams = {},
   ): Promise<AtlasPage<Record<string, unknown>>> {
-    for (const [name, value] of Object.entries(filters)) {
+    // The list's own filters first, then paging (the order Atlas's examples use). Built field by field:
+    // a spread of the filters object makes each query a differently shaped object.
+    const query: Record<string, string | number | undefined> = {};
+    for (const name in filters) {
+      const value = filters[name];
       // Filters are ids in every list the gateway reads (a legacy restore batch's id).
       if (value !== undefined && !/^[a-f0-9]{24}$/.test(value)) throw new InvalidPathParameterError(name);
+      query[name] = value;
     }
-    const raw = await this.call<RawPage>(operationId, path, {
-      ...filters,
-      pageNum: page.pageNum,
-      itemsPerPage: page.itemsPerPage,
-    });
+    query['pageNum'] = page.pageNum;
+    query['itemsPerPage'] = page.itemsPerPage;
+    const raw = await this.call<RawPage>(operationId, path, query);
     return {
       results: raw.results ?? [],
       totalCount: raw.totalCount,
@@ -100,13 +103,14 @@ export class AtlasClient {
     body?: unknown,
   ): Promise<T> {
     const operation = atlasOperations[operationId];
+    // Every request has the same fields (body undefined for reads), so the layers below read one shape.
     const result = await this.transport.request<T>({
       operationId,
       method: operation.method,
       path,
       query,
       mediaType: operation.mediaType,
-      ...(body === undefined ? {} : { body }),
+      body,
     });
     return result.body;
   }

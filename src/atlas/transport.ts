@@ -254,7 +254,14 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       headers['content-type'] = req.mediaType;
     }
     // Reported before the answer: a request that fails (404, 500, reset, timeout) still reached Atlas.
-    events.emit({ kind: 'request', operationId: req.operationId, method: req.method, unit: req.unit, ...resend });
+    events.emit({
+      kind: 'request',
+      operationId: req.operationId,
+      method: req.method,
+      unit: req.unit,
+      retry: resend.retry,
+      reauthentication: resend.reauthentication,
+    });
     tallies.attempt(req, resend);
     const started = performance.now();
     let status: number | undefined;

@@ -1,5 +1,6 @@
 /** Cluster: its identity, its project, and every backup resource under it. */
 import { ClusterState, ClusterType, type Resolvers } from '../../generated/resolvers-types.js';
+import type { PageRequest } from '../../atlas/types.js';
 import { toGlobalId } from '../ids.js';
 import { loadConnection } from '../pagination.js';
 import { atlasEnum, knownValues, orNull } from './atlas-values.js';
@@ -34,16 +35,16 @@ export const clusterResolvers: Resolvers = {
       cluster.backupEnabled === false ? null : latestOf(loaders.snapshotPage, key(cluster)),
 
     snapshots: (cluster, args, { loaders }) =>
-      loadConnection(args, (page) => loaders.snapshotPage.load({ ...key(cluster), ...page })),
+      loadConnection(args, (page) => loaders.snapshotPage.load(pageOf(cluster, page))),
     snapshot: (cluster, { id }, { loaders }) => orNull(loaders.snapshot.load({ ...key(cluster), id })),
     restoreJobs: (cluster, args, { loaders }) =>
-      loadConnection(args, (page) => loaders.restoreJobPage.load({ ...key(cluster), ...page })),
+      loadConnection(args, (page) => loaders.restoreJobPage.load(pageOf(cluster, page))),
     restoreJob: (cluster, { id }, { loaders }) => orNull(loaders.restoreJob.load({ ...key(cluster), id })),
     exports: (cluster, args, { loaders }) =>
-      loadConnection(args, (page) => loaders.exportPage.load({ ...key(cluster), ...page })),
+      loadConnection(args, (page) => loaders.exportPage.load(pageOf(cluster, page))),
     export: (cluster, { id }, { loaders }) => orNull(loaders.export.load({ ...key(cluster), id })),
     checkpoints: (cluster, args, { loaders }) =>
-      loadConnection(args, (page) => loaders.checkpointPage.load({ ...key(cluster), ...page })),
+      loadConnection(args, (page) => loaders.checkpointPage.load(pageOf(cluster, page))),
     checkpoint: (cluster, { id }, { loaders }) => orNull(loaders.checkpoint.load({ ...key(cluster), id })),
     legacyRestoreJobs: (cluster, { batchId, ...args }, { loaders }) =>
       loadConnection(args, (page) =>
@@ -55,4 +56,14 @@ export const clusterResolvers: Resolvers = {
 
 function key(cluster: { groupId: string; name: string }) {
   return { groupId: cluster.groupId, clusterName: cluster.name };
+}
+
+/** A page of one of the cluster's lists, written out: spreading two objects into one is a slow path in V8. */
+function pageOf(cluster: { groupId: string; name: string }, page: PageRequest) {
+  return {
+    groupId: cluster.groupId,
+    clusterName: cluster.name,
+    pageNum: page.pageNum,
+    itemsPerPage: page.itemsPerPage,
+  };
 }
