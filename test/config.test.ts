@@ -95,6 +95,12 @@ describe('configuration', () => {
     }
   });
 
+  it('names the choices of a variable set to none of them, without quoting what was set', () => {
+    expect(() => loadConfig({ ATLAS_AUTH_MODE: 'mdb_sa_sk_pasted-by-mistake' })).toThrow(
+      /^ATLAS_AUTH_MODE must be one of service-account, api-key, token, forward$/,
+    );
+  });
+
   it('plays post-sunset Atlas in demo mode unless DEMO_SERVERLESS_BACKUP=available', () => {
     expect(loadConfig({}).demoServerlessBackup).toBe('sunset');
     expect(loadConfig({ DEMO_SERVERLESS_BACKUP: 'available' }).demoServerlessBackup).toBe('available');
