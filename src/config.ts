@@ -310,9 +310,12 @@ function corsOrigins(value: string | undefined, production: boolean, forward: bo
   });
 }
 
-/** zod's messages, except that a rejected choice is not quoted back: configuration errors never echo a value. */
+/**
+ * zod's messages, except that a rejected choice is not quoted back (configuration errors never echo a value):
+ * zod v3's own message for it ends with the value received. A schema's own message is kept.
+ */
 const withoutValues: z.ZodErrorMap = (issue, context) =>
-  issue.code === z.ZodIssueCode.invalid_enum_value
+  issue.code === z.ZodIssueCode.invalid_enum_value && context.defaultError.startsWith('Invalid enum value')
     ? { message: `must be one of ${issue.options.join(', ')}` }
     : { message: context.defaultError };
 
