@@ -8,7 +8,8 @@
  * - **Lookups** are grouped by the list their item belongs to. A page of that list already fetched (or
  *   in flight) in this unit of work answers what it holds; two or more keys left walk the list (pages of
  *   500) while that costs fewer calls than single GETs; the rest are single GETs. Listed items are
- *   found by id when a lookup asks (not primed one by one: most are never looked up). A key missing from a list walked to its end is answered 404 without a GET.
+ *   found by id when a lookup asks (not primed one by one: most are never looked up). A key missing
+ *   from a list walked to its end is answered 404 without a GET.
  *
  * Keys are objects; the cache key is the Atlas path, so the same resource asked twice costs one call.
  */
