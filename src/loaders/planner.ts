@@ -100,6 +100,19 @@ export function notInList(name: ResourceName): AtlasApiError {
   );
 }
 
+/**
+ * `compute` of an object, computed once per object. Loader keys are made per resolver call and read several
+ * times in one unit of work; what is derived from them (paths, cache keys, a page's index) is kept with them.
+ */
+function oncePerObject<K extends object, T extends NonNullable<unknown>>(compute: (key: K) => T): (key: K) => T {
+  const computed = new WeakMap<K, T>();
+  return (key) => {
+    let value = computed.get(key);
+    if (value === undefined) computed.set(key, (value = compute(key)));
+    return value;
+  };
+}
+
 interface KnownPage<PK, V> {
   key: Paged<PK>;
   result: Promise<AtlasPage<V>>;
@@ -117,43 +130,23 @@ export function resourceLoaders<N extends ResourceName>(
 
   // Each key's path is built once (and checked against the spec's patterns once): it is the loader's
   // cache key, the coalescing key's core and the invalidation prefix.
-  const itemPaths = new WeakMap<object, string>();
-  const listPaths = new WeakMap<object, string>();
-  const pathOfItem = (key: K) => {
-    let path = itemPaths.get(key);
-    if (path === undefined) itemPaths.set(key, (path = itemPath(name, key)));
-    return path;
-  };
-  const pathOfList = (key: PK) => {
-    let path = listPaths.get(key);
-    if (path === undefined) listPaths.set(key, (path = listPath(name, key)));
-    return path;
-  };
+  const pathOfItem = oncePerObject((key: K) => itemPath(name, key));
+  const pathOfList = oncePerObject((key: PK) => listPath(name, key));
   /** A list's identity with its filters: windows of the same filtered list can share pages. */
   const filtered = (resources[name] as { filters?: readonly string[] }).filters !== undefined;
-  const identityOf = (key: PK) => {
+  const listIdentity = oncePerObject((key: PK) => {
     // Most lists have no filters, and need no query string built.
     if (!filtered) return `${pathOfList(key)}?`;
     const query = new URLSearchParams();
     for (const [filter, value] of Object.entries(listFilters(name, key)))
       if (value !== undefined) query.set(filter, value);
     return `${pathOfList(key)}?${query.toString()}`;
-  };
-  const identities = new WeakMap<object, string>();
-  const listIdentity = (key: PK) => {
-    let identity = identities.get(key);
-    if (identity === undefined) identities.set(key, (identity = identityOf(key)));
-    return identity;
-  };
-  // Built once per page key: a page load reads it five times (loader cache, batch, known pages), and one
-  // string read again keeps its hash for every map it meets.
-  const pageKeys = new WeakMap<object, string>();
-  const pageCacheKey = (key: Paged<PK>) => {
-    let cacheKey = pageKeys.get(key);
-    if (cacheKey === undefined)
-      pageKeys.set(key, (cacheKey = `${listIdentity(key)}&pageNum=${key.pageNum}&itemsPerPage=${key.itemsPerPage}`));
-    return cacheKey;
-  };
+  });
+  // A page load reads its key five times (loader cache, batch, known pages); one string read again keeps
+  // its hash for every map it meets.
+  const pageCacheKey = oncePerObject(
+    (key: Paged<PK>) => `${listIdentity(key)}&pageNum=${key.pageNum}&itemsPerPage=${key.itemsPerPage}`,
+  );
   const isUnfiltered = (key: PK) =>
     !filtered || Object.values(listFilters(name, key)).every((value) => value === undefined);
 
@@ -255,19 +248,14 @@ export function resourceLoaders<N extends ResourceName>(
 
   // Each page's items by their id within the list, built once per page, when a lookup first reads it
   // (most listed items are never looked up, so none of them gets a path or a loader entry of its own).
-  const pageIndexes = new WeakMap<AtlasPage<V>, Map<string, V>>();
-  function indexOf(page: AtlasPage<V>): Map<string, V> {
-    let index = pageIndexes.get(page);
-    if (!index) {
-      index = new Map();
-      for (const value of page.results) {
-        const id = listedId(name, value);
-        if (id !== undefined) index.set(id, value);
-      }
-      pageIndexes.set(page, index);
+  const indexOf = oncePerObject((page: AtlasPage<V>) => {
+    const index = new Map<string, V>();
+    for (const value of page.results) {
+      const id = listedId(name, value);
+      if (id !== undefined) index.set(id, value);
     }
     return index;
-  }
+  });
 
   /** Settles the keys found in pages of `list` already asked for; returns the total when one is known. */
   async function answerFromPages(list: string, wanted: Map<string, K>, found: Map<string, V>) {
