@@ -311,11 +311,12 @@ function corsOrigins(value: string | undefined, production: boolean, forward: bo
 }
 
 /**
- * zod's messages, except that a rejected choice is not quoted back (configuration errors never echo a value):
- * zod v3's own message for it ends with the value received. A schema's own message is kept.
+ * zod's messages, except one that would quote the rejected value (configuration errors never echo a value):
+ * zod v3's default for a rejected choice ends with it, so the choices are named instead. A message a schema
+ * gives itself quotes nothing and is kept.
  */
 const withoutValues: z.ZodErrorMap = (issue, context) =>
-  issue.code === z.ZodIssueCode.invalid_enum_value && context.defaultError.startsWith('Invalid enum value')
+  issue.code === z.ZodIssueCode.invalid_enum_value && context.defaultError.includes(`'${String(issue.received)}'`)
     ? { message: `must be one of ${issue.options.join(', ')}` }
     : { message: context.defaultError };
 
