@@ -7,9 +7,10 @@
  * another process (CPU 1), over loopback. The figure is the median over ROUNDS of this build's CPU divided
  * by the base's in the same round: the ratio part e cannot give, since its baseline is another day's run.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { canPin, startChild, stopChildren } from './children.js';
+import { runGatewayChild } from './in-process.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const baseDist = process.env['BASE_DIST'];
@@ -22,35 +23,17 @@ execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' 
 const upstream = await startChild('./upstream.ts', { LATENCY_MS: '0' }, [], 1);
 
 /** CPU µs per dashboard of the gateway built in `dist`, in a process of its own. */
-function cpuPerDashboard(dist: string): Promise<number> {
-  const args = ['--import', 'tsx', fileURLToPath(new URL('./instructions-child.ts', import.meta.url))];
-  const child = spawn(
-    canPin ? '/usr/bin/taskset' : process.execPath,
-    canPin ? ['-c', '0', process.execPath, ...args] : args,
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        DIST: dist,
-        UPSTREAM_URL: upstream.url,
-        OPERATION: 'dashboard',
-        DOCUMENT: `${root}examples/backup-dashboard.graphql`,
-        FEATURES: 'plain',
-        WARMUP: warmup,
-        MEASURE: measure,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return new Promise((resolve, reject) =>
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`gateway of ${dist} exited with ${code}`));
-      const { operations, cpuUs } = JSON.parse(out) as { operations: number; cpuUs: number };
-      resolve(cpuUs / operations);
-    }),
-  );
+async function cpuPerDashboard(dist: string): Promise<number> {
+  const { operations, cpuUs } = await runGatewayChild(canPin ? ['/usr/bin/taskset', '-c', '0'] : [], {
+    dist,
+    upstreamUrl: upstream.url,
+    operation: 'dashboard',
+    document: `${root}examples/backup-dashboard.graphql`,
+    features: 'plain',
+    warmup: Number(warmup),
+    measure: Number(measure),
+  });
+  return cpuUs / operations;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;

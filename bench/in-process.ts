@@ -1,8 +1,11 @@
 /**
  * What the bench scripts that hold compiled gateways in their own process share (bench/paired.ts,
- * bench/instructions-child.ts): gateway options from a features string, and a loop of operations through
- * `yoga.fetch` (no socket between the script and the gateway; Atlas is in another process).
+ * bench/instructions-child.ts, and the scripts that start that child: bench/instructions.ts,
+ * bench/against-base.ts): gateway options from a features string, a loop of operations through `yoga.fetch`
+ * (no socket between the script and the gateway; Atlas is in another process), and running the child.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 
 type GatewayOptions = Parameters<(typeof import('../src/server/gateway.js'))['createGateway']>[0];
@@ -18,7 +21,7 @@ export function gatewayOptionsFor(features: string, upstreamUrl: string, otlpUrl
     graphiql: false,
     callReport: 'never',
   };
-  if (parts.includes('log')) options.logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
+  if (parts.includes('log')) options.logger = accessLogToNowhere();
   if (parts.includes('metrics')) options.metrics = {};
   const ratio = parts.find((part) => part.startsWith('tracing:'))?.slice('tracing:'.length);
   if (ratio !== undefined) {
@@ -42,4 +45,63 @@ export async function sendThrough(
     const text = await response.text();
     if (!text.includes('"data"') || text.includes('"errors"')) throw new Error(text.slice(0, 500));
   }
+}
+
+/** The access log `npm start` writes (a line per request at LOG_LEVEL=info), written to /dev/null. */
+export function accessLogToNowhere() {
+  return pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true }));
+}
+
+/** What bench/instructions-child.ts runs: the gateway built in `dist`, and which operations it sends. */
+export interface GatewayChildRun {
+  dist: string;
+  upstreamUrl: string;
+  otlpUrl?: string;
+  operation: 'dashboard' | 'single';
+  /** The dashboard's file, or the single-resource document itself. */
+  document: string;
+  features: string;
+  warmup: number;
+  measure: number;
+}
+
+/**
+ * Runs bench/instructions-child.ts behind `launcher` (valgrind, taskset, or nothing) with `env` added, and
+ * resolves with what it printed: its measured operations and their CPU time.
+ */
+export async function runGatewayChild(
+  launcher: string[],
+  run: GatewayChildRun,
+  env: Record<string, string> = {},
+): Promise<{ operations: number; cpuUs: number }> {
+  const node = [
+    process.execPath,
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./instructions-child.ts', import.meta.url)),
+  ];
+  const [command = '', ...args] = [...launcher, ...node];
+  const child = spawn(command, args, {
+    env: {
+      ...process.env,
+      ...env,
+      DIST: run.dist,
+      UPSTREAM_URL: run.upstreamUrl,
+      OTLP_URL: run.otlpUrl ?? '',
+      OPERATION: run.operation,
+      DOCUMENT: run.document,
+      FEATURES: run.features,
+      WARMUP: String(run.warmup),
+      MEASURE: String(run.measure),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const line = stdout.split('\n').find((l) => l.startsWith('{'));
+  if (code !== 0 || !line) throw new Error(`gateway of ${run.dist}: exit ${code}\n${stderr.slice(-2000)}`);
+  return JSON.parse(line) as { operations: number; cpuUs: number };
 }

@@ -17,7 +17,7 @@
  * tracing-tenth). The metrics and tracing cases are compared with `shipped`, the single-resource query on the
  * gateway as `npm start` runs it (access log on); `single` is the same without the access log.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO } from '../src/simulator/index.js';
 import { startChild, stopChildren } from './children.js';
+import { runGatewayChild } from './in-process.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const job = DEMO.restoreJobs.automated;
@@ -91,41 +92,22 @@ function count(file: string): { instructions: number; compiler: number } {
 
 async function run(testCase: Case, upstream: string, otlp: string, dir: string): Promise<Counted> {
   const out = join(dir, `${testCase.name.replace(/\W+/g, '-')}-${testCase.dist === dist ? 'this' : 'base'}.callgrind`);
-  const child = spawn(
-    'valgrind',
-    [
-      '--tool=callgrind',
-      '--instr-atstart=no',
-      `--callgrind-out-file=${out}`,
-      process.execPath,
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('./instructions-child.ts', import.meta.url)),
-    ],
+  const { cpuUs } = await runGatewayChild(
+    ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`],
     {
-      env: {
-        ...process.env,
-        UNDER_CALLGRIND: '1',
-        DIST: testCase.dist,
-        UPSTREAM_URL: upstream,
-        OTLP_URL: otlp,
-        OPERATION: testCase.operation,
-        DOCUMENT: testCase.operation === 'dashboard' ? join(root, 'examples/backup-dashboard.graphql') : single,
-        FEATURES: testCase.features,
-        WARMUP: String(testCase.warmup),
-        MEASURE: String(testCase.measure),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      dist: testCase.dist,
+      upstreamUrl: upstream,
+      otlpUrl: otlp,
+      operation: testCase.operation,
+      document: testCase.operation === 'dashboard' ? join(root, 'examples/backup-dashboard.graphql') : single,
+      features: testCase.features,
+      warmup: testCase.warmup,
+      measure: testCase.measure,
     },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const line = stdout.split('\n').find((l) => l.startsWith('{'));
-  if (code !== 0 || !line) throw new Error(`${testCase.name}: exit ${code}\n${stderr.slice(-2000)}`);
-  const { cpuUs } = JSON.parse(line) as { cpuUs: number };
+    { UNDER_CALLGRIND: '1' },
+  ).catch((error: unknown) => {
+    throw new Error(`${testCase.name}: ${String(error)}`);
+  });
   return { ...testCase, ...count(out), cpuUs };
 }
 

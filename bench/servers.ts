@@ -11,10 +11,10 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema as yogaSchema, createYoga } from 'graphql-yoga';
-import { pino } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
 import type { Answers } from './recorded-atlas.js';
 import type { ProfileCommand } from './inspect.js';
+import { accessLogToNowhere } from './in-process.js';
 
 // The gateway runs as production runs it: compiled by tsc (bench/run.ts builds dist/ first), not
 // transpiled on the fly, which adds per-closure helpers to every function the request path creates; and
@@ -49,9 +49,7 @@ const gateway = async () => {
     callReport: 'never',
     // ACCESS_LOG=1: the access line per request that `npm start` writes (LOG_LEVEL=info, its default), to
     // /dev/null: the gateway as it ships, which bench part f measures metrics and tracing against.
-    ...(process.env['ACCESS_LOG'] === '1'
-      ? { logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true })) }
-      : {}),
+    ...(process.env['ACCESS_LOG'] === '1' ? { logger: accessLogToNowhere() } : {}),
     // METRICS=1: Prometheus metrics on (bench part f scrapes /metrics as Prometheus would);
     // OTLP_URL=<collector>: operations traced (the share OTLP_SAMPLE_RATIO, default all) and exported over
     // OTLP/HTTP protobuf.
