@@ -292,6 +292,10 @@ export class Poller<V> {
    * that lasts), not the changes that message reported.
    */
   private receive(seq: number, text: string, joining: boolean): void {
+    // Polling alone (its lease connection gone, its subscriber connection maybe not), this replica tells its
+    // own reads: the holder's messages, behind or ahead of them, would move its state back and forth and
+    // tell a change twice. Unread, they wait as the last message kept, for when it shares again.
+    if (this.part === 'alone') return;
     if (this.stopped || seq <= this.seen) return;
     this.seen = seq;
     const message = parseMessage(text);

@@ -1,0 +1,80 @@
+/**
+ * A replica polling for itself (`alone`: its lease connection to Redis gone) while its subscriber connection
+ * still hears the new owner's messages. The order those messages arrive in, against this replica's own
+ * reads, is what the test must fix, so the channel here is scripted; the same situation over real Redis
+ * servers is test/redis/shared-pollers.test.ts ("another replica takes over within the lease...").
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type { Loaders } from '../../src/loaders/index.js';
+import { Poller, type PollSource } from '../../src/live/poller.js';
+import type { PollChannel } from '../../src/live/sharing.js';
+import { LiveSubscription } from '../../src/live/subscription.js';
+
+/** Atlas's object as a state name; a tick reports it when it differs from the last one known. */
+function stateSource(atlas: { state: string }): PollSource<string> {
+  let known: string | undefined;
+  return {
+    async poll() {
+      const state = atlas.state;
+      const changed = state !== known;
+      known = state;
+      return { values: changed ? [state] : [], final: state === 'FINISHED' };
+    },
+    current: () => known,
+    reset() {
+      known = undefined;
+    },
+    saved: () => known,
+    restore(saved) {
+      const news = saved !== known;
+      known = saved as string;
+      return news;
+    },
+  };
+}
+
+describe('a poller polling alone', () => {
+  it("tells its subscribers each change once, whatever the owner's messages it still hears say", async () => {
+    const atlas = { state: 'QUEUED' };
+    let hear: ((seq: number, message: string) => void) | undefined;
+    const channel: PollChannel = {
+      async listen(onMessage) {
+        hear = onMessage;
+      },
+      claim: async () => ({ role: 'alone' }),
+      publish: async () => undefined,
+      latest: async () => undefined,
+      leave: async () => {},
+    };
+    const poller = new Poller<string>({
+      source: stateSource(atlas),
+      timing: { intervalMs: 10, maxIntervalMs: 10, idleAfterMs: 60_000 },
+      openUnit: () => ({ loaders: {} as Loaders, opened: Date.now(), deadline: Date.now() + 10_000 }),
+      notBefore: () => 0,
+      holdBack: () => {},
+      onStop: () => {},
+      channel,
+    });
+    const told: string[] = [];
+    const subscription = new LiveSubscription<string>(() => poller.remove(subscription));
+    const reading = (async () => {
+      for await (const event of subscription) if (event.kind === 'value') told.push(event.value);
+    })();
+    poller.add(subscription);
+    await vi.waitFor(() => expect(told).toEqual(['QUEUED']));
+
+    atlas.state = 'IN_PROGRESS';
+    await vi.waitFor(() => expect(told).toEqual(['QUEUED', 'IN_PROGRESS']));
+    // The owner, a tick behind this replica's own read, publishes what it read, then catches up.
+    hear?.(1, JSON.stringify({ events: [], state: 'QUEUED' }));
+    hear?.(
+      2,
+      JSON.stringify({ events: [{ kind: 'value', value: 'IN_PROGRESS', final: false }], state: 'IN_PROGRESS' }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    atlas.state = 'FINISHED';
+    await reading;
+    expect(told).toEqual(['QUEUED', 'IN_PROGRESS', 'FINISHED']);
+  });
+});
