@@ -32,6 +32,24 @@ async function post(body: string, headers: Record<string, string> = {}) {
   return { status: response.status, text: await response.text() };
 }
 
+/** POSTs `body` in chunks of `size` bytes with no Content-Length (Transfer-Encoding: chunked). */
+async function postChunked(body: string, size: number) {
+  const bytes = new TextEncoder().encode(body);
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let at = 0; at < bytes.length; at += size) controller.enqueue(bytes.subarray(at, at + size));
+      controller.close();
+    },
+  });
+  const response = await fetch(stack.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: stream,
+    duplex: 'half',
+  } as RequestInit);
+  return { status: response.status, text: await response.text() };
+}
+
 describe('document limits (graphql-armor)', () => {
   it.each([
     ['depth', nest(14), 'MAX_DEPTH_EXCEEDED'],
@@ -174,8 +192,33 @@ describe('HTTP request limits', () => {
   });
 
   it('refuses a body over 100 kB with 413', async () => {
-    const { status } = await post(JSON.stringify({ query: `{ __typename }`, variables: { pad: 'x'.repeat(120_000) } }));
+    const { status, text } = await post(
+      JSON.stringify({ query: `{ __typename }`, variables: { pad: 'x'.repeat(120_000) } }),
+    );
     expect(status).toBe(413);
+    expect(JSON.parse(text).errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+  });
+
+  // Without a Content-Length (chunked, as a streaming client sends it) the limit is found while reading.
+  it('refuses a chunked body that grows over 100 kB with 413, before any Atlas call', async () => {
+    const body = JSON.stringify({
+      query: `{ project(id: "${groupId}") { name } }`,
+      variables: { pad: 'x'.repeat(120_000) },
+    });
+    const { status, text } = await postChunked(body, 10_000);
+    expect(status).toBe(413);
+    expect(JSON.parse(text).errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+    expect(stack.simulator.calls).toHaveLength(0);
+  });
+
+  it('answers a chunked body under the limit', async () => {
+    const body = JSON.stringify({
+      query: `{ project(id: "${groupId}") { name } }`,
+      variables: { pad: 'x'.repeat(90_000) },
+    });
+    const { status, text } = await postChunked(body, 7_000);
+    expect(status).toBe(200);
+    expect(JSON.parse(text)).toEqual({ data: { project: { name: DEMO.projects.payments.name } } });
   });
 
   it('refuses invalid JSON with 400', async () => {
