@@ -31,6 +31,7 @@ import { defaults, type Config, type SubscriptionSettings } from '../config.js';
 import { createContext, type GraphQLContext } from '../graph/context.js';
 import { toClientError } from '../graph/errors.js';
 import { requestLimitPlugins, type RequestLimits } from './plugins/limits.js';
+import { useRequestBodyLimit } from './plugins/request-body-limit.js';
 import { createOperationLog, yogaLogger } from './plugins/operation-log.js';
 import { createSchema } from '../graph/schema.js';
 import { corsOptions, useCrossOriginGuard, type OriginRule } from './plugins/cross-origin.js';
@@ -311,6 +312,7 @@ export function createGateway(options: GatewayOptions): Gateway {
             }),
           ]
         : []),
+      useRequestBodyLimit(options.limits?.maxRequestBodyBytes ?? defaults.limits.maxRequestBodyBytes),
       ...requestLimitPlugins(options.limits, { hideSuggestions: !introspection }),
       ...(introspection ? [] : [useDisableIntrospection(), useNoServiceSdl()]),
       // @defer/@stream let a dashboard render its fast parts first and stream the slow ones.
@@ -329,7 +331,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     batching: false,
     extraParamNames: service.extraParamNames,
     cors: corsOptions(corsOrigins),
-    maxRequestBodySize: options.limits?.maxRequestBodyBytes ?? defaults.limits.maxRequestBodyBytes,
+    // Enforced by useRequestBodyLimit, which counts only a body without a Content-Length.
+    maxRequestBodySize: false,
     maskedErrors: { maskError: toClientError, isDev: false },
     // Served by useGraphiQLDelivery (src/server/plugins/graphiql-delivery.ts).
     graphiql: false,
