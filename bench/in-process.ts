@@ -30,18 +30,18 @@ export function gatewayOptionsFor(features: string, upstreamUrl: string, otlpUrl
   return options;
 }
 
-/** Sends `count` POSTs of `body` through the gateway's `yoga.fetch`; each answer must have data and no errors. */
+/**
+ * Sends `count` POSTs of `body` through the gateway's `yoga.fetch`, with the Content-Length that browsers,
+ * Apollo Client and urql send; each answer must have data and no errors.
+ */
 export async function sendThrough(
   yoga: { fetch(url: string, init: RequestInit): Response | Promise<Response> },
   body: string,
   count: number,
 ): Promise<void> {
+  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
   for (let i = 0; i < count; i++) {
-    const response = await yoga.fetch('http://bench/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
+    const response = await yoga.fetch('http://bench/graphql', { method: 'POST', headers, body });
     const text = await response.text();
     if (!text.includes('"data"') || text.includes('"errors"')) throw new Error(text.slice(0, 500));
   }
