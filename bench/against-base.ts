@@ -1,69 +1,98 @@
 /**
  * `BASE_DIST=<another build's dist> npm run bench:against-base`: process CPU per example dashboard of this
- * tree's compiled gateway against another build's, in one run. Each round starts one process per build, in
- * turn (the order alternating between rounds), pinned to CPU 0 where `taskset` exists; each process sends
- * WARMUP dashboards through `yoga.fetch`, then MEASURE more, and reports its own `process.cpuUsage()` over
- * the measured ones (user + system, all threads: bench/instructions-child.ts). Atlas is the simulator in
- * another process (CPU 1), over loopback. The figure is the median over ROUNDS of this build's CPU divided
- * by the base's in the same round: the ratio part e cannot give, since its baseline is another day's run.
+ * tree's compiled gateway against another build's, in one run. Each build is held in a long-lived process of
+ * its own (bench/paired-child.ts), both pinned to CPU 0 where `taskset` exists; after WARMUP dashboards
+ * each, they take turns: ROUNDS rounds of BATCH dashboards per build, the order alternating between rounds,
+ * each batch's CPU (user + system, all threads) read by its own process. Atlas is the simulator in another
+ * process (CPU 1), over loopback.
+ *
+ * Why turns of a few dashboards: this VM's speed drifts by tens of percent within seconds, so two processes
+ * run one after the other (this script's first form: one process per build and round, 1,000 dashboards
+ * each) gave round ratios from 0.44 to 0.66 for the same two builds. Batches of 25 dashboards (about 0.1 s)
+ * meet nearly the same machine; the figure is the median of the round ratios (this build / base), with its
+ * quartiles and the ratio of the summed CPU beside it.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { canPin, startChild, stopChildren } from './children.js';
-import { runGatewayChild } from './in-process.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const baseDist = process.env['BASE_DIST'];
 if (!baseDist) throw new Error('BASE_DIST=<dist of the build to compare with> is required');
-const rounds = Number(process.env['ROUNDS'] ?? '6');
+const rounds = Number(process.env['ROUNDS'] ?? '200');
+const batch = Number(process.env['BATCH'] ?? '25');
 const warmup = process.env['WARMUP'] ?? '400';
-const measure = process.env['MEASURE'] ?? '1000';
 
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 const upstream = await startChild('./upstream.ts', { LATENCY_MS: '0' }, [], 1);
 
-/** CPU µs per dashboard of the gateway built in `dist`, in a process of its own. */
-async function cpuPerDashboard(dist: string): Promise<number> {
-  const { operations, cpuUs } = await runGatewayChild(canPin ? ['/usr/bin/taskset', '-c', '0'] : [], {
-    dist,
-    upstreamUrl: upstream.url,
-    operation: 'dashboard',
-    document: `${root}examples/backup-dashboard.graphql`,
-    features: 'plain',
-    warmup: Number(warmup),
-    measure: Number(measure),
+/** Starts the gateway of `dist` in its own process and resolves once it has warmed up. */
+async function holdGateway(dist: string): Promise<ChildProcess> {
+  const node = [process.execPath, '--import', 'tsx', fileURLToPath(new URL('./paired-child.ts', import.meta.url))];
+  const [command = '', ...args] = canPin ? ['/usr/bin/taskset', '-c', '0', ...node] : node;
+  const child = spawn(command, args, {
+    env: {
+      ...process.env,
+      DIST: dist,
+      UPSTREAM_URL: upstream.url,
+      DOCUMENT: `${root}examples/backup-dashboard.graphql`,
+      WARMUP: warmup,
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  return cpuUs / operations;
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`gateway of ${dist} exited with ${code}`)));
+  });
+  return child;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const rows: { base: number; now: number }[] = [];
+/** CPU µs per dashboard of `n` dashboards sent by `child`. */
+function cpuPerDashboard(child: ChildProcess, n: number): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (answer: { cpuUs: number }) => resolve(answer.cpuUs / n));
+    child.send({ dashboards: n });
+  });
+}
+
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))] ?? NaN;
+const sum = (xs: number[]) => xs.reduce((total, x) => total + x, 0);
+const base: number[] = [];
+const now: number[] = [];
+const gateways: ChildProcess[] = [];
 try {
+  gateways.push(await holdGateway(baseDist), await holdGateway(`${root}dist`));
+  const [baseGateway, thisGateway] = gateways as [ChildProcess, ChildProcess];
   for (let round = 0; round < rounds; round++) {
-    // Alternate which build runs first, so neither always meets the machine warmer.
-    const row = { base: 0, now: 0 };
+    // Alternate which build goes first, so that neither always meets the machine just after the other.
     if (round % 2 === 0) {
-      row.base = await cpuPerDashboard(baseDist);
-      row.now = await cpuPerDashboard(`${root}dist`);
+      base.push(await cpuPerDashboard(baseGateway, batch));
+      now.push(await cpuPerDashboard(thisGateway, batch));
     } else {
-      row.now = await cpuPerDashboard(`${root}dist`);
-      row.base = await cpuPerDashboard(baseDist);
+      now.push(await cpuPerDashboard(thisGateway, batch));
+      base.push(await cpuPerDashboard(baseGateway, batch));
     }
-    rows.push(row);
   }
+  for (const child of gateways) child.send({ dashboards: 0 });
 } finally {
+  for (const child of gateways) if (child.exitCode === null) child.kill('SIGTERM');
   stopChildren();
 }
 
+const ratios = now.map((x, i) => x / base[i]!);
 console.log(`\n## Process CPU per dashboard against BASE_DIST, ${new Date().toISOString()}\n`);
-console.log(`BASE_DIST=${baseDist}; ${rounds} rounds of ${warmup} + ${measure} dashboards per build and round.\n`);
-console.log('| round | base µs/dashboard | this build µs/dashboard | this / base |');
-console.log('|---:|---:|---:|---:|');
-rows.forEach((r, i) =>
-  console.log(`| ${i + 1} | ${r.base.toFixed(0)} | ${r.now.toFixed(0)} | ${(r.now / r.base).toFixed(3)} |`),
-);
-console.log(
-  `\nMedian: base ${median(rows.map((r) => r.base)).toFixed(0)} µs, this build ${median(rows.map((r) => r.now)).toFixed(0)} µs; ` +
-    `median ratio within rounds **${median(rows.map((r) => r.now / r.base)).toFixed(2)}x**.`,
-);
+console.log(`BASE_DIST=${baseDist}; ${warmup} dashboards of warm-up, then ${rounds} rounds of ${batch} per build.\n`);
+console.log('| | base µs/dashboard | this build µs/dashboard | this / base |');
+console.log('|---|---:|---:|---:|');
+for (const [label, q] of [
+  ['first quartile', 0.25],
+  ['**median**', 0.5],
+  ['third quartile', 0.75],
+] as const) {
+  const ratio = quantile(ratios, q).toFixed(3);
+  console.log(`| ${label} | ${quantile(base, q).toFixed(0)} | ${quantile(now, q).toFixed(0)} | ${ratio} |`);
+}
+console.log("\nEach column's quartiles are its own (the last is the round ratios', not a ratio of the first two).");
+console.log(`\nRatio of the summed CPU: **${(sum(now) / sum(base)).toFixed(3)}**.`);
 process.exit(0);

@@ -1,8 +1,8 @@
 /**
  * What the bench scripts that hold compiled gateways in their own process share (bench/paired.ts,
- * bench/instructions-child.ts, and the scripts that start that child: bench/instructions.ts,
- * bench/against-base.ts): gateway options from a features string, a loop of operations through `yoga.fetch`
- * (no socket between the script and the gateway; Atlas is in another process), and running the child.
+ * bench/paired-child.ts, bench/instructions-child.ts and bench/instructions.ts, which starts the last):
+ * gateway options from a features string, a loop of operations through `yoga.fetch` (no socket between the
+ * script and the gateway; Atlas is in another process), and running the instructions child.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
