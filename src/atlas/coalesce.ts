@@ -3,8 +3,21 @@
  * answer (or failure) instead of sending its own. Keys hold the credential's cache key, never the
  * secret, so nothing is shared across credentials.
  */
+
+/**
+ * Removals after which the calls in flight move to a fresh Map. A Map that lives long enough to reach V8's
+ * old generation leaves its superseded hash tables there too (it rebuilds its table as entries come and
+ * go), and those still point at the calls that were in flight when each was replaced: until the next full
+ * collection, every young collection keeps those calls' answers alive and then promotes them. With one
+ * entry per Atlas call, that was about 40 KB of answers per example dashboard promoted to the old
+ * generation, and young collections four times as long (bench/README.md, "Answers kept alive by a
+ * long-lived Map"). A fresh Map's tables are young, and die young.
+ */
+const REMOVALS_PER_MAP = 256;
+
 export class InFlightCalls {
-  private readonly calls = new Map<string, Promise<unknown>>();
+  private calls = new Map<string, Promise<unknown>>();
+  private removals = 0;
 
   /** Runs `call` unless an identical one is in flight; says whether the answer was another caller's. */
   async share<T>(key: string, call: () => Promise<T>): Promise<{ value: T; shared: boolean }> {
@@ -17,7 +30,7 @@ export class InFlightCalls {
       return { value: await own, shared: false };
     } finally {
       // Only this call's own entry: after `forget`, the key may already name a newer call.
-      if (this.calls.get(key) === own) this.calls.delete(key);
+      if (this.calls.get(key) === own) this.remove(key);
     }
   }
 
@@ -26,6 +39,18 @@ export class InFlightCalls {
    * new caller starts a fresh call instead of sharing an answer that may predate the write.
    */
   forget(prefix: string): void {
-    for (const key of this.calls.keys()) if (key.startsWith(prefix)) this.calls.delete(key);
+    // Keys first: a removal may move the calls to a fresh Map.
+    for (const key of [...this.calls.keys()]) if (key.startsWith(prefix)) this.remove(key);
+  }
+
+  private remove(key: string): void {
+    this.calls.delete(key);
+    if (this.calls.size === 0) {
+      this.calls = new Map();
+      this.removals = 0;
+    } else if (++this.removals >= REMOVALS_PER_MAP) {
+      this.calls = new Map(this.calls);
+      this.removals = 0;
+    }
   }
 }
