@@ -32,6 +32,10 @@ async function post(body: string, headers: Record<string, string> = {}) {
   return { status: response.status, text: await response.text() };
 }
 
+/** The project's name, asked with a variable that pads the body by `padding` bytes. */
+const paddedProjectQuery = (padding: number) =>
+  JSON.stringify({ query: `{ project(id: "${groupId}") { name } }`, variables: { pad: 'x'.repeat(padding) } });
+
 /** POSTs `body` in chunks of `size` bytes with no Content-Length (Transfer-Encoding: chunked). */
 async function postChunked(body: string, size: number) {
   const bytes = new TextEncoder().encode(body);
@@ -201,22 +205,14 @@ describe('HTTP request limits', () => {
 
   // Without a Content-Length (chunked, as a streaming client sends it) the limit is found while reading.
   it('refuses a chunked body that grows over 100 kB with 413, before any Atlas call', async () => {
-    const body = JSON.stringify({
-      query: `{ project(id: "${groupId}") { name } }`,
-      variables: { pad: 'x'.repeat(120_000) },
-    });
-    const { status, text } = await postChunked(body, 10_000);
+    const { status, text } = await postChunked(paddedProjectQuery(120_000), 10_000);
     expect(status).toBe(413);
     expect(JSON.parse(text).errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
     expect(stack.simulator.calls).toHaveLength(0);
   });
 
   it('answers a chunked body under the limit', async () => {
-    const body = JSON.stringify({
-      query: `{ project(id: "${groupId}") { name } }`,
-      variables: { pad: 'x'.repeat(90_000) },
-    });
-    const { status, text } = await postChunked(body, 7_000);
+    const { status, text } = await postChunked(paddedProjectQuery(90_000), 7_000);
     expect(status).toBe(200);
     expect(JSON.parse(text)).toEqual({ data: { project: { name: DEMO.projects.payments.name } } });
   });
