@@ -211,6 +211,18 @@ describe('HTTP request limits', () => {
     expect(stack.simulator.calls).toHaveLength(0);
   });
 
+  // Node's HTTP parser refuses such a header before the gateway sees it; an in-process caller can still send one.
+  it('refuses a Content-Length that is not one number with 400, as request smuggling sends it', async () => {
+    const response = await stack.gateway.yoga.fetch('http://gateway/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '30, 30' },
+      body: JSON.stringify({ query: `{ project(id: "${groupId}") { name } }` }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(stack.simulator.calls).toHaveLength(0);
+  });
+
   it('answers a chunked body under the limit', async () => {
     const { status, text } = await postChunked(paddedProjectQuery(90_000), 7_000);
     expect(status).toBe(200);
