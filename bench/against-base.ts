@@ -1,21 +1,30 @@
 /**
  * `BASE_DIST=<another build's dist> npm run bench:against-base`: process CPU per example dashboard of this
  * tree's compiled gateway against another build's, in one run. Each build is held in a long-lived process of
- * its own (bench/paired-child.ts), both pinned to CPU 0 where `taskset` exists; after WARMUP dashboards
- * each, they take turns: ROUNDS rounds of BATCH dashboards per build, the order alternating between rounds,
- * each batch's CPU (user + system, all threads) read by its own process. Atlas is the simulator in another
- * process (CPU 1), over loopback.
+ * its own (bench/paired-child.ts), both pinned to CPU 0 where `taskset` exists, serving HTTP on 127.0.0.1
+ * as production does (OVER=http, the default; OVER=fetch sends the dashboards through `yoga.fetch` inside
+ * the gateway's process instead). After WARMUP dashboards each, they take turns: ROUNDS rounds of BATCH
+ * dashboards per build, the order alternating between rounds, each batch's CPU (user + system, all threads)
+ * read by the gateway's own process; this process sends the dashboards, one at a time, from CPU 1. Atlas is
+ * the simulator in another process (CPU 1), over loopback.
  *
  * Why turns of a few dashboards: this VM's speed drifts by tens of percent within seconds, so two processes
  * run one after the other (this script's first form: one process per build and round, 1,000 dashboards
  * each) gave round ratios from 0.44 to 0.66 for the same two builds. Batches of 25 dashboards (about 0.1 s)
  * meet nearly the same machine; the figure is the median of the round ratios (this build / base), with its
  * quartiles and the ratio of the summed CPU beside it.
+ *
+ * Why HTTP by default: through `yoga.fetch` a request's body is a stream made from a string, and the
+ * baseline's body-limit pipeline (src/server/plugins/request-body-limit.ts) cost more there than on a
+ * request node's HTTP server hands over: the same two builds came out at 0.49 through `yoga.fetch` and
+ * 0.52 to 0.55 over HTTP (bench/README.md).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { canPin, startChild, stopChildren } from './children.js';
+import { canPin, pinSelf, startChild, stopChildren } from './children.js';
+import { drive } from './cpu.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const baseDist = process.env['BASE_DIST'];
@@ -23,12 +32,29 @@ if (!baseDist) throw new Error('BASE_DIST=<dist of the build to compare with> is
 const rounds = Number(process.env['ROUNDS'] ?? '200');
 const batch = Number(process.env['BATCH'] ?? '25');
 const warmup = process.env['WARMUP'] ?? '400';
+const overHttp = process.env['OVER'] !== 'fetch';
+const document = `${root}examples/backup-dashboard.graphql`;
+const body = JSON.stringify({ query: readFileSync(document, 'utf8') });
 
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 const upstream = await startChild('./upstream.ts', { LATENCY_MS: '0' }, [], 1);
 
+interface Held {
+  child: ChildProcess;
+  /** Where it serves HTTP (OVER=http). */
+  url?: string;
+}
+
+/** Asks the gateway's process and resolves with its answer. */
+function ask<T>(child: ChildProcess, message: object): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (answer: T) => resolve(answer));
+    child.send(message);
+  });
+}
+
 /** Starts the gateway of `dist` in its own process and resolves once it has warmed up. */
-async function holdGateway(dist: string): Promise<ChildProcess> {
+async function holdGateway(dist: string): Promise<Held> {
   const node = [process.execPath, '--import', 'tsx', fileURLToPath(new URL('./paired-child.ts', import.meta.url))];
   const [command = '', ...args] = canPin ? ['/usr/bin/taskset', '-c', '0', ...node] : node;
   const child = spawn(command, args, {
@@ -36,34 +62,38 @@ async function holdGateway(dist: string): Promise<ChildProcess> {
       ...process.env,
       DIST: dist,
       UPSTREAM_URL: upstream.url,
-      DOCUMENT: `${root}examples/backup-dashboard.graphql`,
+      DOCUMENT: document,
       WARMUP: warmup,
+      OVER: overHttp ? 'http' : 'fetch',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
+  const first = await new Promise<{ url?: string }>((resolve, reject) => {
+    child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`gateway of ${dist} exited with ${code}`)));
   });
-  return child;
+  if (first.url) await drive(first.url, body, Number(warmup), 1);
+  return { child, url: first.url };
 }
 
-/** CPU µs per dashboard of `n` dashboards sent by `child`. */
-function cpuPerDashboard(child: ChildProcess, n: number): Promise<number> {
-  return new Promise((resolve) => {
-    child.once('message', (answer: { cpuUs: number }) => resolve(answer.cpuUs / n));
-    child.send({ dashboards: n });
-  });
+/** CPU µs per dashboard of `n` dashboards the gateway in `held` serves. */
+async function cpuPerDashboard(held: Held, n: number): Promise<number> {
+  if (!held.url) return (await ask<{ cpuUs: number }>(held.child, { dashboards: n })).cpuUs / n;
+  await ask(held.child, { mark: true });
+  await drive(held.url, body, n, 1);
+  return (await ask<{ cpuUs: number }>(held.child, { read: true })).cpuUs / n;
 }
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))] ?? NaN;
 const sum = (xs: number[]) => xs.reduce((total, x) => total + x, 0);
 const base: number[] = [];
 const now: number[] = [];
-const gateways: ChildProcess[] = [];
+const gateways: Held[] = [];
 try {
+  // This process is the HTTP client: on the other CPU, with the upstream.
+  pinSelf(1);
   gateways.push(await holdGateway(baseDist), await holdGateway(`${root}dist`));
-  const [baseGateway, thisGateway] = gateways as [ChildProcess, ChildProcess];
+  const [baseGateway, thisGateway] = gateways as [Held, Held];
   for (let round = 0; round < rounds; round++) {
     // Alternate which build goes first, so that neither always meets the machine just after the other.
     if (round % 2 === 0) {
@@ -74,15 +104,17 @@ try {
       base.push(await cpuPerDashboard(baseGateway, batch));
     }
   }
-  for (const child of gateways) child.send({ dashboards: 0 });
+  for (const { child } of gateways) child.send({ stop: true });
 } finally {
-  for (const child of gateways) if (child.exitCode === null) child.kill('SIGTERM');
+  for (const { child } of gateways) if (child.exitCode === null) child.kill('SIGTERM');
   stopChildren();
 }
 
 const ratios = now.map((x, i) => x / base[i]!);
 console.log(`\n## Process CPU per dashboard against BASE_DIST, ${new Date().toISOString()}\n`);
-console.log(`BASE_DIST=${baseDist}; ${warmup} dashboards of warm-up, then ${rounds} rounds of ${batch} per build.\n`);
+console.log(
+  `BASE_DIST=${baseDist}; ${overHttp ? 'over HTTP' : 'through yoga.fetch'}; ${warmup} dashboards of warm-up, then ${rounds} rounds of ${batch} per build.\n`,
+);
 console.log('| | base µs/dashboard | this build µs/dashboard | this / base |');
 console.log('|---|---:|---:|---:|');
 for (const [label, q] of [

@@ -1,31 +1,55 @@
 /**
- * One compiled gateway held in a process of its own for bench/against-base.ts: builds the gateway of DIST
- * (Atlas at UPSTREAM_URL, another process), sends WARMUP example dashboards, says `ready`, then answers each
- * `{ dashboards: n }` message by sending n more through `yoga.fetch` and replying with the process CPU
- * (user + system, all threads) they took. `{ dashboards: 0 }` ends it.
+ * One compiled gateway held in a process of its own for bench/against-base.ts: the gateway of DIST, Atlas at
+ * UPSTREAM_URL (another process). OVER=http (the default) serves it on 127.0.0.1 with node's HTTP server, as
+ * `node dist/index.js` does, and says `{ url }`: the parent sends the dashboards, and `mark` / `read`
+ * messages bracket each batch, answered with this process's CPU since the mark (user + system, all
+ * threads). OVER=fetch sends WARMUP dashboards itself through `yoga.fetch`, says `ready`, then answers each
+ * `{ dashboards: n }` by sending n more and replying with their CPU. `stop` ends it.
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gatewayOptionsFor, sendThrough } from './in-process.js';
 
 type GatewayModule = typeof import('../src/server/gateway.js');
+type Message = { mark: true } | { read: true } | { dashboards: number } | { stop: true };
 
 process.setSourceMapsEnabled(false);
 const env = (name: string) => process.env[name] ?? '';
 const { createGateway } = (await import(`${env('DIST')}/server/gateway.js`)) as GatewayModule;
 const gateway = createGateway(gatewayOptionsFor('plain', env('UPSTREAM_URL'), ''));
-const body = JSON.stringify({ query: readFileSync(env('DOCUMENT'), 'utf8') });
-await sendThrough(gateway.yoga, body, Number(env('WARMUP') || '400'));
+const reply = (message: unknown) => process.send?.(message);
+let mark = process.cpuUsage();
+const cpuSinceMark = () => {
+  const used = process.cpuUsage(mark);
+  return used.user + used.system;
+};
 
-process.on('message', (message: { dashboards: number }) => {
+const server = env('OVER') === 'fetch' ? undefined : createServer(gateway.yoga);
+const body = JSON.stringify({ query: readFileSync(env('DOCUMENT'), 'utf8') });
+process.on('message', (message: Message) => {
   void (async () => {
-    if (message.dashboards === 0) {
+    if ('stop' in message) {
+      server?.close();
       await gateway.close?.();
       process.exit(0);
+    } else if ('mark' in message) {
+      mark = process.cpuUsage();
+      reply({ marked: true });
+    } else if ('read' in message) {
+      reply({ cpuUs: cpuSinceMark() });
+    } else {
+      mark = process.cpuUsage();
+      await sendThrough(gateway.yoga, body, message.dashboards);
+      reply({ cpuUs: cpuSinceMark() });
     }
-    const before = process.cpuUsage();
-    await sendThrough(gateway.yoga, body, message.dashboards);
-    const used = process.cpuUsage(before);
-    process.send?.({ cpuUs: used.user + used.system });
   })();
 });
-process.send?.('ready');
+if (server) {
+  server.listen(0, '127.0.0.1', () =>
+    reply({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` }),
+  );
+} else {
+  await sendThrough(gateway.yoga, body, Number(env('WARMUP') || '400'));
+  reply({ ready: true });
+}
