@@ -256,6 +256,8 @@ export function resourceLoaders<N extends ResourceName>(
     }
     return index;
   });
+  // A key is matched against every page of its list, and again after each page a walk reads.
+  const idOf = oncePerObject((key: K) => keyId(name, key));
 
   /** Settles the keys found in pages of `list` already asked for; returns the total when one is known. */
   async function answerFromPages(list: string, wanted: Map<string, K>, found: Map<string, V>) {
@@ -266,7 +268,7 @@ export function resourceLoaders<N extends ResourceName>(
       if (isUnfiltered(page.key) && result.totalCount !== undefined) total = result.totalCount;
       const index = indexOf(result);
       for (const [path, key] of wanted) {
-        const listed = index.get(keyId(name, key));
+        const listed = index.get(idOf(key));
         if (listed) found.set(path, listed);
       }
     }
