@@ -2,7 +2,8 @@
  * Each Atlas call reported as a whole once it is over (a `call` event): its attempts folded in (retries,
  * re-sends after a 401, the status of the last one), or the answer another unit's identical call shared.
  * The per-attempt events cannot say which call an attempt belongs to when calls of one unit run side by
- * side; traces need exactly that (one client span per call), so the transport tallies attempts per request.
+ * side; traces need exactly that (one client span per call), so each call carries its own tally down the
+ * transport's layers (a parameter, not a map keyed by request: nothing outlives the call).
  */
 import {
   AtlasApiError,
@@ -14,50 +15,39 @@ import {
 import type { AtlasCallFailure, AtlasEvents } from './events.js';
 import type { TransportRequest, TransportResult } from './transport.js';
 
-interface Tally {
-  status: number | undefined;
-  attempts: number;
-  retries: number;
-  reauthentications: number;
-}
-
-/** The attempts of each request in flight, keyed by the request object the transport passes down. */
-export class CallTallies {
-  private readonly tallies = new WeakMap<TransportRequest, Tally>();
-
-  open(req: TransportRequest): Tally {
-    const tally: Tally = { status: undefined, attempts: 0, retries: 0, reauthentications: 0 };
-    this.tallies.set(req, tally);
-    return tally;
-  }
+/** The attempts of one call, passed down with it through the transport's layers. */
+export class CallTally {
+  /** Atlas's status for the last attempt; undefined when nothing was answered (or nothing sent). */
+  status: number | undefined = undefined;
+  attempts = 0;
+  retries = 0;
+  reauthentications = 0;
 
   /** An attempt left: the first, a retry, or a re-send after a 401. */
-  attempt(req: TransportRequest, resend: { retry: boolean; reauthentication: boolean }): void {
-    const tally = this.tallies.get(req);
-    if (!tally) return;
-    tally.attempts++;
-    if (resend.retry) tally.retries++;
-    if (resend.reauthentication) tally.reauthentications++;
+  attempt(resend: { retry: boolean; reauthentication: boolean }): void {
+    this.attempts++;
+    if (resend.retry) this.retries++;
+    if (resend.reauthentication) this.reauthentications++;
   }
 
   /** An attempt ended: Atlas's status, or undefined when nothing was answered. */
-  answered(req: TransportRequest, status: number | undefined): void {
-    const tally = this.tallies.get(req);
-    if (tally) tally.status = status;
+  answered(status: number | undefined): void {
+    this.status = status;
   }
 }
 
 type Request = <T>(req: TransportRequest) => Promise<TransportResult<T>>;
+type TalliedRequest = <T>(req: TransportRequest, tally: CallTally) => Promise<TransportResult<T>>;
 
-/** Wraps the transport's `request` so that every call ends with one `call` event. */
-export function reportCalls(events: AtlasEvents, tallies: CallTallies, request: Request): Request {
+/** Wraps the transport's `request` so that every call ends with one `call` event, its attempts tallied. */
+export function reportCalls(events: AtlasEvents, request: TalliedRequest): Request {
   return async <T>(req: TransportRequest) => {
     const started = performance.now();
-    const tally = tallies.open(req);
+    const tally = new CallTally();
     let shared = false;
     let error: unknown;
     try {
-      const result = await request<T>(req);
+      const result = await request<T>(req, tally);
       shared = result.shared;
       return result;
     } catch (caught) {

@@ -16,7 +16,7 @@ import { AtlasEvents } from './events.js';
 import { parseLifecycle, parseRateLimit, parseRetryAfter } from './headers.js';
 import { rateScope, type RateBudget } from './rate-budget.js';
 import { RetryPolicy, type AttemptFailure, type RetryOptions } from './retry.js';
-import { CallTallies, reportCalls } from './calls.js';
+import { CallTally, reportCalls } from './calls.js';
 
 export interface TransportOptions {
   /** Origin of the Atlas API, e.g. https://cloud.mongodb.com (no path). */
@@ -152,9 +152,9 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   const cache = cacheTtlMs > 0 ? (options.cache ?? new MemoryResponseCache()) : undefined;
   const rateBudget = options.rateBudget;
 
-  async function request<T>(req: TransportRequest): Promise<TransportResult<T>> {
+  async function request<T>(req: TransportRequest, tally: CallTally): Promise<TransportResult<T>> {
     const uri = req.path + queryString(req.query);
-    if (req.method !== 'GET') return { body: await send<T>(req, uri), shared: false };
+    if (req.method !== 'GET') return { body: await send<T>(req, uri, tally), shared: false };
     const key = `${uri} ${req.mediaType} ${req.credential.cacheKey}`;
     const writesBefore = writes;
     if (cache) {
@@ -165,7 +165,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
         return { body: cached as T, shared: true };
       }
     }
-    const { value, shared } = await inFlight.share(key, () => send<T>(req, uri));
+    const { value, shared } = await inFlight.share(key, () => send<T>(req, uri, tally));
     if (shared) events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'in-flight' });
     else if (cache && !forgottenSince(writesBefore, uri)) await cache.set(key, value, cacheTtlMs);
     return { body: value, shared };
@@ -180,7 +180,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   }
 
   /** Sends one request: renews the credential once on 401, retries what may be retried, parses the answer. */
-  async function send<T>(req: TransportRequest, uri: string): Promise<T> {
+  async function send<T>(req: TransportRequest, uri: string, tally: CallTally): Promise<T> {
     const deadline = req.deadline ?? Number.POSITIVE_INFINITY;
     let renewed = false;
     let retries = 0;
@@ -196,7 +196,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       const sent = typeof authorization === 'object' ? await authorization : authorization;
       let exchange: Exchange;
       try {
-        exchange = await attempt(req, uri, sent, deadline, { retry, reauthentication });
+        exchange = await attempt(req, uri, sent, deadline, { retry, reauthentication }, tally);
         retry = reauthentication = false;
       } catch (error) {
         const failure = error instanceof AtlasTransportError ? attemptFailure(error) : undefined;
@@ -242,6 +242,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     authorization: string | undefined,
     deadline: number,
     resend: { retry: boolean; reauthentication: boolean },
+    tally: CallTally,
   ) {
     const msLeft = deadline - Date.now();
     if (msLeft <= 0) throw new AtlasTransportError(req.operationId, 'timeout', 'DEADLINE');
@@ -262,7 +263,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       retry: resend.retry,
       reauthentication: resend.reauthentication,
     });
-    tallies.attempt(req, resend);
+    tally.attempt(resend);
     const started = performance.now();
     let status: number | undefined;
     try {
@@ -281,7 +282,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       throw transportFailure(req.operationId, error);
     } finally {
       const durationMs = performance.now() - started;
-      tallies.answered(req, status);
+      tally.answered(status);
       events.emit({
         kind: 'response',
         operationId: req.operationId,
@@ -309,10 +310,9 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     }
   }
 
-  // Each call also ends with one `call` event, its attempts folded in (src/atlas/calls.ts).
-  const tallies = new CallTallies();
   return {
-    request: reportCalls(events, tallies, request),
+    // Each call also ends with one `call` event, its attempts folded in (src/atlas/calls.ts).
+    request: reportCalls(events, request),
     dispatcher,
     events,
     forget,
