@@ -103,31 +103,45 @@ interface Exchange {
 /**
  * One HTTP exchange through undici's dispatch API, the body gathered as its chunks arrive. undici's
  * `request` makes the same exchange and wraps the body in a Node stream read back through promises: about
- * 7 µs more per call on loopback, and the example dashboard makes 26 calls.
+ * 7 µs more per call on loopback, and the example dashboard makes 26 calls. The handler is a class rather
+ * than an object of closures: its methods are shared by every call instead of made (and compiled) per call.
  */
+class ExchangeHandler implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private headers: IncomingHttpHeaders = {};
+  private readonly chunks: Buffer[] = [];
+
+  constructor(
+    private readonly resolve: (exchange: Exchange) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  // undici tells a new-style handler from a legacy one by this method.
+  onRequestStart(): void {}
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.status = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    const chunks = this.chunks;
+    const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    this.resolve({ status: this.status, headers: this.headers, text });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.reject(error);
+  }
+}
+
 function exchangeThrough(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): Promise<Exchange> {
   return new Promise<Exchange>((resolve, reject) => {
-    let status = 0;
-    let headers: IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    dispatcher.dispatch(options, {
-      // undici tells a new-style handler from a legacy one by this method.
-      onRequestStart() {},
-      onResponseStart(_controller, statusCode, responseHeaders) {
-        status = statusCode;
-        headers = responseHeaders;
-      },
-      onResponseData(_controller, chunk) {
-        chunks.push(chunk);
-      },
-      onResponseEnd() {
-        const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-        resolve({ status, headers, text });
-      },
-      onResponseError(_controller, error) {
-        reject(error);
-      },
-    });
+    dispatcher.dispatch(options, new ExchangeHandler(resolve, reject));
   });
 }
 
