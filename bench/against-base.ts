@@ -19,8 +19,7 @@
  * request node's HTTP server hands over: the same two builds came out at 0.49 through `yoga.fetch` and
  * 0.52 to 0.55 over HTTP (bench/README.md).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { canPin, pinSelf, startChild, stopChildren } from './children.js';
