@@ -6,7 +6,8 @@
  * the gateway's process instead). After WARMUP dashboards each, they take turns: ROUNDS rounds of BATCH
  * dashboards per build, the order alternating between rounds, each batch's CPU (user + system, all threads)
  * read by the gateway's own process; this process sends the dashboards, one at a time, from CPU 1. Atlas is
- * the simulator in another process (CPU 1), over loopback.
+ * the simulator in another process (CPU 1), over loopback. Both builds run on the Node that runs this script:
+ * with another Node first on PATH (the Docker image's Node 22, say), the comparison is made on that one.
  *
  * Why turns of a few dashboards: this VM's speed drifts by tens of percent within seconds, so two processes
  * run one after the other (this script's first form: one process per build and round, 1,000 dashboards
@@ -112,7 +113,7 @@ try {
 const ratios = now.map((x, i) => x / base[i]!);
 console.log(`\n## Process CPU per dashboard against BASE_DIST, ${new Date().toISOString()}\n`);
 console.log(
-  `BASE_DIST=${baseDist}; ${overHttp ? 'over HTTP' : 'through yoga.fetch'}; ${warmup} dashboards of warm-up, then ${rounds} rounds of ${batch} per build.\n`,
+  `BASE_DIST=${baseDist}; Node ${process.version}; ${overHttp ? 'over HTTP' : 'through yoga.fetch'}; ${warmup} dashboards of warm-up, then ${rounds} rounds of ${batch} per build.\n`,
 );
 console.log('| | base µs/dashboard | this build µs/dashboard | this / base |');
 console.log('|---|---:|---:|---:|');
