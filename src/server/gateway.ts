@@ -5,7 +5,6 @@
  * the gateway itself (render-graphiql's bundle at content-hashed URLs, so it works with no internet).
  */
 import { readFileSync } from 'node:fs';
-import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError, Kind, type DefinitionNode, type ValidationRule } from 'graphql';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
@@ -36,6 +35,7 @@ import { createOperationLog, yogaLogger } from './plugins/operation-log.js';
 import { createSchema } from '../graph/schema.js';
 import { corsOptions, useCrossOriginGuard, type OriginRule } from './plugins/cross-origin.js';
 import { useMaskedIncrementalErrors } from './plugins/masked-incremental-errors.js';
+import { useDeferAndStream } from './plugins/defer-stream.js';
 import { useGraphiQLDelivery } from './plugins/graphiql-delivery.js';
 import { useLandingPage } from './plugins/landing-page.js';
 import { serviceFeatures, serviceOptions, type ServiceOptions } from './service.js';
@@ -319,7 +319,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Without mutations a `mutation` document is refused while validating, with a code, whatever it selects
       // (graphql itself would let `mutation { __typename }` through to an uncoded execution error).
       ...(mutations ? [] : [useNoMutations()]),
-      useDeferStream(),
+      ...useDeferAndStream(),
       useBudgetEstimate(budget),
       useAtlasCallReport(),
       usePrivateResponses(),

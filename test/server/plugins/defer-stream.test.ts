@@ -1,0 +1,95 @@
+/**
+ * @defer and @stream through the gateway over HTTP: each field conflict reported once (graphql's own
+ * overlap rule and the defer-stream plugin's used to both run), the plugin's own rules still in force, and a
+ * deferred fragment still delivered in parts.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO } from '../../../src/simulator/index.js';
+import { startStack, type TestStack } from '../../../support/stack.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+beforeEach(() => stack.simulator.resetCalls());
+
+const groupId = DEMO.projects.payments.id;
+
+/** Posts a document asking for `accept`; answers the status, content type and body text. */
+async function post(query: string, accept = 'application/graphql-response+json') {
+  const response = await fetch(stack.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept },
+    body: JSON.stringify({ query }),
+  });
+  return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
+}
+
+async function errorsOf(query: string) {
+  const { status, text } = await post(query);
+  const body = JSON.parse(text) as { errors?: { message: string; extensions?: { code?: string } }[] };
+  return { status, errors: body.errors ?? [] };
+}
+
+describe('validation of @defer and @stream documents', () => {
+  it('reports two fields under one alias with different arguments once, and calls no Atlas', async () => {
+    const { status, errors } = await errorsOf(
+      '{ a: projects(first: 1) { totalCount } a: projects(first: 2) { totalCount } }',
+    );
+    expect(status).toBe(400);
+    expect(errors.map((e) => [e.message, e.extensions?.code])).toEqual([
+      [
+        'Fields "a" conflict because they have differing arguments. Use different aliases on the fields to fetch both if this was intentional.',
+        'GRAPHQL_VALIDATION_FAILED',
+      ],
+    ]);
+    expect(stack.simulator.calls).toHaveLength(0);
+  });
+
+  it("reports a list field streamed twice with different arguments once (the plugin's rule)", async () => {
+    const { status, errors } = await errorsOf(
+      `{ project(id: "${groupId}") { clusters(first: 5) { nodes @stream(initialCount: 1) { name } nodes @stream(initialCount: 2) { name } } } }`,
+    );
+    expect(status).toBe(400);
+    expect(errors.map((e) => [e.message, e.extensions?.code])).toEqual([
+      [
+        'Fields "nodes" conflict because they have differing stream directives. Use different aliases on the fields to fetch both if this was intentional.',
+        'GRAPHQL_VALIDATION_FAILED',
+      ],
+    ]);
+    expect(stack.simulator.calls).toHaveLength(0);
+  });
+
+  it('still refuses @stream on a field that is not a list', async () => {
+    const { status, errors } = await errorsOf(`{ project(id: "${groupId}") @stream { name } }`);
+    expect(status).toBe(400);
+    expect(errors.map((e) => [e.message, e.extensions?.code])).toEqual([
+      ['Stream directive cannot be used on non-list field "project" on type "Query".', 'GRAPHQL_VALIDATION_FAILED'],
+    ]);
+    expect(stack.simulator.calls).toHaveLength(0);
+  });
+});
+
+describe('delivery', () => {
+  it('sends a deferred fragment after the rest, in multipart/mixed', async () => {
+    const { status, type, text } = await post(
+      `{ project(id: "${groupId}") { id ... @defer(label: "name") { name } } }`,
+      'multipart/mixed',
+    );
+    expect(status).toBe(200);
+    expect(type).toContain('multipart/mixed');
+    const parts = text
+      .split(/\r\n---/)
+      .map((part) => part.slice(part.indexOf('{')))
+      .filter((part) => part.startsWith('{'))
+      .map((part) => JSON.parse(part) as Record<string, unknown>);
+    expect(parts).toEqual([
+      { data: { project: { id: expect.any(String) } }, hasNext: true },
+      {
+        incremental: [{ data: { name: DEMO.projects.payments.name }, path: ['project'], label: 'name' }],
+        hasNext: false,
+      },
+    ]);
+  });
+});
