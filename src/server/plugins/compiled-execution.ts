@@ -57,7 +57,8 @@ function usesIncrementalDelivery(document: DocumentNode): boolean {
 
 export function useCompiledExecution(options: CompiledExecutionOptions = {}): Plugin {
   const from = options.compileFrom ?? 2;
-  const compile = options.compile ?? ((schema: GraphQLSchema, document: DocumentNode) => compileQuery(schema, document));
+  const compile =
+    options.compile ?? ((schema: GraphQLSchema, document: DocumentNode) => compileQuery(schema, document));
   // Per document: executions so far, its compiled function, or `never`.
   const documents = new WeakMap<DocumentNode, number | CompiledQuery | typeof never>();
 

@@ -238,12 +238,13 @@ export function createTracing(options: TracingOptions): GatewayTracing {
     const operation = event.unit instanceof Session ? byStats.get(event.unit.stats) : undefined;
     if (operation === untraced) return;
     if (event.kind === 'budget-refused') {
-      if (operation) (operation.events ??= []).push({
-        name: 'atlas.budget_refused',
-        time: millisToHrTime(Date.now()),
-        attributes: { 'atlas.operation_id': event.operationId },
-        droppedAttributesCount: 0,
-      });
+      if (operation)
+        (operation.events ??= []).push({
+          name: 'atlas.budget_refused',
+          time: millisToHrTime(Date.now()),
+          attributes: { 'atlas.operation_id': event.operationId },
+          droppedAttributesCount: 0,
+        });
       return;
     }
     // A unit of work with no operation (a poll tick) starts a trace of its own, sampled at the ratio.

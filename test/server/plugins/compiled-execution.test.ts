@@ -8,10 +8,7 @@ import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { GraphQLError } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  useCompiledExecution,
-  type CompiledExecutionOptions,
-} from '../../../src/server/plugins/compiled-execution.js';
+import { useCompiledExecution, type CompiledExecutionOptions } from '../../../src/server/plugins/compiled-execution.js';
 import { startStack, type TestStack } from '../../../support/stack.js';
 import { exampleQuery } from '../../../src/server/gateway.js';
 
@@ -59,7 +56,10 @@ function yogaWith(compileFrom?: number, compile?: CompiledExecutionOptions['comp
         },
       },
     }),
-    plugins: [useDeferStream(), useCompiledExecution({ ...(compileFrom === undefined ? {} : { compileFrom }), compile })],
+    plugins: [
+      useDeferStream(),
+      useCompiledExecution({ ...(compileFrom === undefined ? {} : { compileFrom }), compile }),
+    ],
     logging: false,
   });
 }
@@ -67,7 +67,10 @@ function yogaWith(compileFrom?: number, compile?: CompiledExecutionOptions['comp
 async function run(yoga: ReturnType<typeof yogaWith>, query: string, operationName?: string) {
   const response = await yoga.fetch('http://yoga/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, multipart/mixed, text/event-stream' },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, multipart/mixed, text/event-stream',
+    },
     body: JSON.stringify({ query, operationName }),
   });
   return response.text();

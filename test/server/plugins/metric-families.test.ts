@@ -20,12 +20,22 @@ describe('MetricFamily', () => {
       buckets,
     });
     const theirs = new Registry();
-    const histogram = new Histogram({ name: 'd_seconds', help: 'h', labelNames: ['operation_id'], buckets, registers: [theirs] });
+    const histogram = new Histogram({
+      name: 'd_seconds',
+      help: 'h',
+      labelNames: ['operation_id'],
+      buckets,
+      registers: [theirs],
+    });
     for (const value of observations) {
       family.of('listClusters').observe(value);
       histogram.observe({ operation_id: 'listClusters' }, value);
     }
-    const lines = (text: string) => text.split('\n').filter((line) => !line.startsWith('#')).sort();
+    const lines = (text: string) =>
+      text
+        .split('\n')
+        .filter((line) => !line.startsWith('#'))
+        .sort();
     expect(lines(await ours.metrics())).toEqual(lines(await theirs.metrics()));
     expect(await ours.metrics()).toContain('d_seconds_bucket{le="0.01",operation_id="listClusters"} 2');
     expect(await ours.metrics()).toContain('d_seconds_bucket{le="+Inf",operation_id="listClusters"} 7');
