@@ -203,6 +203,22 @@ export function isGraphQLError(error: unknown): error is GraphQLError {
 }
 
 /**
+ * graphql-jit (compiled execution) raises errors of its own kind: named GraphQLError, with `locations` but
+ * no `nodes` and no `extensions`. Rebuilt as graphql's own, so masking, the operation log and yoga's HTTP
+ * status meet one kind of error.
+ */
+function ofGraphQL(error: GraphQLError): GraphQLError {
+  if (error.extensions) return error;
+  return locatedAs(new GraphQLError(error.message, { path: error.path, originalError: error.originalError }), error);
+}
+
+/** `error` with the locations of `from` when it has none of its own (graphql computes them only from nodes). */
+function locatedAs(error: GraphQLError, from: GraphQLError | undefined): GraphQLError {
+  if (error.locations || !from?.locations) return error;
+  return Object.defineProperty(error, 'locations', { value: from.locations, enumerable: true });
+}
+
+/**
  * The scalar that refused a value Atlas sent, from an error raised while completing a field (it has a
  * path, so the value is an output, i.e. Atlas's), or undefined. Our scalars throw UpstreamValueError.
  * graphql's own (Int, Float, String, Boolean, ID) say "Int cannot represent non-integer value: …", quoting
@@ -226,7 +242,7 @@ function unfitScalar(cause: unknown, located: GraphQLError | undefined): string 
  * (bad input, a scalar's refusal) keep their message and code; anything else is masked.
  */
 export function toClientError(error: unknown, message: string): Error {
-  const located = isGraphQLError(error) ? error : undefined;
+  const located = isGraphQLError(error) ? ofGraphQL(error) : undefined;
   // Walk to the root cause, remembering the first deliberate code on the way (graphql wraps a scalar's
   // refusal twice while coercing variables).
   let cause: unknown = located ? (located.originalError ?? located) : error;
@@ -237,13 +253,16 @@ export function toClientError(error: unknown, message: string): Error {
     cause = cause.originalError;
   }
   const locate = (text: string, extensions: Record<string, unknown>) =>
-    new GraphQLError(text, {
-      nodes: located?.nodes,
-      source: located?.source,
-      positions: located?.positions,
-      path: located?.path,
-      extensions,
-    });
+    locatedAs(
+      new GraphQLError(text, {
+        nodes: located?.nodes,
+        source: located?.source,
+        positions: located?.positions,
+        path: located?.path,
+        extensions,
+      }),
+      located,
+    );
   if (cause instanceof ServerlessBackupSunsetError || isServerlessBackupGone(cause)) {
     const gone =
       cause instanceof ServerlessBackupSunsetError
@@ -279,8 +298,13 @@ export function toClientError(error: unknown, message: string): Error {
     const extensions = isGraphQLError(cause) ? cause.extensions : {};
     return locate(located.message, { ...extensions, ...located.extensions, code });
   }
-  // graphql's own errors (syntax, validation) carry no original error and say nothing secret.
-  if (located && !located.originalError) return located;
+  // graphql's own errors (syntax, validation, variables) say nothing secret. One outside any field without a
+  // code yet is about the request itself (variables that do not fit, graphql's refusal of the value wrapped
+  // in it): the caller's to mend.
+  if (located && isGraphQLError(cause)) {
+    if (!located.path) return locate(located.message, { ...located.extensions, code: 'BAD_USER_INPUT' });
+    if (!located.originalError) return located;
+  }
   return yogaMaskError(error, message, false);
 }
 

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Source } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { AtlasApiError, AtlasTransportError } from '../../src/atlas/errors.js';
 import { classifyAtlasError, isServerlessBackupGone, toClientError } from '../../src/graph/errors.js';
@@ -54,6 +54,32 @@ describe('toClientError', () => {
         detail: 'Some detail.',
       },
     });
+  });
+
+  it("codes graphql's own errors outside any field BAD_USER_INPUT, keeping where and the HTTP status", () => {
+    const source = new Source('query ($n: Int!) { projects(first: $n) { totalCount } }');
+    // graphql's refusal of a variable's value, wrapped in the variable's error as graphql does.
+    const refusal = new GraphQLError('Int cannot represent non-integer value: "x"');
+    const variableError = new GraphQLError(
+      'Variable "$n" got invalid value "x"; Int cannot represent non-integer value: "x"',
+      {
+        source,
+        positions: [7],
+        originalError: refusal,
+        extensions: { http: { status: 400 } },
+      },
+    );
+    const error = toClientError(variableError, 'Unexpected error.') as GraphQLError;
+    expect([error.message, error.locations, error.extensions]).toEqual([
+      variableError.message,
+      [{ line: 1, column: 8 }],
+      { http: { status: 400 }, code: 'BAD_USER_INPUT' },
+    ]);
+    // A field's own error of graphql's (no code, a path) is not the caller's: it passes as it is.
+    const fieldError = new GraphQLError('Cannot return null for non-nullable field Project.name.', {
+      path: ['project', 'name'],
+    });
+    expect(toClientError(fieldError, 'Unexpected error.')).toBe(fieldError);
   });
 
   it('masks anything unexpected', () => {

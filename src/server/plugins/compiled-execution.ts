@@ -55,6 +55,11 @@ function usesIncrementalDelivery(document: DocumentNode): boolean {
   return found;
 }
 
+/** An answer with errors and no `data`: nothing was executed (the variables did not fit). */
+function isRefusedBeforeExecution(result: unknown): boolean {
+  return typeof result === 'object' && result !== null && !(result instanceof Promise) && !('data' in result);
+}
+
 export function useCompiledExecution(options: CompiledExecutionOptions = {}): Plugin {
   const from = options.compileFrom ?? 2;
   const compile =
@@ -83,9 +88,15 @@ export function useCompiledExecution(options: CompiledExecutionOptions = {}): Pl
   };
 
   return {
-    onExecute({ args, setExecuteFn }) {
+    onExecute({ args, executeFn, setExecuteFn }) {
       const compiled = compiledFor(args.schema, args.document);
-      if (compiled) setExecuteFn((run) => compiled.query(run.rootValue, run.contextValue, run.variableValues));
+      if (!compiled) return;
+      setExecuteFn((run) => {
+        const result = compiled.query(run.rootValue, run.contextValue, run.variableValues);
+        // Variables it cannot coerce, graphql-jit answers with errors of its own kind before running anything;
+        // the interpreting executor says the same with graphql's errors and HTTP 400, as for a first run.
+        return isRefusedBeforeExecution(result) ? executeFn(run) : result;
+      });
     },
   };
 }

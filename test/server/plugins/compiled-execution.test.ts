@@ -6,6 +6,7 @@
  */
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { GraphQLError } from 'graphql';
+import { compileQuery } from 'graphql-jit';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCompiledExecution, type CompiledExecutionOptions } from '../../../src/server/plugins/compiled-execution.js';
@@ -123,6 +124,31 @@ describe('which executions run compiled', () => {
     const yoga = yogaWith(1, declining);
     expect(await runs(yoga, '{ job(id: "7") { id status } }', 3)).toEqual([false, false, false]);
     expect(tries).toBe(1);
+  });
+
+  it('variables that do not fit are answered as the interpreting executor answers them, compiled or not', async () => {
+    let compilations = 0;
+    const counting: CompiledExecutionOptions['compile'] = (schema, document) => {
+      compilations++;
+      return compileQuery(schema, document);
+    };
+    const yoga = yogaWith(2, counting);
+    const query = 'query Job($id: ID!) { job(id: $id) { id } }';
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      compiledCalls.length = 0;
+      const response = await yoga.fetch('http://yoga/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query, variables: { id: { not: 'an id' } } }),
+      });
+      answers.push([response.status, await response.text()]);
+      expect(compiledCalls).toEqual([]);
+    }
+    expect(compilations).toBe(1);
+    expect(answers[0]?.[0]).toBe(400);
+    expect(answers[0]?.[1]).toContain('Variable \\"$id\\" got invalid value');
+    expect(answers.slice(1)).toEqual([answers[0], answers[0]]);
   });
 
   it('never a subscription', async () => {

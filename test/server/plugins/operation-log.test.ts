@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { atlasOperations } from '../../../src/generated/atlas-operations.js';
 import { toGlobalId } from '../../../src/graph/ids.js';
 import { yogaLogger } from '../../../src/server/plugins/operation-log.js';
-import { DEMO } from '../../../src/simulator/index.js';
+import { DEMO, type ResponseTransform } from '../../../src/simulator/index.js';
 import { startStack, type TestStack } from '../../../support/stack.js';
 
 interface LogLine {
@@ -116,6 +116,16 @@ const mistakes: [string, () => ReturnType<typeof send>, Expected][] = [
     { code: 'BAD_USER_INPUT' },
   ],
   [
+    'an Int variable that is not one',
+    () => postJson('query BadInt($n: Int) { projects(first: $n) { totalCount } }', { n: 1.5 }),
+    { code: 'BAD_USER_INPUT' },
+  ],
+  [
+    'a required variable left out',
+    () => postJson('query NoVariable($n: Int!) { projects(first: $n) { totalCount } }'),
+    { code: 'BAD_USER_INPUT' },
+  ],
+  [
     'a query over the depth limit',
     () => postJson(`query Deep { project(id: "${payments.id}") { ${deep} } }`),
     { code: 'MAX_DEPTH_EXCEEDED' },
@@ -165,6 +175,18 @@ describe('a session of caller mistakes', () => {
     else expect(line).not.toHaveProperty('errors');
     expect(JSON.stringify(log.raw)).not.toContain('stack');
     expect(JSON.stringify(log.raw)).not.toContain(CANARY);
+  });
+
+  it('variables that do not fit: 400 and BAD_USER_INPUT on every run, the compiled ones too', async () => {
+    // From its second run the document executes compiled (graphql-jit), which refuses variables its own way.
+    const runs = [];
+    for (let run = 0; run < 3; run++)
+      runs.push(await postJson('query Rerun($n: Int!) { projects(first: $n) { totalCount } }', { n: 'x' }));
+    expect(runs.map(({ status, codes }) => [status, codes])).toEqual(Array(3).fill([400, { BAD_USER_INPUT: 1 }]));
+    expect(new Set(runs.map(({ text }) => text)).size).toBe(1);
+    expect(visible().map((line) => [line.level, line['status'], line['errors']])).toEqual(
+      Array(3).fill([INFO, 400, { BAD_USER_INPUT: 1 }]),
+    );
   });
 
   it('logs no line above info for the whole session, and each mistake once', async () => {
@@ -338,6 +360,36 @@ describe('a gateway bug', () => {
     } finally {
       await buggy.close();
       await agent.close();
+    }
+  });
+
+  it('Atlas leaving out a value the schema requires: the rest of the answer on every run, compiled or not', async () => {
+    // Every project in the list without its name: graphql nulls the list (names are non-null) and says why.
+    const nameless: ResponseTransform = (body, { operationId }) =>
+      operationId === 'listGroups' && Array.isArray(body['results'])
+        ? { ...body, results: (body['results'] as object[]).map((group) => ({ ...group, name: undefined })) }
+        : body;
+    const own = memoryLogger();
+    const partial = await startStack({ simulator: { transformResponse: nameless }, gateway: { logger: own.logger } });
+    try {
+      for (let run = 0; run < 3; run++) {
+        const answer = await partial.query<{ projects: unknown; project: unknown }>(
+          `query Names { projects(first: 5) { nodes { name } } project(id: "${payments.id}") { id } }`,
+        );
+        expect(answer.status).toBe(200);
+        expect(answer.data).toEqual({ projects: null, project: { id: toGlobalId('Project', payments.id) } });
+        expect(answer.errors?.length).toBeGreaterThan(0);
+        for (const error of answer.errors ?? []) expect(error.path?.slice(0, 2)).toEqual(['projects', 'nodes']);
+      }
+      expect(own.raw.join('')).not.toContain('TypeError');
+      expect(
+        own
+          .lines()
+          .filter((line) => 'durationMs' in line)
+          .map((line) => line['status']),
+      ).toEqual([200, 200, 200]);
+    } finally {
+      await partial.close();
     }
   });
 
