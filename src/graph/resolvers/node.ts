@@ -1,6 +1,7 @@
 /** Query.node / Query.nodes, and the type resolution of the Node and RestoreJob interfaces. */
+import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from '../context.js';
-import { badUserInput } from '../errors.js';
+import { badUserInput, isGraphQLError } from '../errors.js';
 import { fromGlobalId, type DecodedId } from '../ids.js';
 import type { ItemLoader } from '../../loaders/index.js';
 import { isDeploymentResource } from '../../loaders/deployments.js';
@@ -68,7 +69,15 @@ export const nodeListResolvers = {
     nodes(_: unknown, { ids }: { ids: string[] }, context: GraphQLContext): Promise<NodeModel | null>[] {
       if (ids.length > MAX_NODES) throw badUserInput(`"ids" takes at most ${MAX_NODES} ids`, 'ids');
       // Decode every id before loading any, so one malformed id costs no Atlas call at all.
-      const decoded = ids.map(fromGlobalId);
+      const decoded = ids.map((id, index) => {
+        try {
+          return fromGlobalId(id);
+        } catch (error) {
+          // The same refusal, naming this field's argument and which of its ids.
+          if (!isGraphQLError(error)) throw error;
+          throw new GraphQLError(error.message, { extensions: { ...error.extensions, argument: 'ids', index } });
+        }
+      });
       return decoded.map((d) => loadDecoded(d, context));
     },
   },

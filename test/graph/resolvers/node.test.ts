@@ -237,7 +237,11 @@ describe('Query.nodes', () => {
       ids: [idOf(cases[0]!), 'not-a-global-id', idOf(cases[1]!)],
     });
     expect(data).toBeNull();
-    expect(errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['nodes'], 'BAD_USER_INPUT']]);
+    // The refusal names the argument and which of its ids.
+    expect(errors?.map((e) => [e.path, e.extensions])).toEqual([
+      [['nodes'], { code: 'BAD_USER_INPUT', argument: 'ids', index: 1 }],
+    ]);
+    expect(errors?.[0]?.message).toMatch(/^Invalid global id "not-a-global-id"/);
     expect(stack.simulator.callCount()).toBe(0);
   });
 
