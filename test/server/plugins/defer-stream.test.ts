@@ -26,47 +26,31 @@ async function post(query: string, accept = 'application/graphql-response+json')
   return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
 }
 
-async function errorsOf(query: string) {
-  const { status, text } = await post(query);
-  const body = JSON.parse(text) as { errors?: { message: string; extensions?: { code?: string } }[] };
-  return { status, errors: body.errors ?? [] };
-}
+const differing = (field: string, what: string) =>
+  `Fields "${field}" conflict because they have differing ${what}. Use different aliases on the fields to fetch both if this was intentional.`;
 
-describe('validation of @defer and @stream documents', () => {
-  it('reports two fields under one alias with different arguments once, and calls no Atlas', async () => {
-    const { status, errors } = await errorsOf(
+describe('validation of @defer and @stream documents: one error each, with its code, and no Atlas call', () => {
+  it.each([
+    [
+      'two fields under one alias with different arguments',
       '{ a: projects(first: 1) { totalCount } a: projects(first: 2) { totalCount } }',
-    );
-    expect(status).toBe(400);
-    expect(errors.map((e) => [e.message, e.extensions?.code])).toEqual([
-      [
-        'Fields "a" conflict because they have differing arguments. Use different aliases on the fields to fetch both if this was intentional.',
-        'GRAPHQL_VALIDATION_FAILED',
-      ],
-    ]);
-    expect(stack.simulator.calls).toHaveLength(0);
-  });
-
-  it("reports a list field streamed twice with different arguments once (the plugin's rule)", async () => {
-    const { status, errors } = await errorsOf(
+      differing('a', 'arguments'),
+    ],
+    [
+      "a list field streamed twice with different arguments (the plugin's rule)",
       `{ project(id: "${groupId}") { clusters(first: 5) { nodes @stream(initialCount: 1) { name } nodes @stream(initialCount: 2) { name } } } }`,
-    );
+      differing('nodes', 'stream directives'),
+    ],
+    [
+      '@stream on a field that is not a list (still refused)',
+      `{ project(id: "${groupId}") @stream { name } }`,
+      'Stream directive cannot be used on non-list field "project" on type "Query".',
+    ],
+  ])('%s', async (_, query, message) => {
+    const { status, text } = await post(query);
+    const { errors } = JSON.parse(text) as { errors?: { message: string; extensions?: { code?: string } }[] };
     expect(status).toBe(400);
-    expect(errors.map((e) => [e.message, e.extensions?.code])).toEqual([
-      [
-        'Fields "nodes" conflict because they have differing stream directives. Use different aliases on the fields to fetch both if this was intentional.',
-        'GRAPHQL_VALIDATION_FAILED',
-      ],
-    ]);
-    expect(stack.simulator.calls).toHaveLength(0);
-  });
-
-  it('still refuses @stream on a field that is not a list', async () => {
-    const { status, errors } = await errorsOf(`{ project(id: "${groupId}") @stream { name } }`);
-    expect(status).toBe(400);
-    expect(errors.map((e) => [e.message, e.extensions?.code])).toEqual([
-      ['Stream directive cannot be used on non-list field "project" on type "Query".', 'GRAPHQL_VALIDATION_FAILED'],
-    ]);
+    expect(errors?.map((e) => [e.message, e.extensions?.code])).toEqual([[message, 'GRAPHQL_VALIDATION_FAILED']]);
     expect(stack.simulator.calls).toHaveLength(0);
   });
 });
