@@ -202,6 +202,9 @@ export function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof Error && error.name === 'GraphQLError';
 }
 
+/** graphql's words for a null in a non-null field, naming the field as `Type.field`. */
+const nullForNonNull = /^Cannot return null for non-nullable field (\w+\.\w+)\.$/;
+
 /**
  * graphql-jit (compiled execution) raises errors of its own kind: named GraphQLError, with `locations` but
  * no `nodes` and no `extensions`. Rebuilt as graphql's own, so masking, the operation log and yoga's HTTP
@@ -290,6 +293,14 @@ export function toClientError(error: unknown, message: string): Error {
   if (cause instanceof AtlasOmissionError) {
     const field = located?.path ? ` for ${located.path.join('.')}` : '';
     return locate(`Atlas omitted the ${cause.what}${field}`, { code: 'UPSTREAM_BAD_RESPONSE' satisfies ErrorCode });
+  }
+  // A null where the schema promises a value: Atlas left out a field its spec calls optional. graphql says so
+  // in its own words, as a plain Error from yoga's executor and as its own kind of error from graphql-jit.
+  const omitted = located?.path && cause instanceof Error ? nullForNonNull.exec(cause.message)?.[1] : undefined;
+  if (omitted && located?.path) {
+    return locate(`Atlas omitted ${omitted} for ${located.path.join('.')}`, {
+      code: 'UPSTREAM_BAD_RESPONSE' satisfies ErrorCode,
+    });
   }
   if (cause instanceof InvalidPathParameterError) {
     return locate(`Invalid value for ${cause.parameter}`, { code: 'BAD_USER_INPUT' });

@@ -76,10 +76,27 @@ describe('toClientError', () => {
       { http: { status: 400 }, code: 'BAD_USER_INPUT' },
     ]);
     // A field's own error of graphql's (no code, a path) is not the caller's: it passes as it is.
-    const fieldError = new GraphQLError('Cannot return null for non-nullable field Project.name.', {
-      path: ['project', 'name'],
+    const fieldError = new GraphQLError('Expected Iterable, but did not find one for field "Cluster.snapshots".', {
+      path: ['cluster', 'snapshots'],
     });
     expect(toClientError(fieldError, 'Unexpected error.')).toBe(fieldError);
+  });
+
+  it('answers a null Atlas left in a field the schema requires UPSTREAM_BAD_RESPONSE, as either executor says it', () => {
+    const path = ['projects', 'nodes', 0, 'name'];
+    const said = 'Cannot return null for non-nullable field Project.name.';
+    // yoga's executor rethrows graphql's error as a plain Error; graphql-jit raises it as an error of its own.
+    for (const located of [
+      new GraphQLError(said, { path, originalError: new Error(said) }),
+      new GraphQLError(said, { path }),
+    ]) {
+      const error = toClientError(located, 'Unexpected error.') as GraphQLError;
+      expect([error.message, error.path, error.extensions]).toEqual([
+        'Atlas omitted Project.name for projects.nodes.0.name',
+        path,
+        { code: 'UPSTREAM_BAD_RESPONSE' },
+      ]);
+    }
   });
 
   it('masks anything unexpected', () => {
