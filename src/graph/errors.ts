@@ -162,8 +162,10 @@ function serverlessBackupSunset(error: AtlasApiError, instance?: { projectId: st
   };
 }
 
-export function badUserInput(message: string, argument?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) } });
+export function badUserInput(message: string, argument?: string, details: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}), ...details },
+  });
 }
 
 function atlasExtensions(error: AtlasError, code: ErrorCode): Record<string, unknown> {

@@ -1,5 +1,4 @@
 /** Query.node / Query.nodes, and the type resolution of the Node and RestoreJob interfaces. */
-import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, isGraphQLError } from '../errors.js';
 import { fromGlobalId, type DecodedId } from '../ids.js';
@@ -74,8 +73,7 @@ export const nodeListResolvers = {
           return fromGlobalId(id);
         } catch (error) {
           // The same refusal, naming this field's argument and which of its ids.
-          if (!isGraphQLError(error)) throw error;
-          throw new GraphQLError(error.message, { extensions: { ...error.extensions, argument: 'ids', index } });
+          throw isGraphQLError(error) ? badUserInput(error.message, 'ids', { index }) : error;
         }
       });
       return decoded.map((d) => loadDecoded(d, context));
