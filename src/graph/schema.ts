@@ -4,7 +4,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { graphql, Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { graphql, isInterfaceType, isObjectType, Kind, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { badUserInput } from './errors.js';
 import { resolvers } from './resolvers/index.js';
 
 const schemaDir = new URL('../../schema/', import.meta.url);
@@ -51,7 +52,59 @@ export function createSchema(options: SchemaOptions = {}): GraphQLSchema {
     },
   ]);
   describeFederationMachinery(schema);
+  refuseMalformedRepresentations(schema);
   return schema;
+}
+
+/**
+ * `_entities` refuses, before any Atlas call, a representation that is not an object, names no entity type of
+ * this subgraph, or lacks every one of its type's keys: BAD_USER_INPUT naming the representation's index.
+ * @apollo/subgraph would throw an uncoded Error for the first two (masked as INTERNAL_SERVER_ERROR) and hand
+ * the third to a reference resolver with its key missing. A router sends well-formed ones; others do not.
+ */
+function refuseMalformedRepresentations(schema: GraphQLSchema): void {
+  const entities = schema.getQueryType()?.getFields()['_entities'];
+  const resolve = entities?.resolve;
+  if (!entities || !resolve) return;
+  const keysOf = entityKeys(schema);
+  entities.resolve = (source, args: { representations?: unknown }, context, info) => {
+    const representations = Array.isArray(args.representations) ? args.representations : [];
+    representations.forEach((representation: unknown, index) => {
+      const problem = representationProblem(representation, keysOf);
+      if (problem) throw badUserInput(`Representation ${index} ${problem}`, 'representations', { index });
+    });
+    return resolve(source, args, context, info);
+  };
+}
+
+/** Each entity type's keys (its @key field sets), by type name: `Cluster` -> [["id"], ["projectId", "name"]]. */
+function entityKeys(schema: GraphQLSchema): Map<string, string[][]> {
+  const keys = new Map<string, string[][]>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) && !isInterfaceType(type)) continue;
+    const fieldSets = [type.astNode, ...(type.extensionASTNodes ?? [])]
+      .flatMap((node) => node?.directives ?? [])
+      .filter((directive) => directive.name.value === 'key')
+      .map((directive) => directive.arguments?.find((arg) => arg.name.value === 'fields')?.value)
+      .flatMap((value) => (value?.kind === Kind.STRING ? [value.value.trim().split(/\s+/)] : []));
+    if (fieldSets.length) keys.set(type.name, fieldSets);
+  }
+  return keys;
+}
+
+/** What is wrong with a representation, said after its index; undefined when nothing is. */
+function representationProblem(representation: unknown, keysOf: Map<string, string[][]>): string | undefined {
+  if (typeof representation !== 'object' || representation === null || Array.isArray(representation)) {
+    return 'is not an object';
+  }
+  const fields = representation as Record<string, unknown>;
+  const type = fields['__typename'];
+  if (typeof type !== 'string') return 'has no __typename';
+  const keys = keysOf.get(type);
+  if (!keys) return `names ${JSON.stringify(type.slice(0, 80))}, no entity type of this subgraph`;
+  // Every key field of this schema is a string scalar (ID, ObjectId, ClusterName).
+  if (keys.some((key) => key.every((field) => typeof fields[field] === 'string'))) return undefined;
+  return `of ${type} needs one of its keys as strings: ${keys.map((key) => key.join(' + ')).join(', or ')}`;
 }
 
 const forRouters =

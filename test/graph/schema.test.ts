@@ -1,6 +1,8 @@
 import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSchema } from '../../src/graph/schema.js';
+import { DEMO } from '../../src/simulator/index.js';
+import { startStack, type TestStack } from '../../support/stack.js';
 
 const schema = createSchema();
 // Every type GraphiQL's docs show, federation machinery included; not graphql's own scalars and introspection.
@@ -76,5 +78,75 @@ describe('schema validity beyond graphql 16', () => {
       }
     }
     expect(offending).toEqual([]);
+  });
+});
+
+describe('federation representations (_entities), over HTTP', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  const payments = DEMO.projects.payments;
+  const entities = (representations: unknown[]) =>
+    stack.query<{ _entities: unknown[] }>(
+      'query ($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Project { name } } }',
+      { r: representations },
+    );
+
+  it.each([
+    ['a string', 'str', 'Representation 1 is not an object'],
+    ['no __typename', { atlasId: payments.id }, 'Representation 1 has no __typename'],
+    [
+      'a type not of this subgraph',
+      { __typename: 'Nope', id: 'x' },
+      'Representation 1 names "Nope", no entity type of this subgraph',
+    ],
+    [
+      'no key',
+      { __typename: 'Project' },
+      'Representation 1 of Project needs one of its keys as strings: id, or atlasId',
+    ],
+    [
+      'a key that is not a string',
+      { __typename: 'Project', id: 7 },
+      'Representation 1 of Project needs one of its keys as strings: id, or atlasId',
+    ],
+    [
+      'half of a compound key',
+      { __typename: 'Cluster', projectId: payments.id },
+      'Representation 1 of Cluster needs one of its keys as strings: id, or projectId + name',
+    ],
+  ])('refuses %s with BAD_USER_INPUT and its index, before any Atlas call', async (_, bad, message) => {
+    stack.simulator.resetCalls();
+    const { status, data, errors } = await entities([{ __typename: 'Project', atlasId: payments.id }, bad]);
+    expect(status).toBe(200);
+    expect(data).toBeNull();
+    expect(errors?.map((e) => [e.message, e.path, e.extensions])).toEqual([
+      [message, ['_entities'], { code: 'BAD_USER_INPUT', argument: 'representations', index: 1 }],
+    ]);
+    expect(stack.simulator.calls).toHaveLength(0);
+  });
+
+  it('resolves well-formed ones, an interface entity and a compound key included', async () => {
+    const cluster = DEMO.clusters.paymentsProd;
+    const { data, errors } = await stack.query<{ _entities: unknown[] }>(
+      `query ($r: [_Any!]!) { _entities(representations: $r) {
+        __typename ... on Project { name } ... on Deployment { deploymentName: name } } }`,
+      {
+        r: [
+          { __typename: 'Project', atlasId: payments.id },
+          { __typename: 'Cluster', projectId: cluster.groupId, name: cluster.name },
+          { __typename: 'Deployment', projectId: cluster.groupId, name: cluster.name },
+        ],
+      },
+    );
+    expect(errors).toBeUndefined();
+    expect(data?._entities).toEqual([
+      { __typename: 'Project', name: payments.name },
+      { __typename: 'Cluster', deploymentName: cluster.name },
+      { __typename: 'Cluster', deploymentName: cluster.name },
+    ]);
   });
 });
