@@ -31,6 +31,7 @@ import { createContext, type GraphQLContext } from '../graph/context.js';
 import { toClientError } from '../graph/errors.js';
 import { requestLimitPlugins, type RequestLimits } from './plugins/limits.js';
 import { useRequestBodyLimit } from './plugins/request-body-limit.js';
+import { useQueryStringParams } from './plugins/query-string-params.js';
 import { createOperationLog, yogaLogger } from './plugins/operation-log.js';
 import { createSchema } from '../graph/schema.js';
 import { corsOptions, useCrossOriginGuard, type OriginRule } from './plugins/cross-origin.js';
@@ -313,6 +314,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           ]
         : []),
       useRequestBodyLimit(options.limits?.maxRequestBodyBytes ?? defaults.limits.maxRequestBodyBytes),
+      useQueryStringParams(),
       ...requestLimitPlugins(options.limits, { hideSuggestions: !introspection }),
       ...(introspection ? [] : [useDisableIntrospection(), useNoServiceSdl()]),
       // @defer/@stream let a dashboard render its fast parts first and stream the slow ones.

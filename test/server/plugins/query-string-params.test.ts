@@ -1,0 +1,47 @@
+/**
+ * GET requests over HTTP: `variables` and `extensions` that are not JSON are the caller's mistake (400
+ * BAD_REQUEST naming the parameter, no Atlas call), where they used to escape as a 500.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../../src/simulator/index.js';
+import { startStack, type TestStack } from '../../../support/stack.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+
+const query = 'query Name($id: ObjectId!) { project(id: $id) { name } }';
+
+async function get(params: Record<string, string>) {
+  const response = await fetch(`${stack.url}?${new URLSearchParams({ query, ...params }).toString()}`, {
+    // The header a GET needs past the cross-site guard (src/server/plugins/cross-origin.ts).
+    headers: { accept: 'application/graphql-response+json', 'x-graphql-csrf': '1' },
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('GET parameters', () => {
+  it.each([
+    ['variables', { variables: '{bad' }],
+    ['extensions', { variables: JSON.stringify({ id: DEMO.projects.payments.id }), extensions: 'nope' }],
+  ])('refuses "%s" that is not JSON with 400 BAD_REQUEST, before any Atlas call', async (name, params) => {
+    stack.simulator.resetCalls();
+    expect(await get(params)).toEqual({
+      status: 400,
+      body: {
+        errors: [{ message: `The "${name}" parameter is not valid JSON.`, extensions: { code: 'BAD_REQUEST' } }],
+      },
+    });
+    expect(stack.simulator.calls).toHaveLength(0);
+  });
+
+  it('answers a GET whose parameters are JSON', async () => {
+    const payments = DEMO.projects.payments;
+    expect(await get({ variables: JSON.stringify({ id: payments.id }), extensions: '{}' })).toEqual({
+      status: 200,
+      body: { data: { project: { name: payments.name } } },
+    });
+  });
+});
