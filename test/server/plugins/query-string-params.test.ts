@@ -1,6 +1,6 @@
 /**
- * GET requests over HTTP: `variables` and `extensions` that are not JSON are the caller's mistake (400
- * BAD_REQUEST naming the parameter, no Atlas call), where they used to escape as a 500.
+ * `variables` and `extensions` as URL parameters (a GET, a form POST) over HTTP: not JSON is the caller's
+ * mistake (400 BAD_REQUEST, naming the parameter where it can, no Atlas call), where it used to be a 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../src/simulator/index.js';
@@ -34,6 +34,32 @@ describe('GET parameters', () => {
         errors: [{ message: `The "${name}" parameter is not valid JSON.`, extensions: { code: 'BAD_REQUEST' } }],
       },
     });
+    expect(stack.simulator.calls).toHaveLength(0);
+  });
+
+  it('refuses a form POST whose variables are not JSON the same way', async () => {
+    stack.simulator.resetCalls();
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      // A form passes the cross-site guard only with this header (src/server/plugins/cross-origin.ts).
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        'x-graphql-csrf': '1',
+      },
+      body: new URLSearchParams({ query, variables: '{bad' }).toString(),
+    });
+    expect([response.status, await response.json()]).toEqual([
+      400,
+      {
+        errors: [
+          {
+            message: 'The "variables" or "extensions" parameter is not valid JSON.',
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
+      },
+    ]);
     expect(stack.simulator.calls).toHaveLength(0);
   });
 
