@@ -298,7 +298,7 @@ export function toClientError(error: unknown, message: string): Error {
   }
   // A null where the schema promises a value: Atlas left out a field its spec calls optional. graphql says so
   // in its own words, as a plain Error from yoga's executor and as its own kind of error from graphql-jit.
-  const omitted = located?.path && cause instanceof Error ? nullForNonNull.exec(cause.message)?.[1] : undefined;
+  const omitted = cause instanceof Error ? nullForNonNull.exec(cause.message)?.[1] : undefined;
   if (omitted && located?.path) {
     return locate(`Atlas omitted ${omitted} for ${located.path.join('.')}`, {
       code: 'UPSTREAM_BAD_RESPONSE' satisfies ErrorCode,
