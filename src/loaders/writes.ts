@@ -6,11 +6,11 @@
  *   DELETE (src/atlas/retry.ts), whatever fails.
  * - **Fresh reads after.** The unit of work's loaders forget the list (and item) the write touched, and the
  *   transport forgets the shared answers (cache, in-flight GETs) under that list's path, for every credential.
- * - **A lost answer** (a reset or a timeout after the request left, a 500/502/504, an unreadable 2xx body)
- *   is reconciled: the list the job would be in is read, fresh, for the one job that matches the request
- *   (`writes` in ./resources.ts: same snapshot, target and type, created from just before the request
- *   started). One found: that is the answer. None, or several: `WriteOutcomeUnknownError`, which says what
- *   to check. A cancel is reconciled by reading the job back.
+ * - **A lost answer** (a reset or a timeout after the request left, a 500/502/504, a 2xx body that is
+ *   unreadable or names no job) is reconciled: the list the job would be in is read, fresh, for the one job
+ *   that matches the request (`writes` in ./resources.ts: same snapshot, target and type, created from just
+ *   before the request started). One found: that is the answer. None, or several: `WriteOutcomeUnknownError`,
+ *   which says what to check. A cancel is reconciled by reading the job back.
  * - **Idempotency key.** With a client's key, the first outcome is remembered for a window
  *   (src/atlas/idempotency.ts, scoped by credential): a repeat of the same request answers it without a
  *   call to Atlas; the same key with another request is refused (`IdempotencyKeyReusedError`). A request
@@ -23,6 +23,7 @@ import type { IdempotencyRecord, IdempotencyStore } from '../atlas/idempotency.j
 import type { Loaders } from './index.js';
 import { ATLAS_MAX_PAGE_SIZE } from './pages.js';
 import {
+  listedId,
   listedKey,
   listPath,
   parentKey,
@@ -143,18 +144,19 @@ export class Writer {
       retrace: async (startedAt) => found(await this.reconcile(write, parent, body, startedAt, undefined), true),
       send: async () => {
         const startedAt = this.now();
-        let answer: Item | undefined;
+        let result: WriteResult<N>;
         try {
-          answer = await this.client.send(operation, path, body);
-          // A 2xx without a body: the job exists, but only the list can say which it is.
+          const answer = await this.client.send(operation, path, body);
+          // A 2xx without a body, or one naming no job: the job exists, but only the list can say which it is.
           if (!answer) throw new AtlasTransportError(operation, 'bad-response', 'EMPTY');
+          result = found(answer, false);
         } catch (error) {
           if (!mayHaveHappened(error)) throw error;
           await this.forget(resource, parent);
           return found(await this.reconcile(write, parent, body, startedAt, error), true);
         }
         await this.forget(resource, parent);
-        return found(answer, false);
+        return result;
       },
     });
   }
@@ -279,6 +281,8 @@ export class Writer {
     const until = this.now() + CLOCK_SKEW_MS;
     const bornOf = (item: Item) => (createdAt ? Date.parse(String(item[createdAt] ?? '')) : objectIdTime(item['id']));
     const matches = (item: Item) => {
+      // A job without its id cannot be answered, nor told apart from another.
+      if (listedId(resource, item) === undefined) return false;
       const born = bornOf(item);
       if (!(born >= from && born <= until)) return false;
       if (Object.entries(marks).some(([field, value]) => item[field] !== value)) return false;

@@ -540,8 +540,20 @@ describe('mutations on a simulator whose clock the test moves', () => {
 
 describe('never twice: faults on a simulator on real time', () => {
   let stack: TestStack;
+  // Armed by a test: Atlas's next answer to a restore's POST comes without the job's id.
+  let dropNextCreatedId = false;
   beforeAll(async () => {
-    stack = await startStack({ gateway: { mutations: true }, callReport: 'always' });
+    stack = await startStack({
+      gateway: { mutations: true },
+      callReport: 'always',
+      simulator: {
+        transformResponse: (body, { operationId }) => {
+          if (!dropNextCreatedId || operationId !== 'createBackupRestoreJob') return body;
+          dropNextCreatedId = false;
+          return { ...body, id: undefined };
+        },
+      },
+    });
   });
   afterAll(() => stack.close());
 
@@ -561,7 +573,7 @@ describe('never twice: faults on a simulator on real time', () => {
     completed = stack.simulator.data.snapshots
       .filter((s) => s.clusterName === pay.name && s.value.status === 'completed' && !used.has(s.value.id))
       .map((s) => s.value.id ?? '');
-    expect(completed.length).toBeGreaterThanOrEqual(13);
+    expect(completed.length).toBeGreaterThanOrEqual(14);
   });
 
   it.each([
@@ -610,6 +622,20 @@ describe('never twice: faults on a simulator on real time', () => {
       errors: [],
       restoreJob: { atlasId: jobs[0]?.value.id, deliveryType: 'DOWNLOAD' },
     });
+  });
+
+  it('reconciles a 2xx naming no job, keeps the outcome under its key, and never sends the POST again', async () => {
+    const input = download(13, { idempotencyKey: 'dl-13' });
+    dropNextCreatedId = true;
+    const first = await write(stack, 'startDownloadRestore', input);
+    expect(dropNextCreatedId).toBe(false);
+    const repeat = await write(stack, 'startDownloadRestore', input);
+    const jobs = stack.simulator.data.restoreJobs.filter((j) => j.value.snapshotId === snapshotOf(13));
+    expect(jobs).toHaveLength(1);
+    expect([first.posts, repeat.posts]).toEqual([1, 0]);
+    expect(first.response.errors).toBeUndefined();
+    expect(first.payload).toMatchObject({ errors: [], replayed: false, restoreJob: { atlasId: jobs[0]?.value.id } });
+    expect(repeat.payload).toMatchObject({ errors: [], replayed: true, nodeId: first.payload?.nodeId });
   });
 
   it('reconciles every create the same way (snapshot, export, Flex restore and download)', async () => {
