@@ -20,7 +20,8 @@ export type Scalars = {
   ClusterName: { input: string; output: string; }
   /**
    * An instant in time, as an ISO 8601 / RFC 3339 string in UTC (for example `2026-11-01T09:30:00Z`).
-   * Atlas sends every timestamp in this form.
+   * Atlas sends every timestamp in this form. As input it needs its offset (`Z` or `+02:00`): a time without
+   * one, or a date that does not exist (`2026-02-31`), is refused with BAD_USER_INPUT.
    */
   DateTime: { input: string; output: string; }
   /**

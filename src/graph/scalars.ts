@@ -62,30 +62,59 @@ export const ClusterName = stringScalar(
 );
 
 /**
- * An ISO 8601 date-time with an offset, as Atlas sends it. `Date.parse` alone is not enough: it also
- * reads "March 7, 2024" and RFC 1123 dates, which would pass through as they are.
+ * An ISO 8601 date-time with an offset, as Atlas sends it. `Date.parse` alone is not enough: it also reads
+ * "March 7, 2024" and RFC 1123 dates, reads a time without an offset in the server's time zone, and rolls
+ * "2026-02-31" over into March.
  */
-const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const isoInstant = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Epoch milliseconds of an ISO 8601 instant whose every part is in range, or undefined. */
+function instantTime(value: string): number | undefined {
+  const parts = isoInstant.exec(value);
+  if (!parts) return undefined;
+  const year = Number(parts[1]);
+  const month = Number(parts[2]);
+  const day = Number(parts[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const lastDay = month === 2 && leap ? 29 : monthDays[month - 1];
+  const inRange =
+    lastDay !== undefined &&
+    day >= 1 &&
+    day <= lastDay &&
+    Number(parts[4]) <= 23 &&
+    Number(parts[5]) <= 59 &&
+    Number(parts[6] ?? 0) <= 59 &&
+    Number(parts[7] ?? 0) <= 23 &&
+    Number(parts[8] ?? 0) <= 59;
+  const time = inRange ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(time) ? undefined : time;
+}
+
+function inputInstant(value: unknown): string {
+  const time = typeof value === 'string' ? instantTime(value) : undefined;
+  if (time === undefined) {
+    const shown = typeof value === 'string' ? `"${value.slice(0, 80)}"` : typeof value;
+    throw scalarError(
+      `DateTime must be a valid ISO 8601 date and time with an offset, such as 2026-11-01T09:30:00Z; got ${shown}`,
+    );
+  }
+  return new Date(time).toISOString();
+}
 
 export const DateTime = new GraphQLScalarType<string, string>({
   name: 'DateTime',
   // Atlas's own string passes through unchanged (it may carry more precision than a Date keeps).
   serialize(value) {
-    if (typeof value === 'string' && isoInstant.test(value) && !Number.isNaN(Date.parse(value))) return value;
+    if (typeof value === 'string' && instantTime(value) !== undefined) return value;
     if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
     throw new UpstreamValueError('DateTime');
   },
-  parseValue(value) {
-    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-      throw scalarError('DateTime must be an ISO 8601 string');
-    }
-    return new Date(value).toISOString();
-  },
+  parseValue: inputInstant,
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING || Number.isNaN(Date.parse(ast.value))) {
-      throw scalarError('DateTime must be an ISO 8601 string');
-    }
-    return new Date(ast.value).toISOString();
+    if (ast.kind !== Kind.STRING) throw scalarError('DateTime must be a string literal');
+    return inputInstant(ast.value);
   },
 });
 

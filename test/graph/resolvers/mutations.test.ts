@@ -235,6 +235,25 @@ describe('mutations on a simulator whose clock the test moves', () => {
       snapshotId: completedSnapshot,
     });
     expect(errorCodes(badId.response)).toEqual(['BAD_USER_INPUT']);
+    // A point in time that is no real instant, or has no offset (the server's time zone would decide it),
+    // is refused as a variable and as a literal; Date.parse alone reads each of them as some instant.
+    for (const pointInTime of [
+      '2026-02-31T06:00:00Z',
+      '2026-11-30T05:00:00',
+      'Tuesday, 1 September 2026',
+      '2026-11-30T24:00:00Z',
+    ]) {
+      const input = { ...automated(), pointInTime, snapshotId: undefined, targetProjectId: undefined };
+      const asVariable = await write(stack, 'startPointInTimeRestore', input);
+      expect(errorCodes(asVariable.response), pointInTime).toEqual(['BAD_USER_INPUT']);
+      expect(asVariable.response.errors?.[0]?.message).toContain(`DateTime must be a valid ISO 8601 date and time`);
+      const asLiteral = await stack.query(`mutation {
+        startPointInTimeRestore(input: { projectId: "${pay.groupId}", clusterName: "${pay.name}",
+          pointInTime: "${pointInTime}", targetClusterName: "${reporting.name}",
+          confirmTargetClusterName: "${reporting.name}" }) { errors { code } }
+      }`);
+      expect(errorCodes(asLiteral), pointInTime).toEqual(['BAD_USER_INPUT']);
+    }
     expect(stack.simulator.calls).toEqual([]);
   });
 
