@@ -292,7 +292,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       // First after them, so it sees errors before masking (the observer times the request for its line).
       ...(operationLog ? [operationLog.plugin] : []),
       // Pages on foreign origins cannot read or drive the gateway; forms cannot post to it.
-      useCrossOriginGuard(corsOrigins),
+      // A link from another site may open GraphiQL or the landing page, which run nothing.
+      useCrossOriginGuard(corsOrigins, (pathname) => graphiql || pathname === '/'),
       // Only the trusted documents run (when configured): anything else is refused before parsing.
       ...service.trusted,
       // GET / says what this is; GraphiQL is rendered once, compressed and revalidated (yoga's is off below).

@@ -14,8 +14,10 @@
  *   mode, where a page without the caller's own Atlas token can read nothing.
  * - A request a browser marks as coming from another site (Fetch Metadata `Sec-Fetch-Site`, or an
  *   `Origin` that is not the gateway's own) is refused unless its origin is allowed, whatever its method or
- *   content type; top-level navigations (opening GraphiQL from a link) are let through, since they render
- *   the page and execute nothing.
+ *   content type. A top-level navigation (opening GraphiQL from a link) is let through where it is answered
+ *   with a page, which executes nothing: GraphiQL when it is served, the landing page. Without GraphiQL (in
+ *   production) a link to the endpoint with a `query` in its URL would run that query with the gateway's
+ *   credential, so it is refused like any other foreign request.
  * - A POST with a content type a form can send (text/plain, form encodings) needs a header a form cannot
  *   set (`x-graphql-csrf` or `apollo-require-preflight`), as yoga's CSRF prevention asks.
  * - A GET needs no such header: it is how urql (by default), Apollo's `useGETForQueries` and Relay's GET
@@ -93,16 +95,23 @@ function sameHost(origin: string, url: string): boolean {
   }
 }
 
+/** Whether a browser's top-level navigation to `pathname` is answered with a page, which executes nothing. */
+export type RendersPage = (pathname: string) => boolean;
+
 /** Why a request must not run, or undefined. Exported for tests of the decision table. */
 export function crossOriginRefusal(
   request: Request,
   allowed: (origin: string) => boolean,
+  rendersPage: RendersPage = () => false,
 ): { status: number; code: string; message: string } | undefined {
   const method = request.method.toUpperCase();
   if (method === 'OPTIONS') return undefined; // CORS preflight: answered by yoga, with headers only for allowed origins
   const origin = request.headers.get('origin');
   const site = request.headers.get('sec-fetch-site');
-  const navigation = request.headers.get('sec-fetch-mode') === 'navigate' && method === 'GET';
+  const navigation =
+    request.headers.get('sec-fetch-mode') === 'navigate' &&
+    method === 'GET' &&
+    rendersPage(new URL(request.url).pathname);
   // The browser's own verdict when it sends one; else `Origin` against the host asked for (by host, not
   // scheme, so a TLS-terminating proxy in front does not make every request look foreign).
   const foreign =
@@ -133,11 +142,11 @@ export function crossOriginRefusal(
 }
 
 /** Refuses cross-site and form-like requests before yoga parses them (see the module comment). */
-export function useCrossOriginGuard(rules: readonly OriginRule[]): Plugin {
+export function useCrossOriginGuard(rules: readonly OriginRule[], rendersPage: RendersPage): Plugin {
   const allowed = originMatcher(rules);
   return {
     onRequest({ request, endResponse }) {
-      const refused = crossOriginRefusal(request, allowed);
+      const refused = crossOriginRefusal(request, allowed, rendersPage);
       if (refused) endResponse(refusal(refused.status, refused.code, refused.message));
     },
     onResponse({ request, response }) {

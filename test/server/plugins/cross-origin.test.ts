@@ -140,6 +140,49 @@ describe('production default: no foreign origin', () => {
     });
     expect(navigation.status).toBe(200);
     expect(navigation.body.toString('utf8')).toContain('GraphiQL');
+    // A link that carries a query opens GraphiQL with it, and runs nothing.
+    const withQuery = await rawRequest(`${stack.url}?query=${encodeURIComponent(projectQuery)}`, linkClick);
+    expect(withQuery.status).toBe(200);
+    expect(withQuery.body.toString('utf8')).toContain('GraphiQL');
+    expect(stack.simulator.callCount({ operationId: 'getGroup' })).toBe(1);
+  });
+});
+
+/** The headers Chromium sends when a link on another site is followed. */
+const linkClick = {
+  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+  'sec-fetch-site': 'cross-site',
+  'sec-fetch-mode': 'navigate',
+  'sec-fetch-dest': 'document',
+};
+
+describe('without GraphiQL (production): a link from another site runs nothing', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ gateway: { corsOrigins: [], graphiql: false } });
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => stack.simulator.resetCalls());
+
+  it('refuses a link to the endpoint with a query in its URL, which would run it with the gateway credential', async () => {
+    const link = await rawRequest(`${stack.url}?query=${encodeURIComponent(projectQuery)}`, linkClick);
+    expect(link.status).toBe(403);
+    expect(JSON.parse(link.body.toString('utf8'))).toMatchObject({
+      errors: [{ extensions: { code: 'CROSS_ORIGIN_REFUSED' } }],
+    });
+    expect(stack.simulator.calls).toEqual([]);
+  });
+
+  it('still opens the landing page from a link, and runs a query typed into the address bar', async () => {
+    const landing = await rawRequest(new URL('/', stack.url).href, linkClick);
+    expect(landing.status).toBe(200);
+    expect(landing.body.toString('utf8')).toContain('/graphql');
+    // Typed or bookmarked: the browser says `none`, no other site is involved.
+    const typed = await rawRequest(`${stack.url}?query=${encodeURIComponent(projectQuery)}`, {
+      ...linkClick,
+      'sec-fetch-site': 'none',
+    });
+    expect(typed.status).toBe(200);
     expect(stack.simulator.callCount({ operationId: 'getGroup' })).toBe(1);
   });
 });
