@@ -140,26 +140,65 @@ export class ConfigError extends Error {
 
 const isLoopback = (host: string) => ['localhost', '127.0.0.1', '[::1]'].includes(host);
 
-const atlasBaseUrl = z
-  .string()
-  .url()
-  .refine((value) => {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
-  }, 'must be an https URL (plain http only on loopback)')
-  .refine(
-    (value) => new URL(value).pathname === '/',
-    'must be an origin without a path, like https://cloud.mongodb.com',
-  );
+/**
+ * The URL a variable names, or undefined. zod runs a refinement even after `.url()` failed, and `new URL`
+ * throws an error that quotes its input (which may hold a password) into a crash's output.
+ */
+function urlOf(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A URL variable: `check` says what is wrong with a well-formed URL, or nothing. Its value is never quoted. */
+const url = (example: string, check: (url: URL) => string | undefined) =>
+  z.string().superRefine((value, context) => {
+    const parsed = urlOf(value);
+    const message = parsed ? check(parsed) : `must be a URL, like ${example}`;
+    if (message) context.addIssue({ code: z.ZodIssueCode.custom, message });
+  });
+
+const atlasBaseUrl = url('https://cloud.mongodb.com', (atlas) => {
+  if (!(atlas.protocol === 'https:' || (atlas.protocol === 'http:' && isLoopback(atlas.hostname))))
+    return 'must be an https URL (plain http only on loopback)';
+  // The start-up line names the base URL; a password in it would be logged.
+  if (atlas.username || atlas.password)
+    return 'must not hold a user or password (the credential variables authenticate to Atlas)';
+  if (atlas.pathname !== '/' || atlas.search || atlas.hash)
+    return 'must be an origin without a path, like https://cloud.mongodb.com';
+  return undefined;
+});
+
+/**
+ * A whole number in digits. zod's coercion would read an empty value as 0 (`PORT=` left blank in a manifest
+ * listened on a random port, `ATLAS_MAX_RETRIES=` turned retries off) and accept `0x10`, `1e4` or spaces.
+ */
+const digits = (value: unknown) => (typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value);
+const integer = (min: number, max: number) =>
+  z.preprocess(
+    digits,
+    z
+      .number({ invalid_type_error: 'must be a whole number in digits (unset it for the default)' })
+      .int()
+      .min(min)
+      .max(max),
+  );
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const secret = z.string().min(1).optional();
-// The collector's URL may carry credentials of its own: zod's messages never quote it.
-const otlpUrl = z
+/**
+ * A credential: printable characters without spaces. A secret mounted from a file often ends with a line
+ * break, which undici refuses in a header: every call failed as "Atlas could not be reached".
+ */
+const secret = z
   .string()
-  .url()
-  .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL (OTLP over HTTP)');
+  .min(1)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable characters without spaces or line breaks (check for a trailing newline)')
+  .optional();
+// The collector's URL may carry credentials of its own: zod's messages never quote it.
+const otlpUrl = url('https://collector.example.com:4318', (collector) =>
+  /^https?:$/.test(collector.protocol) ? undefined : 'must be an http(s) URL (OTLP over HTTP)',
+);
 const otlpProtocol = z.enum(['http/protobuf', 'http/json'], {
   message: 'must be http/protobuf or http/json (OTLP over gRPC is not supported)',
 });
@@ -193,9 +232,9 @@ const schema = z.object({
     .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
     .optional(),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default(defaults.redisKeyPrefix),
-  ATLAS_RATE_CAPACITY: z.coerce.number().int().min(0).default(0),
-  ATLAS_RATE_REFILL: z.coerce.number().int().min(1).optional(),
-  ATLAS_RATE_PERIOD_SECONDS: z.coerce.number().int().min(1).max(3600).default(defaults.atlasRatePeriodSeconds),
+  ATLAS_RATE_CAPACITY: integer(0, 1_000_000).default(0),
+  ATLAS_RATE_REFILL: integer(1, 1_000_000).optional(),
+  ATLAS_RATE_PERIOD_SECONDS: integer(1, 3600).default(defaults.atlasRatePeriodSeconds),
   GRAPHQL_MAX_DEPTH: integer(1, 100).default(defaults.limits.maxDepth),
   GRAPHQL_MAX_ALIASES: integer(0, 1000).default(defaults.limits.maxAliases),
   GRAPHQL_MAX_TOKENS: integer(10, 100_000).default(defaults.limits.maxTokens),
@@ -217,7 +256,12 @@ const schema = z.object({
   OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.optional(),
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional(),
   OTEL_SERVICE_NAME: z.string().min(1).max(200).default(defaults.otelServiceName),
-  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(defaults.tracingSampleRatio),
+  OTEL_TRACES_SAMPLER_ARG: z
+    .preprocess(
+      (value) => (typeof value === 'string' && /^\d*\.?\d+$/.test(value) ? Number(value) : value),
+      z.number({ invalid_type_error: 'must be a ratio from 0 to 1, like 0.1' }).min(0).max(1),
+    )
+    .default(defaults.tracingSampleRatio),
   OTEL_TRACES_EXPORTER: z.string().optional(),
   OTEL_SDK_DISABLED: z.string().optional(),
   TRUSTED_DOCUMENTS: z.string().optional(),

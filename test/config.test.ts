@@ -58,6 +58,27 @@ describe('configuration', () => {
     [{ MONGODB_ATLAS_BASE_URL: 'https://cloud.mongodb.com/api', MONGODB_ATLAS_ACCESS_TOKEN: 't' }, /without a path/],
     [{ MONGODB_ATLAS_BASE_URL: 'https://cloud.mongodb.com' }, /no Atlas credential/],
     [{ ATLAS_TIMEOUT_MS: '5' }, /^ATLAS_TIMEOUT_MS /],
+    // A value left blank in a manifest is no number (zod's coercion read it as 0), nor are hex and exponents.
+    [{ PORT: '' }, /^PORT must be a whole number in digits \(unset it for the default\)$/],
+    [{ ATLAS_MAX_RETRIES: '' }, /^ATLAS_MAX_RETRIES must be a whole number/],
+    [{ SUBSCRIPTION_MAX: '' }, /^SUBSCRIPTION_MAX must be a whole number/],
+    [{ GRAPHQL_MAX_ALIASES: ' ' }, /^GRAPHQL_MAX_ALIASES must be a whole number/],
+    [{ PORT: '0x10FF' }, /^PORT must be a whole number/],
+    [{ ATLAS_CALL_BUDGET: '1e4' }, /^ATLAS_CALL_BUDGET must be a whole number/],
+    [{ ATLAS_RATE_CAPACITY: '' }, /^ATLAS_RATE_CAPACITY must be a whole number/],
+    [{ OTEL_TRACES_SAMPLER_ARG: '' }, /^OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1/],
+    [{ MONGODB_ATLAS_BASE_URL: 'notaurl', MONGODB_ATLAS_ACCESS_TOKEN: 't' }, /^MONGODB_ATLAS_BASE_URL must be a URL/],
+    [
+      { MONGODB_ATLAS_BASE_URL: 'https://cloud.mongodb.com?x=1', MONGODB_ATLAS_ACCESS_TOKEN: 't' },
+      /^MONGODB_ATLAS_BASE_URL must be an origin without a path/,
+    ],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, /^OTEL_EXPORTER_OTLP_ENDPOINT must be/],
+    // A secret mounted from a file often ends with a line break; undici refuses it in a header, call by call.
+    [{ MONGODB_ATLAS_ACCESS_TOKEN: 'token\n' }, /^MONGODB_ATLAS_ACCESS_TOKEN must be printable characters/],
+    [
+      { MONGODB_ATLAS_CLIENT_ID: 'mdb_sa_id_x', MONGODB_ATLAS_CLIENT_SECRET: ' mdb_sa_sk_y' },
+      /^MONGODB_ATLAS_CLIENT_SECRET must be printable/,
+    ],
   ])('refuses %j with one clear line', (env, message) => {
     try {
       loadConfig(env);
@@ -88,11 +109,24 @@ describe('configuration', () => {
     }
     const secret = 'canary-secret-7f3a';
     expect(() => loadConfig({ MONGODB_ATLAS_ACCESS_TOKEN: secret, PORT: 'x' })).toThrow(/^PORT/);
-    try {
-      loadConfig({ MONGODB_ATLAS_ACCESS_TOKEN: secret, MONGODB_ATLAS_BASE_URL: `https://${secret}.example/x` });
-    } catch (error) {
-      expect((error as Error).message).not.toContain(secret);
+    // URLs that may hold a password: refused with a line naming the variable, never a crash quoting the value.
+    for (const env of [
+      { MONGODB_ATLAS_ACCESS_TOKEN: 't', MONGODB_ATLAS_BASE_URL: `https://${secret}.example/x` },
+      { MONGODB_ATLAS_ACCESS_TOKEN: 't', MONGODB_ATLAS_BASE_URL: `http://proxy:${secret}@127.0.0.1:4010` },
+      { MONGODB_ATLAS_ACCESS_TOKEN: 't', MONGODB_ATLAS_BASE_URL: `https//user:${secret}@cloud.mongodb.com` },
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `https//key:${secret}@collector` },
+      { MONGODB_ATLAS_ACCESS_TOKEN: `${secret}\r\n` },
+    ]) {
+      expect(() => loadConfig(env), JSON.stringify(Object.keys(env))).toThrow(ConfigError);
+      try {
+        loadConfig(env);
+      } catch (error) {
+        expect((error as Error).message).not.toContain(secret);
+      }
     }
+    expect(() =>
+      loadConfig({ MONGODB_ATLAS_ACCESS_TOKEN: 't', MONGODB_ATLAS_BASE_URL: `http://proxy:${secret}@127.0.0.1:4010` }),
+    ).toThrow(/^MONGODB_ATLAS_BASE_URL must not hold a user or password/);
   });
 
   it('names the choices of a variable set to none of them, without quoting what was set', () => {
