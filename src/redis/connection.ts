@@ -14,14 +14,29 @@ export interface RedisConnectionOptions {
   keyPrefix: string;
   /** Milliseconds a command may take before it counts as failed. */
   commandTimeoutMs?: number;
-  /** Told once when Redis goes away and once when it is back (never with the URL). */
-  onStateChange?: (healthy: boolean) => void;
+  /**
+   * Told the first outcome (connected, or not: a Redis unreachable from the start, or refusing the password,
+   * is said too), then once each time Redis goes away and comes back. `reason` is the failure's code
+   * (`ECONNREFUSED`, `WRONGPASS`), never the URL.
+   */
+  onStateChange?: (healthy: boolean, reason?: string) => void;
+}
+
+/** What an ioredis error says went wrong, without its message (which may name the host). */
+function reasonOf(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  // Redis's own replies start with their code: `WRONGPASS invalid username-password pair`.
+  return /^[A-Z]{3,}\b/.exec(error.message)?.[0];
 }
 
 export class RedisConnection {
   readonly client: Redis;
   readonly keyPrefix: string;
-  private wasHealthy = false;
+  /** Undefined until the first connection attempt ends. */
+  private wasHealthy: boolean | undefined;
+  private closed = false;
 
   constructor(options: RedisConnectionOptions) {
     this.keyPrefix = options.keyPrefix;
@@ -33,16 +48,18 @@ export class RedisConnection {
       // Reconnect forever, at most every 2 s: a replica outlives a Redis restart.
       retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
     });
-    const report = (healthy: boolean) => {
-      if (healthy === this.wasHealthy) return;
+    const report = (healthy: boolean, reason?: string) => {
+      // Closing is no outage to report.
+      if (healthy === this.wasHealthy || this.closed) return;
       this.wasHealthy = healthy;
-      options.onStateChange?.(healthy);
+      options.onStateChange?.(healthy, reason);
     };
     this.client.on('ready', () => report(true));
     this.client.on('end', () => report(false));
     this.client.on('close', () => report(false));
-    // Without a listener an unreachable Redis would crash the process; its errors are the state above.
-    this.client.on('error', () => report(false));
+    // Without a listener an unreachable Redis would crash the process; its errors are the state above. An
+    // error comes before its connection's `close`, so a failure is reported with its reason.
+    this.client.on('error', (error) => report(false, reasonOf(error)));
   }
 
   /** True while commands can be sent. */
@@ -67,6 +84,7 @@ export class RedisConnection {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.client.disconnect(false);
   }
 }

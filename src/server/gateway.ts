@@ -176,10 +176,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     ? new (optionalPart('redis').RedisConnection)({
         url: options.redis.url,
         keyPrefix: options.redis.keyPrefix ?? defaults.redisKeyPrefix,
-        onStateChange: (healthy) =>
+        onStateChange: (healthy, reason) =>
           healthy
             ? logger?.info('Redis connected: cache and rate budget shared with the other replicas')
-            : logger?.warn("Redis unreachable: answering from Atlas with this process's own cache and rate budget"),
+            : logger?.warn(
+                `Redis unreachable${reason ? ` (${reason})` : ''}: answering from Atlas with this process's own cache and rate budget`,
+              ),
       })
     : undefined;
   const rateLimit = options.atlas.rateLimit;

@@ -26,6 +26,36 @@ afterAll(async () => {
   await redis.stop();
 });
 
+describe('the connection', () => {
+  it('says once that Redis is unreachable from the start, with the reason and never the URL; then that it is back', async () => {
+    const states: [boolean, string | undefined][] = [];
+    const down = await startRedis();
+    await down.kill();
+    const url = down.url.replace('redis://', 'redis://default:canary-password@');
+    const connection = new RedisConnection({
+      url,
+      keyPrefix: 'down:',
+      onStateChange: (healthy, reason) => states.push([healthy, reason]),
+    });
+    try {
+      // Several reconnection attempts fail meanwhile (every 100 to 300 ms); one line is enough.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(states).toEqual([[false, 'ECONNREFUSED']]);
+      await down.restart();
+      expect(await connection.ready(5_000)).toBe(true);
+      expect(states).toEqual([
+        [false, 'ECONNREFUSED'],
+        [true, undefined],
+      ]);
+    } finally {
+      await connection.close();
+      await down.stop();
+    }
+    // Closing is no outage.
+    expect(states).toHaveLength(2);
+  });
+});
+
 describe('the shared response cache', () => {
   it('shares answers between replicas, expires them, and forgets a prefix', async () => {
     const [a, b] = [new RedisResponseCache(await connect()), new RedisResponseCache(await connect())];
