@@ -13,6 +13,9 @@ export interface TestRedis {
   kill(): Promise<void>;
   /** Starts it again on the same port (empty). */
   restart(): Promise<void>;
+  /** Stops it answering, its connections left open (SIGSTOP), as a hung Redis or a partition would; `resume` undoes it. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -71,6 +74,8 @@ export async function startRedis(): Promise<TestRedis> {
       await ended(child, 'SIGKILL');
       child = await launch(port);
     },
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     stop: () => ended(child, 'SIGTERM'),
   };
 }

@@ -14,6 +14,8 @@ export interface RedisConnectionOptions {
   keyPrefix: string;
   /** Milliseconds a command may take before it counts as failed. */
   commandTimeoutMs?: number;
+  /** How often a PING checks that a connected Redis still answers (default 1 s). */
+  heartbeatMs?: number;
   /**
    * Told the first outcome (connected, or not: a Redis unreachable from the start, or refusing the password,
    * is said too), then once each time Redis goes away and comes back. `reason` is the failure's code
@@ -37,6 +39,9 @@ export class RedisConnection {
   /** Undefined until the first connection attempt ends. */
   private wasHealthy: boolean | undefined;
   private closed = false;
+  /** Connected, but its last PING went unanswered (a Redis stopped or cut off keeps its socket open). */
+  private stalled = false;
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(options: RedisConnectionOptions) {
     this.keyPrefix = options.keyPrefix;
@@ -54,17 +59,36 @@ export class RedisConnection {
       this.wasHealthy = healthy;
       options.onStateChange?.(healthy, reason);
     };
-    this.client.on('ready', () => report(true));
+    this.client.on('ready', () => {
+      this.stalled = false;
+      report(true);
+    });
     this.client.on('end', () => report(false));
     this.client.on('close', () => report(false));
     // Without a listener an unreachable Redis would crash the process; its errors are the state above. An
     // error comes before its connection's `close`, so a failure is reported with its reason.
     this.client.on('error', (error) => report(false, reasonOf(error)));
+    // Connection events miss a Redis that stops answering on an open connection (hung, paused, cut off by a
+    // partition): commands would each wait out their timeout, and nothing would say so. A PING tells.
+    this.heartbeat = setInterval(() => {
+      if (this.client.status !== 'ready') return;
+      this.client.ping().then(
+        () => {
+          this.stalled = false;
+          report(true);
+        },
+        (error: unknown) => {
+          this.stalled = true;
+          report(false, reasonOf(error) ?? 'TIMEOUT');
+        },
+      );
+    }, options.heartbeatMs ?? 1_000);
+    this.heartbeat.unref();
   }
 
-  /** True while commands can be sent. */
+  /** True while commands can be sent and are answered. */
   get healthy(): boolean {
-    return this.client.status === 'ready';
+    return this.client.status === 'ready' && !this.stalled;
   }
 
   /** Resolves once connected, or false after `ms` (start-up does not wait longer for an optional Redis). */
@@ -85,6 +109,7 @@ export class RedisConnection {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.heartbeat);
     this.client.disconnect(false);
   }
 }

@@ -54,6 +54,36 @@ describe('the connection', () => {
     // Closing is no outage.
     expect(states).toHaveLength(2);
   });
+
+  it('tells a Redis that stops answering on an open connection, and stops using it until it answers again', async () => {
+    const states: [boolean, string | undefined][] = [];
+    const own = await startRedis();
+    const connection = new RedisConnection({
+      url: own.url,
+      keyPrefix: 'hung:',
+      heartbeatMs: 100,
+      onStateChange: (healthy, reason) => states.push([healthy, reason]),
+    });
+    try {
+      expect(await connection.ready()).toBe(true);
+      own.pause();
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(connection.healthy).toBe(false);
+      expect(states).toEqual([
+        [true, undefined],
+        [false, 'TIMEOUT'],
+      ]);
+      own.resume();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(connection.healthy).toBe(true);
+      expect(states.at(-1)).toEqual([true, undefined]);
+      expect(states).toHaveLength(3);
+    } finally {
+      own.resume();
+      await connection.close();
+      await own.stop();
+    }
+  });
 });
 
 describe('the shared response cache', () => {
