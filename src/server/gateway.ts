@@ -37,6 +37,7 @@ import { createSchema } from '../graph/schema.js';
 import { corsOptions, useCrossOriginGuard, type OriginRule } from './plugins/cross-origin.js';
 import { useMaskedIncrementalErrors } from './plugins/masked-incremental-errors.js';
 import { useDeferAndStream } from './plugins/defer-stream.js';
+import { useUnsentStreamRelease } from './plugins/unsent-streams.js';
 import { useGraphiQLDelivery } from './plugins/graphiql-delivery.js';
 import { useLandingPage } from './plugins/landing-page.js';
 import { serviceFeatures, serviceOptions, type ServiceOptions } from './service.js';
@@ -331,6 +332,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       useMaskedIncrementalErrors(),
       // Last: a document run before executes compiled (the other plugins' hooks still see it execute).
       ...(options.compileFrom === false ? [] : [useCompiledExecution({ compileFrom: options.compileFrom })]),
+      // A stream no client will read (its request accepted no streaming type: 406) is ended, after every
+      // plugin that wraps it has seen it.
+      useUnsentStreamRelease(),
     ],
     // Yoga refuses array bodies unless batching is on; it stays off (each operation has its own Atlas budget).
     batching: false,

@@ -52,16 +52,55 @@ export async function refusalCodes(response: Response): Promise<string[]> {
   }
 }
 
-/** Passes a streamed result through, watching each chunk, and says when the stream is over (or abandoned). */
-export async function* observe<T>(source: AsyncIterable<T>, onChunk: (chunk: T) => void, onEnd: () => void) {
-  try {
-    for await (const chunk of source) {
-      onChunk(chunk);
-      yield chunk;
-    }
-  } finally {
+/**
+ * Passes a streamed result through, watching each chunk, and says when the stream is over (or abandoned).
+ * Not an async generator: a generator waiting for the source's next chunk queues `return()` behind that
+ * wait, so a client leaving a quiet subscription would keep its poller (and its place under the limits)
+ * until the next change. `return()` here reaches the source at once.
+ */
+export function observe<T>(
+  source: AsyncIterable<T>,
+  onChunk: (chunk: T) => void,
+  onEnd: () => void,
+): AsyncIterableIterator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
     onEnd();
-  }
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      try {
+        const step = await iterator.next();
+        if (step.done) end();
+        else onChunk(step.value);
+        return step;
+      } catch (error) {
+        end();
+        throw error;
+      }
+    },
+    async return(value?: unknown) {
+      try {
+        return (await iterator.return?.(value)) ?? { done: true, value: undefined };
+      } finally {
+        end();
+      }
+    },
+    async throw(error?: unknown) {
+      try {
+        if (iterator.throw) return await iterator.throw(error);
+        throw error;
+      } finally {
+        end();
+      }
+    },
+  };
 }
 
 /** The path of an absolute URL, without parsing it (the adapter's URL object is built lazily, on first read). */

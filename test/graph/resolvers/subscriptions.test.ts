@@ -444,6 +444,60 @@ describe('subscriptions over SSE and graphql-ws', () => {
   });
 });
 
+describe('streams that end early, metrics and traces watching', () => {
+  // The operation observer (metrics, traces) wraps every stream: a client's leaving must reach the poller
+  // through it at once, not when the next event comes.
+  let stack: TestStack;
+  const clients: { dispose(): void | Promise<void> }[] = [];
+  const sse = () => {
+    const client = sseClient(stack.url);
+    clients.push(client);
+    return client;
+  };
+  beforeAll(async () => {
+    stack = await startStack({ gateway: { subscriptions: fast, metrics: {} } });
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) await client.dispose();
+  });
+  afterAll(() => stack?.close());
+
+  it('over SSE: a client leaving a quiet stream frees its place and its poller at once', async () => {
+    // A legacy restore that stays IN_PROGRESS: no change comes to wake a stream waiting for its next event.
+    const quiet = stack.simulator.data.legacyRestoreJobs.find((job) => job.value.statusName === 'IN_PROGRESS');
+    const stream = new Stream(sse(), {
+      query: `subscription($p: ObjectId, $c: ClusterName, $a: ObjectId) {
+        legacyBackupRestoreJob(projectId: $p, clusterName: $c, atlasId: $a) { final restoreJob { statusName } }
+      }`,
+      variables: { p: quiet?.groupId, c: quiet?.clusterName, a: quiet?.value.id },
+    });
+    await stream.received(1);
+    expect(stream.payloads('legacyBackupRestoreJob')).toEqual([
+      { final: false, restoreJob: { statusName: 'IN_PROGRESS' } },
+    ]);
+    expect(stack.gateway.live.stats().subscriptions).toBe(1);
+    await stream.stop();
+    await vi.waitFor(() => expect(stack.gateway.live.stats()).toEqual({ subscriptions: 0, pollers: [] }), {
+      timeout: 500,
+    });
+  });
+
+  it('runs nothing for a subscription sent without accepting a stream (406)', async () => {
+    const entry = addRunningRestore(stack.simulator.data);
+    stack.simulator.resetCalls();
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: watchRestore, variables: { id: restoreJobId(entry) } }),
+    });
+    expect(response.status).toBe(406);
+    await response.arrayBuffer();
+    await vi.waitFor(() => expect(stack.gateway.live.stats()).toEqual({ subscriptions: 0, pollers: [] }), {
+      timeout: 500,
+    });
+  });
+});
+
 describe('subscription limits', () => {
   let stack: TestStack;
   beforeAll(async () => {
