@@ -124,6 +124,17 @@ export function createOperationLog(logger: YogaLogger): OperationLog {
     },
   };
 
+  const executing = (args: {
+    contextValue: { request: Request };
+    document: DocumentNode;
+    operationName?: string | null;
+  }) => {
+    const state = stateOf(args.contextValue.request);
+    state.executed = true;
+    nameOperation(state, args.document, args.operationName);
+    return state;
+  };
+
   const plugin: Plugin<GraphQLContext> = {
     onParams({ request, params }) {
       // Only a well-formed name: the client sends this string, and it may be anything.
@@ -137,13 +148,22 @@ export function createOperationLog(logger: YogaLogger): OperationLog {
       };
     },
     onExecute({ args }) {
-      const state = stateOf(args.contextValue.request);
-      state.executed = true;
-      nameOperation(state, args.document, args.operationName);
+      const state = executing(args);
       // This plugin comes before yoga's error masking, so it sees each error with its cause and stack.
       return {
         onExecuteDone({ result }) {
           if (isAsyncIterable(result)) return { onNext: ({ result: chunk }) => noteIncidents(state, chunk) };
+          noteIncidents(state, result);
+          return undefined;
+        },
+      };
+    },
+    // A subscription executes through `subscribe`, not `execute`: without this its line said `refused`.
+    onSubscribe({ args }) {
+      const state = executing(args);
+      return {
+        onSubscribeResult({ result }) {
+          if (isAsyncIterable(result)) return { onNext: ({ result: event }) => noteIncidents(state, event) };
           noteIncidents(state, result);
           return undefined;
         },

@@ -257,6 +257,24 @@ describe('the access line', () => {
     ]);
   });
 
+  it('is written once a subscription ends, as an executed subscription (not a refusal)', async () => {
+    const done = DEMO.snapshots.completed;
+    const { status, text } = await send({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({
+        query: `subscription Finished { snapshot(projectId: "${done.groupId}", clusterName: "${done.clusterName}", atlasId: "${done.id}") { final } }`,
+      }),
+    });
+    expect(status).toBe(200);
+    expect(text).toContain('"final":true');
+    const lines = accessLines();
+    expect(lines).toEqual([
+      expect.objectContaining({ operation: 'Finished', operationType: 'subscription', status: 200 }),
+    ]);
+    expect(lines[0]).not.toHaveProperty('refused');
+  });
+
   it('is not written for GraphiQL or the health check', async () => {
     await send({ headers: { accept: 'text/html' } });
     await send({ url: stack.url.replace('/graphql', '/health') });
