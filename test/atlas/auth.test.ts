@@ -188,6 +188,18 @@ describe('forward mode (the caller’s own bearer token)', () => {
     });
     const refused = await s.query(projectQuery, {}, as('mallory-token'));
     expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // The scheme in any case, and more than one space after it, as clients send them.
+    for (const authorization of ['bearer alice-token-0001', 'BEARER  alice-token-0001']) {
+      const answer = await s.query(projectQuery, {}, { authorization });
+      expect(answer.data, authorization).toEqual({ project: { name: DEMO.projects.payments.name } });
+    }
+    // What is not a bearer token is no token: refused before any call.
+    s.simulator.resetCalls();
+    for (const authorization of ['Basic YWxpY2U6c2VjcmV0', 'Bearer', 'Bearer a b', 'Beareralice-token-0001']) {
+      const answer = await s.query(projectQuery, {}, { authorization });
+      expect(answer.errors?.[0]?.extensions?.code, authorization).toBe('UNAUTHENTICATED');
+    }
+    expect(s.simulator.calls).toEqual([]);
   });
 
   it('never shares an in-flight call or a cached answer across callers', async () => {

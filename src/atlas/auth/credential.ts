@@ -43,7 +43,8 @@ export function staticBearer(token: string, cacheKey = 'static'): AtlasCredentia
 export function forwardedBearerFactory(): (authorizationHeader: string | null) => AtlasCredential {
   const hmacKey = randomBytes(32);
   return (authorizationHeader) => {
-    const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorizationHeader?.trim() ?? '')?.[1];
+    // The scheme is case-insensitive and may be followed by several spaces (RFC 9110 11.4, RFC 6750 2.1).
+    const token = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(authorizationHeader?.trim() ?? '')?.[1];
     if (!token) return missingCredential;
     const cacheKey = `fwd:${createHmac('sha256', hmacKey).update(token).digest('base64url')}`;
     return staticBearer(token, cacheKey);
