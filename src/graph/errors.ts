@@ -428,7 +428,8 @@ function outcomeUnknown(error: WriteOutcomeUnknownError) {
     key.id !== undefined
       ? `Read the job again (${listField}) before cancelling again; cancelling twice is harmless.`
       : `Check ${listField} (${where}) for a job created since ${since} before sending this again: a second ` +
-        'request may start a second job. The same request with the same idempotencyKey looks again without sending.';
+        'request may start a second job. Sent with an idempotencyKey, the same request with the same key looks ' +
+        'again without sending.';
   return {
     message: `The outcome of ${error.operationId} is unknown: ${lost} after the request was sent, and ${found}. ${advice}`,
     extensions: {

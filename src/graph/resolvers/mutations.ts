@@ -64,9 +64,14 @@ function confirmation(target: string, confirmed: string | null | undefined, fiel
 
 function commonChecks(input: CommonInput): MutationError[] {
   const key = input.idempotencyKey;
-  // Control characters would end up in logs and stores as they are.
-  if (key !== null && key !== undefined && !/^[^\p{Cc}]{1,200}$/u.test(key)) {
-    return [invalid('idempotencyKey', 'idempotencyKey must be 1 to 200 characters, without control characters')];
+  // Control characters would end up in logs and stores as they are; a blank key is a client's empty field.
+  if (key !== null && key !== undefined && (!/^[^\p{Cc}]{1,200}$/u.test(key) || key.trim() === '')) {
+    return [
+      invalid(
+        'idempotencyKey',
+        'idempotencyKey must be 1 to 200 characters, not only spaces, without control characters',
+      ),
+    ];
   }
   return [];
 }
@@ -162,7 +167,9 @@ const mutation: MutationResolvers = {
     const refused: MutationError[] = [];
     const { pointInTime, oplog } = input;
     let point: Record<string, number> = {};
-    if ((pointInTime == null) === (oplog == null)) {
+    if (pointInTime == null && oplog == null) {
+      refused.push(invalid('pointInTime', 'Give the point to restore to, as pointInTime or as oplog'));
+    } else if (pointInTime != null && oplog != null) {
       refused.push(invalid('pointInTime', 'Give the point to restore to as pointInTime or as oplog, not both'));
     } else if (pointInTime != null) {
       const seconds = Math.floor(Date.parse(pointInTime) / 1000);
@@ -216,8 +223,8 @@ const mutation: MutationResolvers = {
   startExport: async (_, { input }, context) => {
     const refused: MutationError[] = [];
     const customData = (input.customData ?? []).map(({ key, value }) => ({ key, value }));
-    if (customData.some(({ key }) => key === ''))
-      refused.push(invalid('customData', 'customData keys must not be empty'));
+    if (customData.some(({ key }) => key.trim() === ''))
+      refused.push(invalid('customData', 'customData keys must not be empty or only spaces'));
     const body = {
       snapshotId: input.snapshotId,
       exportBucketId: input.exportBucketId,

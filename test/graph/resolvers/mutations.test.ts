@@ -173,7 +173,8 @@ describe('mutations on a simulator whose clock the test moves', () => {
 
   it('refuses invalid input before any call', async () => {
     stack.simulator.resetCalls();
-    const cases: [string, Json, string][] = [
+    // Each case: the mutation, its input, the field named, and what the message says (when it matters).
+    const cases: [string, Json, string, RegExp?][] = [
       [
         'startPointInTimeRestore',
         {
@@ -183,6 +184,7 @@ describe('mutations on a simulator whose clock the test moves', () => {
           confirmTargetClusterName: reporting.name,
         },
         'pointInTime',
+        /^Give the point to restore to, as pointInTime or as oplog$/,
       ],
       [
         'startPointInTimeRestore',
@@ -195,6 +197,7 @@ describe('mutations on a simulator whose clock the test moves', () => {
           confirmTargetClusterName: reporting.name,
         },
         'pointInTime',
+        /not both$/,
       ],
       [
         'startPointInTimeRestore',
@@ -209,6 +212,8 @@ describe('mutations on a simulator whose clock the test moves', () => {
       ],
       ['takeSnapshot', { projectId: pay.groupId, clusterName: pay.name, retentionInDays: 0 }, 'retentionInDays'],
       ['takeSnapshot', { projectId: pay.groupId, clusterName: pay.name, idempotencyKey: '' }, 'idempotencyKey'],
+      // A blank key is a client's empty text field, not a key: two different requests would share it.
+      ['takeSnapshot', { projectId: pay.groupId, clusterName: pay.name, idempotencyKey: '   ' }, 'idempotencyKey'],
       [
         'startExport',
         {
@@ -220,13 +225,25 @@ describe('mutations on a simulator whose clock the test moves', () => {
         },
         'customData',
       ],
+      [
+        'startExport',
+        {
+          projectId: pay.groupId,
+          clusterName: pay.name,
+          snapshotId: completedSnapshot,
+          exportBucketId: DEMO.exportBuckets.paymentsGcp.id,
+          customData: [{ key: ' ', value: 'x' }],
+        },
+        'customData',
+      ],
     ];
-    for (const [mutation, input, field] of cases) {
+    for (const [mutation, input, field, message] of cases) {
       const { payload, posts } = await write(stack, mutation, input);
       expect(posts, mutation).toBe(0);
       expect(payload?.errors, JSON.stringify(input)).toEqual([
         expect.objectContaining({ code: 'INVALID_INPUT', field, atlas: null }),
       ]);
+      if (message) expect(payload?.errors[0]?.message).toMatch(message);
     }
     // A malformed id never reaches a resolver: GraphQL's own validation, BAD_USER_INPUT.
     const badId = await write(stack, 'startDownloadRestore', {
