@@ -53,6 +53,8 @@ export function createContext(
     atlasCalls: opened.stats,
     reportAtlasCalls,
     ...(live ? { live } : {}),
-    ...(writes ? { writer: new Writer(client, loaders, { ...writes, deadline: opened.deadline }) } : {}),
+    ...(writes
+      ? { writer: new Writer(client, loaders, { ...writes, deadline: opened.deadline, counter: opened.stats }) }
+      : {}),
   };
 }

@@ -22,6 +22,7 @@ import { AtlasApiError, AtlasTransportError } from '../atlas/errors.js';
 import type { IdempotencyRecord, IdempotencyStore } from '../atlas/idempotency.js';
 import type { Loaders } from './index.js';
 import { ATLAS_MAX_PAGE_SIZE } from './pages.js';
+import type { LoadCounter } from './planner.js';
 import {
   listedId,
   listedKey,
@@ -102,6 +103,8 @@ export class IdempotencyKeyBusyError extends Error {
 }
 
 export interface WriterOptions {
+  /** Counts the calls the writes ask for, as the loaders count theirs (the call report's `requested`). */
+  counter?: LoadCounter;
   /** The process's idempotency store and how long an outcome is remembered; none: keys are not remembered. */
   idempotency?: { store: IdempotencyStore; windowMs: number };
   /** Epoch milliseconds by which the unit of work ends (how long a key is held, and waited for). */
@@ -146,6 +149,7 @@ export class Writer {
         const startedAt = this.now();
         let result: WriteResult<N>;
         try {
+          this.asked();
           const answer = await this.client.send(operation, path, body);
           // A 2xx without a body, or one naming no job: the job exists, but only the list can say which it is.
           if (!answer) throw new AtlasTransportError(operation, 'bad-response', 'EMPTY');
@@ -193,6 +197,7 @@ export class Writer {
       send: async () => {
         const startedAt = this.now();
         try {
+          this.asked();
           await this.client.send(operation, path);
         } catch (error) {
           if (!mayHaveHappened(error)) throw error;
@@ -250,6 +255,10 @@ export class Writer {
     }
   }
 
+  private asked(): void {
+    if (this.options.counter) this.options.counter.requested++;
+  }
+
   /** Forgets what the unit of work and the shared cache hold of the list (and item) a write touched. */
   private async forget(resource: ResourceName, parent: object, item?: object): Promise<void> {
     if (item) this.loaders.invalidate(resource, item as ItemKey<ResourceName>);
@@ -292,6 +301,7 @@ export class Writer {
     for (let pageNum = 1; pageNum <= RECONCILE_PAGES; pageNum++) {
       let page;
       try {
+        this.asked();
         page = await this.client.list(resources[resource].list, path, { pageNum, itemsPerPage: ATLAS_MAX_PAGE_SIZE });
       } catch {
         throw unknown(undefined);

@@ -651,6 +651,8 @@ describe('never twice: faults on a simulator on real time', () => {
     expect(response.errors).toBeUndefined();
     expect(posts).toBe(1);
     expect(stack.simulator.faults.injected().processedThenReset).toBe(1);
+    // The POST and the list read to find the job: both asked for, none saved (it was -2).
+    expect(response.extensions?.['atlasCalls']).toMatchObject({ calls: 2, requested: 2, saved: 0 });
     const jobs = stack.simulator.data.restoreJobs.filter((j) => j.value.snapshotId === snapshotOf(4));
     expect(jobs).toHaveLength(1);
     expect(payload).toMatchObject({
