@@ -3,7 +3,7 @@
  * configured (demo mode), and serve the gateway. Stops cleanly on SIGTERM/SIGINT.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -53,7 +53,16 @@ const options = { ...gatewayOptions(config, atlas), logger: log };
 await loadOptionalParts(options);
 const gateway = createGateway(options);
 
-const server = createServer(gateway.yoga);
+/** A listener that cannot start (port taken, an address not on this host) stops start-up with one line. */
+function exitIfCannotListen(listener: Server, what: string, port: number): Server {
+  listener.once('error', (error: NodeJS.ErrnoException) => {
+    log.fatal(`Cannot listen for ${what} on ${config.host}:${port} (${error.code ?? error.message})`);
+    process.exit(1);
+  });
+  return listener;
+}
+
+const server = exitIfCannotListen(createServer(gateway.yoga), 'GraphQL', config.port);
 // Subscriptions over WebSocket (graphql-ws) on the same server and path; SSE is yoga's own.
 const websocket = attachGraphQLWebSocketOnDemand(server, gateway, {
   corsOrigins: config.corsOrigins,
@@ -64,7 +73,11 @@ const metrics = gateway.metrics;
 const metricsPort = config.operations.metrics?.port;
 const metricsServer =
   metrics && metricsPort
-    ? createServer((req, res) => metrics.serve(req, res)).listen(metricsPort, config.host)
+    ? exitIfCannotListen(
+        createServer((req, res) => metrics.serve(req, res)),
+        'metrics',
+        metricsPort,
+      ).listen(metricsPort, config.host)
     : undefined;
 server.listen(config.port, config.host, () => {
   const address = server.address();
