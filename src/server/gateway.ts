@@ -256,7 +256,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     onFailure: (failure) => logger?.warn({ poll: failure }, `Atlas poll failed (${failure.watching})`),
     sharing,
   });
-  const operationLog = options.logger ? createOperationLog(options.logger) : undefined;
+  const operationLog = options.logger
+    ? createOperationLog(options.logger, { ownCredential: options.atlas.auth.mode !== 'forward' })
+    : undefined;
   const service = serviceFeatures(options, {
     events: transport.events,
     observers: operationLog ? [operationLog.observer] : [],

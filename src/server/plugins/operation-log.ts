@@ -85,7 +85,16 @@ export interface OperationLog {
  * The request's life (arrival, the codes in its answer, its status, the end of a stream) is followed once,
  * by the operation observer that metrics and traces read too; this log adds its names and incidents.
  */
-export function createOperationLog(logger: YogaLogger): OperationLog {
+export function createOperationLog(
+  logger: YogaLogger,
+  options: {
+    /**
+     * The gateway calls Atlas with its own credential (not callers' tokens): Atlas refusing it (401) is for an
+     * operator to act on, whoever asked.
+     */
+    ownCredential?: boolean;
+  } = {},
+): OperationLog {
   const states = new WeakMap<Request, LogState>();
   const stateOf = (request: Request): LogState => {
     let state = states.get(request);
@@ -152,8 +161,8 @@ export function createOperationLog(logger: YogaLogger): OperationLog {
       // This plugin comes before yoga's error masking, so it sees each error with its cause and stack.
       return {
         onExecuteDone({ result }) {
-          if (isAsyncIterable(result)) return { onNext: ({ result: chunk }) => noteIncidents(state, chunk) };
-          noteIncidents(state, result);
+          if (isAsyncIterable(result)) return { onNext: ({ result: chunk }) => noteIncidents(state, chunk, options) };
+          noteIncidents(state, result, options);
           return undefined;
         },
       };
@@ -163,8 +172,8 @@ export function createOperationLog(logger: YogaLogger): OperationLog {
       const state = executing(args);
       return {
         onSubscribeResult({ result }) {
-          if (isAsyncIterable(result)) return { onNext: ({ result: event }) => noteIncidents(state, event) };
-          noteIncidents(state, result);
+          if (isAsyncIterable(result)) return { onNext: ({ result: event }) => noteIncidents(state, event, options) };
+          noteIncidents(state, result, options);
           return undefined;
         },
       };
@@ -210,7 +219,7 @@ function nameOperation(state: LogState, document: DocumentNode, operationName: s
 }
 
 /** Classifies each error of an execution result as yoga is about to mask it, and keeps what needs a line. */
-function noteIncidents(state: LogState, chunk: unknown) {
+function noteIncidents(state: LogState, chunk: unknown, options: { ownCredential?: boolean }) {
   for (const error of errorsOf(chunk)) {
     const clientError = toClientError(error, maskedMessage);
     const code = codeOf(clientError);
@@ -235,6 +244,7 @@ function noteIncidents(state: LogState, chunk: unknown) {
       });
     } else if (
       code === 'UPSTREAM_AUTH_FAILED' ||
+      (code === 'UNAUTHENTICATED' && options.ownCredential === true && extensions['atlas'] !== undefined) ||
       (atlas.errorCode !== undefined && configurationErrorCodes.has(atlas.errorCode))
     ) {
       addIncident(state, 'error', `operator ${code} ${JSON.stringify(atlas)}`, {

@@ -340,6 +340,46 @@ describe('Atlas faults', () => {
   });
 });
 
+describe('Atlas refusing a credential', () => {
+  it("the gateway's own: one error line, an operator must act whoever asked", async () => {
+    const own = memoryLogger();
+    const refused = await startStack({ token: 'revoked-token-0000', gateway: { logger: own.logger } });
+    try {
+      const answer = await refused.query(`{ project(id: "${payments.id}") { name } }`);
+      expect(answer.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+      const lines = own.lines().filter((line) => line.level >= WARN);
+      expect(lines).toEqual([
+        expect.objectContaining({
+          level: ERROR,
+          code: 'UNAUTHENTICATED',
+          msg: expect.stringContaining("the gateway's credential or configuration needs attention"),
+        }),
+      ]);
+      expect(own.raw.join('')).not.toContain('revoked-token-0000');
+    } finally {
+      await refused.close();
+    }
+  });
+
+  it("a caller's own (forward mode): a warn line, as any Atlas refusal", async () => {
+    const own = memoryLogger();
+    const forward = await startStack({ auth: { mode: 'forward' }, gateway: { logger: own.logger } });
+    try {
+      const answer = await forward.query(
+        `{ project(id: "${payments.id}") { name } }`,
+        {},
+        { authorization: 'Bearer not-a-known-token' },
+      );
+      expect(answer.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+      expect(own.lines().filter((line) => line.level >= WARN)).toEqual([
+        expect.objectContaining({ level: WARN, code: 'UNAUTHENTICATED' }),
+      ]);
+    } finally {
+      await forward.close();
+    }
+  });
+});
+
 describe('a gateway bug', () => {
   it('an unexpected exception is one error line with its stack; the caller sees INTERNAL_SERVER_ERROR', async () => {
     // Atlas answering a shape the gateway does not expect (an item that is null) makes a resolver throw a
