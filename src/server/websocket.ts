@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecutionArgs, GraphQLError } from 'graphql';
+import type { ExecutionArgs, GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -21,6 +21,20 @@ import { defaults } from '../config.js';
 import { isGraphQLError } from '../graph/errors.js';
 import type { Gateway } from './gateway.js';
 import { crossOriginRefusal, originMatcher, type OriginRule } from './plugins/cross-origin.js';
+
+const hasHttpExtension = (error: GraphQLError) => error.extensions?.['http'] !== undefined;
+
+/** The error as a client sees it over HTTP: everything but `extensions.http`. */
+function withoutHttp(error: GraphQLError): GraphQLFormattedError {
+  // graphql's own errors format themselves; an error of another shape keeps its parts as they are.
+  const formatted: GraphQLFormattedError =
+    typeof error.toJSON === 'function'
+      ? error.toJSON()
+      : { message: error.message, locations: error.locations, path: error.path, extensions: error.extensions };
+  if (!formatted.extensions) return formatted;
+  const { http: _http, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
+}
 
 export interface WebSocketOptions {
   /** The GraphQL endpoint (default `/graphql`, yoga's). */
@@ -93,6 +107,11 @@ export function attachGraphQLWebSocket(
   const serving = useServer(
     {
       isProd: true,
+      // Yoga drops `extensions.http` (the status an HTTP answer takes) when it writes an HTTP response; a
+      // WebSocket message is no HTTP answer, so it is dropped here too.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors?.some(hasHttpExtension) ? { ...result, errors: result.errors.map(withoutHttp) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => (errors.some(hasHttpExtension) ? errors.map(withoutHttp) : undefined),
       execute: (args) => envelopedOf(args).execute(args),
       subscribe: (args) => envelopedOf(args).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {

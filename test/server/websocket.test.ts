@@ -59,6 +59,34 @@ describe('the WebSocket upgrade', () => {
   });
 });
 
+describe('errors over the WebSocket', () => {
+  it('carry what they carry over HTTP: the code, never the HTTP status meant for an HTTP answer', async () => {
+    const client = wsClient(stack.wsUrl);
+    try {
+      const cases = [
+        // A variable that does not fit: refused by the executor.
+        { query: 'query($id: ObjectId!) { project(id: $id) { name } }', variables: { id: 'not-an-id' } },
+        // A literal that does not fit: refused by validation.
+        { query: '{ project(id: "not-an-id") { name } }' },
+        // Not GraphQL at all: refused by the parser.
+        { query: '{ project(' },
+      ];
+      for (const request of cases) {
+        const stream = new Stream(client, request);
+        await stream.ended();
+        const errors = (stream.results[0]?.errors ?? stream.failure) as { extensions?: Record<string, unknown> }[];
+        expect(errors.length, request.query).toBeGreaterThan(0);
+        for (const error of errors) {
+          expect(error.extensions?.['code'], request.query).toEqual(expect.any(String));
+          expect(error.extensions, request.query).not.toHaveProperty('http');
+        }
+      }
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
 describe('the WebSocket endpoint, loaded on the first upgrade', () => {
   it('serves upgrades that arrive together while it loads', async () => {
     const fresh = await startStack();
