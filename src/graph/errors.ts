@@ -412,7 +412,7 @@ function outcomeUnknown(error: WriteOutcomeUnknownError) {
     failure instanceof AtlasApiError
       ? `Atlas answered ${failure.status} ${failure.errorCode}`
       : failure instanceof AtlasTransportError
-        ? `the connection failed (${failure.failure}${failure.causeCode ? ` ${failure.causeCode}` : ''})`
+        ? `${failure.failure === 'bad-response' ? "Atlas's answer could not be read" : 'the connection failed'} (${failure.failure}${failure.causeCode ? ` ${failure.causeCode}` : ''})`
         : 'the answer was lost';
   const listField = listFieldOf[check.resource] ?? check.resource;
   const where = `project ${key.groupId ?? ''}, ${key.clusterName ?? ''}`;

@@ -82,7 +82,8 @@ export class WriteOutcomeUnknownError extends Error {
     /** Jobs found that match the request (0, or more than one); undefined when the list could not be read. */
     readonly candidates: number | undefined,
   ) {
-    super(`The outcome of ${operationId} is unknown`);
+    // The failure is its cause: a log line about it can say what was lost (a reset, Atlas's 500).
+    super(`The outcome of ${operationId} is unknown`, { cause: failure });
   }
 }
 

@@ -2,6 +2,7 @@ import { GraphQLError, Source } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { AtlasApiError, AtlasTransportError } from '../../src/atlas/errors.js';
 import { classifyAtlasError, isServerlessBackupGone, toClientError } from '../../src/graph/errors.js';
+import { WriteOutcomeUnknownError } from '../../src/loaders/writes.js';
 
 const apiError = (status: number, errorCode: string, retryAfter?: number) =>
   new AtlasApiError('getBackupRestoreJob', status, errorCode, 'Reason', 'Some detail.', [], retryAfter);
@@ -97,6 +98,33 @@ describe('toClientError', () => {
         { code: 'UPSTREAM_BAD_RESPONSE' },
       ]);
     }
+  });
+
+  it.each([
+    [
+      new AtlasTransportError('cancelBackupRestoreJob', 'bad-response', 'JSON'),
+      "Atlas's answer could not be read (bad-response JSON)",
+    ],
+    [
+      new AtlasTransportError('cancelBackupRestoreJob', 'unavailable', 'ECONNRESET'),
+      'the connection failed (unavailable ECONNRESET)',
+    ],
+    [apiError(500, 'UNEXPECTED_ERROR'), 'Atlas answered 500 UNEXPECTED_ERROR'],
+  ])('says what was lost when a write outcome is unknown: %s', (failure, lost) => {
+    const unknown = new WriteOutcomeUnknownError(
+      'cancelRestore',
+      'cancelBackupRestoreJob',
+      failure,
+      Date.parse('2026-11-30T08:00:00Z'),
+      { resource: 'restoreJob', path: '/x', key: { groupId: 'g', clusterName: 'c', id: 'j' } },
+      0,
+    );
+    const client = toClientError(
+      new GraphQLError('wrapped', { originalError: unknown }),
+      'Unexpected error.',
+    ) as GraphQLError;
+    expect(client.extensions?.['code']).toBe('OUTCOME_UNKNOWN');
+    expect(client.message).toContain(`: ${lost} after the request was sent`);
   });
 
   it('masks anything unexpected', () => {

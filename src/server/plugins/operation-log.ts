@@ -23,7 +23,7 @@
 import { randomUUID } from 'node:crypto';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
-import { AtlasTransportError } from '../../atlas/errors.js';
+import { AtlasApiError, AtlasTransportError } from '../../atlas/errors.js';
 import type { GraphQLContext } from '../../graph/context.js';
 import { isGraphQLError, toClientError } from '../../graph/errors.js';
 import type { ObservedOperation, OperationObserver } from './operation-observer.js';
@@ -285,8 +285,12 @@ function atlasSummary(atlas: AtlasFacts, code: string): string {
 }
 
 /** What the client's `extensions.atlas` says, plus the transport's failure kind; never Atlas's detail text. */
-function atlasFacts(atlas: unknown, cause: unknown): AtlasFacts {
+function atlasFacts(atlas: unknown, thrown: unknown): AtlasFacts {
   const facts: AtlasFacts = {};
+  // An error that names its cause (a write whose outcome is unknown, after a reset or Atlas's 500) is told
+  // by that cause.
+  const cause =
+    thrown instanceof Error && !isAtlasFailure(thrown) && isAtlasFailure(thrown.cause) ? thrown.cause : thrown;
   if (isRecord(atlas)) {
     if (typeof atlas['operation'] === 'string') facts.operation = atlas['operation'];
     if (typeof atlas['status'] === 'number') facts.status = atlas['status'];
@@ -296,8 +300,16 @@ function atlasFacts(atlas: unknown, cause: unknown): AtlasFacts {
     facts.operation ??= cause.operationId;
     facts.failure = cause.failure;
     if (cause.causeCode) facts.cause = cause.causeCode;
+  } else if (cause instanceof AtlasApiError) {
+    facts.operation ??= cause.operationId;
+    facts.status ??= cause.status;
+    facts.errorCode ??= cause.errorCode;
   }
   return facts;
+}
+
+function isAtlasFailure(value: unknown): value is AtlasApiError | AtlasTransportError {
+  return value instanceof AtlasApiError || value instanceof AtlasTransportError;
 }
 
 /** The thrown value under graphql's wrappers, where the useful stack is. */

@@ -380,6 +380,39 @@ describe('Atlas refusing a credential', () => {
   });
 });
 
+describe('a write whose outcome is unknown', () => {
+  it('is one warn line saying what was lost: the reset and its cause, or Atlas status', async () => {
+    const own = memoryLogger();
+    const writes = await startStack({ gateway: { mutations: true, logger: own.logger } });
+    const ledger = DEMO.clusters.paymentsLedger;
+    const snapshot = writes.simulator.data.snapshots.find(
+      (s) => s.clusterName === ledger.name && s.value.status === 'completed',
+    );
+    const download = `mutation Download { startDownloadRestore(input: {
+      projectId: "${ledger.groupId}", clusterName: "${ledger.name}", snapshotId: "${snapshot?.value.id}" }) { errors { code } } }`;
+    try {
+      for (const [fault, atlas] of [
+        ['reset', { operation: 'createBackupRestoreJob', failure: 'unavailable', cause: 'ECONNRESET' }],
+        ['status500', { operation: 'createBackupRestoreJob', status: 500 }],
+      ] as const) {
+        own.raw.length = 0;
+        writes.simulator.faults.set({ script: [fault], match: { method: 'POST' } });
+        const answer = await writes.query(download);
+        writes.simulator.faults.clear();
+        expect(answer.errors?.[0]?.extensions?.['code'], fault).toBe('OUTCOME_UNKNOWN');
+        expect(
+          own.lines().filter((line) => line.level >= WARN),
+          fault,
+        ).toEqual([
+          expect.objectContaining({ level: WARN, code: 'OUTCOME_UNKNOWN', atlas: expect.objectContaining(atlas) }),
+        ]);
+      }
+    } finally {
+      await writes.close();
+    }
+  });
+});
+
 describe('a gateway bug', () => {
   it('an unexpected exception is one error line with its stack; the caller sees INTERNAL_SERVER_ERROR', async () => {
     // Atlas answering a shape the gateway does not expect (an item that is null) makes a resolver throw a
