@@ -33,6 +33,11 @@ export interface GraphQLContext {
   live?: LiveAccess;
   /** This operation's writes (src/loaders/writes.ts); absent where the gateway serves no mutations. */
   writer?: Writer;
+  /**
+   * The errors its mutations answered as data (the payload's `errors`: input refused, Atlas refusing), so that
+   * the operation log can count them and warn of Atlas refusing a role. Present with `writer`.
+   */
+  writeErrors?: { code: string; atlas?: { operation: string; status: number; errorCode: string } | null }[];
 }
 
 /** How the operation's writes remember idempotency keys (WriterOptions less the per-operation deadline). */
@@ -54,7 +59,10 @@ export function createContext(
     reportAtlasCalls,
     ...(live ? { live } : {}),
     ...(writes
-      ? { writer: new Writer(client, loaders, { ...writes, deadline: opened.deadline, counter: opened.stats }) }
+      ? {
+          writer: new Writer(client, loaders, { ...writes, deadline: opened.deadline, counter: opened.stats }),
+          writeErrors: [],
+        }
       : {}),
   };
 }

@@ -90,7 +90,10 @@ async function perform<N extends ResourceName>(
 ): Promise<Outcome<WriteResult<N>['value']>> {
   const clientMutationId = input.clientMutationId ?? null;
   const errors = [...commonChecks(input), ...refused];
-  if (errors.length > 0) return { clientMutationId, value: null, nodeId: null, errors, replayed: false };
+  if (errors.length > 0) {
+    context.writeErrors?.push(...errors);
+    return { clientMutationId, value: null, nodeId: null, errors, replayed: false };
+  }
   const writer = context.writer;
   // The schema has mutations only where the context has a writer (src/server/gateway.ts).
   if (!writer) throw new Error('mutations are not served here');
@@ -108,6 +111,7 @@ async function perform<N extends ResourceName>(
   } catch (error) {
     const expected = mutationErrorOf(error, describe.inputs, describe.atlasFields, describe.role);
     if (!expected) throw error;
+    context.writeErrors?.push(expected);
     return { clientMutationId, value: null, nodeId: null, errors: [expected], replayed: false };
   }
 }

@@ -72,6 +72,8 @@ interface LogState {
   /** Set when the operation executes: its Atlas calls are reported, and it was not refused. */
   executed: boolean;
   incidents: Map<string, Incident>;
+  /** Codes of the errors its mutations answered as data (a write refused), by count. */
+  writeErrors?: Map<string, number>;
 }
 
 export interface OperationLog {
@@ -126,6 +128,7 @@ export function createOperationLog(
           durationMs,
           atlas: { calls: stats?.calls ?? 0, coalesced: stats?.coalesced ?? 0, retries: stats?.retries ?? 0 },
           ...(operation.codes.size ? { errors: Object.fromEntries(operation.codes) } : {}),
+          ...(state.writeErrors?.size ? { writeErrors: Object.fromEntries(state.writeErrors) } : {}),
           ...(state.executed ? {} : { refused: true }),
         },
         `${state.operationType ?? 'request'} ${name} ${operation.status ?? '-'} ${durationMs} ms`,
@@ -163,6 +166,7 @@ export function createOperationLog(
         onExecuteDone({ result }) {
           if (isAsyncIterable(result)) return { onNext: ({ result: chunk }) => noteIncidents(state, chunk, options) };
           noteIncidents(state, result, options);
+          noteWriteErrors(state, args.contextValue.writeErrors ?? [], options);
           return undefined;
         },
       };
@@ -265,6 +269,30 @@ function noteIncidents(state: LogState, chunk: unknown, options: { ownCredential
         },
       });
     }
+  }
+}
+
+/**
+ * Errors a mutation answered as data: counted for the access line; Atlas refusing the credential or a role
+ * is an incident as it is for a query (an operator may have to grant the role).
+ */
+function noteWriteErrors(
+  state: LogState,
+  errors: NonNullable<GraphQLContext['writeErrors']>,
+  options: { ownCredential?: boolean },
+) {
+  for (const { code, atlas } of errors) {
+    state.writeErrors ??= new Map();
+    state.writeErrors.set(code, (state.writeErrors.get(code) ?? 0) + 1);
+    if (!atlas || !upstreamWhenFromAtlas.has(code)) continue;
+    const facts: AtlasFacts = { operation: atlas.operation, status: atlas.status, errorCode: atlas.errorCode };
+    const operator = code === 'UNAUTHENTICATED' && options.ownCredential === true;
+    addIncident(state, operator ? 'error' : 'warn', `write ${code} ${JSON.stringify(facts)}`, {
+      message: operator
+        ? `${atlasSummary(facts, code)}: the gateway's credential or configuration needs attention`
+        : atlasSummary(facts, code),
+      fields: { code, atlas: facts },
+    });
   }
 }
 

@@ -13,7 +13,7 @@ import { atlasOperations } from '../../../src/generated/atlas-operations.js';
 import { toGlobalId } from '../../../src/graph/ids.js';
 import { yogaLogger } from '../../../src/server/plugins/operation-log.js';
 import { DEMO, type ResponseTransform } from '../../../src/simulator/index.js';
-import { startStack, type TestStack } from '../../../support/stack.js';
+import { startStack, TEST_TOKEN, type TestStack } from '../../../support/stack.js';
 
 interface LogLine {
   level: number;
@@ -409,6 +409,43 @@ describe('a write whose outcome is unknown', () => {
       }
     } finally {
       await writes.close();
+    }
+  });
+});
+
+describe('a write refused, answered as data', () => {
+  it('Atlas refusing the role: a warn line naming the Atlas operation; every refusal counted in the access line', async () => {
+    const own = memoryLogger();
+    const readOnly = await startStack({
+      simulator: { readOnlyTokens: [TEST_TOKEN] },
+      gateway: { mutations: true, logger: own.logger },
+    });
+    const prod = DEMO.clusters.paymentsProd;
+    const snapshot = `mutation Snap { takeSnapshot(input: { projectId: "${prod.groupId}", clusterName: "${prod.name}" }) { errors { code } } }`;
+    const unconfirmed = `mutation Restore { startAutomatedRestore(input: { projectId: "${prod.groupId}", clusterName: "${prod.name}",
+      snapshotId: "${DEMO.snapshots.completed.id}", targetClusterName: "${DEMO.clusters.paymentsLedger.name}" }) { errors { code } } }`;
+    try {
+      const refused = await readOnly.query<{ takeSnapshot: { errors: { code: string }[] } }>(snapshot);
+      expect(refused.data?.takeSnapshot.errors).toEqual([{ code: 'FORBIDDEN' }]);
+      expect(own.lines().filter((line) => line.level >= WARN)).toEqual([
+        expect.objectContaining({
+          level: WARN,
+          code: 'FORBIDDEN',
+          atlas: { operation: 'takeSnapshots', status: 403, errorCode: 'USER_UNAUTHORIZED' },
+        }),
+      ]);
+      expect(own.lines().filter((line) => line['operation'] === 'Snap' && line['status'] === 200)).toEqual([
+        expect.objectContaining({ writeErrors: { FORBIDDEN: 1 } }),
+      ]);
+      // Refused by the gateway before any call (no confirmation): counted, no line of its own.
+      own.raw.length = 0;
+      await readOnly.query(unconfirmed);
+      expect(own.lines().filter((line) => line.level >= WARN)).toEqual([]);
+      expect(own.lines().filter((line) => line['operation'] === 'Restore')).toEqual([
+        expect.objectContaining({ writeErrors: { CONFIRMATION_REQUIRED: 1 } }),
+      ]);
+    } finally {
+      await readOnly.close();
     }
   });
 });
