@@ -104,6 +104,11 @@ describe('service account (OAuth client credentials)', () => {
     s.simulator.auth.expireAllTokens();
     const answer = await s.query(projectQuery);
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    // Asked again while the failure holds: no new token request, and the wait left, not the wait first given.
+    const first = answer.errors?.[0]?.extensions?.['retryAfter'] as number;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const later = await s.query(projectQuery);
+    expect(later.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: first - 1 });
   });
 
   it('revokes its token on shutdown', async () => {

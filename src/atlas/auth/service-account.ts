@@ -60,6 +60,17 @@ export interface ServiceAccountCredential extends AtlasCredential {
   readonly minted: number;
 }
 
+/**
+ * A failed mint answered again while it holds: with the seconds still to wait, not those the token endpoint
+ * asked for when it failed (a client told "60 s" twenty seconds later would wait twenty seconds too long).
+ */
+function heldFailure(failure: { error: AtlasAuthError; until: number }, at: number): AtlasAuthError {
+  const { error } = failure;
+  if (error.retryAfter === undefined) return error;
+  const left = Math.max(1, Math.ceil((failure.until - at) / 1000));
+  return new AtlasAuthError(error.failure, error.status, error.errorCode, left);
+}
+
 export function serviceAccount(options: ServiceAccountOptions): ServiceAccountCredential {
   const now = options.now ?? Date.now;
   const renewBeforeMs = options.renewBeforeMs ?? 10 * 60_000;
@@ -178,7 +189,7 @@ export function serviceAccount(options: ServiceAccountOptions): ServiceAccountCr
         }
         return token.header;
       }
-      if (failure && at < failure.until && !minting) throw failure.error;
+      if (failure && at < failure.until && !minting) throw heldFailure(failure, at);
       return (await mint()).header;
     },
     async renew(sent) {
