@@ -310,7 +310,8 @@ function atlasAuth(e: Env): AtlasAuth | null {
   }
   const auth = configured[0] ?? null;
   if (e.ATLAS_AUTH_MODE && auth?.mode !== e.ATLAS_AUTH_MODE) {
-    throw new ConfigError(`ATLAS_AUTH_MODE is ${e.ATLAS_AUTH_MODE} but its credential variables are not set`);
+    const found = auth ? ` (the variables set are for ${auth.mode})` : '';
+    throw new ConfigError(`ATLAS_AUTH_MODE is ${e.ATLAS_AUTH_MODE} but its credential variables are not set${found}`);
   }
   return auth;
 }
@@ -373,6 +374,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`${name} ${issue?.message ?? 'is invalid'}`);
   }
   const e = parsed.data;
+  // `Production` would pass for development (demo data, GraphiQL, introspection): refused rather than guessed.
+  if (e.NODE_ENV !== undefined && e.NODE_ENV !== 'production' && e.NODE_ENV.trim().toLowerCase() === 'production') {
+    throw new ConfigError('NODE_ENV must be written production, in lowercase');
+  }
   const production = e.NODE_ENV === 'production';
   const auth = atlasAuth(e);
   if (e.MONGODB_ATLAS_BASE_URL && !auth) {
@@ -460,8 +465,15 @@ function operationsSettings(e: Env): OperationsSettings {
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
     throw new ConfigError('METRICS_PORT must differ from PORT (unset it to serve /metrics on PORT)');
   }
+  if (e.METRICS_PORT !== undefined && !e.METRICS) {
+    throw new ConfigError('METRICS_PORT is set but METRICS is not true: set METRICS=true to serve /metrics there');
+  }
   let trustedDocuments: TrustedDocuments | null = null;
   const manifests = list(e.TRUSTED_DOCUMENTS);
+  // Set, but naming no file (`TRUSTED_DOCUMENTS=,`): the operator meant to allow only trusted documents.
+  if (e.TRUSTED_DOCUMENTS !== undefined && !manifests?.length) {
+    throw new ConfigError('TRUSTED_DOCUMENTS names no manifest file: give one or more paths, or unset it');
+  }
   if (manifests?.length) {
     try {
       trustedDocuments = loadTrustedDocuments(manifests, e.TRUSTED_DOCUMENTS_MODE === 'allow-arbitrary');

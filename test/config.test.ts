@@ -48,6 +48,15 @@ describe('configuration', () => {
     [{ MONGODB_ATLAS_ACCESS_TOKEN: 't', MONGODB_ATLAS_PUBLIC_KEY: 'p', MONGODB_ATLAS_PRIVATE_KEY: 'k' }, /exactly one/],
     [{ ATLAS_AUTH_MODE: 'forward', MONGODB_ATLAS_ACCESS_TOKEN: 't' }, /forward/],
     [{ ATLAS_AUTH_MODE: 'api-key' }, /ATLAS_AUTH_MODE is api-key/],
+    [
+      { ATLAS_AUTH_MODE: 'api-key', MONGODB_ATLAS_CLIENT_ID: 'i', MONGODB_ATLAS_CLIENT_SECRET: 's' },
+      /^ATLAS_AUTH_MODE is api-key but its credential variables are not set \(the variables set are for service-account\)$/,
+    ],
+    // Set on purpose, naming nothing: trusted documents would silently not be enforced.
+    [{ TRUSTED_DOCUMENTS: ',' }, /^TRUSTED_DOCUMENTS names no manifest file/],
+    [{ TRUSTED_DOCUMENTS: '' }, /^TRUSTED_DOCUMENTS names no manifest file/],
+    [{ METRICS_PORT: '9464' }, /^METRICS_PORT is set but METRICS is not true/],
+    [{ NODE_ENV: 'Production' }, /^NODE_ENV must be written production, in lowercase$/],
     [{ GRAPHQL_MAX_DEPTH: '0' }, /^GRAPHQL_MAX_DEPTH /],
     [{ PORT: 'abc' }, /^PORT /],
     [{ PORT: '70000' }, /^PORT /],

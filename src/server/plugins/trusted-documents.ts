@@ -41,6 +41,8 @@ export class ManifestError extends Error {
 /** Reads and checks manifests (each document must parse); errors name the file, never its content. */
 export function loadTrustedDocuments(files: readonly string[], allowArbitrary = false): TrustedDocuments {
   const documents = new Map<string, string>();
+  // The file each document came from, so that a document that does not parse is named with its file.
+  const fileOf = new Map<string, string>();
   for (const file of files) {
     let json: unknown;
     try {
@@ -53,6 +55,7 @@ export function loadTrustedDocuments(files: readonly string[], allowArbitrary = 
       if (known !== undefined && known !== body)
         throw new ManifestError(`${file}: id ${id.slice(0, 80)} has two different documents`);
       documents.set(id, body);
+      fileOf.set(id, file);
     }
   }
   const operationNames = new Set<string>();
@@ -61,7 +64,7 @@ export function loadTrustedDocuments(files: readonly string[], allowArbitrary = 
     try {
       document = parse(body);
     } catch {
-      throw new ManifestError(`the document of id ${id.slice(0, 80)} is not valid GraphQL`);
+      throw new ManifestError(`${fileOf.get(id) ?? ''}: the document of id ${id.slice(0, 80)} is not valid GraphQL`);
     }
     for (const definition of document.definitions) {
       if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) operationNames.add(definition.name.value);

@@ -56,7 +56,10 @@ describe('manifests', () => {
     const cases: [string, RegExp][] = [
       [write('broken.json', '{ "a": '), /broken\.json cannot be read as JSON/],
       [write('list.json', '["x"]'), /expected a map of document ids/],
-      [write('bad-graphql.json', '{ "id1": "query { secret-looking-text" }'), /id1 is not valid GraphQL/],
+      [
+        write('bad-graphql.json', '{ "id1": "query { secret-looking-text" }'),
+        /bad-graphql\.json: the document of id id1 is not valid GraphQL/,
+      ],
       [write('conflict.json', JSON.stringify({ 'relay-style-id-1': projectName })), /two different documents/],
       [
         write('v2.json', '{ "format": "apollo-persisted-query-manifest", "version": 2, "operations": [] }'),
