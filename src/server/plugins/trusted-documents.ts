@@ -114,6 +114,16 @@ export function documentIdOf(params: GraphQLParams, request: Request): string | 
   return null;
 }
 
+/**
+ * A SHA-256 id in the other form: the persisted documents draft prefixes it (`sha256:<hex>`), Apollo's
+ * manifests and GraphQL Codegen's do not. Either form finds a document listed in the other.
+ */
+function otherHashForm(id: string): string {
+  const prefixed = /^sha256:([0-9a-f]{64})$/i.exec(id);
+  if (prefixed) return prefixed[1]!.toLowerCase();
+  return /^[0-9a-f]{64}$/i.test(id) ? `sha256:${id.toLowerCase()}` : id;
+}
+
 export function useTrustedDocuments(trusted: TrustedDocuments): Plugin {
   const idRequired = {
     message:
@@ -122,7 +132,7 @@ export function useTrustedDocuments(trusted: TrustedDocuments): Plugin {
     extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } },
   };
   return optionalPart('persistedOperations').usePersistedOperations({
-    getPersistedOperation: (id) => trusted.documents.get(id) ?? null,
+    getPersistedOperation: (id) => trusted.documents.get(id) ?? trusted.documents.get(otherHashForm(id)) ?? null,
     allowArbitraryOperations: trusted.allowArbitrary,
     extractPersistedOperationId: documentIdOf,
     customErrors: {

@@ -104,6 +104,10 @@ describe('enforced (TRUSTED_DOCUMENTS)', () => {
       { extensions: { persistedQuery: { version: 1, sha256Hash: sha256(projectName) } } },
     ],
     ['documentId (GraphQL Codegen, GraphQL over HTTP)', { documentId: sha256(projectName) }],
+    [
+      'documentId with its hash prefix (the persisted documents draft)',
+      { documentId: `sha256:${sha256(projectName)}` },
+    ],
     ['doc_id (Relay)', { doc_id: sha256(projectName) }],
   ])('runs a document named by %s', async (_, naming) => {
     const answer = await post(stack, { ...naming, variables: { id: payments } });
