@@ -147,6 +147,18 @@ export function createOperationLog(
     return state;
   };
 
+  // This plugin comes before yoga's error masking, so it sees each error with its cause and stack: in a
+  // result, or in each chunk or event of a stream.
+  const watching =
+    (state: LogState) =>
+    ({ result }: { result: unknown }) => {
+      if (!isAsyncIterable(result)) {
+        noteIncidents(state, result, options);
+        return undefined;
+      }
+      return { onNext: ({ result: chunk }: { result: unknown }) => noteIncidents(state, chunk, options) };
+    };
+
   const plugin: Plugin<GraphQLContext> = {
     onParams({ request, params }) {
       // Only a well-formed name: the client sends this string, and it may be anything.
@@ -161,26 +173,18 @@ export function createOperationLog(
     },
     onExecute({ args }) {
       const state = executing(args);
-      // This plugin comes before yoga's error masking, so it sees each error with its cause and stack.
+      const watch = watching(state);
       return {
-        onExecuteDone({ result }) {
-          if (isAsyncIterable(result)) return { onNext: ({ result: chunk }) => noteIncidents(state, chunk, options) };
-          noteIncidents(state, result, options);
+        onExecuteDone(done) {
+          const streamed = watch(done);
           noteWriteErrors(state, args.contextValue.writeErrors ?? [], options);
-          return undefined;
+          return streamed;
         },
       };
     },
     // A subscription executes through `subscribe`, not `execute`: without this its line said `refused`.
     onSubscribe({ args }) {
-      const state = executing(args);
-      return {
-        onSubscribeResult({ result }) {
-          if (isAsyncIterable(result)) return { onNext: ({ result: event }) => noteIncidents(state, event, options) };
-          noteIncidents(state, result, options);
-          return undefined;
-        },
-      };
+      return { onSubscribeResult: watching(executing(args)) };
     },
   };
   return { plugin, observer };
