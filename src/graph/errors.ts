@@ -140,24 +140,35 @@ export class ServerlessBackupSunsetError extends Error {
   constructor(
     readonly atlasError: AtlasApiError,
     readonly instance: { projectId: string; name: string },
+    /** Whether a Flex cluster of the instance's name is in its project. */
+    readonly hasFlexSuccessor: boolean,
   ) {
     super('serverless backup endpoints sunset');
   }
 }
 
-function serverlessBackupSunset(error: AtlasApiError, instance?: { projectId: string; name: string }) {
-  const successor = instance
-    ? `the Flex cluster "${instance.name}" of the same project (the instance's \`flexSuccessor\`; null if it became a ` +
-      `dedicated cluster): project(id: "${instance.projectId}") { flexCluster(name: "${instance.name}") { snapshots { nodes { id } } } }`
-    : 'the Flex cluster of the same name: project(id:) { flexCluster(name:) { snapshots { nodes { id } } } }';
+function serverlessBackupSunset(
+  error: AtlasApiError,
+  instance?: ServerlessBackupSunsetError['instance'],
+  flex = false,
+) {
+  const where = instance
+    ? flex
+      ? `read these backups from the Flex cluster "${instance.name}" of the same project (the instance's \`flexSuccessor\`): ` +
+        `project(id: "${instance.projectId}") { flexCluster(name: "${instance.name}") { snapshots { nodes { id } } } }`
+      : `no Flex cluster "${instance.name}" is in project ${instance.projectId} (the instance may have become a ` +
+        `dedicated cluster: project(id: "${instance.projectId}") { deployment(name: "${instance.name}") { family } })`
+    : 'read these backups from the Flex cluster of the same name: project(id:) { flexCluster(name:) { snapshots { nodes { id } } } }';
   return {
     message:
       `Atlas sunset the serverless backup endpoints on ${SERVERLESS_BACKUP_SUNSET_DATE}. Atlas migrated serverless ` +
-      `instances to Flex clusters that keep their names; read these backups from ${successor}.`,
+      `instances to Flex clusters that keep their names; ${where}.`,
     extensions: {
       ...atlasExtensions(error, 'SERVERLESS_BACKUP_SUNSET'),
       sunset: SERVERLESS_BACKUP_SUNSET_DATE,
-      ...(instance ? { successor: { type: 'FlexCluster', projectId: instance.projectId, name: instance.name } } : {}),
+      ...(instance && flex
+        ? { successor: { type: 'FlexCluster', projectId: instance.projectId, name: instance.name } }
+        : {}),
     },
   };
 }
@@ -271,7 +282,7 @@ export function toClientError(error: unknown, message: string): Error {
   if (cause instanceof ServerlessBackupSunsetError || isServerlessBackupGone(cause)) {
     const gone =
       cause instanceof ServerlessBackupSunsetError
-        ? serverlessBackupSunset(cause.atlasError, cause.instance)
+        ? serverlessBackupSunset(cause.atlasError, cause.instance, cause.hasFlexSuccessor)
         : serverlessBackupSunset(cause);
     return locate(gone.message, gone.extensions);
   }

@@ -1,5 +1,6 @@
 /** ServerlessInstance and ServerlessSnapshot (both deprecated by Atlas). */
 import { ClusterState, type Resolvers } from '../../generated/resolvers-types.js';
+import type { Loaders } from '../../loaders/index.js';
 import type { ServerlessInstance } from '../mappers.js';
 import { ServerlessBackupSunsetError, isServerlessBackupGone } from '../errors.js';
 import { toGlobalId } from '../ids.js';
@@ -13,16 +14,21 @@ const clusterStates = knownValues(ClusterState);
 
 /**
  * A serverless backup read, with Atlas's sunset answer (410, or a removed route's 404) turned into the error
- * that names the instance's Flex successor. Only the field fails; the rest of the query answers.
+ * that names the instance's Flex successor, when there is one (its lookup is answered from the Flex list when
+ * the operation read it). Only the field fails; the rest of the query answers.
  */
-async function serverlessBackup<T>(instance: ServerlessInstance, read: Promise<T>): Promise<T> {
+async function serverlessBackup<T>(instance: ServerlessInstance, loaders: Loaders, read: Promise<T>): Promise<T> {
   try {
     return await read;
   } catch (error) {
-    if (isServerlessBackupGone(error)) {
-      throw new ServerlessBackupSunsetError(error, { projectId: instance.groupId, name: instance.name });
-    }
-    throw error;
+    if (!isServerlessBackupGone(error)) throw error;
+    const key = { groupId: instance.groupId, clusterName: instance.name };
+    const successor = await loaders.deployments.load('flexCluster', key).catch(() => null);
+    throw new ServerlessBackupSunsetError(
+      error,
+      { projectId: instance.groupId, name: instance.name },
+      successor !== null,
+    );
   }
 }
 
@@ -44,7 +50,11 @@ export const serverlessResolvers: Resolvers = {
     // Atlas backs up every serverless instance; there is no switch to read.
     backupEnabled: () => true,
     latestSnapshot: (i, _, { loaders }) =>
-      serverlessBackup(i, latestOf(loaders.serverlessSnapshotPage, { groupId: i.groupId, clusterName: i.name })),
+      serverlessBackup(
+        i,
+        loaders,
+        latestOf(loaders.serverlessSnapshotPage, { groupId: i.groupId, clusterName: i.name }),
+      ),
     // Atlas migrated serverless instances to Flex clusters that keep their names.
     flexSuccessor: (i, _, { loaders }) =>
       loaders.deployments.load('flexCluster', { groupId: i.groupId, clusterName: i.name }),
@@ -54,12 +64,17 @@ export const serverlessResolvers: Resolvers = {
     snapshots: (i, args, { loaders }) =>
       serverlessBackup(
         i,
+        loaders,
         loadConnection(args, (page) =>
           loaders.serverlessSnapshotPage.load({ groupId: i.groupId, clusterName: i.name, ...page }),
         ),
       ),
     snapshot: (i, { id }, { loaders }) =>
-      serverlessBackup(i, orNull(loaders.serverlessSnapshot.load({ groupId: i.groupId, clusterName: i.name, id }))),
+      serverlessBackup(
+        i,
+        loaders,
+        orNull(loaders.serverlessSnapshot.load({ groupId: i.groupId, clusterName: i.name, id })),
+      ),
   },
   ServerlessSnapshot: {
     __resolveReference: (reference, context) => resolveEntity(reference.id, 'ServerlessSnapshot', context),

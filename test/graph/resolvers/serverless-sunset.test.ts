@@ -19,7 +19,7 @@ type Json = Record<string, any>;
 const { groupId, instanceName, snapshotId, migrated } = DEMO.serverless;
 
 describe('serverless backup fields after the sunset', () => {
-  it('fail alone with SERVERLESS_BACKUP_SUNSET, naming the Flex cluster of the same name, while siblings answer', async () => {
+  it('fail alone with SERVERLESS_BACKUP_SUNSET, saying there is no Flex successor, while siblings answer', async () => {
     const { data, errors } = await stack.query<Json>(
       `query ($p: ObjectId!, $n: ClusterName!, $s: ObjectId!) { project(id: $p) { name
          serverlessInstance(name: $n) { name stateName
@@ -32,17 +32,36 @@ describe('serverless backup fields after the sunset', () => {
     expect(data!.project.serverlessInstance).toMatchObject({ name: instanceName, snapshots: null, snapshot: null });
     expect(data!.project.serverlessInstance.stateName).toEqual(expect.any(String));
     expect(errors).toHaveLength(3);
+    // This instance has no Flex cluster of its name: the error names none (it named one, which answered null).
+    expect(DEMO.serverless.withoutFlexSuccessor).toContain(instanceName);
     for (const error of errors!) {
       expect(error.extensions).toMatchObject({
         code: 'SERVERLESS_BACKUP_SUNSET',
         sunset: '2026-01-22',
-        successor: { type: 'FlexCluster', projectId: groupId, name: instanceName },
         atlas: { status: 410, errorCode: 'VERSION_GONE' },
       });
+      expect(error.extensions).not.toHaveProperty('successor');
       expect(error.message).toContain('2026-01-22');
-      expect(error.message).toContain(`flexCluster(name: "${instanceName}")`);
+      expect(error.message).toContain(`no Flex cluster "${instanceName}" is in project ${groupId}`);
+      expect(error.message).toContain(`deployment(name: "${instanceName}")`);
     }
     expect(errors!.map((e) => e.path!.at(-1)).sort()).toEqual(['latestSnapshot', 'snapshot', 'snapshots']);
+  });
+
+  it('name the Flex successor of a migrated instance, which answers the backups', async () => {
+    const { data, errors } = await stack.query<Json>(
+      `query ($p: ObjectId!, $n: ClusterName!) { project(id: $p) {
+         serverlessInstance(name: $n) { snapshots(first: 1) { nodes { id } } }
+         flexCluster(name: $n) { name snapshots(first: 1) { totalCount } } } }`,
+      { p: migrated.groupId, n: migrated.name },
+    );
+    expect(data!.project.flexCluster.snapshots.totalCount).toBeGreaterThan(0);
+    expect(errors).toHaveLength(1);
+    expect(errors![0]!.extensions).toMatchObject({
+      code: 'SERVERLESS_BACKUP_SUNSET',
+      successor: { type: 'FlexCluster', projectId: migrated.groupId, name: migrated.name },
+    });
+    expect(errors![0]!.message).toContain(`flexCluster(name: "${migrated.name}")`);
   });
 
   it('a migrated instance links to its Flex successor, whose backups answer; others link to null', async () => {
