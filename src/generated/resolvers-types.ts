@@ -93,6 +93,11 @@ export type BackupCopySetting = {
   cloudProvider?: Maybe<CloudProvider>;
   /** What the copies keep, when they have their own policy items (`copyPolicyItemsEnabled`). */
   copyPolicyItems: Array<BackupPolicyItem>;
+  /**
+   * Which snapshots are copied, by the policy frequency that took them, when the copy has no policy items of
+   * its own. Atlas marks it deprecated in favour of `copyPolicyItems`, and still sends it.
+   */
+  frequencies: Array<SnapshotFrequency>;
   /** Region the copies go to, in the provider's naming (for example `US_EAST_1`). */
   regionName?: Maybe<Scalars['String']['output']>;
   /** True when oplogs are copied too, so point-in-time restores work from the copies. */
@@ -2101,6 +2106,8 @@ export type ServerlessInstance = Deployment & Node & {
   snapshots?: Maybe<ServerlessSnapshotConnection>;
   /** Current state of the instance (for example `IDLE`), as Atlas reports it. */
   stateName?: Maybe<Scalars['String']['output']>;
+  /** Tags set on the instance. */
+  tags: Array<KeyValue>;
   /** True when the instance cannot be deleted until protection is turned off. */
   terminationProtectionEnabled?: Maybe<Scalars['Boolean']['output']>;
 };
@@ -3250,6 +3257,7 @@ export type BackupAutoExportResolvers<ContextType = GraphQLContext, ParentType e
 export type BackupCopySettingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BackupCopySetting'] = ResolversParentTypes['BackupCopySetting']> = {
   cloudProvider?: Resolver<Maybe<ResolversTypes['CloudProvider']>, ParentType, ContextType>;
   copyPolicyItems?: Resolver<Array<ResolversTypes['BackupPolicyItem']>, ParentType, ContextType>;
+  frequencies?: Resolver<Array<ResolversTypes['SnapshotFrequency']>, ParentType, ContextType>;
   regionName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   shouldCopyOplogs?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   zoneId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3836,6 +3844,7 @@ export type ServerlessInstanceResolvers<ContextType = GraphQLContext, ParentType
   snapshot?: Resolver<Maybe<ResolversTypes['ServerlessSnapshot']>, ParentType, ContextType, RequireFields<ServerlessInstanceSnapshotArgs, 'id'>>;
   snapshots?: Resolver<Maybe<ResolversTypes['ServerlessSnapshotConnection']>, ParentType, ContextType, RequireFields<ServerlessInstanceSnapshotsArgs, 'first'>>;
   stateName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
   terminationProtectionEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };

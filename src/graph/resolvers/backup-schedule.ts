@@ -44,5 +44,7 @@ export const backupScheduleResolvers: Resolvers = {
   BackupCopySetting: {
     cloudProvider: (c) => atlasEnum(cloudProviders, c.cloudProvider),
     copyPolicyItems: (c) => c.copyPolicyItems ?? [],
+    // A frequency this schema does not know is left out rather than failing the list.
+    frequencies: (c) => (c.frequencies ?? []).flatMap((value) => frequency(value) ?? []),
   },
 };

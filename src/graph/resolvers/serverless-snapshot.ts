@@ -61,6 +61,7 @@ export const serverlessResolvers: Resolvers = {
     continuousBackupEnabled: (i) => i.serverlessBackupOptions?.serverlessContinuousBackupEnabled ?? null,
     backingProviderName: (i) => atlasEnum(cloudProviders, i.providerSettings.backingProviderName),
     regionName: (i) => i.providerSettings.regionName,
+    tags: (i) => i.tags ?? [],
     snapshots: (i, args, { loaders }) =>
       serverlessBackup(
         i,

@@ -16,7 +16,7 @@ const scheduleFields = `nextSnapshotAt referenceHourOfDay referenceMinuteOfHour 
   extraRetention { frequencyType retentionDays }
   autoExportEnabled autoExport { exportBucketId frequencyType exportBucket { atlasId } }
   useOrgAndGroupNamesInExportPrefix autoCopySettingsEnabled copyPolicyItemsEnabled
-  copySettings { cloudProvider regionName zoneId shouldCopyOplogs
+  copySettings { cloudProvider regionName zoneId shouldCopyOplogs frequencies
     copyPolicyItems { atlasId frequencyType frequencyInterval retentionUnit retentionValue } }`;
 
 const upper = (value: unknown) => (typeof value === 'string' ? value.toUpperCase() : null);
@@ -59,6 +59,7 @@ function expectedSchedule(raw: Json): unknown {
       regionName: c.regionName ?? null,
       zoneId: c.zoneId ?? null,
       shouldCopyOplogs: c.shouldCopyOplogs ?? null,
+      frequencies: (c.frequencies ?? []).map(upper),
       copyPolicyItems: (c.copyPolicyItems ?? []).map((i: Json) => ({ ...item(i), frequencyInterval: null })),
     })),
   };

@@ -71,6 +71,18 @@ describe('ServerlessSnapshot (seed operation getServerlessBackupSnapshot)', () =
     expect(Math.max(...nodes.map((n) => n.storageSizeBytes))).toBeGreaterThan(2 ** 31 - 1);
   });
 
+  it('carries the instance’s tags as Atlas lists them', async () => {
+    const raw = (await atlas(stack.simulator, 'getServerlessInstance', { groupId, name: instanceName })) as {
+      tags?: { key: string; value: string }[];
+    };
+    expect(raw.tags?.length).toBeGreaterThan(0);
+    const { data, errors } = await stack.query<{ project: { serverlessInstance: { tags: unknown[] } } }>(
+      `{ project(id: "${groupId}") { serverlessInstance(name: "${instanceName}") { tags { key value } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.project.serverlessInstance.tags).toEqual(raw.tags);
+  });
+
   it('marks the serverless fields deprecated with Atlas’s reason', async () => {
     const { data } = await stack.query<{
       __type: { fields: { name: string; isDeprecated: boolean; deprecationReason: string }[] };
