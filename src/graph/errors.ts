@@ -320,7 +320,10 @@ export function toClientError(error: unknown, message: string): Error {
   }
   if (located && typeof code === 'string') {
     const extensions = isGraphQLError(cause) ? cause.extensions : {};
-    return locate(located.message, { ...extensions, ...located.extensions, code });
+    // Yoga keeps the JSON parser's own error under `originalError` (its message quotes the body back): not
+    // the client's business, whose answer already says the body is not JSON.
+    const { originalError: _parserError, ...kept } = { ...extensions, ...located.extensions };
+    return locate(located.message, { ...kept, code });
   }
   // graphql's own errors (syntax, validation, variables) say nothing secret. One outside any field without a
   // code yet is about the request itself (variables that do not fit, graphql's refusal of the value wrapped

@@ -63,6 +63,19 @@ describe('GET parameters', () => {
     expect(stack.simulator.calls).toHaveLength(0);
   });
 
+  it('refuses a JSON POST whose body is not JSON without quoting it back', async () => {
+    const response = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: '{bad',
+    });
+    // The parser's own error (its message quoting the body) stayed under extensions.originalError.
+    expect([response.status, await response.json()]).toEqual([
+      400,
+      { errors: [{ message: 'POST body sent invalid JSON.', extensions: { code: 'BAD_REQUEST' } }] },
+    ]);
+  });
+
   it('answers a GET whose parameters are JSON', async () => {
     const payments = DEMO.projects.payments;
     expect(await get({ variables: JSON.stringify({ id: payments.id }), extensions: '{}' })).toEqual({
