@@ -23,7 +23,26 @@ import {
   type GraphQLNamedType,
   type ScalarTypeDefinitionNode,
 } from 'graphql';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createSchema, readTypeDefs } from '../src/graph/schema.js';
+
+/**
+ * The schema as the gateway serves it: createSchema() and the `@defer` and `@stream` directives yoga's
+ * defer-stream plugin adds when yoga starts (src/server/plugins/defer-stream.ts). Without them relay-compiler
+ * and graphql-codegen refuse a document that streams.
+ */
+function servedSchema(): GraphQLSchema {
+  let served = createSchema();
+  const plugin = useDeferStream();
+  plugin.onSchemaChange?.({
+    schema: served,
+    replaceSchema: (schema: GraphQLSchema) => {
+      served = schema;
+    },
+  } as Parameters<NonNullable<typeof plugin.onSchemaChange>>[0]);
+  return served;
+}
+const streamingDirectives = new Set(['defer', 'stream']);
 
 /** Root fields @apollo/subgraph adds for the router; a client never sends them. */
 const federationRootFields = new Set(['_entities', '_service']);
@@ -42,7 +61,7 @@ export function clientSchema(): GraphQLSchema {
   const ownDirectives = new Set(
     source.definitions.flatMap((d) => (d.kind === Kind.DIRECTIVE_DEFINITION ? [d.name.value] : [])),
   );
-  const served = createSchema().toConfig();
+  const served = servedSchema().toConfig();
   const query = served.query?.toConfig();
   if (!query) throw new Error('the served schema has no Query type');
   // Only Query refers to the removed types, so replacing it is enough: every other type object is shared.
@@ -56,7 +75,9 @@ export function clientSchema(): GraphQLSchema {
     types: served.types
       .filter((type) => !isFederationType(type.name))
       .map((type) => (type.name === clientQuery.name ? clientQuery : type)),
-    directives: served.directives.filter((d) => isSpecifiedDirective(d) || ownDirectives.has(d.name)),
+    directives: served.directives.filter(
+      (d) => isSpecifiedDirective(d) || ownDirectives.has(d.name) || streamingDirectives.has(d.name),
+    ),
     // `extend schema @link(...)` is the schema's extension AST node; clients must not see it.
     astNode: undefined,
     extensionASTNodes: [],
