@@ -65,6 +65,11 @@ const allowedHeaders = [
   'x-atlas-call-report',
   'traceparent',
   'tracestate',
+  // Apollo Client's client awareness (`clientAwareness: { name, version }`), and a caller's request id, which
+  // the access log keeps as `reqId`.
+  'apollographql-client-name',
+  'apollographql-client-version',
+  'x-request-id',
 ];
 
 /** Yoga's `cors` option: headers for allowed origins only, no credentials, nothing for the rest. */

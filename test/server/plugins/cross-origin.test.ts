@@ -206,7 +206,15 @@ describe('an allow-list (CORS_ORIGINS=https://console.example.com,local)', () =>
         },
       });
       expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
-      expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+      // What Apollo Client sends with `clientAwareness`, and a request id for the log, besides the token.
+      expect(preflight.headers.get('access-control-allow-headers')?.split(', ')).toEqual(
+        expect.arrayContaining([
+          'authorization',
+          'apollographql-client-name',
+          'apollographql-client-version',
+          'x-request-id',
+        ]),
+      );
       expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
       const answer = await call(stack.url, {
         method: 'POST',
