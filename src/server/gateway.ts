@@ -38,6 +38,7 @@ import { corsOptions, useCrossOriginGuard, type OriginRule } from './plugins/cro
 import { useMaskedIncrementalErrors } from './plugins/masked-incremental-errors.js';
 import { useDeferAndStream } from './plugins/defer-stream.js';
 import { useUnsentStreamRelease } from './plugins/unsent-streams.js';
+import { useAutomaticPersistedQueriesNotSupported } from './plugins/automatic-persisted-queries.js';
 import { useGraphiQLDelivery } from './plugins/graphiql-delivery.js';
 import { useLandingPage } from './plugins/landing-page.js';
 import { serviceFeatures, serviceOptions, type ServiceOptions } from './service.js';
@@ -299,8 +300,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Pages on foreign origins cannot read or drive the gateway; forms cannot post to it.
       // A link from another site may open GraphiQL or the landing page, which run nothing.
       useCrossOriginGuard(corsOrigins, (pathname) => graphiql || pathname === '/'),
-      // Only the trusted documents run (when configured): anything else is refused before parsing.
-      ...service.trusted,
+      // Only the trusted documents run (when configured): anything else is refused before parsing. Without
+      // them, a client's hash-only automatic persisted query is told to send its text.
+      ...(service.trusted.length ? service.trusted : [useAutomaticPersistedQueriesNotSupported()]),
       // GET / says what this is; GraphiQL is rendered once, compressed and revalidated (yoga's is off below).
       useLandingPage({ graphiql }),
       ...(graphiql

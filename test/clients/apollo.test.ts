@@ -4,9 +4,11 @@
  * pages merge whether a query reads `nodes`, `edges` or both, and `node(id:)` lands on the same entry.
  * apollo-defaults.test.ts shows the same operations failing without the configuration.
  */
+import { createHash } from 'node:crypto';
 import { resources } from '../../src/loaders/resources.js';
 import { ApolloClient, HttpLink, InMemoryCache, type ObservableQuery } from '@apollo/client';
 import { loadDevMessages, loadErrorMessages } from '@apollo/client/dev';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { parse, print, type DocumentNode } from 'graphql';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -316,6 +318,25 @@ function parseLegacyJobs(): DocumentNode {
     }
   `);
 }
+
+describe("Apollo's automatic persisted queries", () => {
+  it('send a hash, are told it is not supported, then send the text: one failed hash, then text only', async () => {
+    const counting = countingFetch();
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    const client = new ApolloClient({
+      link: new PersistedQueryLink({ sha256 }).concat(new HttpLink({ uri: stack.url, fetch: counting.fetch })),
+      cache: new InMemoryCache(apolloCacheConfig()),
+    });
+    const query = parse(`query ProjectName($id: ObjectId!) { project(id: $id) { id name } }`);
+    const payments = DEMO.projects.payments;
+    const first = await client.query({ query, variables: { id: payments.id }, fetchPolicy: 'network-only' });
+    expect(first.data).toEqual({ project: { __typename: 'Project', id: expect.any(String), name: payments.name } });
+    expect(counting.requests).toHaveLength(2);
+    // Told the server keeps no hashes, the link stops sending them.
+    await client.query({ query, variables: { id: DEMO.projects.analytics.id }, fetchPolicy: 'network-only' });
+    expect(counting.requests).toHaveLength(3);
+  });
+});
 
 /**
  * fetchMore, then a pause for the watched query to take in the merged cache: Apollo delivers it from its
