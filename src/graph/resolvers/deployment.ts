@@ -110,9 +110,22 @@ export async function deploymentConnection(
       return new Set(flex.map((f) => f.name));
     })());
 
+  /**
+   * A window of one family's list. The serverless list is read whole, once: it is short (Atlas allows a few
+   * dozen instances per project), and its count needs every name anyway (migrated instances do not count).
+   */
+  async function windowOf(family: Family, start: number, size: number) {
+    if (family !== 'SERVERLESS') {
+      return loadWindow({ start, first: size }, (page) => pagesOf[family].load({ ...project, ...page }));
+    }
+    const all = whole.get(family) ?? (await wholeList(pagesOf.SERVERLESS, project));
+    whole.set(family, all);
+    return { items: all.slice(start, start + size), totalCount: all.length, hasNextPage: start + size < all.length };
+  }
+
   /** A window of one family's list, its items named for the interface, migrated serverless instances left out. */
   async function read(family: Family, start: number, size: number) {
-    const window = await loadWindow({ start, first: size }, (page) => pagesOf[family].load({ ...project, ...page }));
+    const window = await windowOf(family, start, size);
     totals.set(family, window.totalCount);
     // The window's own end-of-list answer (Atlas's count) spares reading the list again for its names.
     if (start === 0 && !window.hasNextPage) whole.set(family, window.items);

@@ -232,6 +232,20 @@ describe('Project.deployments', () => {
     expect(stack.simulator.callCount({ operationId: 'listServerlessInstances' })).toBe(1);
   });
 
+  it('reads the serverless list once for a page of it and its count (it read a page, then the whole list)', async () => {
+    const withServerless = projectIds.find((id) => seed.serverlessInstances.filter((i) => i.groupId === id).length > 1);
+    const expected = (await expectedDeployments(withServerless ?? '')).filter(
+      (d) => d.__typename === 'ServerlessInstance',
+    );
+    const { data, errors } = await stack.query<{ project: { deployments: { totalCount: number; nodes: Json[] } } }>(
+      `{ project(id: "${withServerless}") { deployments(families: [SERVERLESS], first: 1) { totalCount nodes { name } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.project.deployments).toEqual({ totalCount: expected.length, nodes: [{ name: expected[0]?.name }] });
+    expect(stack.simulator.callCount({ operationId: 'listServerlessInstances' })).toBe(1);
+    expect(stack.simulator.callCount({ operationId: 'listFlexClusters' })).toBe(1);
+  });
+
   it('refuses a malformed cursor, a cursor of other families and a bad `first`, reading no deployment list', async () => {
     const flexOnly = await stack.query<{ project: { deployments: { pageInfo: { endCursor: string } } } }>(
       `{ project(id: "${busiest}") { deployments(first: 1, families: [FLEX]) { pageInfo { endCursor } } } }`,
