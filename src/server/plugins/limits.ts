@@ -74,11 +74,13 @@ export function requestLimitPlugins(limits: RequestLimits = {}, options: LimitOp
 
 /**
  * A field costs 1 plus what it holds; a connection holds `first` items (graphql has already put in the
- * argument's default when it is omitted) and `nodes(ids:)` one per id. Lists without a size argument are
- * arrays inside one Atlas object (parts, components), counted once.
+ * argument's default when it is omitted; an explicit `first: null` gets the same default when the connection
+ * runs, so it costs that default too) and `nodes(ids:)` one per id. Lists without a size argument are arrays
+ * inside one Atlas object (parts, components), counted once.
  */
-const estimateFieldCost: ComplexityEstimator = ({ args, childComplexity }) => {
-  const first: unknown = args['first'];
+const estimateFieldCost: ComplexityEstimator = ({ args, field, childComplexity }) => {
+  const given: unknown = args['first'];
+  const first = given === null ? field.args.find((arg) => arg.name === 'first')?.defaultValue : given;
   const ids: unknown = args['ids'];
   const items = typeof first === 'number' ? Math.max(first, 0) : Array.isArray(ids) ? ids.length : 1;
   return 1 + items * childComplexity;

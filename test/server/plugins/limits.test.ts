@@ -177,6 +177,18 @@ describe('cost as the operation will execute', () => {
     expect(JSON.parse(omitted.text)).toMatchObject({
       errors: [{ extensions: { code: 'COST_LIMIT_EXCEEDED', cost: 218_501 } }],
     });
+    // An explicit null runs as the default too (a connection reads `first ?? 20`): the same verdict, not a
+    // cost of 1 per connection that let the whole dashboard through.
+    for (const asNull of [
+      { query: withPageSize('$n'), variables: { n: null } },
+      { query: dashboard().replaceAll('first: 10', 'first: null') },
+    ]) {
+      const answer = await post(JSON.stringify(asNull));
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.text)).toMatchObject({
+        errors: [{ extensions: { code: 'COST_LIMIT_EXCEEDED', cost: 218_501 } }],
+      });
+    }
     expect(stack.simulator.calls).toHaveLength(0);
   });
 
