@@ -95,6 +95,26 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     entry?.finish();
   }
 
+  /** Keeps a settled outcome without a claim of its own: a copy of what a shared store holds. */
+  keep(key: string, fingerprint: string, record: IdempotencyRecord, ttlMs: number): void {
+    const done = Promise.resolve();
+    this.entries.delete(key);
+    this.entries.set(key, {
+      fingerprint,
+      expires: this.now() + ttlMs,
+      record: structuredClone(record),
+      done,
+      finish() {},
+    });
+    this.trim();
+  }
+
+  /** What a settled key holds (its request's fingerprint and outcome), without claiming it; else undefined. */
+  settled(key: string): { fingerprint: string; record: IdempotencyRecord } | undefined {
+    const entry = this.live(key);
+    return entry?.record ? { fingerprint: entry.fingerprint, record: structuredClone(entry.record) } : undefined;
+  }
+
   async close(): Promise<void> {
     for (const entry of this.entries.values()) entry.finish();
     this.entries.clear();

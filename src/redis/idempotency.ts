@@ -5,7 +5,9 @@
  * settled by overwriting it with the record and the window as its TTL, released by DEL.
  *
  * Redis away: each replica keeps keys in its own memory (degraded: a repeat on another replica is not
- * recognised, which is what no key at all would give), and shares again when Redis is back.
+ * recognised, which is what no key at all would give), and shares again when Redis is back. Every outcome
+ * this replica settles is also kept in its memory, so a repeat that reaches it while Redis is away (or after
+ * Redis lost its data) is still answered without a second POST: clients retry precisely when things fail.
  */
 import {
   MemoryIdempotencyStore,
@@ -27,6 +29,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly fallback = new MemoryIdempotencyStore();
   /** Keys this process claimed in its own memory while Redis was away: settled and released there too. */
   private readonly local = new Set<string>();
+  /** Keys this process claimed in Redis, with their request's fingerprint, until settled or released. */
+  private readonly claimed = new Map<string, string>();
 
   constructor(private readonly redis: RedisConnection) {}
 
@@ -35,6 +39,10 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   async claim(key: string, fingerprint: string, times: { holdMs: number; waitMs: number }): Promise<IdempotencyClaim> {
+    // An outcome this replica settled answers whatever Redis's state.
+    const kept = this.fallback.settled(key);
+    if (kept)
+      return kept.fingerprint === fingerprint ? { status: 'settled', record: kept.record } : { status: 'mismatch' };
     if (!this.redis.healthy) return this.claimLocally(key, fingerprint, times);
     const deadline = Date.now() + times.waitMs;
     try {
@@ -46,7 +54,10 @@ export class RedisIdempotencyStore implements IdempotencyStore {
           Math.max(1, times.holdMs),
           'NX',
         );
-        if (claimed === 'OK') return { status: 'claimed' };
+        if (claimed === 'OK') {
+          this.claimed.set(key, fingerprint);
+          return { status: 'claimed' };
+        }
         const text = await this.redis.client.get(this.keyOf(key));
         if (text === null) continue; // released or expired between the two commands: claim it again
         const stored = JSON.parse(text) as Stored;
@@ -72,6 +83,9 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   async settle(key: string, record: IdempotencyRecord, ttlMs: number): Promise<void> {
     if (this.local.has(key)) return this.fallback.settle(key, record, ttlMs);
+    const fingerprint = this.claimed.get(key);
+    this.claimed.delete(key);
+    if (fingerprint !== undefined) this.fallback.keep(key, fingerprint, record, ttlMs);
     try {
       const text = await this.redis.client.get(this.keyOf(key));
       if (text === null) return;
@@ -84,12 +98,14 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   async release(key: string): Promise<void> {
+    this.claimed.delete(key);
     if (this.local.delete(key)) return this.fallback.release(key);
     await this.redis.client.del(this.keyOf(key)).catch(() => 0);
   }
 
   async close(): Promise<void> {
     this.local.clear();
+    this.claimed.clear();
     await this.fallback.close();
   }
 }

@@ -1,5 +1,5 @@
 /** Mutations' idempotency keys shared by replicas through a real Redis. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisConnection } from '../../src/redis/connection.js';
 import { RedisIdempotencyStore } from '../../src/redis/idempotency.js';
 import { DEMO, startSimulator, type AtlasSimulator } from '../../src/simulator/index.js';
@@ -41,6 +41,40 @@ describe('the shared idempotency store', () => {
     expect(await b.claim('k2', 'f', { holdMs: 5_000, waitMs: 120 })).toEqual({ status: 'busy' });
     await a.release('k2');
     expect(await b.claim('k2', 'f', times)).toEqual({ status: 'claimed' });
+  });
+});
+
+describe('the shared idempotency store while Redis is away', () => {
+  it('answers a repeat on the replica that settled it: Redis down, Redis back empty, Redis lost before the settle', async () => {
+    const own = await startRedis();
+    const connection = new RedisConnection({ url: own.url, keyPrefix: 'idem-away:' });
+    try {
+      expect(await connection.ready()).toBe(true);
+      const replica = new RedisIdempotencyStore(connection);
+      const done = { outcome: 'done', value: { id: 'job-7' } } as const;
+      expect(await replica.claim('k7', 'f7', times)).toEqual({ status: 'claimed' });
+      await replica.settle('k7', done, 60_000);
+      // A claim whose settle comes after Redis went away.
+      expect(await replica.claim('k8', 'f8', times)).toEqual({ status: 'claimed' });
+
+      await own.kill();
+      await vi.waitFor(() => expect(connection.healthy).toBe(false));
+      await replica.settle('k8', { outcome: 'unknown', startedAt: 1_000 }, 60_000);
+      // It used to claim these afresh in its own (empty) memory: the repeat was sent again.
+      expect(await replica.claim('k7', 'f7', times)).toEqual({ status: 'settled', record: done });
+      expect(await replica.claim('k7', 'another request', times)).toEqual({ status: 'mismatch' });
+      expect(await replica.claim('k8', 'f8', times)).toEqual({
+        status: 'settled',
+        record: { outcome: 'unknown', startedAt: 1_000 },
+      });
+
+      await own.restart();
+      expect(await connection.ready(5_000)).toBe(true);
+      expect(await replica.claim('k7', 'f7', times)).toEqual({ status: 'settled', record: done });
+    } finally {
+      await connection.close();
+      await own.stop();
+    }
   });
 });
 
