@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startSimulator } from '../src/simulator/index.js';
 
 const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 
@@ -29,6 +30,56 @@ function run(env: Record<string, string>): Promise<{ code: number | null; output
     });
   });
 }
+
+describe('shutdown', () => {
+  it('ends within SHUTDOWN_TIMEOUT_MS of a cut request, not when its hung Atlas call would have answered', async () => {
+    // An Atlas that takes 8 s to answer: a request in flight at SIGTERM outlasts the 1 s drain and is cut.
+    const slow = await startSimulator({ bearerTokens: ['slow-token'], latencyMs: 8_000 });
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        MONGODB_ATLAS_BASE_URL: slow.url,
+        MONGODB_ATLAS_ACCESS_TOKEN: 'slow-token',
+        SHUTDOWN_DELAY_MS: '0',
+        SHUTDOWN_TIMEOUT_MS: '1000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let output = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start-up line: ${output}`)), 20_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = /gateway on (http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(output)?.[1];
+          if (found) {
+            clearTimeout(timer);
+            resolve(found);
+          }
+        });
+      });
+      const exited = new Promise<number>((resolve) => child.once('exit', () => resolve(Date.now())));
+      const request = fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ projects { nodes { name } } }' }),
+      }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const signalled = Date.now();
+      child.kill('SIGTERM');
+      // Before: the process waited for the 8 s answer (the transport closed its pool gracefully).
+      expect((await exited) - signalled).toBeLessThan(5_000);
+      await request;
+      expect(output).toContain('connections still open after SHUTDOWN_TIMEOUT_MS were closed');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await slow.close();
+    }
+  });
+});
 
 describe('start-up', () => {
   it('stops with one line when its port is taken', async () => {

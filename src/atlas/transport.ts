@@ -332,7 +332,9 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     forget,
     async close() {
       await cache?.close();
-      if (ownsDispatcher) await dispatcher.close();
+      // Destroyed, not closed: closing waits for calls in flight, and at shutdown those belong to requests the
+      // drain has cut (their clients are gone), which a hung Atlas would keep alive past SHUTDOWN_TIMEOUT_MS.
+      if (ownsDispatcher) await dispatcher.destroy();
     },
   };
 }
