@@ -394,6 +394,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   // Outside production, GraphiQL and introspection are on; in production only when asked for.
   const introspection = e.INTROSPECTION ?? !production;
+  if (e.GRAPHIQL === true && !introspection) {
+    throw new ConfigError('GRAPHIQL=true needs INTROSPECTION=true: GraphiQL reads the schema by introspection');
+  }
+  refuseWhatWouldDoNothing(env, e);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -450,6 +454,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/** Settings that mean something only beside another: set alone, they would silently do nothing. */
+function refuseWhatWouldDoNothing(env: NodeJS.ProcessEnv, e: Env): void {
+  const rateBudget = e.ATLAS_RATE_CAPACITY > 0;
+  const alone: [string, boolean, string][] = [
+    ['ATLAS_RATE_REFILL', rateBudget, 'ATLAS_RATE_CAPACITY (above 0)'],
+    ['ATLAS_RATE_PERIOD_SECONDS', rateBudget, 'ATLAS_RATE_CAPACITY (above 0)'],
+    ['REDIS_KEY_PREFIX', e.REDIS_URL !== undefined, 'REDIS_URL'],
+    ['TRUSTED_DOCUMENTS_MODE', e.TRUSTED_DOCUMENTS !== undefined, 'TRUSTED_DOCUMENTS'],
+  ];
+  for (const [name, withWhatItNeeds, needed] of alone) {
+    if (env[name] !== undefined && !withWhatItNeeds) {
+      throw new ConfigError(`${name} is set but ${needed} is not: it would do nothing`);
+    }
+  }
+}
+
 const list = (value: string | undefined) =>
   value
     ?.split(',')
@@ -461,7 +481,9 @@ function operationsSettings(e: Env): OperationsSettings {
   const tracesEndpoint =
     e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
     (e.OTEL_EXPORTER_OTLP_ENDPOINT ? `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : undefined);
-  const tracingOff = e.OTEL_SDK_DISABLED === 'true' || e.OTEL_TRACES_EXPORTER === 'none';
+  // OpenTelemetry's own reading of these: case-insensitive.
+  const tracingOff =
+    e.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true' || e.OTEL_TRACES_EXPORTER?.trim().toLowerCase() === 'none';
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
     throw new ConfigError('METRICS_PORT must differ from PORT (unset it to serve /metrics on PORT)');
   }

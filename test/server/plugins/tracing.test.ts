@@ -309,9 +309,14 @@ describe('OTLP export', () => {
   it('is off without an endpoint, or when OpenTelemetry is disabled', () => {
     expect(loadConfig({}).operations.tracing).toBeNull();
     const endpoint = 'http://127.0.0.1:4318';
-    expect(
-      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SDK_DISABLED: 'true' }).operations.tracing,
-    ).toBeNull();
+    // In any case, as OpenTelemetry reads them.
+    for (const off of [
+      { OTEL_SDK_DISABLED: 'true' },
+      { OTEL_SDK_DISABLED: 'TRUE' },
+      { OTEL_TRACES_EXPORTER: 'None' },
+    ]) {
+      expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, ...off }).operations.tracing).toBeNull();
+    }
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }).operations.tracing).toEqual({
       endpoint: `${endpoint}/v1/traces`,
       protocol: 'http/protobuf',
