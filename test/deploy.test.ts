@@ -58,6 +58,10 @@ describe('docker compose example (deploy/compose)', () => {
     const nginx = read('deploy/compose/nginx.conf');
     expect(nginx).toMatch(/server gateway:4000\b/);
     expect(nginx).toMatch(/location = \/metrics \{ return 404; \}/);
+    // The host with its port (a same-origin page's Origin has it), and WebSocket upgrades passed on.
+    expect(nginx).toMatch(/proxy_set_header Host \$http_host;/);
+    expect(nginx).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
+    expect(nginx).toMatch(/proxy_set_header Connection \$connection_upgrade;/);
     const prometheus = parse(read('deploy/compose/prometheus.yml')) as Doc;
     expect(at(prometheus, 'scrape_configs.0.dns_sd_configs.0')).toEqual({ names: ['gateway'], type: 'A', port: 9464 });
   });
