@@ -304,7 +304,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // them, a client's hash-only automatic persisted query is told to send its text.
       ...(service.trusted.length ? service.trusted : [useAutomaticPersistedQueriesNotSupported()]),
       // GET / says what this is; GraphiQL is rendered once, compressed and revalidated (yoga's is off below).
-      useLandingPage({ graphiql }),
+      useLandingPage({ graphiql, callersTokens: options.atlas.auth.mode === 'forward' }),
       ...(graphiql
         ? [
             useGraphiQLDelivery({

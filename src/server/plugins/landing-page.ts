@@ -17,28 +17,37 @@ import { pathOf } from './results.js';
 export interface LandingPageOptions {
   /** Whether GraphiQL is served at the GraphQL endpoint. */
   graphiql: boolean;
+  /** Whether each request carries its caller's Atlas token (forward mode) rather than the gateway using its own. */
+  callersTokens?: boolean;
   /** yoga's defaults. */
   graphqlEndpoint?: string;
   healthEndpoint?: string;
+  readyEndpoint?: string;
 }
 
 const name = 'Atlas Backup GraphQL Gateway';
 const about =
   'One GraphQL graph over the backup resources of the MongoDB Atlas Administration API v2: projects, ' +
-  'clusters, Cloud Backup snapshots, restore jobs, exports and export buckets, Legacy Backup checkpoints ' +
-  'and restore jobs, serverless instances and their snapshots.';
+  'dedicated and Flex clusters and their deployments view, backup schedules, Cloud Backup snapshots, restore ' +
+  'jobs, exports and export buckets, Flex snapshots and restore jobs, Legacy Backup checkpoints and restore ' +
+  'jobs, and serverless instances (whose backups Atlas sunset on 2026-01-22: read them from the Flex cluster ' +
+  'of the same name). Subscriptions follow jobs as they progress.';
 const listProjects = '{ projects(first: 5) { nodes { id atlasId name } } }';
 const walk =
   '{ project(id: "<atlasId>") { clusters { nodes { name restoreJobs(first: 5) { nodes { state snapshot { createdAt } } } } } } }';
 /** The queries the first steps show (the tests run them on the demo data). */
 export const firstStepQueries = { listProjects, walk } as const;
-const authNote =
-  'Depending on how this server is deployed, requests may need the header `Authorization: Bearer <Atlas access token>`.';
+const authNotes = {
+  callers: "Each request must carry its caller's own Atlas access token: `Authorization: Bearer <token>`.",
+  own: 'This server calls Atlas with its own credential: requests need no Atlas token.',
+};
 
 interface Content {
   graphqlEndpoint: string;
   healthEndpoint: string;
+  readyEndpoint: string;
   graphiql: boolean;
+  authNote: string;
 }
 
 /** A step: what to do, and the command or query (shown as code). */
@@ -79,12 +88,12 @@ function text(content: Content): string {
     '',
     `GraphQL endpoint: POST ${content.graphqlEndpoint} (JSON)`,
     graphiqlLine(content),
-    `Health: GET ${content.healthEndpoint} answers 200 while the server is up.`,
+    `Health: GET ${content.healthEndpoint} answers 200 while the server is up; GET ${content.readyEndpoint} while it takes traffic.`,
     '',
     'First steps:',
     ...firstSteps(content).map((step, i) => `${i + 1}. ${stepText(step)}`),
     '',
-    authNote,
+    content.authNote,
     '',
   ].join('\n');
 }
@@ -96,8 +105,9 @@ function json(content: Content): string {
     graphql: content.graphqlEndpoint,
     graphiql: content.graphiql ? content.graphqlEndpoint : null,
     health: content.healthEndpoint,
+    ready: content.readyEndpoint,
     firstSteps: firstSteps(content).map(({ say, code }) => (code ? `${say} ${code}` : say)),
-    authentication: authNote,
+    authentication: content.authNote,
   });
 }
 
@@ -116,7 +126,7 @@ function relative(path: string): string {
 }
 
 function html(content: Content): string {
-  const { graphqlEndpoint, healthEndpoint } = content;
+  const { graphqlEndpoint, healthEndpoint, readyEndpoint } = content;
   const graphiql = content.graphiql
     ? `<a href="${relative(graphqlEndpoint)}">Open GraphiQL</a> to explore the schema and run queries.`
     : escapeHtml(graphiqlLine(content));
@@ -134,7 +144,7 @@ function html(content: Content): string {
 <ul>
 <li>GraphQL endpoint: <code>POST ${escapeHtml(graphqlEndpoint)}</code> (JSON)</li>
 <li>${graphiql}</li>
-<li>Health: <a href="${relative(healthEndpoint)}"><code>GET ${escapeHtml(healthEndpoint)}</code></a> answers 200 while the server is up.</li>
+<li>Health: <a href="${relative(healthEndpoint)}"><code>GET ${escapeHtml(healthEndpoint)}</code></a> answers 200 while the server is up; <a href="${relative(readyEndpoint)}"><code>GET ${escapeHtml(readyEndpoint)}</code></a> while it takes traffic.</li>
 </ul>
 <h2>First steps</h2>
 <ol>
@@ -142,7 +152,7 @@ ${firstSteps(content)
   .map(({ say, code }) => `<li>${codeSpans(say)}${code ? `<br><code>${escapeHtml(code)}</code>` : ''}</li>`)
   .join('\n')}
 </ol>
-<p>${codeSpans(authNote)}</p>
+<p>${codeSpans(content.authNote)}</p>
 </body>
 </html>
 `;
@@ -153,7 +163,9 @@ export function landingPages(options: LandingPageOptions): Record<'html' | 'json
   const content: Content = {
     graphqlEndpoint: options.graphqlEndpoint ?? '/graphql',
     healthEndpoint: options.healthEndpoint ?? '/health',
+    readyEndpoint: options.readyEndpoint ?? '/ready',
     graphiql: options.graphiql,
+    authNote: options.callersTokens ? authNotes.callers : authNotes.own,
   };
   // Public and the same for everyone; revalidated so a redeploy (GraphiQL turned on or off) shows at once.
   const page = (render: () => string, contentType: string) =>

@@ -45,7 +45,18 @@ describe('GET / with GraphiQL on (development)', () => {
     expect(text.body).toMatch(/GET \/health/);
     const json = await getRoot(stack, 'application/json');
     expect(json.type).toBe('application/json; charset=utf-8');
-    expect(JSON.parse(json.body)).toMatchObject({ graphql: '/graphql', graphiql: '/graphql', health: '/health' });
+    expect(JSON.parse(json.body)).toMatchObject({
+      graphql: '/graphql',
+      graphiql: '/graphql',
+      health: '/health',
+      ready: '/ready',
+      // This gateway calls Atlas with its own token: a caller needs none (forward mode says otherwise).
+      authentication: expect.stringContaining('requests need no Atlas token'),
+    });
+    expect(text.body).toMatch(/GET \/ready while it takes traffic/);
+    // What Atlas's sunset changed is said, and what came instead.
+    expect(text.body).toMatch(/Flex clusters/);
+    expect(text.body).toMatch(/sunset on 2026-01-22/);
   });
 
   it('shows first steps that work on the demo data', async () => {
@@ -108,5 +119,19 @@ describe('GET / in production (GraphiQL and introspection off)', () => {
     const json = JSON.parse((await getRoot(stack, 'application/json')).body) as LandingJson;
     expect(json).toMatchObject({ graphql: '/graphql', graphiql: null, health: '/health' });
     expect(json.firstSteps.length).toBeGreaterThan(0);
+  });
+});
+
+describe('GET / in forward mode', () => {
+  it("says each request carries its caller's own Atlas token", async () => {
+    const forward = await startStack({ auth: { mode: 'forward' } });
+    try {
+      const json = JSON.parse((await getRoot(forward, 'application/json')).body) as { authentication: string };
+      expect(json.authentication).toBe(
+        "Each request must carry its caller's own Atlas access token: `Authorization: Bearer <token>`.",
+      );
+    } finally {
+      await forward.close();
+    }
   });
 });
