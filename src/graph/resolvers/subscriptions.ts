@@ -52,10 +52,14 @@ function liveOf(context: GraphQLContext): LiveAccess {
 /** Refusals by the live layer, with their codes; anything else goes on as it is. */
 function refused(error: unknown): unknown {
   if (error instanceof LiveLimitError) {
-    return new GraphQLError(
-      `Too many subscriptions: at most ${error.limit} per ${error.scope}. Close one, or spread them over connections.`,
-      { extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', scope: error.scope, limit: error.limit } },
-    );
+    // More connections help only against the per-connection limit; the process's is everyone's.
+    const advice =
+      error.scope === 'connection'
+        ? 'Close one, or spread them over connections.'
+        : 'Close one, or try again later (this server is at its limit).';
+    return new GraphQLError(`Too many subscriptions: at most ${error.limit} per ${error.scope}. ${advice}`, {
+      extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', scope: error.scope, limit: error.limit },
+    });
   }
   if (error instanceof LiveShutdownError) {
     return new GraphQLError('The gateway is shutting down: subscribe again in a moment', {

@@ -522,6 +522,7 @@ describe('subscription limits', () => {
       expect(third.failure).toBeUndefined();
       expect(third.results[0]?.errors).toEqual([
         expect.objectContaining({
+          message: 'Too many subscriptions: at most 2 per connection. Close one, or spread them over connections.',
           extensions: expect.objectContaining({ code: 'SUBSCRIPTION_LIMIT_EXCEEDED', scope: 'connection', limit: 2 }),
         }),
       ]);
@@ -530,8 +531,11 @@ describe('subscription limits', () => {
       await open[2]!.received(1);
       const fourth = new Stream(sse, request);
       await fourth.ended();
+      // Another connection would not help against the process's limit: the message does not say it would.
       expect(fourth.results[0]?.errors).toEqual([
         expect.objectContaining({
+          message:
+            'Too many subscriptions: at most 3 per process. Close one, or try again later (this server is at its limit).',
           extensions: expect.objectContaining({ code: 'SUBSCRIPTION_LIMIT_EXCEEDED', scope: 'process', limit: 3 }),
         }),
       ]);
