@@ -91,7 +91,9 @@ const connectionCodes = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
-const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** The operation's deadline passed while a request was in flight (it may have reached Atlas). */
+const DEADLINE_IN_FLIGHT = 'DEADLINE_IN_FLIGHT';
+const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', DEADLINE_IN_FLIGHT]);
 const truncatedCodes = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH']);
 
 interface Exchange {
@@ -110,14 +112,26 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   private status = 0;
   private headers: IncomingHttpHeaders = {};
   private readonly chunks: Buffer[] = [];
+  private deadlineTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly resolve: (exchange: Exchange) => void,
     private readonly reject: (error: Error) => void,
+    /** Epoch milliseconds at which the exchange is aborted, when the operation's deadline binds it. */
+    private readonly abortAt?: number,
   ) {}
 
-  // undici tells a new-style handler from a legacy one by this method.
-  onRequestStart(): void {}
+  // undici tells a new-style handler from a legacy one by this method. undici's own timeouts run on coarse
+  // timers (up to about a second late); where the operation's deadline is nearer than the call's timeout, a
+  // timer of the gateway's own ends the exchange on time.
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.abortAt === undefined) return;
+    clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = setTimeout(
+      () => controller.abort(Object.assign(new Error('operation deadline reached'), { code: DEADLINE_IN_FLIGHT })),
+      Math.max(0, this.abortAt - Date.now()),
+    );
+  }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.status = statusCode;
@@ -129,19 +143,25 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    clearTimeout(this.deadlineTimer);
     const chunks = this.chunks;
     const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
     this.resolve({ status: this.status, headers: this.headers, text });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    clearTimeout(this.deadlineTimer);
     this.reject(error);
   }
 }
 
-function exchangeThrough(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): Promise<Exchange> {
+function exchangeThrough(
+  dispatcher: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  abortAt?: number,
+): Promise<Exchange> {
   return new Promise<Exchange>((resolve, reject) => {
-    dispatcher.dispatch(options, new ExchangeHandler(resolve, reject));
+    dispatcher.dispatch(options, new ExchangeHandler(resolve, reject, abortAt));
   });
 }
 
@@ -281,15 +301,12 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     const started = performance.now();
     let status: number | undefined;
     try {
-      const exchange = await exchangeThrough(dispatcher, {
-        origin,
-        path: uri,
-        method: req.method,
-        headers,
-        body,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      });
+      const exchange = await exchangeThrough(
+        dispatcher,
+        { origin, path: uri, method: req.method, headers, body, headersTimeout: timeout, bodyTimeout: timeout },
+        // Only where the deadline, not the call's own timeout, bounds the call: most calls need no timer.
+        msLeft < options.timeoutMs ? deadline : undefined,
+      );
       status = exchange.status;
       return exchange;
     } catch (error) {

@@ -92,6 +92,27 @@ describe('faults that are not retried', () => {
     expect(JSON.stringify(answer)).not.toContain('html');
   });
 
+  it('ends a call at the operation deadline, and uses no answer that comes after it', async () => {
+    // Every answer takes 700 ms; the deadline is 1 s. The project comes at 0.7 s; its clusters' page, asked
+    // with 0.3 s left, would come at 1.4 s: undici's coarse timers let it through, late, as if on time.
+    const slow = await startStack({
+      timeoutMs: 10_000,
+      atlas: { deadlineMs: 1_000 },
+      simulator: { latencyMs: 700 },
+    });
+    try {
+      const answer = await slow.query<{ project: { name: string; clusters: unknown } }>(
+        `{ project(id: "${payments.id}") { name clusters(first: 1) { nodes { name } } } }`,
+      );
+      expect(answer.data?.project).toEqual({ name: payments.name, clusters: null });
+      expect(answer.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+        [['project', 'clusters'], 'UPSTREAM_TIMEOUT'],
+      ]);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('holds the operation deadline across retries', async () => {
     const tight = await startStack({
       timeoutMs: 2_000,
