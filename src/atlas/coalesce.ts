@@ -19,6 +19,11 @@ export class InFlightCalls {
   private calls = new Map<string, Promise<unknown>>();
   private removals = 0;
 
+  /** Whether a call under `key` is in flight (a caller sharing it now would join it). */
+  has(key: string): boolean {
+    return this.calls.has(key);
+  }
+
   /** Runs `call` unless an identical one is in flight; says whether the answer was another caller's. */
   async share<T>(key: string, call: () => Promise<T>): Promise<{ value: T; shared: boolean }> {
     const pending = this.calls.get(key);

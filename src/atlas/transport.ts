@@ -199,7 +199,18 @@ export function createTransport(options: TransportOptions): AtlasTransport {
         return { body: cached as T, shared: true };
       }
     }
-    const { value, shared } = await inFlight.share(key, () => send<T>(req, uri, tally));
+    const joining = inFlight.has(key);
+    let outcome: { value: T; shared: boolean };
+    try {
+      outcome = await inFlight.share(key, () => send<T>(req, uri, tally));
+    } catch (error) {
+      // The call it joined ended at its first caller's deadline; this caller's own may be later: its own call.
+      if (joining && endedAtDeadline(error) && (req.deadline ?? Number.POSITIVE_INFINITY) > Date.now()) {
+        return { body: await send<T>(req, uri, tally), shared: false };
+      }
+      throw error;
+    }
+    const { value, shared } = outcome;
     if (shared) events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'in-flight' });
     else if (cache && !forgottenSince(writesBefore, uri)) await cache.set(key, value, cacheTtlMs);
     return { body: value, shared };
@@ -280,7 +291,10 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   ) {
     const msLeft = deadline - Date.now();
     if (msLeft <= 0) throw new AtlasTransportError(req.operationId, 'timeout', 'DEADLINE');
-    const timeout = Math.max(1, Math.min(options.timeoutMs, msLeft));
+    // Where the deadline is nearer than the call's timeout, the gateway's own timer ends the call at the
+    // deadline (ExchangeHandler); undici's, coarse, could end it early or late, so theirs stays the timeout.
+    const deadlineBinds = msLeft < options.timeoutMs;
+    const timeout = options.timeoutMs;
     const headers: Record<string, string> = { accept: req.mediaType, 'user-agent': options.userAgent };
     if (authorization !== undefined) headers['authorization'] = authorization;
     let body: string | undefined;
@@ -305,7 +319,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
         dispatcher,
         { origin, path: uri, method: req.method, headers, body, headersTimeout: timeout, bodyTimeout: timeout },
         // Only where the deadline, not the call's own timeout, bounds the call: most calls need no timer.
-        msLeft < options.timeoutMs ? deadline : undefined,
+        deadlineBinds ? deadline : undefined,
       );
       status = exchange.status;
       return exchange;
@@ -354,6 +368,13 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       if (ownsDispatcher) await dispatcher.destroy();
     },
   };
+}
+
+/** A call that ended because its operation's deadline came (before it was sent, or while in flight). */
+function endedAtDeadline(error: unknown): boolean {
+  return (
+    error instanceof AtlasTransportError && (error.causeCode === 'DEADLINE' || error.causeCode === DEADLINE_IN_FLIGHT)
+  );
 }
 
 function header(value: string | string[] | undefined): string | undefined {

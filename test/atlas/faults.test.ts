@@ -113,6 +113,26 @@ describe('faults that are not retried', () => {
     }
   });
 
+  it('lets an operation that joined a call ended by another operation deadline make its own, on its own deadline', async () => {
+    const tight = await startStack({ timeoutMs: 10_000, atlas: { deadlineMs: 800 } });
+    try {
+      // The first operation's call hangs; the second joins it 400 ms later, with 400 ms more to go.
+      tight.simulator.faults.set({ script: ['hang'], match: onlyPayments });
+      const query = `{ project(id: "${payments.id}") { name } }`;
+      const first = tight.query<{ project: { name: string } | null }>(query);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const second = tight.query<{ project: { name: string } | null }>(query);
+      const [leader, joiner] = await Promise.all([first, second]);
+      expect(leader.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_TIMEOUT']);
+      // It used to fail at the first operation's deadline with it.
+      expect(joiner.errors, JSON.stringify(joiner.errors)).toBeUndefined();
+      expect(joiner.data?.project).toEqual({ name: payments.name });
+      expect(tight.simulator.callCount({ operationId: 'getGroup', pathPrefix: onlyPayments.pathPrefix })).toBe(2);
+    } finally {
+      await tight.close();
+    }
+  });
+
   it('holds the operation deadline across retries', async () => {
     const tight = await startStack({
       timeoutMs: 2_000,
