@@ -92,7 +92,8 @@ export function useBudgetEstimate(budget: number): Plugin {
         errors: [
           new GraphQLError(
             `This operation needs at least ${minimum} Atlas calls, more than its budget of ${budget}: nothing was sent`,
-            { extensions: { code: 'UPSTREAM_BUDGET_EXCEEDED', budget, minimumCalls: minimum } },
+            // HTTP 400, as every other refusal of an operation too large to run (yoga drops `http` from the body).
+            { extensions: { code: 'UPSTREAM_BUDGET_EXCEEDED', budget, minimumCalls: minimum, http: { status: 400 } } },
           ),
         ],
       });

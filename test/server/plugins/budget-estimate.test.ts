@@ -42,6 +42,8 @@ describe('refusing before execution', () => {
       ids: snapshotIdsUnderEachCluster,
     });
     expect(answer.data).toBeUndefined();
+    // Refused before it runs, as the cost and depth limits refuse: 400, whatever the client accepts.
+    expect(answer.status).toBe(400);
     expect(answer.errors?.[0]?.extensions).toEqual({ code: 'UPSTREAM_BUDGET_EXCEEDED', budget: 5, minimumCalls: 8 });
     expect(stack.simulator.calls).toHaveLength(0);
   });
