@@ -250,29 +250,44 @@ function noteIncidents(state: LogState, chunk: unknown, options: { ownCredential
         message: `Field error without a code at ${schemaPath(path)}: ${error.message}`,
         fields: { path },
       });
-    } else if (
-      code === 'UPSTREAM_AUTH_FAILED' ||
-      (code === 'UNAUTHENTICATED' && options.ownCredential === true && extensions['atlas'] !== undefined) ||
-      (atlas.errorCode !== undefined && configurationErrorCodes.has(atlas.errorCode))
-    ) {
-      addIncident(state, 'error', `operator ${code} ${JSON.stringify(atlas)}`, {
-        message: `${atlasSummary(atlas, code)}: the gateway's credential or configuration needs attention`,
-        fields: { code, atlas },
-      });
-    } else if (upstreamCodes.has(code) || (upstreamWhenFromAtlas.has(code) && extensions['atlas'] !== undefined)) {
+    } else {
       const retryAfter = extensions['retryAfter'];
       // Without an Atlas operation (a value that did not fit its scalar), the field says where.
       const field = atlas.operation === undefined && path ? schemaPath(path) : undefined;
-      addIncident(state, 'warn', `upstream ${code} ${JSON.stringify(atlas)} ${field ?? ''}`, {
-        message: atlasSummary(atlas, code),
-        fields: {
-          code,
-          atlas,
-          ...(field ? { field } : {}),
-          ...(typeof retryAfter === 'number' ? { retryAfter } : {}),
-        },
+      noteAtlasIncident(state, code, atlas, extensions['atlas'] !== undefined, options, {
+        ...(field ? { field } : {}),
+        ...(typeof retryAfter === 'number' ? { retryAfter } : {}),
       });
     }
+  }
+}
+
+/**
+ * Atlas failing or refusing, whether a query's field or a mutation's payload says so: an error line when an
+ * operator must act (the gateway's own credential refused, its set-up wrong), a warn line for the rest.
+ */
+function noteAtlasIncident(
+  state: LogState,
+  code: string,
+  atlas: AtlasFacts,
+  fromAtlas: boolean,
+  options: { ownCredential?: boolean },
+  extra: Record<string, unknown> = {},
+): void {
+  if (
+    code === 'UPSTREAM_AUTH_FAILED' ||
+    (code === 'UNAUTHENTICATED' && options.ownCredential === true && fromAtlas) ||
+    (atlas.errorCode !== undefined && configurationErrorCodes.has(atlas.errorCode))
+  ) {
+    addIncident(state, 'error', `operator ${code} ${JSON.stringify(atlas)}`, {
+      message: `${atlasSummary(atlas, code)}: the gateway's credential or configuration needs attention`,
+      fields: { code, atlas },
+    });
+  } else if (upstreamCodes.has(code) || (upstreamWhenFromAtlas.has(code) && fromAtlas)) {
+    addIncident(state, 'warn', `upstream ${code} ${JSON.stringify(atlas)} ${String(extra['field'] ?? '')}`, {
+      message: atlasSummary(atlas, code),
+      fields: { code, atlas, ...extra },
+    });
   }
 }
 
@@ -288,15 +303,10 @@ function noteWriteErrors(
   for (const { code, atlas } of errors) {
     state.writeErrors ??= new Map();
     state.writeErrors.set(code, (state.writeErrors.get(code) ?? 0) + 1);
-    if (!atlas || !upstreamWhenFromAtlas.has(code)) continue;
+    // Refused by the gateway before any call (`atlas` null): counted only.
+    if (!atlas) continue;
     const facts: AtlasFacts = { operation: atlas.operation, status: atlas.status, errorCode: atlas.errorCode };
-    const operator = code === 'UNAUTHENTICATED' && options.ownCredential === true;
-    addIncident(state, operator ? 'error' : 'warn', `write ${code} ${JSON.stringify(facts)}`, {
-      message: operator
-        ? `${atlasSummary(facts, code)}: the gateway's credential or configuration needs attention`
-        : atlasSummary(facts, code),
-      fields: { code, atlas: facts },
-    });
+    noteAtlasIncident(state, code, facts, true, options);
   }
 }
 
