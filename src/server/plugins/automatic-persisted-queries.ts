@@ -10,20 +10,14 @@ import { isRecord } from './results.js';
 
 export function useAutomaticPersistedQueriesNotSupported(): Plugin {
   return {
-    onRequestParse({ requestParser, setRequestParser }) {
-      if (!requestParser) return;
-      const parse = requestParser;
-      setRequestParser(async (request) => {
-        const params = await parse(request);
-        // A parser may answer a Response (a refusal of its own) or a batch: neither is a hash alone.
-        if (Array.isArray(params) || 'status' in params) return params;
-        if (params.query == null && isRecord(params.extensions?.['persistedQuery'])) {
-          throw createGraphQLError('PersistedQueryNotSupported', {
-            extensions: { http: { status: 400 }, code: 'PERSISTED_QUERY_NOT_SUPPORTED' },
-          });
-        }
-        return params;
-      });
+    // Before yoga's own check of the parameters, which would answer "Must provide query string."; a check of
+    // the parsed parameters, not a wrapper of the parser around every request.
+    onParams({ params }) {
+      if (params.query == null && isRecord(params.extensions?.['persistedQuery'])) {
+        throw createGraphQLError('PersistedQueryNotSupported', {
+          extensions: { http: { status: 400 }, code: 'PERSISTED_QUERY_NOT_SUPPORTED' },
+        });
+      }
     },
   };
 }
