@@ -294,7 +294,6 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     // Where the deadline is nearer than the call's timeout, the gateway's own timer ends the call at the
     // deadline (ExchangeHandler); undici's, coarse, could end it early or late, so theirs stays the timeout.
     const deadlineBinds = msLeft < options.timeoutMs;
-    const timeout = options.timeoutMs;
     const headers: Record<string, string> = { accept: req.mediaType, 'user-agent': options.userAgent };
     if (authorization !== undefined) headers['authorization'] = authorization;
     let body: string | undefined;
@@ -317,7 +316,15 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     try {
       const exchange = await exchangeThrough(
         dispatcher,
-        { origin, path: uri, method: req.method, headers, body, headersTimeout: timeout, bodyTimeout: timeout },
+        {
+          origin,
+          path: uri,
+          method: req.method,
+          headers,
+          body,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+        },
         // Only where the deadline, not the call's own timeout, bounds the call: most calls need no timer.
         deadlineBinds ? deadline : undefined,
       );
