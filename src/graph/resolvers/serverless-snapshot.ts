@@ -12,6 +12,10 @@ import { cloudProviders, frequencyAliases, snapshotFrequencies, snapshotStatuses
 
 const clusterStates = knownValues(ClusterState);
 
+/** Atlas migrated serverless instances to Flex clusters that keep their names: the one of this instance's, or null. */
+const flexSuccessorOf = (instance: ServerlessInstance, loaders: Loaders) =>
+  loaders.deployments.load('flexCluster', { groupId: instance.groupId, clusterName: instance.name });
+
 /**
  * A serverless backup read, with Atlas's sunset answer (410, or a removed route's 404) turned into the error
  * that names the instance's Flex successor, when there is one (its lookup is answered from the Flex list when
@@ -22,8 +26,7 @@ async function serverlessBackup<T>(instance: ServerlessInstance, loaders: Loader
     return await read;
   } catch (error) {
     if (!isServerlessBackupGone(error)) throw error;
-    const key = { groupId: instance.groupId, clusterName: instance.name };
-    const successor = await loaders.deployments.load('flexCluster', key).catch(() => null);
+    const successor = await flexSuccessorOf(instance, loaders).catch(() => null);
     throw new ServerlessBackupSunsetError(
       error,
       { projectId: instance.groupId, name: instance.name },
@@ -55,9 +58,7 @@ export const serverlessResolvers: Resolvers = {
         loaders,
         latestOf(loaders.serverlessSnapshotPage, { groupId: i.groupId, clusterName: i.name }),
       ),
-    // Atlas migrated serverless instances to Flex clusters that keep their names.
-    flexSuccessor: (i, _, { loaders }) =>
-      loaders.deployments.load('flexCluster', { groupId: i.groupId, clusterName: i.name }),
+    flexSuccessor: (i, _, { loaders }) => flexSuccessorOf(i, loaders),
     continuousBackupEnabled: (i) => i.serverlessBackupOptions?.serverlessContinuousBackupEnabled ?? null,
     backingProviderName: (i) => atlasEnum(cloudProviders, i.providerSettings.backingProviderName),
     regionName: (i) => i.providerSettings.regionName,
