@@ -94,7 +94,13 @@ const connectionCodes = new Set([
 /** The operation's deadline passed while a request was in flight (it may have reached Atlas). */
 const DEADLINE_IN_FLIGHT = 'DEADLINE_IN_FLIGHT';
 const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', DEADLINE_IN_FLIGHT]);
-const truncatedCodes = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH']);
+/** The answer's status and headers came, then its body was cut short (the connection failed mid-answer). */
+const BODY_CUT_SHORT = 'BODY_CUT_SHORT';
+const truncatedCodes = new Set([
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  BODY_CUT_SHORT,
+]);
 
 interface Exchange {
   status: number;
@@ -151,6 +157,13 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     clearTimeout(this.deadlineTimer);
+    // A connection that fails after the status came (undici: UND_ERR_SOCKET, "other side closed") cut an
+    // answer short: Atlas answered, so not "unreachable".
+    const code = (error as { code?: unknown }).code;
+    if (this.status !== 0 && typeof code === 'string' && connectionCodes.has(code)) {
+      this.reject(Object.assign(new Error('the answer was cut short', { cause: error }), { code: BODY_CUT_SHORT }));
+      return;
+    }
     this.reject(error);
   }
 }

@@ -87,7 +87,8 @@ describe('faults that are not retried', () => {
     stack.simulator.faults.set({ script: [fault, fault, fault], match: onlyPayments });
     const answer = await stack.query(both);
     expect(answer.data).toEqual({ p: null, a: { name: warehouse.name } });
-    expect(answer.errors?.[0]?.extensions?.code).toMatch(/^UPSTREAM_(BAD_RESPONSE|UNAVAILABLE)$/);
+    // Atlas answered 200 both times; a body cut short is not "Atlas could not be reached".
+    expect(answer.errors?.[0]?.extensions?.code).toBe('UPSTREAM_BAD_RESPONSE');
     expect(JSON.stringify(answer)).not.toContain(FAULT_CANARY);
     expect(JSON.stringify(answer)).not.toContain('html');
   });
