@@ -69,7 +69,54 @@ export function requestLimitPlugins(limits: RequestLimits = {}, options: LimitOp
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: options.hideSuggestions ?? true },
   });
-  return [...(armor.protect().plugins as Plugin[]), useCostLimit(n.maxCost)];
+  return [
+    useVariablesDepthLimit(MAX_VARIABLES_DEPTH),
+    ...(armor.protect().plugins as Plugin[]),
+    useCostLimit(n.maxCost),
+  ];
+}
+
+/**
+ * The deepest nesting of arrays and objects the variables may have. The graph's deepest input is three
+ * levels; a body of a few kilobytes can nest thousands deep, which overflows the stack of anything that walks
+ * it recursively (the cost limit's memo key, graphql's coercion): without a limit, an HTTP 500.
+ */
+export const MAX_VARIABLES_DEPTH = 32;
+
+/** How deep `value` nests, counted without recursion and no further than `limit + 1`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    const inner = depth + 1;
+    if (inner > deepest) deepest = inner;
+    if (inner > limit) return inner;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, inner]);
+  }
+  return deepest;
+}
+
+/** Refuses variables nested deeper than `limit`, before anything walks them (over HTTP and WebSocket alike). */
+function useVariablesDepthLimit(limit: number): Plugin {
+  const check = (variables: unknown) =>
+    // The variables object itself is the first level.
+    nestingDepth(variables, limit + 1) > limit + 1
+      ? new GraphQLError(`Variables nest deeper than ${limit} levels`, {
+          extensions: { code: 'MAX_VARIABLES_DEPTH_EXCEEDED', limit, http: { status: 400 } },
+        })
+      : undefined;
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = check(args.variableValues);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = check(args.variableValues);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+  };
 }
 
 /**

@@ -241,6 +241,23 @@ describe('HTTP request limits', () => {
     expect(JSON.parse(text)).toEqual({ data: { project: { name: DEMO.projects.payments.name } } });
   });
 
+  // A few kilobytes nest thousands deep; walking them recursively overflowed the stack: HTTP 500.
+  it('refuses variables nested deeper than 32 levels with 400 and a code, before any Atlas call', async () => {
+    const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const query = `query ($id: ObjectId!) { project(id: $id) { name } }`;
+    const body = (depth: number) =>
+      `{"query":${JSON.stringify(query)},"variables":{"id":"${groupId}","x":${nested(depth)}}}`;
+    const deep = await post(body(5_000));
+    expect(deep.status).toBe(400);
+    expect(JSON.parse(deep.text).errors[0].extensions).toEqual({ code: 'MAX_VARIABLES_DEPTH_EXCEEDED', limit: 32 });
+    expect((await post(body(33))).status).toBe(400);
+    expect(stack.simulator.calls).toHaveLength(0);
+    // 32 levels under the variables object are within the limit.
+    const within = await post(body(32));
+    expect(within.status).toBe(200);
+    expect(JSON.parse(within.text)).toEqual({ data: { project: { name: DEMO.projects.payments.name } } });
+  });
+
   it('refuses invalid JSON with 400', async () => {
     expect((await post('{"query": ')).status).toBe(400);
   });
