@@ -68,7 +68,10 @@ export class AtlasClient {
     return {
       results: raw.results ?? [],
       totalCount: raw.totalCount,
-      hasNext: (raw.links ?? []).some((link) => link.rel === 'next'),
+      // Atlas links the next page when there is one; an answer without links at all falls back to a full page.
+      hasNext: raw.links
+        ? raw.links.some((link) => link.rel === 'next')
+        : (raw.results ?? []).length === page.itemsPerPage,
       pageNum: page.pageNum,
       itemsPerPage: page.itemsPerPage,
     };

@@ -26,6 +26,15 @@ const patternOfField = { groupId: objectId, clusterName, id: objectId } as const
 /** A decoded id: its graph type and the key of the resource it names (the resource table's key shape). */
 export type DecodedId = { [N in ResourceName]: { type: NodeTypeOf<N> } & ItemKey<N> }[ResourceName];
 
+/**
+ * The text of a cursor or global id, or undefined when `encoded` is not exactly what encoding that text gives
+ * (Node's decoder skips characters outside base64url, so `djE6bzoy!!!` would read as `djE6bzoy`).
+ */
+export function decodeOpaque(encoded: string): string | undefined {
+  const text = Buffer.from(encoded, 'base64url').toString('utf8');
+  return Buffer.from(text).toString('base64url') === encoded ? text : undefined;
+}
+
 /** Encodes a global id; `parts` follow the key fields of the type's scope (fromGlobalId checks them). */
 export function toGlobalId(type: NodeType, ...parts: string[]): string {
   return Buffer.from(['v1', type, ...parts].join(':')).toString('base64url');
@@ -76,7 +85,7 @@ export function fromGlobalId(id: string): DecodedId {
 function decodeGlobalId(id: string): DecodedId {
   const invalid = () => badUserInput(invalidGlobalId(id), 'id');
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(id)) throw invalid();
-  const [version, type, ...parts] = Buffer.from(id, 'base64url').toString('utf8').split(':');
+  const [version, type, ...parts] = (decodeOpaque(id) ?? '').split(':');
   if (version !== 'v1' || type === undefined || !isNodeType(type)) throw invalid();
   const resource = resourceOfNode[type];
   const fields = keyFieldsOfScope[resources[resource].scope];

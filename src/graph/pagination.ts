@@ -5,6 +5,7 @@
  * exists (choosing the smallest such page size), otherwise by the two pages of size `first` around it.
  */
 import { badUserInput } from './errors.js';
+import { decodeOpaque } from './ids.js';
 import type { AtlasPage, PageRequest } from '../atlas/types.js';
 import { ATLAS_MAX_PAGE_SIZE, planPages, type Window } from '../loaders/pages.js';
 
@@ -39,7 +40,7 @@ export function offsetCursor(offset: number): string {
 }
 
 function parseCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const text = decodeOpaque(cursor) ?? '';
   const offset = text.startsWith(cursorPrefix) ? text.slice(cursorPrefix.length) : '';
   if (!/^\d{1,9}$/.test(offset)) throw badUserInput(`Invalid cursor "${cursor.slice(0, 40)}"`, 'after');
   return Number(offset);
@@ -80,10 +81,9 @@ export async function loadWindow<T>(
   const lastPage = pages[pages.length - 1];
   const totalCount = lastPage?.totalCount ?? null;
   const end = window.start + items.length;
-  const hasNextPage =
-    totalCount !== null
-      ? end < totalCount
-      : items.length === window.first && (end < pageStart + all.length || lastPage?.hasNext === true);
+  // Atlas's count is an estimate (notes §5): whether more follow is read from the items fetched past the
+  // window, or from the last page's `next` link, never from the count.
+  const hasNextPage = items.length === window.first && (end < pageStart + all.length || lastPage?.hasNext === true);
   return { items, start: window.start, totalCount, hasNextPage };
 }
 
@@ -94,7 +94,8 @@ export const connectionFields = {
   totalCount: <T>(c: Connection<T>): number | null => c.totalCount,
   pageInfo: <T>(c: Connection<T>) => ({
     hasNextPage: c.hasNextPage,
-    hasPreviousPage: c.start > 0,
+    // Items precede the page when it starts past the first and the list has any (not when it is empty).
+    hasPreviousPage: c.start > 0 && (c.items.length > 0 || (c.totalCount ?? 0) > 0),
     startCursor: c.items.length ? offsetCursor(c.start) : null,
     endCursor: c.items.length ? offsetCursor(c.start + c.items.length - 1) : null,
   }),

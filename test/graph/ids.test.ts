@@ -6,6 +6,17 @@ import { startStack, type TestStack } from '../../support/stack.js';
 const groupId = '6731a0c0e8f1d2a3b4c5d6e7';
 const jobId = '6731a0c0e8f1d2a3b4c5d6f0';
 
+const base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** `id` with the lowest bit of its last character flipped: a bit no byte uses when the length is not a multiple of 4. */
+function withSpareBitFlipped(id: string): string {
+  expect(id.length % 4).not.toBe(0);
+  const last = base64url.indexOf(id.slice(-1));
+  const altered = id.slice(0, -1) + base64url.charAt(last ^ 1);
+  expect(Buffer.from(altered, 'base64url').equals(Buffer.from(id, 'base64url'))).toBe(true);
+  return altered;
+}
+
 describe('global ids', () => {
   it('round-trips the Atlas coordinates of each type', () => {
     expect(fromGlobalId(toGlobalId('Project', groupId))).toEqual({ type: 'Project', groupId });
@@ -41,6 +52,9 @@ describe('global ids', () => {
     ['path traversal in a name', Buffer.from(`v1:Cluster:${groupId}:..`).toString('base64url')],
     ['missing part', Buffer.from(`v1:Snapshot:${groupId}:c1`).toString('base64url')],
     ['extra part', Buffer.from(`v1:Project:${groupId}:x`).toString('base64url')],
+    // Decoded leniently these name the project (Node skips the `!`; a last character's spare bits are dropped).
+    ['a character outside base64url', `${toGlobalId('Project', groupId)}!`],
+    ['different spare bits in the last character', withSpareBitFlipped(toGlobalId('Project', groupId))],
   ])('rejects %s with BAD_USER_INPUT', (_, id) => {
     try {
       fromGlobalId(id);

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { connectionWindow, loadConnection, offsetCursor, planPages } from '../../src/graph/pagination.js';
+import {
+  connectionFields,
+  connectionWindow,
+  loadConnection,
+  offsetCursor,
+  planPages,
+} from '../../src/graph/pagination.js';
 import type { AtlasPage, PageRequest } from '../../src/atlas/types.js';
 
-/** An Atlas-like list of `total` numbered items, paged the way Atlas pages. */
-function atlasList(total: number) {
+/**
+ * An Atlas-like list of `total` numbered items, paged the way Atlas pages; `estimate` is the `totalCount` it
+ * answers (Atlas's count is an estimate, notes §5), the exact count unless given.
+ */
+function atlasList(total: number, estimate = total) {
   const calls: PageRequest[] = [];
   const load = async (page: PageRequest): Promise<AtlasPage<number>> => {
     calls.push(page);
@@ -12,7 +21,7 @@ function atlasList(total: number) {
       { length: Math.max(0, Math.min(page.itemsPerPage, total - start)) },
       (_, i) => start + i,
     );
-    return { results, totalCount: total, hasNext: start + page.itemsPerPage < total, ...page };
+    return { results, totalCount: estimate, hasNext: start + page.itemsPerPage < total, ...page };
   };
   return { calls, load };
 }
@@ -28,6 +37,12 @@ describe('connection windows', () => {
     expect(() => connectionWindow({ after: 'bm9wZQ' })).toThrow(/Invalid cursor/);
     expect(() => connectionWindow({ after: Buffer.from('v1:o:-3').toString('base64url') })).toThrow(/Invalid cursor/);
     expect(connectionWindow({ after: offsetCursor(9), first: 5 })).toEqual({ start: 10, first: 5 });
+  });
+
+  // Node's decoder skips what is not base64url: these read as the cursor of offset 2 (`djE6bzoy`).
+  it.each(['djE6bzoy!!!', 'djE6bzoy====', 'dj E6bzoy', 'djE6bzoy='])('rejects the altered cursor %s', (after) => {
+    expect(connectionWindow({ after: 'djE6bzoy' })).toEqual({ start: 3, first: 20 });
+    expect(() => connectionWindow({ after })).toThrow(/Invalid cursor/);
   });
 });
 
@@ -78,5 +93,40 @@ describe('loadConnection', () => {
     const connection = await loadConnection({ first: 5, after: offsetCursor(10) }, list.load);
     expect(connection.items).toEqual([]);
     expect(connection.hasNextPage).toBe(false);
+  });
+
+  // Atlas's count is an estimate: deciding by it, a low one hid the rest of the list, and a high one announced
+  // a page that was empty (its endCursor null, so a client passing it as `after` started over: a loop).
+  it.each([
+    ['under', 3],
+    ['over', 7],
+  ])('walks the whole list by its next links when the count is %s the truth', async (_, estimate) => {
+    const list = atlasList(5, estimate);
+    const seen: number[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 5; pages++) {
+      const connection = await loadConnection({ first: 3, after }, list.load);
+      seen.push(...connection.items);
+      expect(connection.totalCount).toBe(estimate);
+      if (!connection.hasNextPage) break;
+      after = offsetCursor(connection.start + connection.items.length - 1);
+    }
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expect(list.calls).toEqual([
+      { pageNum: 1, itemsPerPage: 3 },
+      { pageNum: 2, itemsPerPage: 3 },
+    ]);
+  });
+
+  it('says items precede a page only when the list has any', async () => {
+    const after = offsetCursor(1);
+    const edges = async (total: number) =>
+      connectionFields.pageInfo(await loadConnection({ first: 5, after }, atlasList(total).load));
+    expect((await edges(0)).hasPreviousPage).toBe(false);
+    expect((await edges(1)).hasPreviousPage).toBe(true);
+    expect((await edges(4)).hasPreviousPage).toBe(true);
+    expect(connectionFields.pageInfo(await loadConnection({ first: 5 }, atlasList(4).load)).hasPreviousPage).toBe(
+      false,
+    );
   });
 });

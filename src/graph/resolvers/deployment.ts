@@ -8,6 +8,7 @@ import type { GraphQLContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 import { fromGlobalId } from '../ids.js';
 import type { Deployment, DeploymentConnection, DeploymentEdge } from '../mappers.js';
+import { decodeOpaque } from '../ids.js';
 import { connectionWindow, loadWindow, type ConnectionArgs } from '../pagination.js';
 import type { DeploymentResource, FoundDeployment, PageLoader } from '../../loaders/index.js';
 import { resources, type ClusterKey, type ProjectKey } from '../../loaders/resources.js';
@@ -68,7 +69,7 @@ function deploymentCursor(family: Family, position: number): string {
 }
 
 function parseDeploymentCursor(cursor: string, selected: readonly Family[]): { index: number; position: number } {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const text = decodeOpaque(cursor) ?? '';
   const [family, position] = text.startsWith(cursorPrefix) ? text.slice(cursorPrefix.length).split(':') : [];
   const index = selected.findIndex((f) => f === family);
   if (index < 0 || position === undefined || !/^(-1|\d{1,9})$/.test(position)) {
@@ -175,7 +176,8 @@ export async function deploymentConnection(
   return {
     edges,
     hasNextPage,
-    hasPreviousPage: Boolean(args.after),
+    // A cursor at the list's very start (a first family's -1) has nothing before it, nor has an empty page.
+    hasPreviousPage: edges.length > 0 && (from.index > 0 || from.position > 0),
     async totalCount() {
       let sum = 0;
       for (const family of selected) {

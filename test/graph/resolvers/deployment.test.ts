@@ -191,10 +191,18 @@ describe('Project.deployments', () => {
     ]);
     stack.simulator.resetCalls();
     const next = await stack.query<{ project: { deployments: ConnectionPage<{ __typename: string }> } }>(
-      `{ project(id: "${busiest}") { deployments(first: 1, after: "${page.pageInfo.endCursor}") { nodes { __typename } } } }`,
+      `{ project(id: "${busiest}") { deployments(first: 1, after: "${page.pageInfo.endCursor}") { ${pageOf('__typename')} } } }`,
     );
     expect(next.data!.project.deployments.nodes).toEqual([{ __typename: 'FlexCluster' }]);
+    expect(next.data!.project.deployments.pageInfo.hasPreviousPage).toBe(true);
     expect(operations()).not.toContain('listClusters');
+    // A cursor at the very start (the first family's -1) has nothing before it.
+    const atStart = Buffer.from('v1:d:DEDICATED:-1').toString('base64url');
+    const again = await stack.query<{ project: { deployments: ConnectionPage<{ __typename: string }> } }>(
+      `{ project(id: "${busiest}") { deployments(first: 1, after: "${atStart}") { ${pageOf('__typename')} } } }`,
+    );
+    expect(again.data!.project.deployments.nodes).toEqual([{ __typename: 'Cluster' }]);
+    expect(again.data!.project.deployments.pageInfo.hasPreviousPage).toBe(false);
   });
 
   it.each([
