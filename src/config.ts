@@ -172,6 +172,17 @@ const atlasBaseUrl = url('https://cloud.mongodb.com', (atlas) => {
 });
 
 /**
+ * Redis's URL, checked as the WHATWG parser reads it: ioredis parses it with Node's legacy `url.parse`, which
+ * warns about (or throws on) a malformed port or host with the whole URL, password included, in its message.
+ */
+const redisUrl = url('redis://:password@redis.internal:6379/0', (redis) => {
+  if (redis.protocol !== 'redis:' && redis.protocol !== 'rediss:') return 'must be a redis:// or rediss:// URL';
+  if (!redis.hostname) return 'must name a host';
+  if (!/^(\/\d{0,2})?$/.test(redis.pathname)) return 'may end only in a database number, like /0';
+  return undefined;
+});
+
+/**
  * A whole number in digits. zod's coercion would read an empty value as 0 (`PORT=` left blank in a manifest
  * listened on a random port, `ATLAS_MAX_RETRIES=` turned retries off) and accept `0x10`, `1e4` or spaces.
  */
@@ -227,10 +238,7 @@ const schema = z.object({
   GRAPHQL_MUTATIONS: z.enum(['auto', 'true', 'false', '1', '0']).default(defaults.mutations),
   GRAPHQL_IDEMPOTENCY_WINDOW_MS: integer(1_000, 604_800_000).default(defaults.idempotencyWindowMs),
   DEMO_SERVERLESS_BACKUP: z.enum(['sunset', 'available']).default('sunset'),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
-    .optional(),
+  REDIS_URL: redisUrl.optional(),
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default(defaults.redisKeyPrefix),
   ATLAS_RATE_CAPACITY: integer(0, 1_000_000).default(0),
   ATLAS_RATE_REFILL: integer(1, 1_000_000).optional(),

@@ -169,13 +169,24 @@ describe('configuration', () => {
     });
     // Refill defaults to the capacity and never exceeds it.
     expect(loadConfig({ ATLAS_RATE_CAPACITY: '100', ATLAS_RATE_REFILL: '900' }).atlasRateLimit?.refill).toBe(100);
+    expect(loadConfig({ REDIS_URL: 'rediss://:pw@[::1]:6380/2' }).redisUrl).toBe('rediss://:pw@[::1]:6380/2');
     const secret = 'canary-redis-password';
-    try {
-      loadConfig({ REDIS_URL: `http://user:${secret}@host` });
-      expect.unreachable();
-    } catch (error) {
-      expect((error as Error).message).toMatch(/^REDIS_URL/);
-      expect((error as Error).message).not.toContain(secret);
+    // Each of these reached ioredis, whose URL parser printed it, password included (a deprecation warning,
+    // or a crash's stack), or retried a port that cannot exist forever.
+    for (const value of [
+      `http://user:${secret}@host`,
+      `redis://:${secret}@127.0.0.1:6391x`,
+      `redis://default:${secret}@[::1:6391`,
+      `redis://:${secret}@127.0.0.1:99999`,
+      `redis://:${secret}@127.0.0.1:6379/db`,
+    ]) {
+      try {
+        loadConfig({ REDIS_URL: value });
+        expect.unreachable(`accepted ${value}`);
+      } catch (error) {
+        expect((error as Error).message).toMatch(/^REDIS_URL/);
+        expect((error as Error).message).not.toContain(secret);
+      }
     }
   });
   it('polls for subscriptions every 5 s by default, slower when idle, within limits the environment sets', () => {
