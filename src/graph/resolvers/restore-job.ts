@@ -14,7 +14,7 @@ import type { GraphQLContext } from '../context.js';
 import type { CloudBackupRestoreJob, LegacyBackupRestoreJob } from '../mappers.js';
 import { toGlobalId } from '../ids.js';
 import { ATLAS_MAX_PAGE_SIZE, isLastPage } from '../../loaders/pages.js';
-import { atlasEnum, knownValues, need } from './atlas-values.js';
+import { atlasEnum, knownValues, need, nullIfOtherFamily } from './atlas-values.js';
 import { resolveEntity } from './node.js';
 
 const deliveryTypes = knownValues(RestoreDeliveryType);
@@ -32,8 +32,9 @@ export function restoreJobState(job: CloudBackupRestoreJob): RestoreJobState {
   return 'IN_PROGRESS';
 }
 
+/** The dedicated cluster restored into; null when the target is a deployment of another family. */
 function targetCluster(groupId: string | undefined, clusterName: string | undefined, { loaders }: GraphQLContext) {
-  return groupId && clusterName ? loaders.cluster.load({ groupId, clusterName }) : null;
+  return groupId && clusterName ? nullIfOtherFamily(loaders.cluster.load({ groupId, clusterName })) : null;
 }
 
 /**

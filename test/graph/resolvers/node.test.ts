@@ -163,6 +163,29 @@ describe('Query.node', () => {
     },
   );
 
+  // A well-formed id whose cluster is of another family (a Flex cluster in a dedicated cluster's object, or the
+  // reverse; a kept id after a cluster was replaced): Atlas answers 400 for the family, the graph null.
+  const dedicatedName = DEMO.clusters.analyticsWarehouse.name;
+  it.each([
+    ['Snapshot', [flex.groupId, flex.name, missingId]],
+    ['CloudBackupRestoreJob', [flex.groupId, flex.name, missingId]],
+    ['Export', [flex.groupId, flex.name, missingId]],
+    ['Checkpoint', [flex.groupId, flex.name, missingId]],
+    ['LegacyBackupRestoreJob', [flex.groupId, flex.name, missingId]],
+    ['FlexSnapshot', [flex.groupId, dedicatedName, missingId]],
+    ['FlexRestoreJob', [flex.groupId, dedicatedName, missingId]],
+  ] as [NodeType, string[]][])(
+    'answers null, without an error, for a %s id naming a deployment of another family',
+    async (type, parts) => {
+      const { data, errors } = await stack.query(`query ($id: ID!) { node(id: $id) { id } }`, {
+        id: toGlobalId(type, ...parts),
+      });
+      expect(errors).toBeUndefined();
+      expect(data).toEqual({ node: null });
+      expect(stack.simulator.calls.map((call) => call.status)).toEqual([400]);
+    },
+  );
+
   it.each([
     ['not base64url', '***'],
     ['an unknown type', Buffer.from(`v1:Widget:${payments.id}`).toString('base64url')],

@@ -102,6 +102,40 @@ describe('CloudBackupRestoreJob (seed operation getBackupRestoreJob)', () => {
   });
 });
 
+describe('a restore job whose target is not a dedicated cluster', () => {
+  // The crossProject job retargeted at a Flex cluster (Atlas's cluster API answers its name with a 400 naming
+  // the family): every dashboard listing the job carried a BAD_USER_INPUT error.
+  const job = DEMO.restoreJobs.crossProject;
+  it.each([['a Flex cluster', DEMO.flex.name, 400]])(
+    'answers targetCluster null, without an error, for %s',
+    async (_, name, status) => {
+      const retargeted = await startStack({
+        simulator: {
+          transformResponse: (body, call) =>
+            call.operationId === 'getBackupRestoreJob'
+              ? { ...body, targetGroupId: DEMO.flex.groupId, targetClusterName: name }
+              : body,
+        },
+      });
+      try {
+        const { data, errors } = await retargeted.query<{ project: { cluster: { restoreJob: Json } } }>(
+          `query ($p: ObjectId!, $c: ClusterName!, $id: ObjectId!) {
+          project(id: $p) { cluster(name: $c) { restoreJob(id: $id) { targetClusterName targetCluster { name } } } }
+        }`,
+          { p: job.groupId, c: job.clusterName, id: job.id },
+        );
+        expect(errors).toBeUndefined();
+        expect(data!.project.cluster.restoreJob).toEqual({ targetClusterName: name, targetCluster: null });
+        expect(
+          retargeted.simulator.calls.find((c) => c.operationId === 'getCluster' && c.path.endsWith(`/${name}`))?.status,
+        ).toBe(status);
+      } finally {
+        await retargeted.close();
+      }
+    },
+  );
+});
+
 describe('LegacyBackupRestoreJob (seed operation listClusterRestoreJobs)', () => {
   const { cluster, restoreBatchId } = DEMO.legacy;
 
