@@ -8,8 +8,8 @@
  * The first tick of a list only learns what is there: a stream tells what happens after it starts (a
  * dashboard reads the present with a query).
  */
-import { AtlasApiError, isNotFound } from '../atlas/errors.js';
-import type { Loaders, PageLoader } from '../loaders/index.js';
+import { isNotFound } from '../atlas/errors.js';
+import { isWrongFamily, type Loaders, type PageLoader } from '../loaders/index.js';
 import type { ClusterKey, ResourceModels } from '../loaders/resources.js';
 import type { PollOutcome, PollSource } from './poller.js';
 import { watchedState, type WatchedResource } from './states.js';
@@ -54,10 +54,7 @@ function pagesOf(loaders: Loaders, resource: ActivityResource): PageLoader<Clust
  * said (Atlas's wrong-family 400s): nothing to report, and nothing wrong with the stream.
  */
 function isGone(error: unknown): boolean {
-  return (
-    isNotFound(error) ||
-    (error instanceof AtlasApiError && error.status === 400 && /^CANNOT_USE_.*FLEX/.test(error.errorCode))
-  );
+  return isNotFound(error) || isWrongFamily(error);
 }
 
 export function activitySource(groupId: string): PollSource<ActivityChange> {

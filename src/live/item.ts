@@ -2,7 +2,7 @@
  * Watching one job or snapshot: each tick GETs it (one call, through the resource table's loaders) and
  * reports it when anything in it changed (its state, a progress count, a finish time), not only its state.
  */
-import type { ItemLoader, Loaders } from '../loaders/index.js';
+import { isWrongFamily, notInList, type ItemLoader, type Loaders } from '../loaders/index.js';
 import type { PollOutcome, PollSource } from './poller.js';
 import { watchedState, type WatchedResource } from './states.js';
 
@@ -16,7 +16,11 @@ export function itemSource(resource: WatchedResource, key: object): PollSource<o
     async poll(loaders: Loaders): Promise<PollOutcome<object>> {
       // The key fits the resource (the hub built it from the resource's own key shape).
       const loader: ItemLoader<object, object> = loaders[resource];
-      const value = await loader.load(key);
+      const value = await loader.load(key).catch((error: unknown) => {
+        // A name of another family (a Flex cluster's in a cluster-API path): no such job here, as a 404 says,
+        // and the stream ends with NOT_FOUND instead of polling a 400 for as long as the client stays.
+        throw isWrongFamily(error) ? notInList(resource) : error;
+      });
       const print = JSON.stringify(value, withoutLinks);
       const changed = print !== fingerprint;
       fingerprint = print;

@@ -26,6 +26,8 @@ import { settingLoader, type SettingLoader } from './settings.js';
 
 export type { ItemLoader, LoadCounter, PageLoader } from './planner.js';
 export type { DeploymentResource, FoundDeployment } from './deployments.js';
+export { isWrongFamily } from './deployments.js';
+export { notInList } from './planner.js';
 
 export type Loaders = {
   readonly [N in ResourceName]: ItemLoader<ItemKey<N>, ResourceModels[N]>;

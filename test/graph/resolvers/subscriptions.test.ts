@@ -301,6 +301,23 @@ describe('subscriptions over SSE and graphql-ws', () => {
     expect(restoreEvents(stream)[1]).toMatchObject({ final: true, restoreJob: null, error: { code: 'NOT_FOUND' } });
   });
 
+  // Atlas answers a name of another family with a 400 that waiting will not heal: the stream stayed open,
+  // polling it, for as long as the client did.
+  it('ends the stream with NOT_FOUND, after one call, when the cluster name is of another family', async () => {
+    const stream = new Stream(sse(), {
+      query: `subscription($p: ObjectId, $c: ClusterName, $a: ObjectId) {
+        flexRestoreJob(projectId: $p, flexClusterName: $c, atlasId: $a) { final error { code } }
+      }`,
+      variables: { p: DEMO.flex.groupId, c: DEMO.clusters.analyticsWarehouse.name, a: 'a'.repeat(24) },
+    });
+    await stream.ended();
+    expect(stream.payloads('flexRestoreJob')).toEqual([{ final: true, error: { code: 'NOT_FOUND' } }]);
+    const flexCalls = stack.simulator.calls.filter(
+      (c) => c.operationId === 'getFlexRestoreJob' && c.path.includes(`/${DEMO.clusters.analyticsWarehouse.name}/`),
+    );
+    expect(flexCalls.map((c) => c.status)).toEqual([400]);
+  });
+
   it('follows snapshots, Flex restore jobs and legacy restore jobs by id or path, done at once when already done', async () => {
     const completed = DEMO.snapshots.completed;
     const snapshot = new Stream(sse(), {
