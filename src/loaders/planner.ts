@@ -100,6 +100,14 @@ export function notInList(name: ResourceName): AtlasApiError {
   );
 }
 
+/** Atlas's answer for endpoints it has retired: 410 (the documented one), or a 404 naming no missing project. */
+function isRetired(error: unknown): boolean {
+  return (
+    error instanceof AtlasApiError &&
+    (error.status === 410 || (error.status === 404 && error.errorCode !== 'GROUP_NOT_FOUND'))
+  );
+}
+
 /**
  * `compute` of an object, computed once per object. Loader keys are made per resolver call and read several
  * times in one unit of work; what is derived from them (paths, cache keys, a page's index) is kept with them.
@@ -150,12 +158,23 @@ export function resourceLoaders<N extends ResourceName>(
   const isUnfiltered = (key: PK) =>
     !filtered || Object.values(listFilters(name, key)).every((value) => value === undefined);
 
+  const retiring = (resources[name] as { retiring?: true }).retiring === true;
+
   async function fetchItem(key: K): Promise<V> {
-    return stamp(name, key, await client.get(get, pathOfItem(key)));
+    if (!retiring) return stamp(name, key, await client.get(get, pathOfItem(key)));
+    try {
+      return stamp(name, key, await client.get(get, pathOfItem(key)));
+    } catch (error) {
+      throw isRetired(error) ? notInList(name) : error;
+    }
   }
 
   async function fetchPage(key: Paged<PK>): Promise<AtlasPage<V>> {
-    const page = await client.list(list, pathOfList(key), key, listFilters(name, key));
+    const page = await client.list(list, pathOfList(key), key, listFilters(name, key)).catch((error: unknown) => {
+      if (retiring && isRetired(error))
+        return { results: [], totalCount: 0, hasNext: false, pageNum: key.pageNum, itemsPerPage: key.itemsPerPage };
+      throw error;
+    });
     for (const item of page.results) stamp(name, key, item);
     // Stamped in place: the results are now the resource's models.
     return page as AtlasPage<V>;

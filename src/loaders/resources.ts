@@ -61,6 +61,11 @@ interface ResourceEntry {
   idField?: string;
   /** Query parameters that narrow the list (a filtered list is planned apart from the whole one). */
   filters?: readonly string[];
+  /**
+   * Atlas retires these endpoints on a date the spec gives (`x-sunset`). Once they are gone (410, or a 404
+   * that names no missing project), the family is: its list reads empty and an item missing (./planner.ts).
+   */
+  retiring?: true;
 }
 
 export const resources = {
@@ -78,6 +83,9 @@ export const resources = {
     get: 'getServerlessInstance',
     list: 'listServerlessInstances',
     idParam: 'name',
+    // Sunset 2027-01-18 in the spec, "January 15, 2027" in its text (notes §6.2): every instance is a Flex
+    // or dedicated cluster by then, and `deployments` must go on listing those.
+    retiring: true,
   },
   exportBucket: {
     node: 'ExportBucket',

@@ -4,6 +4,8 @@
  * Atlas calls each page costs, routing a name to its family (at most one wrong-family call per name
  * and operation), Relay ids and federation references. Names are picked from the simulator's data.
  */
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/graph/ids.js';
 import { createSeedData } from '../../../src/simulator/index.js';
@@ -570,5 +572,72 @@ describe('the Deployment and BackupSnapshot interfaces in the schema', () => {
       'ServerlessSnapshot',
       'Snapshot',
     ]);
+  });
+});
+
+describe('after Atlas retires the serverless instance endpoints (2027-01-15, notes §6.2)', () => {
+  // A proxy in front of the simulator answers every `/serverless` path as Atlas documents a sunset resource:
+  // 410 VERSION_GONE. The default deployments view failed for every project, serverless or not.
+  let retired: TestStack;
+  let proxy: Server;
+  let gone = 0;
+  beforeAll(async () => {
+    // The stack's simulator is made with the stack, after the proxy: the proxy reads where it is per request.
+    let upstream: URL | undefined;
+    proxy = createServer((req, res) => {
+      if (/\/serverless(\/|\?|$)/.test(req.url ?? '')) {
+        gone++;
+        res.writeHead(410, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 410, errorCode: 'VERSION_GONE', reason: 'Gone', detail: 'This API is gone.' }));
+        return;
+      }
+      const forward = request(
+        { host: upstream?.hostname, port: upstream?.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(forward);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { port } = proxy.address() as AddressInfo;
+    retired = await startStack({ atlas: { baseUrl: `http://127.0.0.1:${port}` } });
+    upstream = new URL(retired.simulator.url);
+  });
+  afterAll(async () => {
+    await retired.close();
+    await new Promise((resolve) => proxy.close(resolve));
+  });
+
+  const serverlessName = String(
+    seed.serverlessInstances.find((s) => s.groupId === busiest && !flexNames.has(`${s.groupId}/${s.name}`))?.name,
+  );
+
+  it('lists the dedicated and Flex clusters, counts no serverless instance, and finds none by name', async () => {
+    expect(serverlessName).not.toBe('undefined');
+    const expected = (await expectedDeployments(busiest, ['DEDICATED', 'FLEX'])).map(({ __typename, name }) => ({
+      __typename,
+      name,
+    }));
+    const { data, errors } = await retired.query<{
+      project: {
+        deployments: { totalCount: number; nodes: Json[] };
+        deployment: Json | null;
+        serverlessInstances: { totalCount: number };
+      };
+    }>(
+      `query ($p: ObjectId!) { project(id: $p) {
+        deployments(first: 100) { totalCount nodes { __typename name } }
+        deployment(name: "${serverlessName}") { name }
+        serverlessInstances(first: 5) { totalCount }
+      } }`,
+      { p: busiest },
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.project.deployments).toEqual({ totalCount: expected.length, nodes: expected });
+    expect(data!.project.deployment).toBeNull();
+    expect(data!.project.serverlessInstances).toEqual({ totalCount: 0 });
+    expect(gone).toBeGreaterThan(0);
   });
 });
