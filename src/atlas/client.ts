@@ -11,8 +11,15 @@ import type { AtlasLink, AtlasPage, PageRequest } from './types.js';
 /** A path parameter that does not match the spec's pattern; raised before any URL exists. */
 export class InvalidPathParameterError extends Error {
   override readonly name = 'InvalidPathParameterError';
-  constructor(readonly parameter: string) {
-    super(`Invalid Atlas path parameter ${parameter}`);
+  constructor(
+    readonly parameter: string,
+    /**
+     * No value at all: the caller's inputs are checked before they get here, so the value came from an
+     * object Atlas answered without it (a cluster without its name), not from the caller.
+     */
+    readonly missing = false,
+  ) {
+    super(`${missing ? 'Missing' : 'Invalid'} Atlas path parameter ${parameter}`);
   }
 }
 
@@ -163,7 +170,7 @@ function acceptedFor(pattern: string | null): Map<string, string> {
 }
 
 function encodedValue(param: PathTemplate['params'][number], value: string | undefined): string {
-  if (value === undefined) throw new InvalidPathParameterError(param.name);
+  if (value === undefined || value === '') throw new InvalidPathParameterError(param.name, true);
   const known = param.accepted.get(value);
   if (known !== undefined) return known;
   if ((param.pattern && !param.pattern.test(value)) || value.length > 64)

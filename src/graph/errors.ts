@@ -316,6 +316,12 @@ export function toClientError(error: unknown, message: string): Error {
     });
   }
   if (cause instanceof InvalidPathParameterError) {
+    if (cause.missing) {
+      const field = located?.path ? ` for ${located.path.join('.')}` : '';
+      return locate(`Atlas omitted the ${cause.parameter} the next call needs${field}`, {
+        code: 'UPSTREAM_BAD_RESPONSE' satisfies ErrorCode,
+      });
+    }
     return locate(`Invalid value for ${cause.parameter}`, { code: 'BAD_USER_INPUT' });
   }
   if (located && typeof code === 'string') {

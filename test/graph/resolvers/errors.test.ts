@@ -273,6 +273,30 @@ describe('Atlas values that do not fit their scalar', () => {
     }
   });
 
+  // The cluster's name is what its restore jobs' path needs: without it, the caller was told its input was bad.
+  it('answers UPSTREAM_BAD_RESPONSE, not BAD_USER_INPUT, when Atlas omits a value a later call needs', async () => {
+    const omitSecondName: ResponseTransform = (body, { operationId }) =>
+      operationId === 'listClusters'
+        ? { ...body, results: (body.results as object[]).map((c, i) => (i === 1 ? { ...c, name: undefined } : c)) }
+        : body;
+    const stack = await startStack({ simulator: { transformResponse: omitSecondName } });
+    try {
+      const { data, errors } = await stack.query<{ project: { clusters: { nodes: unknown[] } } }>(
+        `{ project(id: "${DEMO.projects.payments.id}") { clusters(first: 3) { nodes { restoreJobs(first: 2) { totalCount } } } } }`,
+      );
+      expect(data!.project.clusters.nodes[1]).toEqual({ restoreJobs: null });
+      expect(errors?.map((e) => [e.message, e.path, e.extensions?.code])).toEqual([
+        [
+          'Atlas omitted the clusterName the next call needs for project.clusters.nodes.1.restoreJobs',
+          ['project', 'clusters', 'nodes', 1, 'restoreJobs'],
+          'UPSTREAM_BAD_RESPONSE',
+        ],
+      ]);
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('answers UPSTREAM_BAD_RESPONSE on that field only, naming scalar and path, never the value', async () => {
     const stack = await startStack({ simulator: { transformResponse: corrupt } });
     try {
