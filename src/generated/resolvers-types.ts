@@ -1089,8 +1089,9 @@ export type FlexRestoreJob = Node & {
   /** Progress of the job. */
   status?: Maybe<FlexRestoreJobStatus>;
   /**
-   * The deployment the data is restored into: a Flex or dedicated cluster, possibly in another project. Found
-   * from what the operation already read, else by asking Atlas's cluster API first (see `Project.deployment`).
+   * The deployment the data is restored into: a Flex or dedicated cluster, possibly in another project; null for
+   * a download, which restores into nothing. Found from what the operation already read, else by asking Atlas's
+   * cluster API first (see `Project.deployment`).
    */
   targetDeployment?: Maybe<Deployment>;
   /** Name of the deployment the data is restored into (Atlas `targetDeploymentItemName`); for a download Atlas names the source. */

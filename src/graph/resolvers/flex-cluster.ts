@@ -100,6 +100,9 @@ export const flexClusterResolvers: Resolvers = {
     targetDeploymentName: (job) => job.targetDeploymentItemName ?? null,
     // The target may be Flex or dedicated and in another project; its family is not in the payload.
     targetDeployment: async (job, _, { loaders }) => {
+      // A download restores into nothing: Atlas names its source there, which a console would show as the
+      // deployment about to be overwritten.
+      if (atlasEnum(deliveryTypes, job.deliveryType) === 'DOWNLOAD') return null;
       const name = job.targetDeploymentItemName;
       if (!name || !deploymentName.test(name)) return null;
       const found = await loaders.deployments.require({

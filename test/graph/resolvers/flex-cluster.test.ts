@@ -414,7 +414,13 @@ describe('references of a Flex restore job', () => {
     return found;
   };
   const onItself = pick(
-    (j) => j.value.targetProjectId === j.groupId && j.value.targetDeploymentItemName === j.clusterName,
+    (j) =>
+      j.value.deliveryType === 'RESTORE' &&
+      j.value.targetProjectId === j.groupId &&
+      j.value.targetDeploymentItemName === j.clusterName,
+  );
+  const download = pick(
+    (j) => j.value.deliveryType === 'DOWNLOAD' && j.value.targetDeploymentItemName === j.clusterName,
   );
   const toDedicated = pick((j) => targetType(j.value) === 'Cluster');
   const toOtherProjectFlex = pick(
@@ -445,6 +451,12 @@ describe('references of a Flex restore job', () => {
       family: 'FLEX',
     });
     expect(operations()).toEqual(['getGroup', 'getFlexCluster', 'getFlexRestoreJob', 'getFlexBackupSnapshot']);
+  });
+
+  it('answers no target for a download, though Atlas names its source there', async () => {
+    const { data: answer, errors } = await query(download);
+    expect(errors).toBeUndefined();
+    expect(answer!.project.flexCluster.restoreJob.targetDeployment).toBeNull();
   });
 
   it('resolves a dedicated target with one call to the cluster API', async () => {
@@ -502,7 +514,9 @@ describe('references of a Flex restore job', () => {
       const jobs = answer!.project.flexClusters.nodes.flatMap((n) => n.restoreJobs.nodes);
       for (const job of jobs) {
         const stored = data.flexRestoreJobs.find((j) => j.value.id === job.atlasId)!;
-        expect(job.targetDeployment?.__typename ?? '__none').toBe(targetType(stored.value));
+        // A download restores into nothing (Atlas names its source as the target).
+        const expected = stored.value.deliveryType === 'DOWNLOAD' ? '__none' : targetType(stored.value);
+        expect(job.targetDeployment?.__typename ?? '__none').toBe(expected);
       }
       // At most one wrong-family call per target name.
       const wrong = stack.simulator.calls.filter((c) => c.status === 400).map((c) => c.path);
