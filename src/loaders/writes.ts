@@ -46,8 +46,9 @@ import {
 /**
  * How far apart the gateway's clock and Atlas's may be (both NTP-synchronized): a job stamped up to this long
  * before the request started (or after its failure was seen) may still be the request's own. Small on
- * purpose: a job of the same request made a little earlier (a user's own retry) must not pass for this
- * one's. A larger difference only makes a lost answer OUTCOME_UNKNOWN, never a wrong job.
+ * purpose: a job of the same request made a little earlier outside the gateway must not pass for this one's
+ * (one the gateway answered a write with never does: `credit`). A larger difference only makes a lost answer
+ * OUTCOME_UNKNOWN, never a wrong job.
  */
 export const CLOCK_SKEW_MS = 2_000;
 /** Pages of 500 read when looking for a lost job (lists are newest first; it is at the top). */
@@ -155,6 +156,8 @@ export class Writer {
           // A 2xx without a body, or one naming no job: the job exists, but only the list can say which it is.
           if (!answer) throw new AtlasTransportError(operation, 'bad-response', 'EMPTY');
           result = found(answer, false);
+          // Before anything else reads the list: a request that lost its answer must not be told this job.
+          await this.credit(resource, parent, result.key);
         } catch (error) {
           if (!mayHaveHappened(error)) throw error;
           await this.forget(resource, parent);
@@ -311,11 +314,54 @@ export class Writer {
       // Newest first: a page reaching back before the request's start has shown every job created since.
       if (!page.hasNext || page.results.some((item) => bornOf(item) < from)) break;
     }
-    const [only] = candidates;
-    if (candidates.length !== 1 || !only) throw unknown(candidates.length);
+    const uncredited = await this.uncredited(resource, parent, candidates);
+    const [only] = uncredited;
+    if (uncredited.length !== 1 || !only) throw unknown(uncredited.length);
     return only;
   }
+
+  /** Where a job the gateway answered a write with is remembered (a key no client's idempotency key can be). */
+  private creditKey(resource: ResourceName, parent: object, id: string): string {
+    return `credited job\n${listPath(resource, parent)}/${id}`;
+  }
+
+  /**
+   * Remembers that a write was answered with this job, for as long as idempotency keys are: a request whose
+   * answer was lost (a double click's second POST, failing) reconciles among the jobs no request was told.
+   */
+  private async credit(resource: ResourceName, parent: object, key: object): Promise<void> {
+    const idempotency = this.options.idempotency;
+    const id = Reflect.get(key, 'id');
+    if (!idempotency || typeof id !== 'string') return;
+    const creditKey = this.creditKey(resource, parent, id);
+    const claim = await idempotency.store.claim(creditKey, CREDITED, { holdMs: 1_000, waitMs: 0 });
+    if (claim.status === 'claimed') await idempotency.store.settle(creditKey, credited, idempotency.windowMs);
+  }
+
+  /**
+   * The candidates no other request was answered with, or is being answered with now; the one this request
+   * is answered with (when there is exactly one) is credited to it, the others released.
+   */
+  private async uncredited(resource: ResourceName, parent: object, candidates: Item[]): Promise<Item[]> {
+    const idempotency = this.options.idempotency;
+    if (!idempotency) return candidates;
+    const holdMs = Math.max(1_000, this.options.deadline - this.now());
+    const open: { item: Item; key: string }[] = [];
+    for (const item of candidates) {
+      const key = this.creditKey(resource, parent, String(listedId(resource, item)));
+      const claim = await idempotency.store.claim(key, CREDITED, { holdMs, waitMs: 0 });
+      if (claim.status === 'claimed') open.push({ item, key });
+    }
+    const [only] = open;
+    if (open.length === 1 && only) await idempotency.store.settle(only.key, credited, idempotency.windowMs);
+    else await Promise.all(open.map(({ key }) => idempotency.store.release(key)));
+    return open.map(({ item }) => item);
+  }
 }
+
+/** The fingerprint and record of a credited job in the idempotency store. */
+const CREDITED = 'credited job';
+const credited: IdempotencyRecord = { outcome: 'done', value: {} };
 
 /** Whether Atlas may have done a write whose request failed this way (so it must not be sent again blindly). */
 function mayHaveHappened(error: unknown): boolean {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/graph/ids.js';
 import { DEMO, JOB_TIMINGS } from '../../../src/simulator/index.js';
 import { restoreExample } from '../../../src/server/gateway.js';
-import { startStack, TEST_TOKEN, type GraphQLResponse, type TestStack } from '../../../support/stack.js';
+import { atlasRequest, startStack, TEST_TOKEN, type GraphQLResponse, type TestStack } from '../../../support/stack.js';
 
 type Json = Record<string, unknown>;
 interface Payload {
@@ -609,7 +609,7 @@ describe('never twice: faults on a simulator on real time', () => {
     completed = stack.simulator.data.snapshots
       .filter((s) => s.clusterName === pay.name && s.value.status === 'completed' && !used.has(s.value.id))
       .map((s) => s.value.id ?? '');
-    expect(completed.length).toBeGreaterThanOrEqual(14);
+    expect(completed.length).toBeGreaterThanOrEqual(15);
   });
 
   it.each([
@@ -738,9 +738,15 @@ describe('never twice: faults on a simulator on real time', () => {
   }
 
   it('answers OUTCOME_UNKNOWN when two jobs could be the lost one', async () => {
-    // Someone started the same download a moment before: after a lost answer, either job could be ours.
-    const first = await write(stack, 'startDownloadRestore', download(6));
-    expect(first.posts).toBe(1);
+    // Someone started the same download a moment before, outside the gateway (Atlas's UI, the CLI): after a
+    // lost answer, either job could be ours.
+    const { path, mediaType } = atlasRequest('createBackupRestoreJob', { groupId: pay.groupId, clusterName: pay.name });
+    const outside = await fetch(`${stack.simulator.url}${path}`, {
+      method: 'POST',
+      headers: { accept: mediaType, 'content-type': mediaType, authorization: `Bearer ${TEST_TOKEN}` },
+      body: JSON.stringify({ snapshotId: snapshotOf(6), deliveryType: 'download' }),
+    });
+    expect(outside.status).toBe(200);
     stack.simulator.faults.set({ script: ['processedThenReset'], match: { method: 'POST' } });
     const { posts, response } = await write(stack, 'startDownloadRestore', download(6));
     stack.simulator.faults.clear();
@@ -748,6 +754,26 @@ describe('never twice: faults on a simulator on real time', () => {
     expect(errorCodes(response)).toEqual(['OUTCOME_UNKNOWN']);
     expect(response.errors?.[0]?.extensions).toMatchObject({ candidates: 2 });
   });
+
+  // A double click: the first POST answered, the second failed before Atlas made anything. The first job
+  // (made under the clock allowance before the second request) was credited to the second as well.
+  it.each(['status500', 'reset'] as const)(
+    'never answers a write with a job the gateway already answered another with (second POST: %s)',
+    async (fault) => {
+      const first = await write(stack, 'startDownloadRestore', download(14));
+      expect(first.payload?.errors).toEqual([]);
+      const firstJob = (first.payload?.['restoreJob'] as Json)['atlasId'];
+      stack.simulator.faults.set({ script: [fault], match: { method: 'POST' } });
+      const before = stack.simulator.data.restoreJobs.length;
+      const { posts, response } = await write(stack, 'startDownloadRestore', download(14));
+      stack.simulator.faults.clear();
+      expect(posts).toBe(1);
+      expect(stack.simulator.data.restoreJobs.length).toBe(before);
+      expect(errorCodes(response)).toEqual(['OUTCOME_UNKNOWN']);
+      expect(response.errors?.[0]?.extensions).toMatchObject({ candidates: 0 });
+      expect(JSON.stringify(response)).not.toContain(String(firstJob));
+    },
+  );
 
   it('reconciles a cancel whose answer was lost by reading the job back', async () => {
     const started = await write(stack, 'startDownloadRestore', download(7));
