@@ -1257,9 +1257,15 @@ export type LegacyBackupRestoreJob = Node & RestoreJob & {
   batch?: Maybe<Array<LegacyBackupRestoreJob>>;
   /** Atlas id of the restore batch this job belongs to. */
   batchId?: Maybe<Scalars['ObjectId']['output']>;
-  /** The checkpoint restored, for checkpoint restores. */
+  /**
+   * The checkpoint restored, for checkpoint restores (found by `checkpointId`).
+   * @deprecated Atlas's spec makes it write-only (a request field): Atlas does not return it, so it is null against Atlas.
+   */
   checkpoint?: Maybe<Checkpoint>;
-  /** Atlas id of the checkpoint restored, for checkpoint restores. */
+  /**
+   * Atlas id of the checkpoint restored, for checkpoint restores.
+   * @deprecated Atlas's spec makes it write-only (a request field): Atlas does not return it, so it is null against Atlas.
+   */
   checkpointId?: Maybe<Scalars['ObjectId']['output']>;
   /** The cluster whose backup the job restores. */
   cluster?: Maybe<Cluster>;
@@ -1279,11 +1285,20 @@ export type LegacyBackupRestoreJob = Node & RestoreJob & {
   id: Scalars['ID']['output'];
   /** UUID of the key that encrypts the restored files. */
   masterKeyUUID?: Maybe<Scalars['String']['output']>;
-  /** Oplog increment restored to. */
+  /**
+   * Oplog increment restored to.
+   * @deprecated Atlas's spec makes it write-only (a request field): Atlas does not return it, so it is null against Atlas.
+   */
   oplogInc?: Maybe<Scalars['Int']['output']>;
-  /** Oplog timestamp restored to. */
+  /**
+   * Oplog timestamp restored to.
+   * @deprecated Atlas's spec makes it write-only (a request field): Atlas does not return it, so it is null against Atlas.
+   */
   oplogTs?: Maybe<Scalars['DateTime']['output']>;
-  /** Point in time restored to, as Unix milliseconds. */
+  /**
+   * Point in time restored to, as Unix milliseconds.
+   * @deprecated Atlas's spec makes it write-only (a request field): Atlas does not return it, so it is null against Atlas.
+   */
   pointInTimeUTCMillis?: Maybe<Scalars['Long']['output']>;
   /** Atlas id of the legacy snapshot restored. */
   snapshotId?: Maybe<Scalars['ObjectId']['output']>;
