@@ -7,6 +7,7 @@ import { isDeploymentResource } from '../../loaders/deployments.js';
 import { resourceOfNode } from '../../loaders/resources.js';
 import type { Resolvers, ResolversInterfaceTypes } from '../../generated/resolvers-types.js';
 import { orNull } from './atlas-values.js';
+import { readServerlessBackup } from './serverless-backup.js';
 
 type NodeModel = ResolversInterfaceTypes<Resolvers>['Node'];
 
@@ -22,7 +23,14 @@ async function loadDecoded(decoded: DecodedId, { loaders }: GraphQLContext): Pro
   // is another family's (a dedicated cluster that became Flex, a forged id) and skips names it knows are.
   const found = isDeploymentResource(resource)
     ? await loaders.deployments.load(resource, key as { groupId: string; clusterName: string })
-    : await orNull(loader.load(key));
+    : decoded.type === 'ServerlessSnapshot'
+      ? // Since the sunset, its error names the instance's Flex successor, as the instance's own fields' do.
+        await readServerlessBackup(
+          { groupId: decoded.groupId, name: decoded.clusterName },
+          loaders,
+          orNull(loader.load(key)),
+        )
+      : await orNull(loader.load(key));
   return found && ({ ...found, __typename: type } as NodeModel);
 }
 

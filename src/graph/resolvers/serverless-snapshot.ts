@@ -1,39 +1,14 @@
 /** ServerlessInstance and ServerlessSnapshot (both deprecated by Atlas). */
 import { ClusterState, type Resolvers } from '../../generated/resolvers-types.js';
-import type { Loaders } from '../../loaders/index.js';
-import type { ServerlessInstance } from '../mappers.js';
-import { ServerlessBackupSunsetError, isServerlessBackupGone } from '../errors.js';
 import { toGlobalId } from '../ids.js';
 import { loadConnection } from '../pagination.js';
 import { atlasEnum, knownValues, need, orNull } from './atlas-values.js';
 import { latestOf } from './deployment.js';
 import { resolveEntity } from './node.js';
+import { flexSuccessorOf, readServerlessBackup } from './serverless-backup.js';
 import { cloudProviders, frequencyAliases, snapshotFrequencies, snapshotStatuses, snapshotTypes } from './snapshot.js';
 
 const clusterStates = knownValues(ClusterState);
-
-/** Atlas migrated serverless instances to Flex clusters that keep their names: the one of this instance's, or null. */
-const flexSuccessorOf = (instance: ServerlessInstance, loaders: Loaders) =>
-  loaders.deployments.load('flexCluster', { groupId: instance.groupId, clusterName: instance.name });
-
-/**
- * A serverless backup read, with Atlas's sunset answer (410, or a removed route's 404) turned into the error
- * that names the instance's Flex successor, when there is one (its lookup is answered from the Flex list when
- * the operation read it). Only the field fails; the rest of the query answers.
- */
-async function serverlessBackup<T>(instance: ServerlessInstance, loaders: Loaders, read: Promise<T>): Promise<T> {
-  try {
-    return await read;
-  } catch (error) {
-    if (!isServerlessBackupGone(error)) throw error;
-    const successor = await flexSuccessorOf(instance, loaders).catch(() => null);
-    throw new ServerlessBackupSunsetError(
-      error,
-      { projectId: instance.groupId, name: instance.name },
-      successor !== null,
-    );
-  }
-}
 
 export const serverlessResolvers: Resolvers = {
   ServerlessInstance: {
@@ -53,7 +28,7 @@ export const serverlessResolvers: Resolvers = {
     // Atlas backs up every serverless instance; there is no switch to read.
     backupEnabled: () => true,
     latestSnapshot: (i, _, { loaders }) =>
-      serverlessBackup(
+      readServerlessBackup(
         i,
         loaders,
         latestOf(loaders.serverlessSnapshotPage, { groupId: i.groupId, clusterName: i.name }),
@@ -64,7 +39,7 @@ export const serverlessResolvers: Resolvers = {
     regionName: (i) => i.providerSettings.regionName,
     tags: (i) => i.tags ?? [],
     snapshots: (i, args, { loaders }) =>
-      serverlessBackup(
+      readServerlessBackup(
         i,
         loaders,
         loadConnection(args, (page) =>
@@ -72,7 +47,7 @@ export const serverlessResolvers: Resolvers = {
         ),
       ),
     snapshot: (i, { id }, { loaders }) =>
-      serverlessBackup(
+      readServerlessBackup(
         i,
         loaders,
         orNull(loaders.serverlessSnapshot.load({ groupId: i.groupId, clusterName: i.name, id })),

@@ -94,5 +94,20 @@ describe('serverless backup fields after the sunset', () => {
     const { data, errors } = await stack.query<Json>(`{ node(id: "${id}") { id } }`);
     expect(data).toEqual({ node: null });
     expect(errors?.[0]?.extensions).toMatchObject({ code: 'SERVERLESS_BACKUP_SUNSET', sunset: '2026-01-22' });
+    expect(errors?.[0]?.extensions).not.toHaveProperty('successor');
+    expect(errors?.[0]?.message).toContain(`no Flex cluster "${instanceName}" is in project ${groupId}`);
+  });
+
+  // The id holds the instance's project and name: the error names its successor, as the instance's fields do
+  // (it gave an empty `project(id:) { flexCluster(name:) ... }` template and no `successor`).
+  it('a migrated instance’s snapshot refetched by its global id names the Flex successor', async () => {
+    const id = toGlobalId('ServerlessSnapshot', migrated.groupId, migrated.name, snapshotId);
+    const { data, errors } = await stack.query<Json>(`{ node(id: "${id}") { id } }`);
+    expect(data).toEqual({ node: null });
+    expect(errors?.[0]?.extensions).toMatchObject({
+      code: 'SERVERLESS_BACKUP_SUNSET',
+      successor: { type: 'FlexCluster', projectId: migrated.groupId, name: migrated.name },
+    });
+    expect(errors?.[0]?.message).toContain(`flexCluster(name: "${migrated.name}")`);
   });
 });
