@@ -15,12 +15,16 @@
  */
 import {
   BREAK,
+  GraphQLError,
   Kind,
   visit,
   type DocumentNode,
   type ExecutionResult,
+  type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
@@ -53,6 +57,60 @@ function usesIncrementalDelivery(document: DocumentNode): boolean {
     },
   });
   return found;
+}
+
+/**
+ * The fields of `document` an error's path names (a response key per level, list indices skipped; fragments
+ * entered whatever their type condition, as the path is of one concrete object).
+ */
+function fieldNodesAt(document: DocumentNode, path: readonly (string | number)[]): FieldNode[] {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let operation: OperationDefinitionNode | undefined;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.OPERATION_DEFINITION) operation ??= definition;
+  }
+  let sets: SelectionSetNode[] = operation ? [operation.selectionSet] : [];
+  let found: FieldNode[] = [];
+  for (const key of path) {
+    if (typeof key === 'number') continue;
+    found = [];
+    const pending = [...sets];
+    for (let set = pending.pop(); set; set = pending.pop()) {
+      for (const selection of set.selections) {
+        if (selection.kind === Kind.FIELD) {
+          if ((selection.alias ?? selection.name).value === key) found.push(selection);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) pending.push(selection.selectionSet);
+        else {
+          const fragment = fragments.get(selection.name.value);
+          if (fragment) pending.push(fragment.selectionSet);
+        }
+      }
+    }
+    sets = found.flatMap((field) => (field.selectionSet ? [field.selectionSet] : []));
+  }
+  return found;
+}
+
+/**
+ * graphql-jit's errors carry `locations` but not the field nodes, and yoga rebuilds every error from its nodes
+ * when it writes the answer: a compiled document's errors lost their `locations` (an interpreted run has
+ * them). Given the nodes their path names, both executors answer alike.
+ */
+function withFieldNodes(result: ExecutionResult, document: DocumentNode): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.map((error) => {
+    if (error.nodes?.length || !error.path) return error;
+    const nodes = fieldNodesAt(document, error.path);
+    if (nodes.length === 0) return error;
+    return new GraphQLError(error.message, {
+      nodes,
+      path: error.path,
+      originalError: error.originalError ?? undefined,
+      extensions: error.extensions,
+    });
+  });
+  return { ...result, errors };
 }
 
 /** An answer with errors and no `data`: nothing was executed (the variables did not fit). */
@@ -95,7 +153,10 @@ export function useCompiledExecution(options: CompiledExecutionOptions = {}): Pl
         const result = compiled.query(run.rootValue, run.contextValue, run.variableValues);
         // Variables it cannot coerce, graphql-jit answers with errors of its own kind before running anything;
         // the interpreting executor says the same with graphql's errors and HTTP 400, as for a first run.
-        return isRefusedBeforeExecution(result) ? executeFn(run) : result;
+        if (isRefusedBeforeExecution(result)) return executeFn(run);
+        return result instanceof Promise
+          ? result.then((settled) => withFieldNodes(settled, run.document))
+          : withFieldNodes(result, run.document);
       });
     },
   };

@@ -10,6 +10,7 @@ import { compileQuery } from 'graphql-jit';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCompiledExecution, type CompiledExecutionOptions } from '../../../src/server/plugins/compiled-execution.js';
+import { DEMO } from '../../../src/simulator/index.js';
 import { startStack, type TestStack } from '../../../support/stack.js';
 import { exampleQuery } from '../../../src/server/gateway.js';
 
@@ -180,5 +181,24 @@ describe('the gateway, compiled and not', () => {
     expect(after.errors).toBeUndefined();
     expect(after).toEqual(before);
     expect(compiled.simulator.calls.length).toBe(callsBefore);
+  });
+
+  // yoga rebuilds each error from its field nodes when it writes the answer; graphql-jit's errors have none,
+  // so a compiled document's errors came without `locations` (GraphQL spec §7.1.2: they should have them).
+  it('answers errors alike, locations included, inside fragments and aliases too', async () => {
+    const query = `query Jobs { projects(first: 2) { nodes { ...P } } }
+      fragment P on Project { n: name clusters(first: 1) { nodes { name } } }`;
+    const fail = (stack: TestStack) =>
+      stack.simulator.faults.set({
+        script: ['status500', 'status500', 'status500'],
+        match: { operationId: 'listClusters', pathPrefix: `/api/atlas/v2/groups/${DEMO.projects.payments.id}/` },
+      });
+    fail(interpreted);
+    const before = await interpreted.query(query);
+    fail(compiled);
+    const after = await compiled.query(query);
+    const column = query.split('\n')[1]!.indexOf('clusters') + 1;
+    expect(before.errors?.[0]?.locations).toEqual([{ line: 2, column }]);
+    expect(after).toEqual(before);
   });
 });
