@@ -22,7 +22,12 @@ import { attachGraphQLWebSocketOnDemand } from '../src/server/websocket-on-deman
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
   extensions?: Record<string, unknown>;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  errors?: {
+    message: string;
+    locations?: { line: number; column: number }[];
+    path?: (string | number)[];
+    extensions?: Record<string, unknown>;
+  }[];
 }
 
 /** A gateway served over HTTP on 127.0.0.1. */

@@ -34,7 +34,9 @@ function watchedKey(resource: WatchedResource, field: string, args: LookupArgs):
   if (args.id != null) {
     if (byPath) throw badUserInput(`${expected}, not both`);
     const decoded = fromGlobalId(args.id);
-    if (decoded.type !== type) throw badUserInput(`"id" names a ${decoded.type}; ${field} takes a ${type} id`, 'id');
+    if (decoded.type !== type) {
+      throw badUserInput(`"id" names ${withArticle(decoded.type)}; ${field} takes ${withArticle(type)} id`, 'id');
+    }
     // Every watched resource sits under a deployment: its id carries the cluster item key.
     const { groupId, clusterName, id } = decoded as { type: string } & ClusterItemKey;
     return { groupId, clusterName, id };
@@ -68,6 +70,9 @@ function refused(error: unknown): unknown {
   }
   return error;
 }
+
+/** `an Export`, `a Snapshot`: the type's name with its article. */
+const withArticle = (type: string) => `${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}`;
 
 /** A failure as an event tells it: the code and message a query's error would have. */
 export function subscriptionError(error: unknown): SubscriptionError {
