@@ -5,6 +5,7 @@
  * reads, and for what, is declared in src/loaders/resources.ts; nothing here knows a resource.
  */
 import { atlasOperations, type AtlasOperationId } from '../generated/atlas-operations.js';
+import { AtlasApiError } from './errors.js';
 import type { OperationTransport } from './session.js';
 import type { AtlasLink, AtlasPage, PageRequest } from './types.js';
 
@@ -71,7 +72,12 @@ export class AtlasClient {
     }
     query['pageNum'] = page.pageNum;
     query['itemsPerPage'] = page.itemsPerPage;
-    const raw = await this.call<RawPage>(operationId, path, query);
+    const raw = await this.call<RawPage>(operationId, path, query).catch((error: unknown) => {
+      // Counting a deep page's list can time out on Atlas's side (notes §5, Atlas CLI issue #2691); the page
+      // itself comes without the count (`totalCount` null, `hasNextPage` from the page's links).
+      if (!(error instanceof AtlasApiError && error.errorCode === 'TIMEOUT_WHILE_PAGING')) throw error;
+      return this.call<RawPage>(operationId, path, { ...query, includeCount: 'false' });
+    });
     return {
       results: raw.results ?? [],
       totalCount: raw.totalCount,

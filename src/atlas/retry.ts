@@ -26,7 +26,7 @@ export interface RetryOptions {
 
 /** What went wrong with one attempt, as far as retrying cares. */
 export type AttemptFailure =
-  | { kind: 'status'; status: number; retryAfterSeconds?: number }
+  | { kind: 'status'; status: number; retryAfterSeconds?: number; errorCode?: string }
   | { kind: 'timeout' }
   | { kind: 'connection' }
   | { kind: 'bad-response' };
@@ -34,6 +34,11 @@ export type AttemptFailure =
 export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: string };
 
 const retryableStatuses = new Set([429, 500, 502, 503, 504]);
+/**
+ * Atlas's 500s that the same request meets again: counting a deep page's list timed out (notes §5; the client
+ * asks once more without the count, src/atlas/client.ts).
+ */
+const failsAlikeAgain = new Set(['TIMEOUT_WHILE_PAGING']);
 
 export class RetryPolicy {
   private readonly maxRetries: number;
@@ -64,7 +69,10 @@ export class RetryPolicy {
   decide(method: string, failure: AttemptFailure, retriesSoFar: number, msLeft: number): RetryDecision {
     if (method !== 'GET') return { retry: false, reason: 'not idempotent' };
     const retryable =
-      failure.kind === 'connection' || (failure.kind === 'status' && retryableStatuses.has(failure.status));
+      failure.kind === 'connection' ||
+      (failure.kind === 'status' &&
+        retryableStatuses.has(failure.status) &&
+        !(failure.errorCode !== undefined && failsAlikeAgain.has(failure.errorCode)));
     if (!retryable) return { retry: false, reason: 'not retryable' };
     if (retriesSoFar >= this.maxRetries) return { retry: false, reason: 'retries exhausted' };
     const backoff = this.random() * Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** retriesSoFar);

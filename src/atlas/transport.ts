@@ -280,7 +280,12 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       if (error.status === 429 && error.retryAfter !== undefined) {
         rateBudget?.observe(scope, { retryAfterSeconds: error.retryAfter });
       }
-      const failure: AttemptFailure = { kind: 'status', status: error.status, retryAfterSeconds: error.retryAfter };
+      const failure: AttemptFailure = {
+        kind: 'status',
+        status: error.status,
+        retryAfterSeconds: error.retryAfter,
+        errorCode: error.errorCode,
+      };
       const decision = retryPolicy.decide(req.method, failure, retries, deadline - Date.now());
       if (!decision.retry) throw error;
       retries = await backOff(retries, decision.delayMs);

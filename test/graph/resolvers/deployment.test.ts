@@ -4,14 +4,13 @@
  * Atlas calls each page costs, routing a name to its family (at most one wrong-family call per name
  * and operation), Relay ids and federation references. Names are picked from the simulator's data.
  */
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/graph/ids.js';
 import { createSeedData } from '../../../src/simulator/index.js';
 import { atlas, startStack, withoutLinks, type TestStack } from '../../../support/stack.js';
 import type { Page } from '../../../support/minimum.js';
 import { connectionOf, walkConnection, type ConnectionPage } from '../../helpers/connections.js';
+import { startAtlasProxy } from '../../helpers/atlas-proxy.js';
 
 /** A page's selection without totalCount: asking for the total reads every selected family's list. */
 const pageOf = (fields: string) => connectionOf(fields).replace(/^totalCount /, '');
@@ -579,35 +578,19 @@ describe('after Atlas retires the serverless instance endpoints (2027-01-15, not
   // A proxy in front of the simulator answers every `/serverless` path as Atlas documents a sunset resource:
   // 410 VERSION_GONE. The default deployments view failed for every project, serverless or not.
   let retired: TestStack;
-  let proxy: Server;
-  let gone = 0;
+  let proxy: Awaited<ReturnType<typeof startAtlasProxy>>;
   beforeAll(async () => {
-    // The stack's simulator is made with the stack, after the proxy: the proxy reads where it is per request.
-    let upstream: URL | undefined;
-    proxy = createServer((req, res) => {
-      if (/\/serverless(\/|\?|$)/.test(req.url ?? '')) {
-        gone++;
-        res.writeHead(410, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: 410, errorCode: 'VERSION_GONE', reason: 'Gone', detail: 'This API is gone.' }));
-        return;
-      }
-      const forward = request(
-        { host: upstream?.hostname, port: upstream?.port, path: req.url, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      req.pipe(forward);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const { port } = proxy.address() as AddressInfo;
-    retired = await startStack({ atlas: { baseUrl: `http://127.0.0.1:${port}` } });
-    upstream = new URL(retired.simulator.url);
+    proxy = await startAtlasProxy((req) =>
+      /\/serverless(\/|\?|$)/.test(req.url ?? '')
+        ? { status: 410, errorCode: 'VERSION_GONE', detail: 'This API is gone.' }
+        : undefined,
+    );
+    retired = await startStack({ atlas: { baseUrl: proxy.url } });
+    proxy.forwardTo(retired.simulator.url);
   });
   afterAll(async () => {
     await retired.close();
-    await new Promise((resolve) => proxy.close(resolve));
+    await proxy.close();
   });
 
   const serverlessName = String(
@@ -638,6 +621,6 @@ describe('after Atlas retires the serverless instance endpoints (2027-01-15, not
     expect(data!.project.deployments).toEqual({ totalCount: expected.length, nodes: expected });
     expect(data!.project.deployment).toBeNull();
     expect(data!.project.serverlessInstances).toEqual({ totalCount: 0 });
-    expect(gone).toBeGreaterThan(0);
+    expect(proxy.seen.filter((r) => r.answered === 410).length).toBeGreaterThan(0);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO, type ResponseTransform } from '../../../src/simulator/index.js';
 import { toGlobalId } from '../../../src/graph/ids.js';
 import { atlas, startStack, withoutLinks, type TestStack } from '../../../support/stack.js';
+import { startAtlasProxy } from '../../helpers/atlas-proxy.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -251,5 +252,54 @@ describe('snapshot enums from Atlas strings', () => {
     ['cloudProvider', 'TENANT', 'OTHER'],
   ])('%s %s is %s', async (field, atlasValue, graphValue) => {
     expect(await read(field, atlasValue)).toBe(graphValue);
+  });
+});
+
+describe('a deep page whose count times out on Atlas’s side (notes §5, Atlas CLI issue #2691)', () => {
+  // Atlas answers 500 TIMEOUT_WHILE_PAGING while counting; the same request fails alike, so it was retried
+  // twice and the page failed. Asked once more without the count, the page answers (its totalCount null).
+  let stack: TestStack;
+  let proxy: Awaited<ReturnType<typeof startAtlasProxy>>;
+  beforeAll(async () => {
+    proxy = await startAtlasProxy((req) => {
+      const url = new URL(req.url ?? '', 'http://atlas');
+      return url.pathname.endsWith('/backup/snapshots') &&
+        Number(url.searchParams.get('pageNum')) > 1 &&
+        url.searchParams.get('includeCount') !== 'false'
+        ? { status: 500, errorCode: 'TIMEOUT_WHILE_PAGING', detail: 'Timeout while paging.' }
+        : undefined;
+    });
+    stack = await startStack({ atlas: { baseUrl: proxy.url } });
+    proxy.forwardTo(stack.simulator.url);
+  });
+  afterAll(async () => {
+    await stack.close();
+    await proxy.close();
+  });
+
+  it('answers the page without its count, after one refused call and no retry', async () => {
+    const c = DEMO.clusters.paymentsProd;
+    const all = await atlas<{ results: { id: string }[] }>(
+      stack.simulator,
+      'listBackupSnapshots',
+      { groupId: c.groupId, clusterName: c.name },
+      { itemsPerPage: 500 },
+    );
+    const after = Buffer.from('v1:o:4').toString('base64url');
+    const { data, errors } = await stack.query<{ project: { cluster: { snapshots: Record<string, unknown> } } }>(
+      `{ project(id: "${c.groupId}") { cluster(name: "${c.name}") {
+          snapshots(first: 5, after: "${after}") { totalCount pageInfo { hasNextPage } nodes { atlasId } } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.project.cluster.snapshots).toEqual({
+      totalCount: null,
+      pageInfo: { hasNextPage: all.results.length > 10 },
+      nodes: all.results.slice(5, 10).map((s) => ({ atlasId: s.id })),
+    });
+    const pages = proxy.seen.filter((r) => r.url.includes('/backup/snapshots?'));
+    expect(pages.map((r) => [new URL(r.url, 'http://atlas').searchParams.get('includeCount'), r.answered])).toEqual([
+      [null, 500],
+      ['false', undefined],
+    ]);
   });
 });
