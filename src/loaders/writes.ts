@@ -145,7 +145,13 @@ export class Writer {
       return { value: model, key, replayed, reconciled };
     };
     return this.once(write, [path, body], idempotencyKey, {
-      replay: (value) => found(value, false, true),
+      // The job as it is now: the first outcome's copy, under the same id, would take a client's normalized
+      // cache back to the state it had then. Only when that read fails is the copy answered.
+      replay: async (value) => {
+        const first = found(value, false, true);
+        const now = await this.loaders[resource].load(first.key).catch(() => undefined);
+        return now ? { ...first, value: now as ResourceModels[N] } : first;
+      },
       retrace: async (startedAt) => found(await this.reconcile(write, parent, body, startedAt, undefined), true),
       send: async () => {
         const startedAt = this.now();

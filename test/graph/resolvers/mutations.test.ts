@@ -609,7 +609,7 @@ describe('never twice: faults on a simulator on real time', () => {
     completed = stack.simulator.data.snapshots
       .filter((s) => s.clusterName === pay.name && s.value.status === 'completed' && !used.has(s.value.id))
       .map((s) => s.value.id ?? '');
-    expect(completed.length).toBeGreaterThanOrEqual(15);
+    expect(completed.length).toBeGreaterThanOrEqual(16);
   });
 
   it.each([
@@ -797,7 +797,9 @@ describe('never twice: faults on a simulator on real time', () => {
     expect([first.posts, repeat.posts]).toEqual([1, 0]);
     expect(first.payload).toMatchObject({ replayed: false, clientMutationId: 'first' });
     expect(repeat.payload).toMatchObject({ replayed: true, clientMutationId: 'second', nodeId: first.payload?.nodeId });
-    expect(repeat.response.extensions?.['atlasCalls']).toMatchObject({ calls: 0 });
+    // No write; the job read as it is now (it was answered as it was then, under the same id).
+    expect(repeat.response.extensions?.['atlasCalls']).toMatchObject({ calls: 1 });
+    expect(stack.simulator.calls.at(-1)?.operationId).toBe('getBackupRestoreJob');
 
     const other = await write(stack, 'startDownloadRestore', download(9, { idempotencyKey: 'dl-8' }));
     expect(other.posts).toBe(0);
@@ -810,6 +812,18 @@ describe('never twice: faults on a simulator on real time', () => {
       idempotencyKey: 'dl-8',
     });
     expect(otherMutation.payload?.errors[0]?.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('answers a repeat with the job as it is now, not as the first answer had it', async () => {
+    const input = download(15, { idempotencyKey: 'dl-15' });
+    const first = await write(stack, 'startDownloadRestore', input);
+    const atlasId = (first.payload?.['restoreJob'] as Json)['atlasId'];
+    expect(first.payload?.['restoreJob']).toMatchObject({ state: 'IN_PROGRESS' });
+    const stored = stack.simulator.data.restoreJobs.find((j) => j.value.id === atlasId)!;
+    stored.value = { ...stored.value, finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+    const repeat = await write(stack, 'startDownloadRestore', input);
+    expect(repeat.posts).toBe(0);
+    expect(repeat.payload).toMatchObject({ replayed: true, restoreJob: { atlasId, state: 'FINISHED' } });
   });
 
   it('sends concurrent repeats of a keyed request once', async () => {
