@@ -40,12 +40,28 @@ export interface RateBudget {
 }
 
 /**
- * Which bucket a call draws on: Atlas scopes most backup endpoint sets by project, so the project id in
- * the path; calls outside a project (the project list) share the credential's own bucket.
+ * The endpoint sets of the operations the gateway calls, where they are not the backup endpoints' (notes
+ * §3.2, from recorded traffic): clusters have a set of their own (10,000 tokens per project), projects one
+ * scoped by user (the credential), not by project. Every other operation is in a project's backup set.
  */
-export function rateScope(credentialKey: string, path: string): string {
+const endpointSetOf: Partial<Record<string, { set: string; scope: 'project' | 'user' }>> = {
+  getCluster: { set: 'clusters', scope: 'project' },
+  listClusters: { set: 'clusters', scope: 'project' },
+  getGroup: { set: 'groups', scope: 'user' },
+  listGroups: { set: 'groups', scope: 'user' },
+};
+
+/**
+ * Which bucket a call draws on: Atlas keeps one per endpoint set and scope (notes §3.1), so the credential,
+ * the operation's set, and the project id in the path where the set is scoped by project. A clusters answer's
+ * `RateLimit-Remaining` then never lowers the backup endpoints' mirror, nor the reverse.
+ */
+export function rateScope(credentialKey: string, operationId: string, path: string): string {
+  const known = endpointSetOf[operationId];
+  if (known?.scope === 'user') return `${credentialKey} user ${known.set}`;
   const project = /^\/api\/atlas\/v2\/groups\/([a-f0-9]{24})(?:\/|$)/.exec(path)?.[1];
-  return `${credentialKey} ${project ? `group:${project}` : 'user'}`;
+  if (!project) return `${credentialKey} user ${known?.set ?? 'other'}`;
+  return `${credentialKey} group:${project} ${known?.set ?? 'backup'}`;
 }
 
 /**

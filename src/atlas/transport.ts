@@ -246,7 +246,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     let retry = false;
     let reauthentication = false;
     retryPolicy.recordCall();
-    const scope = rateBudget ? rateScope(req.credential.cacheKey, req.path) : '';
+    const scope = rateBudget ? rateScope(req.credential.cacheKey, req.operationId, req.path) : '';
     for (;;) {
       // Every attempt spends a token of Atlas's bucket, retries and re-sends included.
       if (rateBudget) await rateBudget.acquire(scope, req.operationId, deadline);
@@ -367,7 +367,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   function observe(req: TransportRequest, exchange: Exchange) {
     const rateLimit = parseRateLimit(exchange.headers);
     if (rateLimit && rateBudget) {
-      rateBudget.observe(rateScope(req.credential.cacheKey, req.path), { remaining: rateLimit.remaining });
+      rateBudget.observe(rateScope(req.credential.cacheKey, req.operationId, req.path), { remaining: rateLimit.remaining });
     }
     if (rateLimit) events.emit({ kind: 'rate-limit', operationId: req.operationId, unit: req.unit, ...rateLimit });
     const lifecycle = parseLifecycle(exchange.headers);

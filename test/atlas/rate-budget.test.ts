@@ -47,10 +47,17 @@ describe('token bucket', () => {
     });
   });
 
-  it('scopes by credential and project', () => {
+  // Atlas keeps one bucket per endpoint set and scope (notes §3.1, §3.2): clusters apart from the backup
+  // endpoints of the same project, projects by user.
+  it('scopes by credential, endpoint set and project', () => {
     const project = DEMO.projects.payments.id;
-    expect(rateScope('static', `/api/atlas/v2/groups/${project}/clusters`)).toBe(`static group:${project}`);
-    expect(rateScope('fwd:abc', '/api/atlas/v2/groups')).toBe('fwd:abc user');
+    const backup = `/api/atlas/v2/groups/${project}/clusters/c/backup/snapshots`;
+    expect(rateScope('static', 'listBackupSnapshots', backup)).toBe(`static group:${project} backup`);
+    expect(rateScope('static', 'listClusters', `/api/atlas/v2/groups/${project}/clusters`)).toBe(
+      `static group:${project} clusters`,
+    );
+    expect(rateScope('static', 'getGroup', `/api/atlas/v2/groups/${project}`)).toBe('static user groups');
+    expect(rateScope('fwd:abc', 'listGroups', '/api/atlas/v2/groups')).toBe('fwd:abc user groups');
   });
 
   it('waits for a token while the deadline allows, and refuses without waiting when it does not', async () => {
@@ -104,16 +111,24 @@ describe('the gateway under an Atlas rate limit (one process)', () => {
       const id = toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, job.id);
       const document = (n: number) =>
         `{ ${Array.from({ length: n }, (_, i) => `j${i}: node(id: "${id}") { id }`).join(' ')} }`;
-      // The project and the job take the mirror's two tokens (Atlas's four less the headroom); a third
-      // call cannot wait a minute.
-      await tight.query(`{ project(id: "${job.groupId}") { name } }`);
+      // Two lookups of the job take the mirror's two tokens of the project's backup set (Atlas's four less
+      // the headroom); a third cannot wait a minute. The project itself is in another set: it answers.
+      const snapshot = DEMO.snapshots.completed;
       await tight.query(document(1));
+      await tight.query(
+        `{ node(id: "${toGlobalId('Snapshot', snapshot.groupId, snapshot.clusterName, snapshot.id)}") { id } }`,
+      );
       tight.simulator.resetCalls();
-      const { data, errors } = await tight.query(`{ project(id: "${job.groupId}") { name } }`);
-      expect(data).toEqual({ project: null });
-      expect(errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', atlas: { operation: 'getGroup' } });
+      const { data, errors } = await tight.query(
+        `{ project(id: "${job.groupId}") { name } ${document(1).slice(1, -1)} }`,
+      );
+      expect(data).toEqual({ project: { name: DEMO.projects.payments.name }, j0: null });
+      expect(errors?.[0]?.extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        atlas: { operation: 'getBackupRestoreJob' },
+      });
       expect(errors?.[0]?.extensions?.['retryAfter']).toBeGreaterThan(0);
-      expect(tight.simulator.callCount()).toBe(0);
+      expect(tight.simulator.calls.map((c) => c.operationId)).toEqual(['getGroup']);
     } finally {
       await tight.close();
     }
