@@ -24,7 +24,7 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { AtlasEvent, AtlasEvents } from '../../atlas/events.js';
 import { MetricFamily } from './metric-families.js';
 import type { ObservedOperation, OperationObserver, Outcome } from './operation-observer.js';
-import { pathOf } from './results.js';
+import { MAX_OPERATION_NAME_LENGTH, pathOf } from './results.js';
 
 export interface MetricsOptions {
   /** Where yoga serves the metrics (`/metrics`), or false when they are served elsewhere (`serve`). */
@@ -89,6 +89,10 @@ export class OperationNames {
   label(name: string | undefined, executed: boolean): string {
     if (name === undefined) return 'anonymous';
     if (this.known.has(name)) return name;
+    // A name past the length limit counts as `other` rather than cut: cut names would merge operations
+    // that differ only past the cut under a label that names none of them, and each would take one of the
+    // `max` labels from the names an operator wants to see.
+    if (name.length > MAX_OPERATION_NAME_LENGTH) return 'other';
     if (this.allowList || !executed || this.known.size >= this.max) return 'other';
     this.known.add(name);
     return name;

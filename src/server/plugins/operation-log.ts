@@ -27,7 +27,7 @@ import { AtlasApiError, AtlasTransportError } from '../../atlas/errors.js';
 import type { GraphQLContext } from '../../graph/context.js';
 import { isGraphQLError, toClientError } from '../../graph/errors.js';
 import type { ObservedOperation, OperationObserver } from './operation-observer.js';
-import { codeOf, errorsOf, isAsyncIterable, isRecord } from './results.js';
+import { codeOf, errorsOf, isAsyncIterable, isRecord, shownOperationName } from './results.js';
 
 /** Codes raised by Atlas (or its token endpoint) misbehaving or refusing: worth a warning, not the caller's fault. */
 const upstreamCodes = new Set([
@@ -223,7 +223,7 @@ function nameOperation(state: LogState, document: DocumentNode, operationName: s
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation) return;
   state.operationType = operation.operation;
-  state.operationName = operation.name?.value ?? 'anonymous';
+  state.operationName = operation.name ? shownOperationName(operation.name.value) : 'anonymous';
 }
 
 /** Classifies each error of an execution result as yoga is about to mask it, and keeps what needs a line. */

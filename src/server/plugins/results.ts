@@ -3,6 +3,18 @@
  * share: telling a streamed result from a single one, and reading the codes out of results and refusals.
  */
 
+/**
+ * The longest operation name shown as it is. Names come from documents, which callers write, and GraphQL
+ * sets no length: a 90 kB name fits under the body limit, and repeated in every metric series, span name
+ * and access line it cost megabytes per request. 100 characters is far past any name a person writes.
+ */
+export const MAX_OPERATION_NAME_LENGTH = 100;
+
+/** An operation name for a span or a log line: a longer one is cut at the limit and marked with `…`. */
+export function shownOperationName(name: string): string {
+  return name.length > MAX_OPERATION_NAME_LENGTH ? `${name.slice(0, MAX_OPERATION_NAME_LENGTH)}…` : name;
+}
+
 /** A streamed result (`@defer`, `@stream`, subscriptions), as opposed to a single one. */
 export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;

@@ -42,6 +42,7 @@ import { Session } from '../../atlas/session.js';
 import { atlasOperations } from '../../generated/atlas-operations.js';
 import type { AtlasCallStats } from '../../atlas/session.js';
 import type { ObservedOperation, OperationObserver, Outcome } from './operation-observer.js';
+import { shownOperationName } from './results.js';
 
 export interface TracingOptions {
   /** OTLP/HTTP traces URL (`.../v1/traces`). Ignored when `exporter` is given. */
@@ -199,7 +200,7 @@ export function createTracing(options: TracingOptions): GatewayTracing {
         'url.path': '/graphql',
         'graphql.response.outcome': outcome,
       };
-      const name = operation.name?.slice(0, 100);
+      const name = operation.name === undefined ? undefined : shownOperationName(operation.name);
       if (operation.type) {
         attributes['graphql.operation.type'] = operation.type;
         if (name) attributes['graphql.operation.name'] = name;

@@ -138,6 +138,25 @@ describe('GraphQL and Atlas metrics', () => {
   });
 });
 
+describe('operation names past 100 characters', () => {
+  it('count as other, however many: the text stays small, and names up to 100 keep their label', async () => {
+    const stack = await startStack({ gateway: { metrics: {} } });
+    try {
+      const long = (i: number) => `L${i}${'x'.repeat(20_000)}`;
+      for (let i = 0; i < 5; i++) expect((await stack.query(`query ${long(i)} { __typename }`)).errors).toBeUndefined();
+      const hundred = `N${'x'.repeat(99)}`;
+      await stack.query(`query ${hundred} { __typename }`);
+      const text = await scrape(stack);
+      expect(text).not.toContain('x'.repeat(101));
+      expect(text.length).toBeLessThan(100_000);
+      expect(sampleValue(text, 'graphql_operations_total', { operation_name: 'other', outcome: 'success' })).toBe(5);
+      expect(sampleValue(text, 'graphql_operations_total', { operation_name: hundred, outcome: 'success' })).toBe(1);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
 describe('shared answers', () => {
   it('counts answers coalesced with an identical call in flight, and cached ones', async () => {
     const stack = await startStack({
@@ -288,5 +307,7 @@ describe('live figures and labels', () => {
     const capped = new OperationNames(undefined, 2);
     expect(['X', 'Y', 'Z', 'X'].map((name) => capped.label(name, true))).toEqual(['X', 'Y', 'other', 'X']);
     expect(new OperationNames(undefined, 2).label('Refused', false)).toBe('other');
+    const long = new OperationNames(undefined, 2);
+    expect([long.label('y'.repeat(101), true), long.label('y'.repeat(100), true)]).toEqual(['other', 'y'.repeat(100)]);
   });
 });

@@ -226,6 +226,17 @@ describe('the access line', () => {
     expect(log.raw.join('')).not.toContain('clusters(after');
   });
 
+  it('cuts an operation name past 100 characters, with a marker; keeps one of 100 whole', async () => {
+    const long = `L${'x'.repeat(20_000)}`;
+    await postJson(`query ${long} { __typename }`);
+    await postJson(`query ${'N'.repeat(100)} { __typename }`);
+    expect(accessLines().map((line) => [line['operation'], line.msg])).toEqual([
+      [`${long.slice(0, 100)}…`, `query ${long.slice(0, 100)}… 200 ${String(accessLines()[0]?.['durationMs'])} ms`],
+      ['N'.repeat(100), `query ${'N'.repeat(100)} 200 ${String(accessLines()[1]?.['durationMs'])} ms`],
+    ]);
+    expect(log.raw.join('')).not.toContain('x'.repeat(101));
+  });
+
   it('names an anonymous operation and counts its retries as the call report does', async () => {
     stack.simulator.faults.set({
       script: ['status503', 'ok'],

@@ -132,6 +132,16 @@ describe('spans', () => {
     expect(operation?.attributes['graphql.response.outcome']).toBe('refused');
   });
 
+  it('cuts an operation name past 100 characters, with a marker, in the span name and attribute', async () => {
+    const long = `L${'x'.repeat(20_000)}`;
+    await stack.query(`query ${long} { __typename }`);
+    await stack.query(`query ${'N'.repeat(100)} { __typename }`);
+    const [cut, kept] = byKind(exporter.getFinishedSpans(), SERVER);
+    expect(cut?.name).toBe(`query ${long.slice(0, 100)}…`);
+    expect(cut?.attributes['graphql.operation.name']).toBe(`${long.slice(0, 100)}…`);
+    expect(kept?.name).toBe(`query ${'N'.repeat(100)}`);
+  });
+
   it('puts no variable, argument, id or query text in any span', async () => {
     const canary = 'trace-canary-77f1';
     await stack.query(
