@@ -26,7 +26,7 @@ import type { Plugin, YogaLogger } from 'graphql-yoga';
 import { AtlasApiError, AtlasTransportError } from '../../atlas/errors.js';
 import type { GraphQLContext } from '../../graph/context.js';
 import { isGraphQLError, toClientError } from '../../graph/errors.js';
-import type { ObservedOperation, OperationObserver } from './operation-observer.js';
+import type { ObservedOperation, OperationObserver, Outcome } from './operation-observer.js';
 import { codeOf, errorsOf, isAsyncIterable, isRecord, shownOperationName } from './results.js';
 
 /** Codes raised by Atlas (or its token endpoint) misbehaving or refusing: worth a warning, not the caller's fault. */
@@ -108,7 +108,7 @@ export function createOperationLog(
   };
 
   const observer: OperationObserver = {
-    onEnd(operation: ObservedOperation) {
+    onEnd(operation: ObservedOperation, outcome: Outcome) {
       const state = stateOf(operation.request);
       const given = operation.request.headers.get('x-request-id');
       const requestId = given && requestIdPattern.test(given) ? given : randomUUID();
@@ -129,7 +129,9 @@ export function createOperationLog(
           atlas: { calls: stats?.calls ?? 0, coalesced: stats?.coalesced ?? 0, retries: stats?.retries ?? 0 },
           ...(operation.codes.size ? { errors: Object.fromEntries(operation.codes) } : {}),
           ...(state.writeErrors?.size ? { writeErrors: Object.fromEntries(state.writeErrors) } : {}),
-          ...(state.executed ? {} : { refused: true }),
+          // As metrics and traces say it: a limit, the cost or the budget estimate refuses an operation once
+          // its execution begins (yoga's onExecute), before anything executes.
+          ...(outcome === 'refused' ? { refused: true } : {}),
         },
         `${state.operationType ?? 'request'} ${name} ${operation.status ?? '-'} ${durationMs} ms`,
       );

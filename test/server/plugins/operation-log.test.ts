@@ -6,6 +6,7 @@
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { MockAgent } from 'undici';
 import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { toGlobalId } from '../../../src/graph/ids.js';
 import { yogaLogger } from '../../../src/server/plugins/operation-log.js';
 import { DEMO, type ResponseTransform } from '../../../src/simulator/index.js';
 import { startStack, TEST_TOKEN, type TestStack } from '../../../support/stack.js';
+import { sampleValue } from '../../helpers/prometheus.js';
 
 interface LogLine {
   level: number;
@@ -290,6 +292,50 @@ describe('the access line', () => {
     await send({ headers: { accept: 'text/html' } });
     await send({ url: stack.url.replace('/graphql', '/health') });
     expect(visible()).toEqual([]);
+  });
+});
+
+describe('refusals once execution begins (the cost, the budget estimate, nested variables)', () => {
+  it('are refused: true in the access line, as metrics and the span say', async () => {
+    const own = memoryLogger();
+    const exporter = new InMemorySpanExporter();
+    const limited = await startStack({
+      atlas: { callBudget: 3 },
+      gateway: { logger: own.logger, metrics: {}, tracing: { exporter } },
+    });
+    const ids = Object.values(DEMO.clusters).map((c) => toGlobalId('Snapshot', c.groupId, c.name, 'a'.repeat(24)));
+    const nested = `${'['.repeat(40)}${']'.repeat(40)}`;
+    const refusals: [string, string, string][] = [
+      ['Costly', '{ projects(first: 500) { nodes { clusters(first: 500) { nodes { name } } } } }', '{}'],
+      ['Many', '($ids: [ID!]!) { nodes(ids: $ids) { id } }', JSON.stringify({ ids })],
+      ['Nested', '($id: ObjectId!) { project(id: $id) { name } }', `{"id":"${payments.id}","x":${nested}}`],
+    ];
+    try {
+      for (const [name, rest, variables] of refusals) {
+        const response = await fetch(limited.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: `{"query":${JSON.stringify(`query ${name} ${rest}`)},"variables":${variables}}`,
+        });
+        expect(response.status, name).toBe(400);
+      }
+      const lines = own.lines().filter((line) => 'durationMs' in line);
+      expect(lines.map((line) => [line['operation'], line['errors'], line['refused']])).toEqual([
+        ['Costly', { COST_LIMIT_EXCEEDED: 1 }, true],
+        ['Many', { UPSTREAM_BUDGET_EXCEEDED: 1 }, true],
+        ['Nested', { MAX_VARIABLES_DEPTH_EXCEEDED: 1 }, true],
+      ]);
+      const text = (await limited.gateway.metrics?.registry.metrics()) ?? '';
+      expect(sampleValue(text, 'graphql_operations_total', { operation_type: 'query', outcome: 'refused' })).toBe(3);
+      expect(sampleValue(text, 'graphql_operations_total')).toBe(3);
+      expect(exporter.getFinishedSpans().map((span) => span.attributes['graphql.response.outcome'])).toEqual([
+        'refused',
+        'refused',
+        'refused',
+      ]);
+    } finally {
+      await limited.close();
+    }
   });
 });
 
