@@ -47,6 +47,13 @@ export type AtlasEvent =
       /** Answered by another unit's identical call, in flight or cached. */
       shared: boolean;
     }
+  /**
+   * A unit of work that is no GraphQL operation began: a subscription's poll tick (src/live/poller.ts),
+   * named by what it polls (`restoreJob`, `activity`), so that a trace can hold its calls under one span.
+   */
+  | { kind: 'unit-start'; unit: unknown; watching: string }
+  /** That unit of work is over; `failed` when it read nothing (the poll failed). */
+  | { kind: 'unit-end'; unit: unknown; failed: boolean }
   /** The unit of work's call budget refused a call: nothing was sent. */
   | { kind: 'budget-refused'; operationId: string; unit: unknown }
   /**

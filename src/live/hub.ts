@@ -182,7 +182,7 @@ export class LiveHub {
       const created: Poller<V> = new Poller<V>({
         source: source(),
         timing,
-        openUnit: () => this.openUnit(credential),
+        openUnit: (tick) => this.openUnit(credential, tick ? watching : undefined),
         notBefore: () => this.heldBack.get(credential.cacheKey) ?? 0,
         holdBack: (seconds) => this.holdBack(credential.cacheKey, seconds),
         onStop: () => {
@@ -209,11 +209,21 @@ export class LiveHub {
     return subscription;
   }
 
-  private openUnit(credential: AtlasCredential): UnitOfWork {
+  /** A unit of work; a tick's (`watching` given) says when it begins and ends, for traces (one per tick). */
+  private openUnit(credential: AtlasCredential, watching?: string): UnitOfWork {
     const { budget, deadlineMs } = this.options;
     const session = openSession(this.transport, { credential, budget, deadlineMs });
     const opened = Date.now();
-    return { loaders: createLoaders(new AtlasClient(session), session.stats), opened, deadline: session.deadline };
+    const unit: UnitOfWork = {
+      loaders: createLoaders(new AtlasClient(session), session.stats),
+      opened,
+      deadline: session.deadline,
+    };
+    if (watching === undefined) return unit;
+    const events = this.transport.events;
+    events.emit({ kind: 'unit-start', unit: session, watching });
+    unit.end = (failed) => events.emit({ kind: 'unit-end', unit: session, failed });
+    return unit;
   }
 
   private holdBack(credentialKey: string, seconds: number): void {

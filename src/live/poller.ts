@@ -67,13 +67,18 @@ export interface UnitOfWork {
   loaders: Loaders;
   opened: number;
   deadline: number;
+  /** A tick's unit: says the tick is over (`failed`: it read nothing), so its trace can end. */
+  end?(failed: boolean): void;
 }
 
 export interface PollerOptions<V> {
   source: PollSource<V>;
   timing: PollTiming;
-  /** Opens a unit of work for the poller's credential. */
-  openUnit(): UnitOfWork;
+  /**
+   * Opens a unit of work for the poller's credential: for a tick (`tick`, ended with `end`), or for the
+   * fields under an event once the tick's unit is too old.
+   */
+  openUnit(tick: boolean): UnitOfWork;
   /** Epoch milliseconds before which the credential's pollers must not call Atlas (a `Retry-After`). */
   notBefore(): number;
   /** Records a `Retry-After` (seconds) for every poller of the credential. */
@@ -246,7 +251,7 @@ export class Poller<V> {
   /** One read of Atlas; with `channel` (holding the lease), what it told is published. */
   private async poll(channel: PollChannel | undefined): Promise<void> {
     this.ticks++;
-    const unit = this.options.openUnit();
+    const unit = this.options.openUnit(true);
     let outcome: PollOutcome<V> | undefined;
     let error: unknown;
     try {
@@ -254,6 +259,7 @@ export class Poller<V> {
     } catch (failure) {
       error = failure;
     }
+    unit.end?.(outcome === undefined);
     const told: LiveEvent<V>[] = [];
     this.outgoing = told;
     if (outcome) this.deliver(outcome, unit);
@@ -441,7 +447,7 @@ export class Poller<V> {
     const now = Date.now();
     const fresh = (u: UnitOfWork) => now < u.opened + (u.deadline - u.opened) / 2;
     if (unit && fresh(unit)) return unit.loaders;
-    if (!this.lastUnit || !fresh(this.lastUnit)) this.lastUnit = this.options.openUnit();
+    if (!this.lastUnit || !fresh(this.lastUnit)) this.lastUnit = this.options.openUnit(false);
     return this.lastUnit.loaders;
   }
 }

@@ -3,8 +3,9 @@
  * and under it a client span per Atlas call (operationId, path template, status, retries, re-sends after
  * a 401, whether another operation's identical call answered it). The Atlas spans come from the Atlas
  * event stream (`call` events, src/atlas/calls.ts), matched to their operation by its session, so nothing
- * is threaded through the layers. Exported over OTLP/HTTP when configured; without configuration no
- * tracer exists at all.
+ * is threaded through the layers. A subscription's poll tick is a trace of its own: its span (from the
+ * tick's `unit-start` and `unit-end` events, src/live/hub.ts) holds its calls. Exported over OTLP/HTTP when
+ * configured; without configuration no tracer exists at all.
  *
  * Attributes carry names, types, statuses, counts and codes only: never a variable, an argument, an id
  * from a path, a query text, a header or an error message (messages can quote the caller's ids).
@@ -151,6 +152,8 @@ interface OperationTrace {
   parent: SpanContext | undefined;
   /** Made on the first event (most operations have none). */
   events?: TimedEvent[];
+  /** A poll tick's: what it polls and when it began (its span is made when the tick ends). */
+  tick?: { watching: string; startTime: number };
 }
 
 export function createTracing(options: TracingOptions): GatewayTracing {
@@ -234,7 +237,49 @@ export function createTracing(options: TracingOptions): GatewayTracing {
     },
   };
 
+  /**
+   * A poll tick is one trace: decided once when it begins, at the ratio; its calls become client spans
+   * under its span, made when it ends.
+   */
+  const onUnit = (event: Extract<AtlasEvent, { kind: 'unit-start' | 'unit-end' }>) => {
+    if (!(event.unit instanceof Session)) return;
+    const stats = event.unit.stats;
+    if (event.kind === 'unit-start') {
+      byStats.set(
+        stats,
+        decide(undefined, ratio)
+          ? {
+              context: newContext(ids.generateTraceId()),
+              parent: undefined,
+              tick: { watching: event.watching, startTime: Date.now() },
+            }
+          : untraced,
+      );
+      return;
+    }
+    const unit = byStats.get(stats);
+    if (unit === undefined || unit === untraced || !unit.tick) return;
+    const attributes: Attributes = { 'live.watching': unit.tick.watching, 'atlas.calls': stats.calls };
+    if (stats.coalesced) attributes['atlas.coalesced'] = stats.coalesced;
+    if (stats.retries) attributes['atlas.retries'] = stats.retries;
+    processor.onEnd(
+      new FinishedSpan(
+        `poll ${unit.tick.watching}`,
+        SpanKind.INTERNAL,
+        unit.context,
+        undefined,
+        unit.tick.startTime,
+        Date.now(),
+        attributes,
+        event.failed ? { code: SpanStatusCode.ERROR, message: 'poll failed' } : unset,
+        unit.events ?? noEvents,
+        resource,
+      ),
+    );
+  };
+
   const onAtlasEvent = (event: AtlasEvent) => {
+    if (event.kind === 'unit-start' || event.kind === 'unit-end') return onUnit(event);
     if (event.kind !== 'call' && event.kind !== 'budget-refused') return;
     const operation = event.unit instanceof Session ? byStats.get(event.unit.stats) : undefined;
     if (operation === untraced) return;
@@ -248,7 +293,8 @@ export function createTracing(options: TracingOptions): GatewayTracing {
         });
       return;
     }
-    // A unit of work with no operation (a poll tick) starts a trace of its own, sampled at the ratio.
+    // A unit of work with neither an operation nor a tick (fields under a subscription's event, resolved
+    // once the tick's unit is too old) starts a trace of its own per call, sampled at the ratio.
     if (!operation && !decide(undefined, ratio)) return;
     const template = (atlasOperations as Record<string, { path: string } | undefined>)[event.operationId]?.path;
     const attributes: Attributes = {

@@ -22,6 +22,7 @@ const parentSpanId = '00f067aa0ba902b7';
 const byKind = (spans: ReadableSpan[], kind: number) => spans.filter((s) => s.kind === kind);
 const SERVER = 1;
 const CLIENT = 2;
+const INTERNAL = 0;
 
 describe('spans', () => {
   const exporter = new InMemorySpanExporter();
@@ -243,12 +244,68 @@ describe('spans outside a plain query', () => {
     const [first] = await stream.received(1);
     expect(first?.errors).toBeUndefined();
     await vi.waitFor(() => {
-      const polls = byKind(exporter.getFinishedSpans(), CLIENT).filter((s) => s.name === 'GET getBackupRestoreJob');
-      expect(polls.length).toBeGreaterThanOrEqual(3);
-      // Each tick is its own trace, with no parent.
-      expect(new Set(polls.map((s) => s.spanContext().traceId)).size).toBe(polls.length);
-      for (const poll of polls) expect(poll.parentSpanContext).toBeUndefined();
+      const ticks = byKind(exporter.getFinishedSpans(), INTERNAL);
+      expect(ticks.length).toBeGreaterThanOrEqual(3);
+      // Each tick is its own trace, its span the root, its call under it.
+      expect(new Set(ticks.map((s) => s.spanContext().traceId)).size).toBe(ticks.length);
+      for (const tick of ticks) {
+        expect(tick.name).toBe('poll restoreJob');
+        expect(tick.parentSpanContext).toBeUndefined();
+        expect(tick.attributes).toMatchObject({ 'live.watching': 'restoreJob', 'atlas.calls': 1 });
+        const calls = byKind(exporter.getFinishedSpans(), CLIENT).filter(
+          (s) => s.spanContext().traceId === tick.spanContext().traceId,
+        );
+        expect(calls.map((s) => [s.name, s.parentSpanContext?.spanId])).toEqual([
+          ['GET getBackupRestoreJob', tick.spanContext().spanId],
+        ]);
+      }
     });
+  });
+});
+
+describe("a subscription's poll tick", () => {
+  it('is one trace: its calls under one span, sampled once per tick', async () => {
+    const exporter = new InMemorySpanExporter();
+    const stack = await startStack({
+      gateway: {
+        tracing: { exporter, sampleRatio: 0.5 },
+        subscriptions: { pollIntervalMs: 20, maxPollIntervalMs: 20, idleAfterMs: 10_000, activityIntervalMs: 20 },
+      },
+    });
+    const client = sseClient(stack.url);
+    try {
+      const stream = new Stream(client, {
+        query: `subscription { backupActivity(projectId: "${payments}") { kind } }`,
+      });
+      await vi.waitFor(() => expect(stack.gateway.live.stats().pollers[0]?.ticks ?? 0).toBeGreaterThanOrEqual(20), {
+        timeout: 5_000,
+      });
+      await stream.stop();
+      // The tick in flight when the stream left ends its span after its calls.
+      await vi.waitFor(() => {
+        const spans = exporter.getFinishedSpans();
+        const ticks = byKind(spans, INTERNAL);
+        const calls = byKind(spans, CLIENT);
+        const polled = stack.gateway.live.stats().pollers.length;
+        expect(polled).toBe(0);
+        // At a ratio of one half a tick is traced whole or not at all: every call under its tick's span.
+        expect(ticks.length).toBeGreaterThan(0);
+        const tickIds = new Map(ticks.map((t) => [t.spanContext().traceId, t.spanContext().spanId]));
+        expect(tickIds.size).toBe(ticks.length);
+        for (const call of calls) {
+          expect(call.parentSpanContext?.spanId).toBe(tickIds.get(call.spanContext().traceId));
+        }
+        for (const tick of ticks) {
+          const under = calls.filter((c) => c.spanContext().traceId === tick.spanContext().traceId);
+          expect(tick.name).toBe('poll activity');
+          expect(under.length).toBeGreaterThan(2);
+          expect(under).toHaveLength(Number(tick.attributes['atlas.calls']));
+        }
+      });
+    } finally {
+      await client.dispose();
+      await stack.close();
+    }
   });
 });
 
