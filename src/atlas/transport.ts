@@ -267,6 +267,9 @@ export function createTransport(options: TransportOptions): AtlasTransport {
         continue;
       }
       observe(req, exchange);
+      if (exchange.status === 401 && renewed) {
+        req.credential.renewalRefused?.(sent, header(exchange.headers['www-authenticate']));
+      }
       if (exchange.status === 401 && !renewed && req.credential.renew) {
         renewed = true;
         const challenge = header(exchange.headers['www-authenticate']);

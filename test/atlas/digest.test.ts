@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { digestApiKey, parseChallenge } from '../../src/atlas/auth/digest.js';
+import { AtlasEvents, type AtlasEvent } from '../../src/atlas/events.js';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 const atlasChallenge = (nonce: string, stale = false) =>
@@ -55,5 +56,22 @@ describe('HTTP Digest for Atlas API keys', () => {
     expect(await credential.renew!(fresh, atlasChallenge('n3', false))).toBe(false);
     const again = await credential.authorize({ method: 'GET', uri: '/a' });
     expect(await credential.renew!(again, atlasChallenge('n4', true))).toBe(true); // stale: sign again
+  });
+
+  it('counts the attempt signed after a renewal and refused again as a wrong key, unless the nonce went stale', async () => {
+    const events = new AtlasEvents();
+    const heard: AtlasEvent[] = [];
+    events.subscribe((event) => heard.push(event));
+    const credential = digestApiKey('pub', 'wrong', events);
+    expect(await credential.renew!(undefined, atlasChallenge('n1'))).toBe(true);
+    const signed = await credential.authorize({ method: 'GET', uri: '/a' });
+    credential.renewalRefused!(signed, atlasChallenge('n2'));
+    // Stale meanwhile: not a wrong key (the next call signs with n3).
+    credential.renewalRefused!(await credential.authorize({ method: 'GET', uri: '/a' }), atlasChallenge('n3', true));
+    expect(heard).toEqual([
+      { kind: 'digest-challenge', stale: false, signedAgain: true },
+      { kind: 'digest-challenge', stale: false, signedAgain: false },
+    ]);
+    expect(fields((await credential.authorize({ method: 'GET', uri: '/a' }))!)).toMatchObject({ nonce: 'n3' });
   });
 });

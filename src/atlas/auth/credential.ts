@@ -25,6 +25,12 @@ export interface AtlasCredential {
    * and the request should be sent once more; the transport asks at most once per request.
    */
   renew?(sent: string | undefined, challenge: string | undefined): Promise<boolean>;
+  /**
+   * Atlas answered 401 again to the attempt sent after `renew` (signed with the renewed credential): the
+   * request ends there, never sent a third time, and the credential hears of it (a digest key counts a
+   * wrong key).
+   */
+  renewalRefused?(sent: string | undefined, challenge: string | undefined): void;
   /** Releases what the credential holds upstream (revokes its OAuth token). Best effort. */
   close?(): Promise<void>;
 }

@@ -52,16 +52,34 @@ export function digestApiKey(publicKey: string, privateKey: string, events?: Atl
     async renew(sent, header) {
       const offered = header ? parseChallenge(header) : undefined;
       if (!offered) return false;
-      const sentNonce = sent ? /nonce="([^"]*)"/.exec(sent)?.[1] : undefined;
-      const sentCount = sent ? Number.parseInt(/nc=([0-9a-f]+)/.exec(sent)?.[1] ?? '1', 16) : 0;
       challenge = { ...offered.challenge, count: 0 };
-      // Sign again when nothing was signed yet, when Atlas says the nonce went stale, or when the refused
-      // attempt reused a nonce. A fresh nonce refused is a wrong key.
-      const signedAgain = sent === undefined || offered.stale || (sentNonce !== undefined && sentCount > 1);
+      const signedAgain = worthSigningAgain(sent, offered.stale);
       events?.emit({ kind: 'digest-challenge', stale: offered.stale, signedAgain });
       return signedAgain;
     },
+    // The transport renews once per request: the attempt signed with the new challenge, refused in turn,
+    // comes here rather than to `renew`, and is counted as a wrong key when it is one (without a third request).
+    renewalRefused(sent, header) {
+      const offered = header ? parseChallenge(header) : undefined;
+      if (!offered) return;
+      challenge = { ...offered.challenge, count: 0 };
+      if (!worthSigningAgain(sent, offered.stale)) {
+        events?.emit({ kind: 'digest-challenge', stale: offered.stale, signedAgain: false });
+      }
+    },
   };
+}
+
+/**
+ * Whether a 401 with a challenge is worth signing again: nothing was signed yet, Atlas says the nonce went
+ * stale, or the refused attempt reused a nonce (a count that may have arrived out of order). A fresh nonce
+ * refused is a wrong key.
+ */
+function worthSigningAgain(sent: string | undefined, stale: boolean): boolean {
+  if (sent === undefined || stale) return true;
+  const sentNonce = /nonce="([^"]*)"/.exec(sent)?.[1];
+  const sentCount = Number.parseInt(/nc=([0-9a-f]+)/.exec(sent)?.[1] ?? '1', 16);
+  return sentNonce !== undefined && sentCount > 1;
 }
 
 function quote(value: string): string {

@@ -227,9 +227,11 @@ describe('credentials', () => {
       expect(sampleValue(text, 'atlas_digest_challenges_total', { outcome: 'signed-again', stale: 'true' })).toBe(1);
       expect((await wrong.query(lookup)).errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
       const refused = await scrape(wrong);
-      // The challenge, then the answer signed with it refused: a wrong key.
+      // The challenge, then the answer signed with it refused: a wrong key, counted without a third request.
       expect(sampleValue(refused, 'atlas_digest_challenges_total', { outcome: 'signed-again' })).toBe(1);
+      expect(sampleValue(refused, 'atlas_digest_challenges_total', { outcome: 'refused', stale: 'false' })).toBe(1);
       expect(sampleValue(refused, 'atlas_requests_total', { operation_id: 'getGroup', status: '401' })).toBe(2);
+      expect(wrong.simulator.calls).toHaveLength(2);
     } finally {
       await stack.close();
       await wrong.close();
