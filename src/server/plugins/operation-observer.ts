@@ -129,10 +129,13 @@ export function useOperationObserver(observers: readonly OperationObserver[]): P
           },
         }
       : {}),
-    // Names an operation refused before execution (validation, a limit), from its parsed document.
-    onValidate({ params, context }) {
-      const state = context.request ? states.get(context.request) : undefined;
-      if (state) name(state, params.documentAST, context.params?.operationName);
+    // Names an operation refused before execution (validation, a limit, a mutation over GET: 405 as soon as
+    // it parsed), from its parsed document, as the access line names it.
+    onParse() {
+      return ({ result, context }) => {
+        const state = context.request ? states.get(context.request) : undefined;
+        if (state && result && !(result instanceof Error)) name(state, result, context.params?.operationName);
+      };
     },
     onExecute({ args }) {
       const state = states.get(args.contextValue.request);

@@ -157,6 +157,30 @@ describe('operation names past 100 characters', () => {
   });
 });
 
+describe('a mutation over GET (405)', () => {
+  it('is labelled by its parsed name and type, as the access line names it', async () => {
+    const stack = await startStack({ gateway: { metrics: { operationNames: ['GM'] } } });
+    try {
+      const response = await fetch(`${stack.url}?query=${encodeURIComponent('mutation GM { __typename }')}`, {
+        headers: { accept: 'application/json', 'x-graphql-csrf': '1' },
+      });
+      expect(response.status).toBe(405);
+      await response.text();
+      const text = await scrape(stack);
+      expect(
+        sampleValue(text, 'graphql_operations_total', {
+          operation_name: 'GM',
+          operation_type: 'mutation',
+          outcome: 'refused',
+        }),
+      ).toBe(1);
+      expect(sampleValue(text, 'graphql_operations_total')).toBe(1);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
 describe('shared answers', () => {
   it('counts answers coalesced with an identical call in flight, and cached ones', async () => {
     const stack = await startStack({

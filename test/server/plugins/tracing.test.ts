@@ -143,6 +143,22 @@ describe('spans', () => {
     expect(kept?.name).toBe(`query ${'N'.repeat(100)}`);
   });
 
+  it('names a mutation refused over GET (405) from its parsed document', async () => {
+    const response = await fetch(`${stack.url}?query=${encodeURIComponent('mutation GM { __typename }')}`, {
+      headers: { accept: 'application/json', 'x-graphql-csrf': '1' },
+    });
+    expect(response.status).toBe(405);
+    await response.text();
+    const [operation] = byKind(exporter.getFinishedSpans(), SERVER);
+    expect(operation?.name).toBe('mutation GM');
+    expect(operation?.attributes).toMatchObject({
+      'graphql.operation.type': 'mutation',
+      'graphql.operation.name': 'GM',
+      'graphql.response.outcome': 'refused',
+      'http.response.status_code': 405,
+    });
+  });
+
   it('puts no variable, argument, id or query text in any span', async () => {
     const canary = 'trace-canary-77f1';
     await stack.query(
