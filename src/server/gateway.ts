@@ -32,7 +32,7 @@ import { toClientError } from '../graph/errors.js';
 import { requestLimitPlugins, type RequestLimits } from './plugins/limits.js';
 import { useRequestBodyLimit } from './plugins/request-body-limit.js';
 import { useQueryStringParams } from './plugins/query-string-params.js';
-import { createOperationLog, yogaLogger } from './plugins/operation-log.js';
+import { createOperationLog } from './plugins/operation-log.js';
 import { createSchema } from '../graph/schema.js';
 import { corsOptions, useCrossOriginGuard, type OriginRule } from './plugins/cross-origin.js';
 import { useMaskedIncrementalErrors } from './plugins/masked-incremental-errors.js';
@@ -350,7 +350,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Served by useGraphiQLDelivery (src/server/plugins/graphiql-delivery.ts).
     graphiql: false,
     // Yoga's own error lines would repeat (and mis-level) what the operation log reports.
-    logging: options.logger ? yogaLogger(options.logger) : false,
+    logging: operationLog ? operationLog.yoga : false,
     // GET / is useLandingPage's; other unknown paths stay a bare 404.
     landingPage: false,
   });

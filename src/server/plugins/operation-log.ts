@@ -20,6 +20,7 @@
  * `yogaLogger` silences that channel except for unexpected exceptions that happen outside execution
  * (context building, parsing), which the plugin cannot see.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
@@ -67,6 +68,8 @@ interface Incident {
 
 /** What the log keeps of a request beyond what the operation observer tracks (codes, status, timing). */
 interface LogState {
+  /** `reqId` of its lines: chosen once, by the first line that needs it. */
+  requestId?: string;
   operationName?: string;
   operationType?: string;
   /** Set when the operation executes: its Atlas calls are reported, and it was not refused. */
@@ -81,6 +84,8 @@ export interface OperationLog {
   plugin: Plugin<GraphQLContext>;
   /** Writes the lines when the request's answer is over; give it to useOperationObserver. */
   observer: OperationObserver;
+  /** Yoga's `logging` (see `yogaLogger`), its lines carrying the request's `reqId` where the level shows them. */
+  yoga: YogaLogger;
 }
 
 /**
@@ -107,11 +112,22 @@ export function createOperationLog(
     return state;
   };
 
+  const requestIdOf = (request: Request): string => {
+    const state = stateOf(request);
+    if (state.requestId === undefined) {
+      const given = request.headers.get('x-request-id');
+      state.requestId = given && requestIdPattern.test(given) ? given : randomUUID();
+    }
+    return state.requestId;
+  };
+  // Yoga's own lines (its debug steps) know nothing of the request: they find it in the async context its
+  // handling runs in. Only when debug lines are written: on Node 20 the context costs every promise a hook.
+  const handling = writesDebug(logger) ? new AsyncLocalStorage<Request>() : undefined;
+
   const observer: OperationObserver = {
     onEnd(operation: ObservedOperation, outcome: Outcome) {
       const state = stateOf(operation.request);
-      const given = operation.request.headers.get('x-request-id');
-      const requestId = given && requestIdPattern.test(given) ? given : randomUUID();
+      const requestId = requestIdOf(operation.request);
       const name = state.operationName ?? 'anonymous';
       for (const incident of state.incidents.values()) {
         const fields = { reqId: requestId, operation: name, ...incident.fields, count: incident.count };
@@ -162,6 +178,7 @@ export function createOperationLog(
     };
 
   const plugin: Plugin<GraphQLContext> = {
+    ...(handling ? { instrumentation: { request: ({ request }, wrapped) => handling.run(request, wrapped) } } : {}),
     onParams({ request, params }) {
       // Only a well-formed name: the client sends this string, and it may be anything.
       const name = params.operationName;
@@ -189,7 +206,13 @@ export function createOperationLog(
       return { onSubscribeResult: watching(executing(args)) };
     },
   };
-  return { plugin, observer };
+  const requestId = handling
+    ? () => {
+        const request = handling.getStore();
+        return request && requestIdOf(request);
+      }
+    : undefined;
+  return { plugin, observer, yoga: yogaLogger(logger, requestId) };
 }
 
 /**
@@ -198,12 +221,20 @@ export function createOperationLog(
  * `createOperationLog` at the level they deserve, so only unexpected exceptions raised outside execution,
  * which the plugin never sees, are logged here, once, with their stack.
  */
-export function yogaLogger(logger: YogaLogger): YogaLogger {
+export function yogaLogger(logger: YogaLogger, requestId?: () => string | undefined): YogaLogger {
   const seen = new WeakSet<object>();
+  // Yoga writes strings: its line gets the request's `reqId` as its first argument, the object pino merges.
+  const line =
+    (level: 'debug' | 'info' | 'warn') =>
+    (...args: unknown[]) => {
+      const reqId = requestId?.();
+      if (reqId !== undefined && typeof args[0] === 'string') logger[level]({ reqId }, ...args);
+      else logger[level](...args);
+    };
   return {
-    debug: (...args: unknown[]) => logger.debug(...args),
-    info: (...args: unknown[]) => logger.info(...args),
-    warn: (...args: unknown[]) => logger.warn(...args),
+    debug: line('debug'),
+    info: line('info'),
+    warn: line('warn'),
     error: (...args: unknown[]) => {
       for (const value of args) {
         if (typeof value !== 'object' || value === null) {
@@ -215,10 +246,20 @@ export function yogaLogger(logger: YogaLogger): YogaLogger {
         // Field errors (they have a path) are the plugin's.
         if (isGraphQLError(value) && value.path) continue;
         if (codeOf(toClientError(value, maskedMessage)) !== 'INTERNAL_SERVER_ERROR') continue;
-        logger.error({ err: rootCause(value) }, 'Unexpected error outside execution (masked as INTERNAL_SERVER_ERROR)');
+        const reqId = requestId?.();
+        logger.error(
+          { ...(reqId === undefined ? {} : { reqId }), err: rootCause(value) },
+          'Unexpected error outside execution (masked as INTERNAL_SERVER_ERROR)',
+        );
       }
     },
   };
+}
+
+/** Whether the logger writes debug lines (pino says; a logger that cannot say is assumed to). */
+function writesDebug(logger: YogaLogger): boolean {
+  const isLevelEnabled: unknown = Reflect.get(logger, 'isLevelEnabled');
+  return typeof isLevelEnabled !== 'function' || Reflect.apply(isLevelEnabled, logger, ['debug']) === true;
 }
 
 function nameOperation(state: LogState, document: DocumentNode, operationName: string | null | undefined) {

@@ -239,6 +239,24 @@ describe('the access line', () => {
     expect(log.raw.join('')).not.toContain('x'.repeat(101));
   });
 
+  it("carries the request's reqId on every line of the operation, yoga's own debug lines included", async () => {
+    await postJson(`query Named { project(id: "${payments.id}") { name } }`, {}, { 'x-request-id': 'req-debug-7' });
+    await postJson(`query Other { __typename }`);
+    const lines = log.lines();
+    const debug = lines.filter((line) => line.level < INFO);
+    expect(debug.map((line) => line.msg)).toContain('Parsing request to extract GraphQL parameters');
+    for (const line of lines) expect(line['reqId'], line.msg).toEqual(expect.any(String));
+    const [named, other] = accessLines();
+    expect(named?.['reqId']).toBe('req-debug-7');
+    // A request without an id gets one, the same on each of its lines.
+    expect(lines.filter((line) => line['reqId'] === 'req-debug-7').length).toBeGreaterThan(2);
+    expect(lines.filter((line) => line['reqId'] === other?.['reqId']).length).toBeGreaterThan(2);
+    expect(
+      lines.filter((line) => line['reqId'] === 'req-debug-7').length +
+        lines.filter((line) => line['reqId'] === other?.['reqId']).length,
+    ).toBe(lines.length);
+  });
+
   it('names an anonymous operation and counts its retries as the call report does', async () => {
     stack.simulator.faults.set({
       script: ['status503', 'ok'],
