@@ -33,6 +33,9 @@ function reasonOf(error: unknown): string | undefined {
   return /^[A-Z]{3,}\b/.exec(error.message)?.[0];
 }
 
+/** How long a connection closed without an error waits for its reconnection's verdict before saying CLOSED. */
+const QUIET_CLOSE_WAIT_MS = 1_000;
+
 export class RedisConnection {
   readonly client: Redis;
   readonly keyPrefix: string;
@@ -42,6 +45,8 @@ export class RedisConnection {
   /** Connected, but its last PING went unanswered (a Redis stopped or cut off keeps its socket open). */
   private stalled = false;
   private readonly heartbeat: NodeJS.Timeout;
+  /** Set while a connection closed without an error waits for the reconnection to say why (see `closedQuietly`). */
+  private quietClose: NodeJS.Timeout | undefined;
 
   constructor(options: RedisConnectionOptions) {
     this.keyPrefix = options.keyPrefix;
@@ -54,17 +59,28 @@ export class RedisConnection {
       retryStrategy: (attempt) => Math.min(attempt * 100, 2_000),
     });
     const report = (healthy: boolean, reason?: string) => {
+      clearTimeout(this.quietClose);
+      this.quietClose = undefined;
       // Closing is no outage to report.
       if (healthy === this.wasHealthy || this.closed) return;
       this.wasHealthy = healthy;
       options.onStateChange?.(healthy, reason);
     };
+    // A Redis shutting down (SIGTERM, a restart) closes its connections without an error: the reason is
+    // what the first reconnection meets (ECONNREFUSED, 100 ms later), or CLOSED if it says nothing in time.
+    const closedQuietly = () => {
+      if (this.wasHealthy === false || this.quietClose || this.closed) return;
+      this.quietClose = setTimeout(() => report(false, 'CLOSED'), QUIET_CLOSE_WAIT_MS);
+      this.quietClose.unref();
+    };
     this.client.on('ready', () => {
       this.stalled = false;
+      // Back before the reconnection said why it was away: the outage is told all the same.
+      if (this.quietClose) report(false, 'CLOSED');
       report(true);
     });
-    this.client.on('end', () => report(false));
-    this.client.on('close', () => report(false));
+    this.client.on('end', () => report(false, 'CLOSED'));
+    this.client.on('close', closedQuietly);
     // Without a listener an unreachable Redis would crash the process; its errors are the state above. An
     // error comes before its connection's `close`, so a failure is reported with its reason.
     this.client.on('error', (error) => report(false, reasonOf(error)));
@@ -110,6 +126,7 @@ export class RedisConnection {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.heartbeat);
+    clearTimeout(this.quietClose);
     this.client.disconnect(false);
   }
 }

@@ -2,7 +2,7 @@
  * What replicas share through a real Redis (Debian's redis-server, started here on a free port): the
  * response cache and the Atlas rate budget, and what each does when Redis goes away.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AtlasRateBudgetError } from '../../src/atlas/errors.js';
 import { RedisConnection } from '../../src/redis/connection.js';
 import { RedisRateBudget } from '../../src/redis/rate-budget.js';
@@ -53,6 +53,30 @@ describe('the connection', () => {
     }
     // Closing is no outage.
     expect(states).toHaveLength(2);
+  });
+
+  it('says why a Redis that shuts down (SIGTERM) went away: what the reconnection meets', async () => {
+    const states: [boolean, string | undefined][] = [];
+    const own = await startRedis();
+    const connection = new RedisConnection({
+      url: own.url,
+      keyPrefix: 'killed:',
+      onStateChange: (healthy, reason) => states.push([healthy, reason]),
+    });
+    try {
+      expect(await connection.ready()).toBe(true);
+      await own.stop();
+      await vi.waitFor(() => expect(states).toHaveLength(2), { timeout: 3_000 });
+      expect(connection.healthy).toBe(false);
+      // Reconnection attempts keep failing meanwhile; one line is enough.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(states).toEqual([
+        [true, undefined],
+        [false, 'ECONNREFUSED'],
+      ]);
+    } finally {
+      await connection.close();
+    }
   });
 
   it('tells a Redis that stops answering on an open connection, and stops using it until it answers again', async () => {
