@@ -111,6 +111,8 @@ export class AtlasAuthError extends Error {
     /** The OAuth `error` (invalid_client, access_denied) or Atlas errorCode it sent. */
     readonly errorCode?: string,
     readonly retryAfter?: number,
+    /** Why the token endpoint could not be reached or read (`ECONNREFUSED`, a timeout's code), when it did not answer. */
+    readonly causeCode?: string,
   ) {
     super(`Atlas authentication failed: ${failure}${status ? ` (${status}${errorCode ? ` ${errorCode}` : ''})` : ''}`);
   }

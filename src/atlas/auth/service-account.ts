@@ -68,7 +68,7 @@ function heldFailure(failure: { error: AtlasAuthError; until: number }, at: numb
   const { error } = failure;
   if (error.retryAfter === undefined) return error;
   const left = Math.max(1, Math.ceil((failure.until - at) / 1000));
-  return new AtlasAuthError(error.failure, error.status, error.errorCode, left);
+  return new AtlasAuthError(error.failure, error.status, error.errorCode, left, error.causeCode);
 }
 
 export function serviceAccount(options: ServiceAccountOptions): ServiceAccountCredential {
@@ -124,8 +124,10 @@ export function serviceAccount(options: ServiceAccountOptions): ServiceAccountCr
     try {
       response = await post('/api/oauth/token', 'grant_type=client_credentials');
       text = await response.body.text();
-    } catch {
-      throw new AtlasAuthError('token-endpoint-failed');
+    } catch (error) {
+      // Its code only (`ECONNREFUSED`): the message may name the host.
+      const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+      throw new AtlasAuthError('token-endpoint-failed', undefined, undefined, undefined, code);
     }
     const body = parseJsonObject(text);
     if (response.statusCode === 200) {

@@ -24,7 +24,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
-import { AtlasApiError, AtlasTransportError } from '../../atlas/errors.js';
+import { AtlasApiError, AtlasAuthError, AtlasTransportError } from '../../atlas/errors.js';
 import type { GraphQLContext } from '../../graph/context.js';
 import { isGraphQLError, toClientError } from '../../graph/errors.js';
 import type { ObservedOperation, OperationObserver, Outcome } from './operation-observer.js';
@@ -389,6 +389,13 @@ function atlasFacts(atlas: unknown, thrown: unknown): AtlasFacts {
     facts.operation ??= cause.operationId;
     facts.status ??= cause.status;
     facts.errorCode ??= cause.errorCode;
+  } else if (cause instanceof AtlasAuthError && cause.failure !== 'missing-caller-token') {
+    // The service account's token endpoint: what it answered, or, unanswered, why it could not be used.
+    facts.operation ??= 'oauthToken';
+    facts.status ??= cause.status;
+    facts.errorCode ??= cause.errorCode;
+    if (facts.status === undefined) facts.failure = cause.failure;
+    if (cause.causeCode) facts.cause = cause.causeCode;
   }
   return facts;
 }

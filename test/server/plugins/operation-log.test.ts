@@ -4,6 +4,8 @@
  * their code and no stack; Atlas faults one warn line naming the Atlas operation; only the bug is an
  * error, with its stack; no line holds a variable's value.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -433,6 +435,37 @@ describe('Atlas refusing a credential', () => {
       expect(own.raw.join('')).not.toContain('revoked-token-0000');
     } finally {
       await refused.close();
+    }
+  });
+
+  it('a token endpoint that cannot be reached: the error line names oauthToken and the cause', async () => {
+    const own = memoryLogger();
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const account = { clientId: 'mdb_sa_id_unreachable', clientSecret: 'mdb_sa_sk_unreachable-canary' };
+    const unreachable = await startStack({
+      auth: { mode: 'service-account', ...account },
+      atlas: { baseUrl: `http://127.0.0.1:${closed}` },
+      gateway: { logger: own.logger },
+    });
+    try {
+      const answer = await unreachable.query(`query Project { project(id: "${payments.id}") { name } }`);
+      expect(answer.errors?.[0]?.extensions?.['code']).toBe('UPSTREAM_AUTH_FAILED');
+      expect(own.lines().filter((line) => line.level >= WARN)).toEqual([
+        expect.objectContaining({
+          level: ERROR,
+          code: 'UPSTREAM_AUTH_FAILED',
+          atlas: { operation: 'oauthToken', failure: 'token-endpoint-failed', cause: 'ECONNREFUSED' },
+          msg: expect.stringContaining('oauthToken'),
+        }),
+      ]);
+      expect(own.raw.join('')).not.toContain('unreachable-canary');
+    } finally {
+      await unreachable.close();
     }
   });
 
