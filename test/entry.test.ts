@@ -74,6 +74,10 @@ describe('shutdown', () => {
       expect((await exited) - signalled).toBeLessThan(5_000);
       await request;
       expect(output).toContain('connections still open after SHUTDOWN_TIMEOUT_MS were closed');
+      // The cut request still has its access line.
+      const lines = output.split('\n').filter((line) => line.includes('"durationMs"'));
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ operation: 'anonymous', cut: true });
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       await slow.close();

@@ -111,19 +111,19 @@ export function serviceFeatures(
   const observers: OperationObserver[] = [...(gateway.observers ?? [])];
   if (metrics) observers.push(metrics.operations);
   if (tracing) observers.push(tracing.operations);
+  const observer = observers.length ? useOperationObserver(observers) : undefined;
 
   return {
     readiness,
     metrics,
-    early: [
-      useReadiness(readiness),
-      ...(metrics?.plugins ?? []),
-      ...(observers.length ? [useOperationObserver(observers)] : []),
-    ],
+    early: [useReadiness(readiness), ...(metrics?.plugins ?? []), ...(observer ? [observer] : [])],
     trusted: options.trustedDocuments ? [useTrustedDocuments(options.trustedDocuments)] : [],
     extraParamNames: options.trustedDocuments ? documentIdParams : undefined,
     async close() {
       readiness.close();
+      // Requests still open were cut at shutdown: their lines, metrics and spans are written before the
+      // last spans are exported and the process exits.
+      observer?.cutOpen();
       for (const stop of unsubscribe) stop();
       await tracing?.close();
     },

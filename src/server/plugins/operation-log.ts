@@ -148,6 +148,7 @@ export function createOperationLog(
           // As metrics and traces say it: a limit, the cost or the budget estimate refuses an operation once
           // its execution begins (yoga's onExecute), before anything executes.
           ...(outcome === 'refused' ? { refused: true } : {}),
+          ...(operation.cut ? { cut: true } : {}),
         },
         `${state.operationType ?? 'request'} ${name} ${operation.status ?? '-'} ${durationMs} ms`,
       );

@@ -42,6 +42,8 @@ export interface ObservedOperation {
   /** True once an answer without a `data` entry came (a refusal before execution). */
   refusedBeforeExecution: boolean;
   status?: number;
+  /** Cut at shutdown: its connection was closed before its answer ended (see `cutOpen`). */
+  cut: boolean;
 }
 
 export interface OperationObserver {
@@ -61,17 +63,29 @@ interface State extends ObservedOperation {
 }
 
 export function outcomeOf(operation: ObservedOperation): Outcome {
+  if (operation.cut) return 'failure';
   const errors = [...operation.codes.values()].reduce((sum, n) => sum + n, 0);
   if (errors === 0) return 'success';
   if (operation.hasData) return 'partial';
   return operation.refusedBeforeExecution ? 'refused' : 'failure';
 }
 
-export function useOperationObserver(observers: readonly OperationObserver[]): Plugin<GraphQLContext> {
+export interface OperationObserverPlugin extends Plugin<GraphQLContext> {
+  /**
+   * Ends every request still open as cut (at shutdown, once the connections left after SHUTDOWN_TIMEOUT_MS
+   * are closed): its answer would come only after the process is gone, so its observers are told now.
+   */
+  cutOpen(): void;
+}
+
+export function useOperationObserver(observers: readonly OperationObserver[]): OperationObserverPlugin {
   const states = new WeakMap<Request, State>();
+  // Requests to the endpoint whose answer has not ended, for `cutOpen`.
+  const open = new Set<State>();
   let endpoint = '/graphql';
 
   const end = (state: State) => {
+    open.delete(state);
     if (state.ended) return;
     state.ended = true;
     const outcome = outcomeOf(state);
@@ -102,12 +116,18 @@ export function useOperationObserver(observers: readonly OperationObserver[]): P
   const needsParams = observers.some((observer) => observer.onParams);
 
   return {
+    cutOpen() {
+      for (const state of [...open]) {
+        state.cut = true;
+        end(state);
+      }
+    },
     onYogaInit({ yoga }) {
       endpoint = yoga.graphqlEndpoint;
     },
     onRequest({ request }) {
       if (pathOf(request.url) !== endpoint) return;
-      states.set(request, {
+      const state: State = {
         request,
         started: performance.now(),
         startTime: Date.now(),
@@ -115,11 +135,14 @@ export function useOperationObserver(observers: readonly OperationObserver[]): P
         executed: false,
         hasData: false,
         refusedBeforeExecution: false,
+        cut: false,
         result: false,
         streaming: false,
         streamDone: false,
         ended: false,
-      });
+      };
+      states.set(request, state);
+      open.add(state);
     },
     ...(needsParams
       ? {
@@ -175,7 +198,10 @@ export function useOperationObserver(observers: readonly OperationObserver[]): P
       }
       // Ended before yoga produced a result: GraphiQL's page or a CORS preflight (not operations), or a
       // refusal by an earlier plugin (cross-origin, CSRF, body too large), whose codes are in its body.
-      if (response.status < 400) return;
+      if (response.status < 400) {
+        open.delete(state);
+        return;
+      }
       state.refusedBeforeExecution = true;
       return refusalCodes(response).then((codes) => {
         for (const code of codes) count(state.codes, code);

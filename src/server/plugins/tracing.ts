@@ -203,6 +203,7 @@ export function createTracing(options: TracingOptions): GatewayTracing {
         'url.path': '/graphql',
         'graphql.response.outcome': outcome,
       };
+      if (operation.cut) attributes['gateway.cut_at_shutdown'] = true;
       const name = operation.name === undefined ? undefined : shownOperationName(operation.name);
       if (operation.type) {
         attributes['graphql.operation.type'] = operation.type;
@@ -229,7 +230,7 @@ export function createTracing(options: TracingOptions): GatewayTracing {
           operation.startTime,
           Date.now(),
           attributes,
-          failed ? { code: SpanStatusCode.ERROR, message: codes[0] ?? outcome } : unset,
+          failed ? { code: SpanStatusCode.ERROR, message: operation.cut ? 'cut' : (codes[0] ?? outcome) } : unset,
           operationTrace.events ?? noEvents,
           resource,
         ),
