@@ -370,7 +370,9 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   function observe(req: TransportRequest, exchange: Exchange) {
     const rateLimit = parseRateLimit(exchange.headers);
     if (rateLimit && rateBudget) {
-      rateBudget.observe(rateScope(req.credential.cacheKey, req.operationId, req.path), { remaining: rateLimit.remaining });
+      rateBudget.observe(rateScope(req.credential.cacheKey, req.operationId, req.path), {
+        remaining: rateLimit.remaining,
+      });
     }
     if (rateLimit) events.emit({ kind: 'rate-limit', operationId: req.operationId, unit: req.unit, ...rateLimit });
     const lifecycle = parseLifecycle(exchange.headers);
