@@ -6,6 +6,7 @@
 // never answered. That is the ambiguous failure a client must not answer by sending the POST again.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errors, type SimulatedApiError } from './errors.js';
+import type { SimulatorRateLimit } from './rate-limit.js';
 
 export const FAULT_KINDS = [
   'status500',
@@ -59,10 +60,6 @@ export interface SimulatorFaultControl {
 export const FAULT_CANARY = 'SECRET-CANARY-IN-BODY';
 
 const V2 = '/api/atlas/v2';
-// Token-bucket figures quoted in the 429 body (observed for the backup endpoint set).
-const BUCKET_CAPACITY = 1200;
-const BUCKET_REFILL_RATE = 500;
-const BUCKET_REFILL_SECONDS = 60;
 
 /** mulberry32: tiny, fast and good enough to spread faults; the point is reproducibility. */
 function prng(seed: number): () => number {
@@ -207,8 +204,13 @@ export interface FaultResponseContext {
   path: string;
   /** Content-Type a success of this operation would carry. */
   contentType: string;
-  /** Headers every Atlas answer carries (RateLimit-*). */
+  /**
+   * The RateLimit-* headers of the bucket the request drew on, when one applies (empty otherwise: no
+   * limiter, an OAuth endpoint). `status429` sends its own.
+   */
   baseHeaders: Record<string, string | number>;
+  /** The bucket a `status429` plays as empty: quoted in its body and its RateLimit-Limit. */
+  bucket: SimulatorRateLimit;
   retryAfterSeconds: number | undefined;
 }
 
@@ -243,16 +245,17 @@ export function writeFault(
     }
     case 'status429': {
       const retryAfter = ctx.retryAfterSeconds ?? 1;
+      const { capacity, refill, periodSeconds } = ctx.bucket;
       const error = errors.rateLimitedTokenBucket(
         ctx.path.replace(/^\/+/, ''),
         retryAfter,
-        BUCKET_CAPACITY,
-        BUCKET_REFILL_RATE,
-        BUCKET_REFILL_SECONDS,
+        capacity,
+        refill,
+        periodSeconds,
       );
       return sendError(error, {
         'Retry-After': retryAfter,
-        'RateLimit-Limit': BUCKET_CAPACITY,
+        'RateLimit-Limit': capacity,
         'RateLimit-Remaining': 0,
       });
     }

@@ -30,7 +30,12 @@ import {
   serverlessBackupGone,
   type ServerlessBackupMode,
 } from './routes/serverless.js';
-import { SimulatedRateLimiter, type SimulatorRateLimit } from './rate-limit.js';
+import {
+  ATLAS_BACKUP_BUCKET,
+  SimulatedRateLimiter,
+  type RateLimitVerdict,
+  type SimulatorRateLimit,
+} from './rate-limit.js';
 import { createSeedData } from './seed/index.js';
 import { isObject, loadSpec, projectToSchema, resultsItemSchema, type LoadedSpec, type OperationSpec } from './spec.js';
 import type { SimulatorData } from './store.js';
@@ -38,6 +43,7 @@ import type { SimulatorData } from './store.js';
 export { createSeedData, DEMO, addRestoreJobs } from './seed/index.js';
 export type { SimulatorData } from './store.js';
 export type { SimulatorRateLimit } from './rate-limit.js';
+export { ATLAS_BACKUP_BUCKET } from './rate-limit.js';
 export type { SimulatorAuthControl, SimulatorAuthOptions } from './auth.js';
 export { DIGEST_REALM, OAUTH_REVOKE_PATH, OAUTH_TOKEN_PATH } from './auth.js';
 export type { ServerlessBackupMode } from './routes/serverless.js';
@@ -75,8 +81,10 @@ export interface SimulatorOptions {
   // operations keep working in both modes (they sunset in January 2027). Change it at run time with
   // `setServerlessBackup(mode)`; `npm run simulator` reads SIMULATOR_SERVERLESS_BACKUP.
   serverlessBackup?: ServerlessBackupMode;
-  // Atlas's token-bucket rate limit per project (see rate-limit.ts); default none (every answer then
-  // reports a full bucket of 1200). `rateLimiter.refused` counts the 429s it sent.
+  // Atlas's token-bucket rate limit per project (see rate-limit.ts); default none: nothing is refused and
+  // no answer carries RateLimit-* headers (Atlas "may not always" send them, notes §3.1), so a client
+  // never slows down in benchmarks. With one, every answer that drew on a bucket reports that bucket.
+  // `rateLimiter.refused` counts the 429s it sent.
   rateLimit?: SimulatorRateLimit;
   // Tests only: plays an Atlas that breaks its own contract (a malformed id, a non-ISO date, a size that
   // is not a number). Called with a copy of every successful Atlas API body, after it is trimmed to the
@@ -119,13 +127,13 @@ export interface AtlasSimulator {
   close(): Promise<void>;
 }
 
-/** Atlas's observed capacity for the backup endpoint sets. */
-const RATE_LIMIT = 1200;
 const MAX_BODY_BYTES = 1024 * 1024;
 const OAUTH_OPERATIONS: Record<string, string> = {
   [OAUTH_TOKEN_PATH]: 'oauthToken',
   [OAUTH_REVOKE_PATH]: 'oauthRevoke',
 };
+/** Faults Atlas itself answers: with a limiter, they spend a token and report the bucket. */
+const FAULTS_ANSWERED_BY_ATLAS: ReadonlySet<FaultKind> = new Set(['status500', 'status503', 'truncated']);
 /** Query parameters never copied into the call log, whatever path they were sent to. */
 const SECRET_QUERY_PARAMS = new Set(['access_token', 'token', 'client_secret', 'password', 'api_key', 'apikey']);
 
@@ -243,6 +251,11 @@ function mediaTypeOf(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim() ?? '';
 }
 
+function rateLimitHeaders(verdict: RateLimitVerdict | undefined): Record<string, number> {
+  if (verdict === undefined) return {};
+  return { 'RateLimit-Limit': verdict.shape.capacity, 'RateLimit-Remaining': verdict.remaining };
+}
+
 function bearerOf(header: string | undefined): string {
   return /^Bearer (\S+)$/.exec(header ?? '')?.[1] ?? '';
 }
@@ -277,19 +290,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
     return latencyMs > 0 ? new Promise((resolve) => setTimeout(resolve, latencyMs)) : undefined;
   }
 
-  /** Answers with the fault and logs it. The secret-free path is all the log keeps of the request. */
+  /**
+   * Answers with the fault and logs it. The secret-free path is all the log keeps of the request.
+   * `limited`: the request is one of Atlas's API operations, so a limiter's bucket applies to it.
+   */
   async function injectFault(
     fault: FaultKind,
     req: IncomingMessage,
     res: ServerResponse,
     call: Omit<SimulatedCall, 'status' | 'fault'>,
     contentType: string,
+    limited: boolean,
   ): Promise<void> {
     if (fault !== 'hang') await delay();
+    const bucket = rateLimiter && limited ? rateLimiter.limit : ATLAS_BACKUP_BUCKET;
+    const spent =
+      rateLimiter && limited && FAULTS_ANSWERED_BY_ATLAS.has(fault) ? rateLimiter.spend(call.path) : undefined;
     const status = writeFault(fault, req, res, {
       path: call.path,
       contentType,
-      baseHeaders: { 'RateLimit-Limit': RATE_LIMIT, 'RateLimit-Remaining': RATE_LIMIT - 1 },
+      baseHeaders: rateLimitHeaders(spent),
+      bucket: { ...bucket },
       retryAfterSeconds: fault === 'status429' || fault === 'status503' ? faults.retryAfterSeconds(fault) : undefined,
     });
     calls.push({ ...call, status, fault });
@@ -315,7 +336,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
         response = client;
       } else {
         const fault = faults.next(call);
-        if (fault !== null) return injectFault(fault, req, res, call, 'application/json');
+        if (fault !== null) return injectFault(fault, req, res, call, 'application/json', false);
         const contentType = req.headers['content-type'];
         response =
           endpoint === 'token' ? auth.mint(client, contentType, bodyText) : auth.revoke(client, contentType, bodyText);
@@ -353,12 +374,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
     // Faults that lose the answer of a processed request are applied after the handler (below).
     if (fault !== null && !AFTER_PROCESSING_FAULTS.has(fault)) {
       const contentType = route === undefined ? 'application/json' : `${route.op.mediaType};charset=utf-8`;
-      return injectFault(fault, req, res, call, contentType);
+      return injectFault(fault, req, res, call, contentType, route !== undefined);
     }
 
     let result: HandlerResult;
     let mediaType: string | null = null;
-    let limited: { remaining: number } | undefined;
+    // The bucket this request drew on; none for a 401 or an unknown path, or without a limiter.
+    let limited: RateLimitVerdict | undefined;
     const extraHeaders: Record<string, string> = {};
     try {
       if (challenge !== null) {
@@ -371,7 +393,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
         limited = verdict;
         if (!verdict.allowed) {
           extraHeaders['Retry-After'] = String(verdict.retryAfterSeconds);
-          const { capacity, refill, periodSeconds } = rateLimiter.limit;
+          const { capacity, refill, periodSeconds } = verdict.shape;
           throw errors.rateLimitedTokenBucket(
             path.slice(1),
             verdict.retryAfterSeconds,
@@ -423,18 +445,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
 
     if (fault !== null) {
       // Processed (the POST created its job, or refused it); the answer never arrives.
-      return injectFault(fault, req, res, call, 'application/json');
+      return injectFault(fault, req, res, call, 'application/json', false);
     }
 
     await delay();
 
-    const headers: Record<string, string | number> = {
-      ...extraHeaders,
-      // Without a rate limit the bucket looks constant, so a well-behaved client never slows down in
-      // benchmarks; with one, the bucket is the project's.
-      'RateLimit-Limit': rateLimiter?.limit.capacity ?? RATE_LIMIT,
-      'RateLimit-Remaining': limited?.remaining ?? RATE_LIMIT - 1,
-    };
+    const headers: Record<string, string | number> = { ...extraHeaders, ...rateLimitHeaders(limited) };
     let payload = '';
     if (result.status >= 400) {
       headers['Content-Type'] = 'application/json';

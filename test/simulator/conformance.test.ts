@@ -1,7 +1,13 @@
 // Every GET operation of the spec answers with a body that validates against that operation's 200
 // schema (as written, and "closed": no property names the spec does not declare).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, createSeedData, startSimulator, type AtlasSimulator } from '../../src/simulator/index.js';
+import {
+  ATLAS_BACKUP_BUCKET,
+  DEMO,
+  createSeedData,
+  startSimulator,
+  type AtlasSimulator,
+} from '../../src/simulator/index.js';
 import { REALISTIC_PREFIX, callOp, createValidator, results, spec, type SpecValidator } from './helpers.js';
 
 const pay = DEMO.clusters.paymentsProd;
@@ -86,7 +92,7 @@ describe('simulator responses conform to the spec', () => {
   let closed: SpecValidator;
 
   beforeAll(async () => {
-    sim = await startSimulator({ host: '127.0.0.1', port: 0 });
+    sim = await startSimulator({ host: '127.0.0.1', port: 0, rateLimit: { ...ATLAS_BACKUP_BUCKET } });
     open = createValidator({ closed: false });
     closed = createValidator({ closed: true });
   });

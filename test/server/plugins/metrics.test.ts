@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../../src/graph/ids.js';
 import { createMetrics, OperationNames } from '../../../src/server/plugins/metrics.js';
-import { DEMO } from '../../../src/simulator/index.js';
+import { ATLAS_BACKUP_BUCKET, DEMO } from '../../../src/simulator/index.js';
 import { startStack, type TestStack } from '../../../support/stack.js';
 import { labelValues, parseSamples, sampleValue } from '../../helpers/prometheus.js';
 
@@ -29,6 +29,8 @@ describe('GraphQL and Atlas metrics', () => {
 
   beforeAll(async () => {
     stack = await startStack({
+      // A limiter, so that Atlas's answers carry the RateLimit-* headers the metrics report.
+      simulator: { rateLimit: { ...ATLAS_BACKUP_BUCKET } },
       atlas: { callBudget: 3, retry: { baseDelayMs: 1 } },
       gateway: { metrics: { maxOperationNames: 5 } },
     });
