@@ -229,6 +229,23 @@ export class SimulatorAuth {
     return this.challenge(false);
   }
 
+  /**
+   * The credential an authenticated API request used, for Atlas's USER-scoped rate limits: the service
+   * account a token was minted for, the API key, or a hash of a static token (never a secret).
+   */
+  userOf(authorization: string | undefined): string {
+    const header = authorization ?? '';
+    const bearer = /^Bearer (.+)$/i.exec(header)?.[1];
+    if (bearer !== undefined) {
+      const record = this.tokens.get(bearer);
+      if (record !== undefined) return `sa:${record.clientId}`;
+      return `token:${createHash('sha256').update(bearer, 'utf8').digest('hex').slice(0, 16)}`;
+    }
+    const digest = /^Digest[ \t]+(.*)$/is.exec(header)?.[1];
+    const username = digest === undefined ? undefined : parseAuthParams(digest)?.get('username');
+    return username === undefined ? 'anonymous' : `key:${username}`;
+  }
+
   private bearerIsValid(token: string): boolean {
     if (this.staticTokens.has(token)) return true;
     const record = this.tokens.get(token);

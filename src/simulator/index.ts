@@ -31,8 +31,11 @@ import {
   type ServerlessBackupMode,
 } from './routes/serverless.js';
 import {
-  ATLAS_BACKUP_BUCKET,
+  ATLAS_RATE_LIMITS,
   SimulatedRateLimiter,
+  endpointSetOf,
+  shapeOf,
+  type RateLimitedRequest,
   type RateLimitVerdict,
   type SimulatorRateLimit,
 } from './rate-limit.js';
@@ -42,8 +45,8 @@ import type { SimulatorData } from './store.js';
 
 export { createSeedData, DEMO, addRestoreJobs } from './seed/index.js';
 export type { SimulatorData } from './store.js';
-export type { SimulatorRateLimit } from './rate-limit.js';
-export { ATLAS_BACKUP_BUCKET } from './rate-limit.js';
+export type { BucketShape, EndpointSetName, RateLimitScope, SimulatorRateLimit } from './rate-limit.js';
+export { ATLAS_BACKUP_BUCKET, ATLAS_RATE_LIMITS, ENDPOINT_SET_SCOPES, endpointSetOf } from './rate-limit.js';
 export type { SimulatorAuthControl, SimulatorAuthOptions } from './auth.js';
 export { DIGEST_REALM, OAUTH_REVOKE_PATH, OAUTH_TOKEN_PATH } from './auth.js';
 export type { ServerlessBackupMode } from './routes/serverless.js';
@@ -81,10 +84,11 @@ export interface SimulatorOptions {
   // operations keep working in both modes (they sunset in January 2027). Change it at run time with
   // `setServerlessBackup(mode)`; `npm run simulator` reads SIMULATOR_SERVERLESS_BACKUP.
   serverlessBackup?: ServerlessBackupMode;
-  // Atlas's token-bucket rate limit per project (see rate-limit.ts); default none: nothing is refused and
-  // no answer carries RateLimit-* headers (Atlas "may not always" send them, notes §3.1), so a client
-  // never slows down in benchmarks. With one, every answer that drew on a bucket reports that bucket.
-  // `rateLimiter.refused` counts the 429s it sent.
+  // Atlas's token buckets, one per endpoint set × scope (see rate-limit.ts): `capacity`, `refill` and
+  // `periodSeconds` apply to each set's buckets (`sets` gives a set other figures; ATLAS_RATE_LIMITS holds
+  // Atlas's observed ones). Default none: nothing is refused and no answer carries RateLimit-* headers
+  // (Atlas "may not always" send them, notes §3.1), so a client never slows down in benchmarks. With
+  // one, every answer that drew on a bucket reports that bucket. `rateLimiter.refused` counts the 429s.
   rateLimit?: SimulatorRateLimit;
   // Tests only: plays an Atlas that breaks its own contract (a malformed id, a non-ISO date, a size that
   // is not a number). Called with a copy of every successful Atlas API body, after it is trimmed to the
@@ -300,17 +304,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
     res: ServerResponse,
     call: Omit<SimulatedCall, 'status' | 'fault'>,
     contentType: string,
-    limited: boolean,
+    limited: RateLimitedRequest | null,
   ): Promise<void> {
     if (fault !== 'hang') await delay();
-    const bucket = rateLimiter && limited ? rateLimiter.limit : ATLAS_BACKUP_BUCKET;
+    // The bucket a 429 plays empty: the request's, or (OAuth, unknown paths) the backup set's.
+    const set = endpointSetOf(limited?.operationId ?? '');
+    const bucket = shapeOf(rateLimiter && limited ? rateLimiter.limit : ATLAS_RATE_LIMITS, set);
     const spent =
-      rateLimiter && limited && FAULTS_ANSWERED_BY_ATLAS.has(fault) ? rateLimiter.spend(call.path) : undefined;
+      rateLimiter && limited && FAULTS_ANSWERED_BY_ATLAS.has(fault) ? rateLimiter.spend(limited) : undefined;
     const status = writeFault(fault, req, res, {
       path: call.path,
       contentType,
       baseHeaders: rateLimitHeaders(spent),
-      bucket: { ...bucket },
+      bucket,
       retryAfterSeconds: fault === 'status429' || fault === 'status503' ? faults.retryAfterSeconds(fault) : undefined,
     });
     calls.push({ ...call, status, fault });
@@ -336,7 +342,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
         response = client;
       } else {
         const fault = faults.next(call);
-        if (fault !== null) return injectFault(fault, req, res, call, 'application/json', false);
+        if (fault !== null) return injectFault(fault, req, res, call, 'application/json', null);
         const contentType = req.headers['content-type'];
         response =
           endpoint === 'token' ? auth.mint(client, contentType, bodyText) : auth.revoke(client, contentType, bodyText);
@@ -366,6 +372,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
 
     const route = matchPath(operations, path).find((c) => c.op.method === method);
     const call = { method, path, query: loggedQuery(query), operationId: route?.op.operationId ?? null };
+    const bucketRequest = (r: Route): RateLimitedRequest => ({
+      operationId: r.op.operationId,
+      groupId: r.params['groupId'],
+      user: auth.userOf(req.headers.authorization),
+    });
 
     // 1. auth, then faults (a request with bad credentials still gets its 401), 2. route, 3. version,
     // 4. sunset operations (410), 5. parameters, 6. existence (in the handler).
@@ -374,7 +385,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
     // Faults that lose the answer of a processed request are applied after the handler (below).
     if (fault !== null && !AFTER_PROCESSING_FAULTS.has(fault)) {
       const contentType = route === undefined ? 'application/json' : `${route.op.mediaType};charset=utf-8`;
-      return injectFault(fault, req, res, call, contentType, route !== undefined);
+      return injectFault(fault, req, res, call, contentType, route === undefined ? null : bucketRequest(route));
     }
 
     let result: HandlerResult;
@@ -389,7 +400,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
       }
       if (route === undefined) throw errors.notFoundPath(path);
       if (rateLimiter) {
-        const verdict = rateLimiter.take(path);
+        const verdict = rateLimiter.take(bucketRequest(route));
         limited = verdict;
         if (!verdict.allowed) {
           extraHeaders['Retry-After'] = String(verdict.retryAfterSeconds);
@@ -445,7 +456,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
 
     if (fault !== null) {
       // Processed (the POST created its job, or refused it); the answer never arrives.
-      return injectFault(fault, req, res, call, 'application/json', false);
+      return injectFault(fault, req, res, call, 'application/json', null);
     }
 
     await delay();

@@ -1,7 +1,7 @@
 /**
- * Three gateway replicas in front of one Atlas (the simulator) that allows 100 calls a minute per project,
- * sharing one Redis: together they stay under the limit, and clients never see RATE_LIMITED while the
- * waits fit the deadline. Killing Redis mid-run costs sharing, never correctness.
+ * Three gateway replicas in front of one Atlas (the simulator) that allows 100 calls a minute per project
+ * and endpoint set, sharing one Redis: together they stay under the limit, and clients never see
+ * RATE_LIMITED while the waits fit the deadline. Killing Redis mid-run costs sharing, never correctness.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toGlobalId } from '../../src/graph/ids.js';

@@ -1,7 +1,13 @@
 // Atlas's token buckets as the simulator plays them: RateLimit-* headers report the bucket a request
 // drew on, honestly (never more remaining than the limit), and only when one applies (notes §1.2, §3.1).
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO, startSimulator, type AtlasSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import {
+  ATLAS_RATE_LIMITS,
+  DEMO,
+  startSimulator,
+  type AtlasSimulator,
+  type SimulatorOptions,
+} from '../../src/simulator/index.js';
 import { asObject, call, callOp } from './helpers.js';
 
 const V2 = '/api/atlas/v2';
@@ -25,10 +31,10 @@ function rateHeaders(res: { headers: Headers }): { limit: string | null; remaini
 describe('RateLimit-* headers', () => {
   it('count down the bucket the request drew on, errors included', async () => {
     const sim = await simulator({ rateLimit: limit });
-    const group = { groupId: pay.groupId };
-    expect(rateHeaders(await callOp(sim.url, 'getGroup', group))).toEqual({ limit: '5', remaining: '4' });
-    // A 404 of a known operation (the cluster does not exist) spends a token too.
-    const missing = await callOp(sim.url, 'getCluster', { ...group, clusterName: 'no-such-cluster' });
+    const cluster = { groupId: pay.groupId, clusterName: pay.name };
+    expect(rateHeaders(await callOp(sim.url, 'listBackupSnapshots', cluster))).toEqual({ limit: '5', remaining: '4' });
+    // A 404 of a known operation (the job does not exist) spends a token too.
+    const missing = await callOp(sim.url, 'getBackupRestoreJob', { ...cluster, restoreJobId: 'a'.repeat(24) });
     expect(missing.status).toBe(404);
     expect(rateHeaders(missing)).toEqual({ limit: '5', remaining: '3' });
   });
@@ -89,5 +95,78 @@ describe('RateLimit-* headers', () => {
     expect(refused.status).toBe(429);
     expect(rateHeaders(refused)).toEqual({ limit: '1', remaining: '0' });
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('buckets per endpoint set × scope (notes §3.1, §3.2)', () => {
+  const analytics = DEMO.projects.analytics.id;
+  const snapshots = { groupId: pay.groupId, clusterName: pay.name };
+
+  it('the clusters set and the backup set have buckets of their own, per project', async () => {
+    const sim = await simulator({ rateLimit: { capacity: 2, refill: 1, periodSeconds: 60 } });
+    expect((await callOp(sim.url, 'listBackupSnapshots', snapshots)).status).toBe(200);
+    expect((await callOp(sim.url, 'getBackupSchedule', snapshots)).status).toBe(200);
+    // The project's backup bucket is empty...
+    const refused = await callOp(sim.url, 'listBackupRestoreJobs', snapshots);
+    expect(refused.status).toBe(429);
+    expect(asObject(refused.body)['errorCode']).toBe('RATE_LIMITED_TOKEN_BUCKET');
+    // ...its clusters bucket is not...
+    const cluster = await callOp(sim.url, 'getCluster', snapshots);
+    expect(cluster.status).toBe(200);
+    expect(rateHeaders(cluster)).toEqual({ limit: '2', remaining: '1' });
+    // ...nor is another project's backup bucket.
+    const other = await callOp(sim.url, 'listExportBuckets', { groupId: analytics });
+    expect(other.status).toBe(200);
+    expect(rateHeaders(other)).toEqual({ limit: '2', remaining: '1' });
+    expect([...(sim.rateLimiter?.refused ?? new Map<string, number>())]).toEqual([[`backup group:${pay.groupId}`, 1]]);
+  });
+
+  it('the projects set (listGroups, getGroup) is one bucket per credential, across projects', async () => {
+    const sim = await simulator({
+      bearerTokens: [DEMO.token, 'other-user'],
+      rateLimit: { capacity: 3, refill: 1, periodSeconds: 60 },
+    });
+    expect(rateHeaders(await callOp(sim.url, 'getGroup', { groupId: pay.groupId }))).toEqual({
+      limit: '3',
+      remaining: '2',
+    });
+    expect(rateHeaders(await callOp(sim.url, 'getGroup', { groupId: analytics }))).toEqual({
+      limit: '3',
+      remaining: '1',
+    });
+    expect(rateHeaders(await callOp(sim.url, 'listGroups', {}))).toEqual({ limit: '3', remaining: '0' });
+    expect((await callOp(sim.url, 'getGroup', { groupId: analytics })).status).toBe(429);
+    // Another credential has its own bucket; the projects' other sets are untouched.
+    const otherUser = await callOp(sim.url, 'listGroups', {}, '', { token: 'other-user' });
+    expect(rateHeaders(otherUser)).toEqual({ limit: '3', remaining: '2' });
+    expect(rateHeaders(await callOp(sim.url, 'listClusters', { groupId: analytics }))).toEqual({
+      limit: '3',
+      remaining: '2',
+    });
+  });
+
+  it("ATLAS_RATE_LIMITS plays Atlas's observed capacities: 10000 for clusters, 1200 elsewhere", async () => {
+    const sim = await simulator({ rateLimit: ATLAS_RATE_LIMITS });
+    expect(rateHeaders(await callOp(sim.url, 'listClusters', { groupId: pay.groupId }))).toEqual({
+      limit: '10000',
+      remaining: '9999',
+    });
+    expect(rateHeaders(await callOp(sim.url, 'getCluster', snapshots))).toEqual({ limit: '10000', remaining: '9998' });
+    expect(rateHeaders(await callOp(sim.url, 'listBackupSnapshots', snapshots))).toEqual({
+      limit: '1200',
+      remaining: '1199',
+    });
+    expect(rateHeaders(await callOp(sim.url, 'listGroups', {}))).toEqual({ limit: '1200', remaining: '1199' });
+    // An injected 429 quotes the bucket of the request's set.
+    sim.faults.set({ script: ['status429'] });
+    const refused = await callOp(sim.url, 'getCluster', snapshots);
+    expect(rateHeaders(refused)).toEqual({ limit: '10000', remaining: '0' });
+    expect(asObject(refused.body)['parameters']).toEqual([
+      `api/atlas/v2/groups/${pay.groupId}/clusters/${pay.name}`,
+      1,
+      10000,
+      5000,
+      60,
+    ]);
   });
 });
