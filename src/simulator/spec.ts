@@ -182,6 +182,19 @@ export function projectToSchema(spec: LoadedSpec, schemaName: string, value: obj
   return out;
 }
 
+/**
+ * A schema property's `pattern`, compiled as the spec means it: Unicode-aware, since Atlas's patterns use
+ * property escapes such as `\p{L}`. Throws when the spec has no such pattern (the spec changed).
+ */
+export function propertyPattern(spec: LoadedSpec, schemaName: string, property: string): RegExp {
+  const schema = spec.schemas[schemaName];
+  const properties = schema !== undefined && isObject(schema['properties']) ? schema['properties'] : null;
+  const prop = properties?.[property];
+  const pattern = isObject(prop) ? prop['pattern'] : undefined;
+  if (typeof pattern !== 'string') throw new Error(`spec: ${schemaName}.${property} has no pattern`);
+  return new RegExp(pattern, 'u');
+}
+
 /** Item schema of a `Paginated*` schema's `results` array. */
 export function resultsItemSchema(spec: LoadedSpec, paginatedSchema: string): string | null {
   const schema = spec.schemas[paginatedSchema];

@@ -262,19 +262,11 @@ describe('simulator mutations', () => {
     expect(expectValid('createServerlessRestoreJob', s.body)['snapshotId']).toBe(DEMO.serverless.snapshotId);
 
     const fp = { groupId: DEMO.flex.groupId, name: DEMO.flex.name };
-    const noProject = await callOp(sim.url, 'createFlexRestoreJob', fp, '', {
-      body: { snapshotId: DEMO.flex.snapshotId, targetDeploymentItemName: DEMO.flex.name },
-    });
-    expect(asObject(noProject.body)).toMatchObject({
-      error: 400,
-      errorCode: 'MISSING_ATTRIBUTE',
-      parameters: ['targetProjectId'],
-    });
     const f = await callOp(sim.url, 'createFlexRestoreJob', fp, '', {
       body: {
         snapshotId: DEMO.flex.snapshotId,
-        targetDeploymentItemName: DEMO.flex.name,
-        targetProjectId: DEMO.flex.groupId,
+        targetDeploymentItemName: pay.name,
+        targetProjectId: pay.groupId,
       },
     });
     expect(f.status, JSON.stringify(f.body)).toBe(200);
@@ -282,8 +274,41 @@ describe('simulator mutations', () => {
       status: 'PENDING',
       deliveryType: 'RESTORE',
       instanceName: DEMO.flex.name,
+      targetProjectId: pay.groupId,
     });
     expect(results((await callOp(sim.url, 'listFlexRestoreJobs', fp)).body)[0]?.['id']).toBe(asObject(f.body)['id']);
+  });
+
+  it('createFlexRestoreJob: targetProjectId is optional (the source project), the target name follows the spec', async () => {
+    // FlexBackupRestoreJobCreate20241113 requires only snapshotId and targetDeploymentItemName (notes §11).
+    const fp = { groupId: DEMO.flex.groupId, name: DEMO.flex.name };
+    const sameProject = await callOp(sim.url, 'createFlexRestoreJob', fp, '', {
+      body: { snapshotId: DEMO.flex.snapshotId, targetDeploymentItemName: DEMO.flex.name },
+    });
+    expect(sameProject.status, JSON.stringify(sameProject.body)).toBe(200);
+    expect(expectValid('createFlexRestoreJob', sameProject.body)).toMatchObject({
+      projectId: DEMO.flex.groupId,
+      targetProjectId: DEMO.flex.groupId,
+      targetDeploymentItemName: DEMO.flex.name,
+    });
+    // The spec's pattern (^[\p{L}\p{N}\-_.(),:&@+']{1,64}$) admits names the cluster-name pattern does not:
+    // such a name is looked up (no deployment has it here), not refused as malformed.
+    for (const name of ['analytics_flex', 'café.(eu)', "o'brien:1"]) {
+      const res = await callOp(sim.url, 'createFlexRestoreJob', fp, '', {
+        body: { snapshotId: DEMO.flex.snapshotId, targetDeploymentItemName: name },
+      });
+      expect(asObject(res.body), name).toMatchObject({ error: 404, errorCode: 'CLUSTER_NOT_FOUND' });
+    }
+    for (const name of ['a/b', 'x'.repeat(65), 'semi;colon']) {
+      const res = await callOp(sim.url, 'createFlexRestoreJob', fp, '', {
+        body: { snapshotId: DEMO.flex.snapshotId, targetDeploymentItemName: name },
+      });
+      expect(asObject(res.body), name).toMatchObject({
+        error: 400,
+        errorCode: 'INVALID_ATTRIBUTE',
+        parameters: ['targetDeploymentItemName'],
+      });
+    }
   });
 
   it('malformed JSON bodies are 400', async () => {

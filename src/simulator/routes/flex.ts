@@ -1,11 +1,11 @@
 // Handlers, Flex family: Flex clusters, their backup snapshots and restore jobs.
 import { errors } from '../errors.js';
 import { snapshotUrl } from '../seed/flex.js';
+import { loadSpec, propertyPattern } from '../spec.js';
 import { DAY, HOUR, iso } from '../time.js';
 import type { StoredFlexRestoreJob } from '../store.js';
 import {
   ID_PATTERN,
-  NAME_PATTERN,
   body,
   findOwned,
   getOwned,
@@ -16,6 +16,7 @@ import {
   ok,
   requireFlex,
   requireTarget,
+  optionalString,
   requiredString,
   withSelf,
   type Handler,
@@ -34,15 +35,28 @@ const listFlexRestoreJobs = listOwned(ofFlex, (d) => d.flexRestoreJobs);
 
 const getFlexRestoreJob = getOwned(ofFlex, (d) => d.flexRestoreJobs, 'restoreJobId', 'restoreJob');
 
+/**
+ * The spec's pattern for a Flex restore's target (`FlexBackupRestoreJobCreate20241113`): any letter or
+ * digit and `-_.(),:&@+'`, 1 to 64 characters, wider than the cluster-name pattern of the path parameters.
+ */
+const TARGET_DEPLOYMENT_NAME = propertyPattern(
+  loadSpec(),
+  'FlexBackupRestoreJobCreate20241113',
+  'targetDeploymentItemName',
+);
+
+/**
+ * `createFlexRestoreJob`: the spec requires `snapshotId` and `targetDeploymentItemName`; `targetProjectId`
+ * is optional (notes §11), and without it the target is in the source cluster's project.
+ */
 const createFlexRestoreJob: Handler = (ctx) => {
   const flex = requireFlex(ctx);
   const b = body(ctx);
   const groupId = flex.groupId ?? '';
   const name = flex.name ?? '';
   const snapshotId = requiredString(b, 'snapshotId', ID_PATTERN);
-  const targetDeploymentItemName = requiredString(b, 'targetDeploymentItemName', NAME_PATTERN);
-  // Atlas rejects Flex restores without targetProjectId (MISSING_ATTRIBUTE), see the CLI fix in the notes.
-  const targetProjectId = requiredString(b, 'targetProjectId', ID_PATTERN);
+  const targetDeploymentItemName = requiredString(b, 'targetDeploymentItemName', TARGET_DEPLOYMENT_NAME);
+  const targetProjectId = optionalString(b, 'targetProjectId', ID_PATTERN) ?? groupId;
   requireTarget(ctx.data, targetProjectId, targetDeploymentItemName);
   const snap = findOwned(ctx.data.flexSnapshots, groupId, name, snapshotId, (s) => s.id, 'snapshot').value;
   if (snap.status !== 'COMPLETED') throw errors.invalidAttribute('snapshotId');
