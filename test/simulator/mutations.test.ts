@@ -248,6 +248,62 @@ describe('simulator mutations', () => {
     expect(asObject(onCloudCluster.body)['errorCode']).toBe('FEATURE_UNSUPPORTED');
   });
 
+  it('createClusterRestoreJob (legacy) restores from a snapshotId, a point in time or an oplog position too', async () => {
+    // BackupRestoreJob requires only `delivery`; its sources are checkpointId, snapshotId,
+    // pointInTimeUTCMillis and oplogTs with oplogInc.
+    const lp = { groupId: legacy.groupId, clusterName: legacy.name };
+    const http = { methodName: 'HTTP' };
+    const create = (body: Record<string, unknown>) => callOp(sim.url, 'createClusterRestoreJob', lp, '', { body });
+    const checkpoints = results((await callOp(sim.url, 'listClusterBackupCheckpoints', lp)).body);
+    const restorableMs = checkpoints
+      .filter((c) => c['restorable'] === true)
+      .map((c) => Date.parse(String(c['timestamp'])));
+    const newestMs = Math.max(...restorableMs);
+    const oldestMs = Math.min(...restorableMs);
+
+    const bySnapshot = await create({ snapshotId: DEMO.legacy.checkpoint.id, delivery: http });
+    expect(bySnapshot.status, JSON.stringify(bySnapshot.body)).toBe(200);
+    const snapshotJobs = results(expectValid('createClusterRestoreJob', bySnapshot.body));
+    expect(snapshotJobs.length).toBe(3);
+    expect(snapshotJobs.every((j) => j['snapshotId'] === DEMO.legacy.checkpoint.id)).toBe(true);
+
+    const pointMs = newestMs + 60_000;
+    const byPoint = await create({ pointInTimeUTCMillis: pointMs, delivery: http });
+    expect(byPoint.status, JSON.stringify(byPoint.body)).toBe(200);
+    const pointJobs = results(expectValid('createClusterRestoreJob', byPoint.body));
+    expect(pointJobs.length).toBe(3);
+    expect(new Set(pointJobs.map((j) => j['batchId'])).size).toBe(1);
+    for (const job of pointJobs) {
+      expect(Date.parse(String(asObject(job['timestamp'])['date']))).toBe(pointMs);
+    }
+
+    const oplogTs = new Date(newestMs + 120_000).toISOString();
+    const byOplog = await create({ oplogTs, oplogInc: 3, delivery: http });
+    expect(byOplog.status, JSON.stringify(byOplog.body)).toBe(200);
+    for (const job of results(expectValid('createClusterRestoreJob', byOplog.body))) {
+      expect(Date.parse(String(asObject(job['timestamp'])['date']))).toBe(newestMs + 120_000);
+    }
+
+    // Refusals: one source at a time, oplogTs with oplogInc, a point Atlas can restore to.
+    const refusals: [Record<string, unknown>, string, string][] = [
+      [{}, 'MISSING_ATTRIBUTE', 'checkpointId'],
+      [
+        { snapshotId: DEMO.legacy.checkpoint.id, pointInTimeUTCMillis: pointMs },
+        'INVALID_ATTRIBUTE',
+        'pointInTimeUTCMillis',
+      ],
+      [{ oplogTs }, 'MISSING_ATTRIBUTE', 'oplogInc'],
+      [{ oplogInc: 3 }, 'MISSING_ATTRIBUTE', 'oplogTs'],
+      [{ oplogTs: 'yesterday', oplogInc: 3 }, 'INVALID_ATTRIBUTE', 'oplogTs'],
+      [{ pointInTimeUTCMillis: oldestMs - 60_000 }, 'INVALID_ATTRIBUTE', 'pointInTimeUTCMillis'],
+      [{ pointInTimeUTCMillis: 1_000 }, 'INVALID_ATTRIBUTE', 'pointInTimeUTCMillis'],
+    ];
+    for (const [source, errorCode, field] of refusals) {
+      const res = await create({ ...source, delivery: http });
+      expect(asObject(res.body), JSON.stringify(source)).toMatchObject({ error: 400, errorCode, parameters: [field] });
+    }
+  });
+
   it('createServerlessRestoreJob and createFlexRestoreJob', async () => {
     const sl = { groupId: DEMO.serverless.groupId, clusterName: DEMO.serverless.instanceName };
     const s = await callOp(sim.url, 'createServerlessRestoreJob', sl, '', {
