@@ -82,7 +82,9 @@ export interface SimulatorOptions {
   // today (after 2026-01-22) and answers each of them 410 VERSION_GONE, once auth, route and Accept
   // version have been checked and before parameters or existence are. The serverless *instance*
   // operations keep working in both modes (they sunset in January 2027). Change it at run time with
-  // `setServerlessBackup(mode)`; `npm run simulator` reads SIMULATOR_SERVERLESS_BACKUP.
+  // `setServerlessBackup(mode)`. `npm run simulator` reads SIMULATOR_SERVERLESS_BACKUP (default `sunset`
+  // there, as `npm start`); this default stays `available` because many gateway tests read the seed's
+  // serverless backups.
   serverlessBackup?: ServerlessBackupMode;
   // Atlas's token buckets, one per endpoint set × scope (see rate-limit.ts): `capacity`, `refill` and
   // `periodSeconds` apply to each set's buckets (`sets` gives a set other figures; ATLAS_RATE_LIMITS holds

@@ -28,12 +28,13 @@ function faultPlanFromEnv(): FaultPlan | undefined {
 }
 
 /**
- * SIMULATOR_SERVERLESS_BACKUP: `available` (default) or `sunset`. With `sunset` the serverless backup
- * snapshot and restore-job operations answer 410 VERSION_GONE, as Atlas does after 2026-01-22.
+ * SIMULATOR_SERVERLESS_BACKUP: `sunset` (default, as `npm start`'s DEMO_SERVERLESS_BACKUP) or `available`.
+ * With `sunset` the serverless backup snapshot and restore-job operations answer 410 VERSION_GONE, as
+ * Atlas does since 2026-01-22; `available` plays the Atlas of before.
  */
 function serverlessBackupFromEnv(): ServerlessBackupMode {
   const text = (process.env['SIMULATOR_SERVERLESS_BACKUP'] ?? '').trim();
-  if (text === '') return 'available';
+  if (text === '') return 'sunset';
   const mode = SERVERLESS_BACKUP_MODES.find((m) => m === text);
   if (mode === undefined) {
     throw new Error(`SIMULATOR_SERVERLESS_BACKUP must be one of ${SERVERLESS_BACKUP_MODES.join(', ')}, got "${text}"`);
@@ -54,7 +55,11 @@ const sim = await startSimulator({
 });
 console.log(`Atlas simulator listening on ${sim.url}/api/atlas/v2`);
 if (faults !== undefined) console.log(`Fault plan: ${JSON.stringify(faults)}`);
-if (serverlessBackup === 'sunset') console.log('Serverless backup operations: sunset (410 VERSION_GONE)');
+console.log(
+  serverlessBackup === 'sunset'
+    ? 'Serverless backup operations: sunset (410 VERSION_GONE; SIMULATOR_SERVERLESS_BACKUP=available for before 2026-01-22)'
+    : 'Serverless backup operations: available (the Atlas of before 2026-01-22)',
+);
 console.log(`Bearer token: ${DEMO.token}`);
 console.log(
   `Try: curl -H 'Authorization: Bearer ${DEMO.token}' -H 'Accept: application/vnd.atlas.2023-01-01+json' ${sim.url}/api/atlas/v2/groups`,

@@ -202,10 +202,19 @@ describe('serverless backup after its sunset', () => {
 describe('npm run simulator with SIMULATOR_SERVERLESS_BACKUP', () => {
   const main = fileURLToPath(new URL('../../src/simulator/main.ts', import.meta.url));
 
-  /** Runs main.ts on an ephemeral port; resolves with its url (or its exit code and stderr). */
-  function runMain(mode: string): Promise<{ url: string; stop: () => void } | { code: number | null; stderr: string }> {
+  /**
+   * Runs main.ts on an ephemeral port with SIMULATOR_SERVERLESS_BACKUP set to `mode` (unset when undefined)
+   * and `extra` variables; resolves with its url (or its exit code and stderr).
+   */
+  function runMain(
+    mode: string | undefined,
+    extra: Record<string, string> = {},
+  ): Promise<{ url: string; stop: () => void } | { code: number | null; stderr: string }> {
+    const env: Record<string, string | undefined> = { ...process.env, PORT: '0', HOST: '127.0.0.1', ...extra };
+    if (mode === undefined) delete env['SIMULATOR_SERVERLESS_BACKUP'];
+    else env['SIMULATOR_SERVERLESS_BACKUP'] = mode;
     const child = spawn(process.execPath, ['--import', 'tsx', main], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SIMULATOR_SERVERLESS_BACKUP: mode },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -230,6 +239,41 @@ describe('npm run simulator with SIMULATOR_SERVERLESS_BACKUP', () => {
       expect(gone.status).toBe(410);
       expect(asObject(gone.body)['errorCode']).toBe('VERSION_GONE');
       expect((await callOp(run.url, 'listServerlessInstances', { groupId: sl.groupId })).status).toBe(200);
+    } finally {
+      run.stop();
+    }
+  });
+
+  it("unset: today's Atlas, as npm start (notes §0.5, §6.2: sunset on 2026-01-22)", async () => {
+    const run = await runMain(undefined);
+    if (!('url' in run)) throw new Error(`simulator did not start: ${run.stderr}`);
+    try {
+      const gone = await callOp(run.url, 'listServerlessBackupSnapshots', events);
+      expect(gone.status).toBe(410);
+      expect(asObject(gone.body)['errorCode']).toBe('VERSION_GONE');
+    } finally {
+      run.stop();
+    }
+  });
+
+  it('available: the Atlas of before the sunset', async () => {
+    const run = await runMain('available');
+    if (!('url' in run)) throw new Error(`simulator did not start: ${run.stderr}`);
+    try {
+      expect((await callOp(run.url, 'listServerlessBackupSnapshots', events)).status).toBe(200);
+    } finally {
+      run.stop();
+    }
+  });
+
+  it('SIMULATOR_FAULTS injects its fault plan', async () => {
+    const run = await runMain(undefined, { SIMULATOR_FAULTS: '{"script":["status503","ok"],"retryAfterSeconds":2}' });
+    if (!('url' in run)) throw new Error(`simulator did not start: ${run.stderr}`);
+    try {
+      const failed = await callOp(run.url, 'listGroups', {});
+      expect(failed.status).toBe(503);
+      expect(failed.headers.get('retry-after')).toBe('2');
+      expect((await callOp(run.url, 'listGroups', {})).status).toBe(200);
     } finally {
       run.stop();
     }
