@@ -167,9 +167,24 @@ export function loadSpec(): LoadedSpec {
 }
 
 /**
- * Keeps only the top-level properties the named schema declares. Store records may carry more
- * (a sharded snapshot has `members`, a replica-set list item must not), and Atlas answers each
- * operation with exactly its own schema's fields.
+ * Fields live Atlas sends that a schema of the spec lacks, by schema: what each is worth, derived from the
+ * stored object (absent when it returns undefined). Confirmed from recordings (notes §11): restore jobs
+ * carry `targetDeploymentItemName`, the name of the deployment restored into, when they have a target.
+ * Sent so that clients meet, as against Atlas, fields their spec-generated types do not know.
+ */
+export const LIVE_EXTRA_FIELDS: Readonly<Record<string, Readonly<Record<string, (value: object) => unknown>>>> = {
+  DiskBackupSnapshotRestoreJob: {
+    targetDeploymentItemName: (job) => {
+      const target = 'targetClusterName' in job ? job.targetClusterName : undefined;
+      return typeof target === 'string' && target !== '' ? target : undefined;
+    },
+  },
+};
+
+/**
+ * Keeps only the top-level properties the named schema declares, plus the schema's LIVE_EXTRA_FIELDS.
+ * Store records may carry more (a sharded snapshot has `members`, a replica-set list item must not), and
+ * Atlas answers each operation with its own schema's fields (and the few extras it is seen to send).
  */
 export function projectToSchema(spec: LoadedSpec, schemaName: string, value: object): JsonObject {
   const schema = spec.schemas[schemaName];
@@ -178,6 +193,10 @@ export function projectToSchema(spec: LoadedSpec, schemaName: string, value: obj
   const out: JsonObject = {};
   for (const [key, v] of Object.entries(value)) {
     if (key in properties && v !== undefined) out[key] = v;
+  }
+  for (const [key, derive] of Object.entries(LIVE_EXTRA_FIELDS[schemaName] ?? {})) {
+    const v = derive(value);
+    if (v !== undefined) out[key] = v;
   }
   return out;
 }

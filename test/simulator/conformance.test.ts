@@ -9,7 +9,7 @@ import {
   startSimulator,
   type AtlasSimulator,
 } from '../../src/simulator/index.js';
-import { REALISTIC_PREFIX, callOp, createValidator, results, spec, type SpecValidator } from './helpers.js';
+import { REALISTIC_PREFIX, asObject, callOp, createValidator, results, spec, type SpecValidator } from './helpers.js';
 
 const pay = DEMO.clusters.paymentsProd;
 const ledger = DEMO.clusters.paymentsLedger;
@@ -243,6 +243,27 @@ describe('simulator responses conform to the spec', () => {
       closed.errors('DiskBackupReplicaSet', { id: DEMO.snapshots.completed.id, groupId: pay.groupId }),
     ).not.toEqual([]);
     expect(open.errors('DiskBackupReplicaSet', { id: DEMO.snapshots.completed.id, groupId: pay.groupId })).toEqual([]);
+  });
+
+  it('cloud restore jobs carry targetDeploymentItemName, as live Atlas does, when they have a target', async () => {
+    // Notes §11 (recordings): a field DiskBackupSnapshotRestoreJob lacks; every other undeclared name is stripped.
+    const get = async (restoreJobId: string) =>
+      asObject((await callOp(sim.url, 'getBackupRestoreJob', { ...cl(pay), restoreJobId })).body);
+    const automated = await get(DEMO.restoreJobs.automated.id);
+    expect(automated['targetClusterName']).toEqual(expect.any(String));
+    expect(automated['targetDeploymentItemName']).toBe(automated['targetClusterName']);
+    const crossProject = await get(DEMO.restoreJobs.crossProject.id);
+    expect(crossProject['targetDeploymentItemName']).toBe(crossProject['targetClusterName']);
+    const download = await get(DEMO.restoreJobs.download.id);
+    expect(download).not.toHaveProperty('targetClusterName');
+    expect(download).not.toHaveProperty('targetDeploymentItemName');
+    const listed = results((await callOp(sim.url, 'listBackupRestoreJobs', cl(pay))).body);
+    for (const job of listed) {
+      expect(job['targetDeploymentItemName'], String(job['id'])).toBe(job['targetClusterName']);
+    }
+    // The closed validator knows this one extra, and still refuses any other.
+    expect(closed.errors('DiskBackupSnapshotRestoreJob', automated)).toEqual([]);
+    expect(closed.errors('DiskBackupSnapshotRestoreJob', { ...automated, desiredName: 'x' })).not.toEqual([]);
   });
 
   it('shapes follow the spec names: cloud jobs and exports carry no owner, legacy objects do', async () => {

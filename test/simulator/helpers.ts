@@ -3,7 +3,13 @@
 import { request } from 'node:http';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
-import { loadSpec, isObject, type JsonObject, type OperationSpec } from '../../src/simulator/spec.js';
+import {
+  LIVE_EXTRA_FIELDS,
+  loadSpec,
+  isObject,
+  type JsonObject,
+  type OperationSpec,
+} from '../../src/simulator/spec.js';
 import { DEMO } from '../../src/simulator/index.js';
 
 const addFormats = formatsModule.default;
@@ -54,6 +60,13 @@ export function createValidator(options: { closed: boolean }): SpecValidator {
     throw new Error('spec changed: DiskBackupExportJob.prefix.pattern is no longer the documentation template');
   }
   delete prefix['pattern'];
+  // The fields live Atlas sends beyond the spec (notes §11) are declared, so that the "closed" variant
+  // still rejects every other undeclared name.
+  for (const [schemaName, fields] of Object.entries(LIVE_EXTRA_FIELDS)) {
+    const schema = schemas[schemaName];
+    if (schema === undefined || !isObject(schema['properties'])) throw new Error(`spec changed: no ${schemaName}`);
+    for (const field of Object.keys(fields)) schema['properties'][field] = { type: 'string' };
+  }
 
   // strict: false tolerates OpenAPI 3.0 annotations (example, discriminator, externalDocs, ...).
   const ajv = new Ajv({ strict: false, allErrors: true });
