@@ -192,7 +192,10 @@ export function projectToSchema(spec: LoadedSpec, schemaName: string, value: obj
   if (properties === null) throw new Error(`spec: schema ${schemaName} has no properties`);
   const out: JsonObject = {};
   for (const [key, v] of Object.entries(value)) {
-    if (key in properties && v !== undefined) out[key] = v;
+    // A write-only property is a request's (a legacy restore's checkpointId): Atlas does not send it back.
+    const property = properties[key];
+    if (property !== undefined && v !== undefined && !(isObject(property) && property['writeOnly'] === true))
+      out[key] = v;
   }
   for (const [key, derive] of Object.entries(LIVE_EXTRA_FIELDS[schemaName] ?? {})) {
     const v = derive(value);
