@@ -37,10 +37,13 @@ let atlas = config.atlas;
 if (!atlas) {
   const token = randomBytes(24).toString('base64url');
   // Loaded only here: a gateway configured for Atlas never loads the simulator (its seed, routes and spec).
-  const { startSimulator } = await import('./simulator/index.js');
+  const { ATLAS_RATE_LIMITS, startSimulator } = await import('./simulator/index.js');
   simulator = await startSimulator({
     bearerTokens: [token],
     serverlessBackup: config.demoServerlessBackup,
+    // Atlas's own buckets (1,200 backup calls a project, 10,000 for clusters): the call report and metrics
+    // show the RateLimit figures a real project would, and the gateway's rate budget has them to mirror.
+    rateLimit: ATLAS_RATE_LIMITS,
     // The demo shows progress: the seeded running restore, exports and Flex jobs finish over a minute or so.
     seededJobsMove: true,
   });

@@ -85,6 +85,38 @@ describe('shutdown', () => {
   });
 });
 
+describe('demo mode (`npm start` with no credential)', () => {
+  it('plays Atlas with its rate limits: the call report shows the bucket a real project would', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = /on (http:\/\/127\.0\.0\.1:\d+\/graphql)/.exec(output)?.[1];
+          if (found) resolve(found);
+        });
+        child.once('exit', () => reject(new Error(`exited: ${output}`)));
+      });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-atlas-call-report': '1' },
+        body: JSON.stringify({ query: '{ projects(first: 1) { nodes { name clusters(first: 1) { totalCount } } } }' }),
+      });
+      const { errors, extensions } = (await response.json()) as { errors?: unknown; extensions?: Record<string, any> };
+      expect(errors).toBeUndefined();
+      expect(extensions?.['atlasCalls']).toMatchObject({ calls: 2, rateLimitLimit: 1_200 });
+      expect(extensions?.['atlasCalls']?.['rateLimitRemaining']).toBeLessThan(1_200);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  });
+});
+
 describe('start-up', () => {
   it('stops with one line when its port is taken', async () => {
     const taken = createServer();
