@@ -256,7 +256,8 @@ const mutation: MutationResolvers = {
   },
 
   startFlexRestore: async (_, { input }, context) => {
-    // Atlas refuses a Flex restore without targetProjectId (MISSING_ATTRIBUTE), though its spec calls it optional.
+    // Always sent: its spec calls targetProjectId optional, but a recorded Atlas refused a Flex restore without it
+    // (MISSING_ATTRIBUTE, notes §4.2); sending the source project is right either way.
     const targetProjectId = input.targetProjectId ?? input.projectId;
     const refused = confirmation(
       input.targetDeploymentName,
