@@ -155,19 +155,25 @@ export class Writer {
       retrace: async (startedAt) => found(await this.reconcile(write, parent, body, startedAt, undefined), true),
       send: async () => {
         const startedAt = this.now();
+        // Until its job is credited, a create is pending on its list: a sibling that lost its answer waits for it.
+        const pending = this.pendingOn(resource, parent);
         let result: WriteResult<N>;
         try {
-          this.asked();
-          const answer = await this.client.send(operation, path, body);
-          // A 2xx without a body, or one naming no job: the job exists, but only the list can say which it is.
-          if (!answer) throw new AtlasTransportError(operation, 'bad-response', 'EMPTY');
-          result = found(answer, false);
+          try {
+            this.asked();
+            const answer = await this.client.send(operation, path, body);
+            // A 2xx without a body, or one naming no job: the job exists, but only the list can say which it is.
+            if (!answer) throw new AtlasTransportError(operation, 'bad-response', 'EMPTY');
+            result = found(answer, false);
+          } catch (error) {
+            if (!mayHaveHappened(error)) throw error;
+            await this.forget(resource, parent);
+            return found(await this.reconcile(write, parent, body, startedAt, error, pending.mark), true);
+          }
           // Before anything else reads the list: a request that lost its answer must not be told this job.
           await this.credit(resource, parent, result.key);
-        } catch (error) {
-          if (!mayHaveHappened(error)) throw error;
-          await this.forget(resource, parent);
-          return found(await this.reconcile(write, parent, body, startedAt, error), true);
+        } finally {
+          pending.settle();
         }
         await this.forget(resource, parent);
         return result;
@@ -283,6 +289,8 @@ export class Writer {
     body: Item,
     startedAt: number,
     failure: unknown,
+    /** This request's own pending mark, when it is a create that lost its answer (not a repeat's retrace). */
+    own?: Promise<void>,
   ): Promise<Item> {
     const { resource, operation, createdAt, echoes = [], marks = {} } = writeEntry(write);
     const path = listPath(resource, parent);
@@ -320,6 +328,8 @@ export class Writer {
       // Newest first: a page reaching back before the request's start has shown every job created since.
       if (!page.hasNext || page.results.some((item) => bornOf(item) < from)) break;
     }
+    // A create on the same list still waiting for its answer may own a candidate it has not credited yet.
+    if (candidates.length > 0 && !(await this.siblingsSettled(resource, parent, own))) throw unknown(candidates.length);
     const uncredited = await this.uncredited(resource, parent, candidates);
     const [only] = uncredited;
     if (uncredited.length !== 1 || !only) throw unknown(uncredited.length);
@@ -334,14 +344,56 @@ export class Writer {
   /**
    * Remembers that a write was answered with this job, for as long as idempotency keys are: a request whose
    * answer was lost (a double click's second POST, failing) reconciles among the jobs no request was told.
+   * Best effort: the job exists whatever the store says, and the write must be answered with it.
    */
   private async credit(resource: ResourceName, parent: object, key: object): Promise<void> {
     const idempotency = this.options.idempotency;
     const id = Reflect.get(key, 'id');
     if (!idempotency || typeof id !== 'string') return;
     const creditKey = this.creditKey(resource, parent, id);
-    const claim = await idempotency.store.claim(creditKey, CREDITED, { holdMs: 1_000, waitMs: 0 });
-    if (claim.status === 'claimed') await idempotency.store.settle(creditKey, credited, idempotency.windowMs);
+    try {
+      // A reconciliation weighing this job holds its key a moment: wait for it rather than skip the credit.
+      const claim = await idempotency.store.claim(creditKey, CREDITED, { holdMs: 1_000, waitMs: 1_000 });
+      if (claim.status === 'claimed') await idempotency.store.settle(creditKey, credited, idempotency.windowMs);
+    } catch {
+      // The store failed (it answers from memory when Redis is away); the pending mark still covered the job.
+    }
+  }
+
+  /** Marks a create pending on its list in this process, until `settle`. */
+  private pendingOn(resource: ResourceName, parent: object): { mark: Promise<void>; settle(): void } {
+    const list = listPath(resource, parent);
+    let settle = () => {};
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    const all = pendingCreatesOf(this.options.idempotency?.store);
+    const onList = all.get(list) ?? new Set<Promise<void>>();
+    all.set(list, onList.add(done));
+    return {
+      mark: done,
+      settle() {
+        settle();
+        onList.delete(done);
+        if (onList.size === 0 && all.get(list) === onList) all.delete(list);
+      },
+    };
+  }
+
+  /**
+   * Waits, within the unit of work's deadline, for the other creates pending on the list (their jobs are
+   * credited when they settle); false when one is still pending at the deadline.
+   */
+  private async siblingsSettled(resource: ResourceName, parent: object, own?: Promise<void>): Promise<boolean> {
+    const onList = pendingCreatesOf(this.options.idempotency?.store).get(listPath(resource, parent));
+    // This request's own mark settles after its reconciliation: leave it out.
+    const others = [...(onList ?? [])].filter((mark) => mark !== own);
+    if (others.length === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), Math.max(0, this.options.deadline - this.now()));
+    });
+    const settled = await Promise.race([Promise.all(others).then(() => true as const), late]);
+    clearTimeout(timer);
+    return settled;
   }
 
   /**
@@ -363,6 +415,20 @@ export class Writer {
     else await Promise.all(open.map(({ key }) => idempotency.store.release(key)));
     return open.map(({ item }) => item);
   }
+}
+
+/**
+ * Creates waiting for Atlas's answer, by list path, per gateway (its idempotency store): a reconciliation
+ * waits for its siblings to credit their jobs. Replicas see only their own; across replicas the credits
+ * in a shared store remain the guard.
+ */
+const pendingCreates = new WeakMap<object, Map<string, Set<Promise<void>>>>();
+const withoutStore = {};
+function pendingCreatesOf(store: IdempotencyStore | undefined): Map<string, Set<Promise<void>>> {
+  const owner = store ?? withoutStore;
+  let all = pendingCreates.get(owner);
+  if (!all) pendingCreates.set(owner, (all = new Map()));
+  return all;
 }
 
 /** The fingerprint and record of a credited job in the idempotency store. */

@@ -6,15 +6,22 @@
 import { createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** An answer of Atlas's error shape, or undefined to forward the request. */
-export type ProxyRule = (req: IncomingMessage) => { status: number; errorCode: string; detail: string } | undefined;
+/**
+ * An answer of Atlas's error shape; or `delayAnswerMs`: forward the request at once, and hold Atlas's answer
+ * that long (a write done, its answer slow); or undefined to forward the request.
+ */
+export type ProxyRule = (
+  req: IncomingMessage,
+) => { status: number; errorCode: string; detail: string } | { delayAnswerMs: number } | undefined;
 
 export async function startAtlasProxy(rule: ProxyRule) {
   let upstream: URL | undefined;
   /** Every request's URL and the status the proxy answered itself (undefined: forwarded). */
   const seen: { url: string; answered?: number }[] = [];
   const server = createServer((req, res) => {
-    const own = rule(req);
+    const decided = rule(req);
+    const own = decided && 'status' in decided ? decided : undefined;
+    const delayMs = decided && 'delayAnswerMs' in decided ? decided.delayAnswerMs : 0;
     seen.push({ url: req.url ?? '', answered: own?.status });
     if (own) {
       res.writeHead(own.status, { 'content-type': 'application/json' });
@@ -24,8 +31,10 @@ export async function startAtlasProxy(rule: ProxyRule) {
     const forward = request(
       { host: upstream?.hostname, port: upstream?.port, path: req.url, method: req.method, headers: req.headers },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        setTimeout(() => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        }, delayMs);
       },
     );
     req.pipe(forward);

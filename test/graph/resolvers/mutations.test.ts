@@ -10,6 +10,7 @@ import { toGlobalId } from '../../../src/graph/ids.js';
 import { DEMO, JOB_TIMINGS } from '../../../src/simulator/index.js';
 import { restoreExample } from '../../../src/server/gateway.js';
 import { atlasRequest, startStack, TEST_TOKEN, type GraphQLResponse, type TestStack } from '../../../support/stack.js';
+import { startAtlasProxy } from '../../helpers/atlas-proxy.js';
 
 type Json = Record<string, unknown>;
 interface Payload {
@@ -609,7 +610,7 @@ describe('never twice: faults on a simulator on real time', () => {
     completed = stack.simulator.data.snapshots
       .filter((s) => s.clusterName === pay.name && s.value.status === 'completed' && !used.has(s.value.id))
       .map((s) => s.value.id ?? '');
-    expect(completed.length).toBeGreaterThanOrEqual(16);
+    expect(completed.length).toBeGreaterThanOrEqual(17);
   });
 
   it.each([
@@ -774,6 +775,35 @@ describe('never twice: faults on a simulator on real time', () => {
       expect(JSON.stringify(response)).not.toContain(String(firstJob));
     },
   );
+
+  // The same double click with the first answer slow: the second's POST failed and it read the list while the
+  // first job was made but not yet answered (so not yet credited), and took it.
+  it('never answers a lost write with the job of a sibling whose answer is still on its way', async () => {
+    let posts = 0;
+    const proxy = await startAtlasProxy((req) => {
+      if (req.method !== 'POST') return undefined;
+      posts++;
+      return posts === 1
+        ? { delayAnswerMs: 800 }
+        : { status: 500, errorCode: 'UNEXPECTED_ERROR', detail: 'Unexpected error.' };
+    });
+    const slow = await startStack({ atlas: { baseUrl: proxy.url }, gateway: { mutations: true } });
+    proxy.forwardTo(slow.simulator.url);
+    try {
+      const input = { projectId: pay.groupId, clusterName: pay.name, snapshotId: snapshotOf(16) };
+      const first = write(slow, 'startDownloadRestore', input);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const second = await write(slow, 'startDownloadRestore', input);
+      const firstJob = ((await first).payload?.['restoreJob'] as Json | undefined)?.['atlasId'];
+      expect(firstJob).toEqual(expect.any(String));
+      expect(errorCodes(second.response)).toEqual(['OUTCOME_UNKNOWN']);
+      expect(second.response.errors?.[0]?.extensions).toMatchObject({ candidates: 0 });
+      expect(JSON.stringify(second.response)).not.toContain(String(firstJob));
+    } finally {
+      await slow.close();
+      await proxy.close();
+    }
+  });
 
   it('reconciles a cancel whose answer was lost by reading the job back', async () => {
     const started = await write(stack, 'startDownloadRestore', download(7));
