@@ -30,6 +30,7 @@ import {
   resources,
   stamp,
   type ItemKey,
+  type ResourceEntry,
   type ListKey,
   type ResourceModels,
   type ResourceName,
@@ -100,11 +101,18 @@ export function notInList(name: ResourceName): AtlasApiError {
   );
 }
 
-/** Atlas's answer for endpoints it has retired: 410 (the documented one), or a 404 naming no missing project. */
-function isRetired(error: unknown): boolean {
+/**
+ * Atlas's answer for endpoints it has retired: 410 (the documented one); from the retirement day, also a 404
+ * of Atlas's own (an ApiError body) that names no missing project. Before that day a 404 is what it says.
+ */
+function isRetired(error: unknown, retiringFrom: string): boolean {
+  if (!(error instanceof AtlasApiError)) return false;
+  if (error.status === 410) return true;
   return (
-    error instanceof AtlasApiError &&
-    (error.status === 410 || (error.status === 404 && error.errorCode !== 'GROUP_NOT_FOUND'))
+    error.status === 404 &&
+    Date.now() >= Date.parse(retiringFrom) &&
+    error.errorCode !== 'GROUP_NOT_FOUND' &&
+    !error.errorCode.startsWith('HTTP_')
   );
 }
 
@@ -158,23 +166,25 @@ export function resourceLoaders<N extends ResourceName>(
   const isUnfiltered = (key: PK) =>
     !filtered || Object.values(listFilters(name, key)).every((value) => value === undefined);
 
-  const retiring = (resources[name] as { retiring?: true }).retiring === true;
+  const retiring: string | undefined = (resources[name] as ResourceEntry).retiring;
 
   async function fetchItem(key: K): Promise<V> {
     if (!retiring) return stamp(name, key, await client.get(get, pathOfItem(key)));
     try {
       return stamp(name, key, await client.get(get, pathOfItem(key)));
     } catch (error) {
-      throw isRetired(error) ? notInList(name) : error;
+      throw isRetired(error, retiring) ? notInList(name) : error;
     }
   }
 
   async function fetchPage(key: Paged<PK>): Promise<AtlasPage<V>> {
-    const page = await client.list(list, pathOfList(key), key, listFilters(name, key)).catch((error: unknown) => {
-      if (retiring && isRetired(error))
-        return { results: [], totalCount: 0, hasNext: false, pageNum: key.pageNum, itemsPerPage: key.itemsPerPage };
-      throw error;
-    });
+    let page: AtlasPage<Record<string, unknown>>;
+    try {
+      page = await client.list(list, pathOfList(key), key, listFilters(name, key));
+    } catch (error) {
+      if (!retiring || !isRetired(error, retiring)) throw error;
+      page = { results: [], totalCount: 0, hasNext: false, pageNum: key.pageNum, itemsPerPage: key.itemsPerPage };
+    }
     for (const item of page.results) stamp(name, key, item);
     // Stamped in place: the results are now the resource's models.
     return page as AtlasPage<V>;

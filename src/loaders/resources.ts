@@ -43,7 +43,7 @@ import type { AtlasOperationId } from '../generated/atlas-operations.js';
 
 export type Scope = 'root' | 'project-named' | 'project' | 'cluster';
 
-interface ResourceEntry {
+export interface ResourceEntry {
   /** The graph type (Relay `Node`) this resource is. */
   node: string;
   scope: Scope;
@@ -62,10 +62,11 @@ interface ResourceEntry {
   /** Query parameters that narrow the list (a filtered list is planned apart from the whole one). */
   filters?: readonly string[];
   /**
-   * Atlas retires these endpoints on a date the spec gives (`x-sunset`). Once they are gone (410, or a 404
-   * that names no missing project), the family is: its list reads empty and an item missing (./planner.ts).
+   * The day Atlas retires these endpoints (the spec's `x-sunset`, or the earlier date its text gives). Once
+   * they are gone (410; from that day, also a 404 of Atlas's that names no missing project), the family is:
+   * its list reads empty and an item missing (./planner.ts).
    */
-  retiring?: true;
+  retiring?: string;
 }
 
 export const resources = {
@@ -85,7 +86,7 @@ export const resources = {
     idParam: 'name',
     // Sunset 2027-01-18 in the spec, "January 15, 2027" in its text (notes §6.2): every instance is a Flex
     // or dedicated cluster by then, and `deployments` must go on listing those.
-    retiring: true,
+    retiring: '2027-01-15',
   },
   exportBucket: {
     node: 'ExportBucket',

@@ -624,3 +624,33 @@ describe('after Atlas retires the serverless instance endpoints (2027-01-15, not
     expect(proxy.seen.filter((r) => r.answered === 410).length).toBeGreaterThan(0);
   });
 });
+
+describe('a 404 from the serverless instance endpoints before their retirement day', () => {
+  // Only 410 is Atlas's documented answer for a retired version; a 404 before 2027-01-15 is what it says
+  // (a misrouted path, a proxy), not the family gone: it must not read as an empty list.
+  it('is an error, not an empty serverless family', async () => {
+    const proxy = await startAtlasProxy((req) =>
+      /\/serverless(\/|\?|$)/.test(req.url ?? '')
+        ? { status: 404, errorCode: 'RESOURCE_NOT_FOUND', detail: 'Not found.' }
+        : undefined,
+    );
+    const early = await startStack({ atlas: { baseUrl: proxy.url } });
+    proxy.forwardTo(early.simulator.url);
+    try {
+      const { data, errors } = await early.query<{ project: { serverlessInstances: unknown } }>(
+        `{ project(id: "${busiest}") { serverlessInstances(first: 5) { totalCount } } }`,
+      );
+      if (Date.now() < Date.parse('2027-01-15')) {
+        expect(data!.project.serverlessInstances).toBeNull();
+        expect(errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+      } else {
+        // From the retirement day, Atlas's 404 on these paths is the family gone, as a 410 is.
+        expect(errors).toBeUndefined();
+        expect(data!.project.serverlessInstances).toEqual({ totalCount: 0 });
+      }
+    } finally {
+      await early.close();
+      await proxy.close();
+    }
+  });
+});
