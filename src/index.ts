@@ -42,7 +42,8 @@ if (!atlas) {
     bearerTokens: [token],
     serverlessBackup: config.demoServerlessBackup,
     // Atlas's own buckets (1,200 backup calls a project, 10,000 for clusters): the call report and metrics
-    // show the RateLimit figures a real project would, and the gateway's rate budget has them to mirror.
+    // show the RateLimit figures a real project would (and a rate budget, if ATLAS_RATE_CAPACITY sets one,
+    // has Atlas's RateLimit-Remaining to follow).
     rateLimit: ATLAS_RATE_LIMITS,
     // The demo shows progress: the seeded running restore, exports and Flex jobs finish over a minute or so.
     seededJobsMove: true,

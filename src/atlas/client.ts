@@ -72,12 +72,15 @@ export class AtlasClient {
     }
     query['pageNum'] = page.pageNum;
     query['itemsPerPage'] = page.itemsPerPage;
-    const raw = await this.call<RawPage>(operationId, path, query).catch((error: unknown) => {
+    let raw: RawPage;
+    try {
+      raw = await this.call<RawPage>(operationId, path, query);
+    } catch (error) {
       // Counting a deep page's list can time out on Atlas's side (notes §5, Atlas CLI issue #2691); the page
       // itself comes without the count (`totalCount` null, `hasNextPage` from the page's links).
       if (!(error instanceof AtlasApiError && error.errorCode === 'TIMEOUT_WHILE_PAGING')) throw error;
-      return this.call<RawPage>(operationId, path, { ...query, includeCount: 'false' });
-    });
+      raw = await this.call<RawPage>(operationId, path, { ...query, includeCount: 'false' });
+    }
     return {
       results: raw.results ?? [],
       totalCount: raw.totalCount,

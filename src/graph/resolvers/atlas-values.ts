@@ -3,7 +3,7 @@
  * OTHER instead of failing the query), 404 lookups to null, and required ids.
  */
 import { isNotFound } from '../../atlas/errors.js';
-import { isWrongFamily } from '../../loaders/deployments.js';
+import { isWrongFamily } from '../../loaders/index.js';
 import { AtlasOmissionError } from '../errors.js';
 
 /** `inProgress`, `InProgress` or `IN_PROGRESS` -> `IN_PROGRESS`. */

@@ -6,9 +6,8 @@
 import type { DeploymentFamily, Resolvers } from '../../generated/resolvers-types.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput } from '../errors.js';
-import { fromGlobalId } from '../ids.js';
 import type { Deployment, DeploymentConnection, DeploymentEdge } from '../mappers.js';
-import { decodeOpaque } from '../ids.js';
+import { decodeOpaque, fromGlobalId } from '../ids.js';
 import { connectionWindow, loadWindow, type ConnectionArgs } from '../pagination.js';
 import type { DeploymentResource, FoundDeployment, PageLoader } from '../../loaders/index.js';
 import { resources, type ClusterKey, type ProjectKey } from '../../loaders/resources.js';

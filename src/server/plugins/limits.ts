@@ -100,8 +100,10 @@ function nestingDepth(value: unknown, limit: number): number {
 
 /** Refuses variables nested deeper than `limit`, before anything walks them (over HTTP and WebSocket alike). */
 function useVariablesDepthLimit(limit: number): Plugin {
-  const check = (variables: unknown) =>
-    // The variables object itself is the first level.
+  const check = (variables: Record<string, unknown> | null | undefined) =>
+    // The variables object itself is the first level; most operations have none, or only flat values.
+    variables &&
+    Object.values(variables).some((value) => typeof value === 'object' && value !== null) &&
     nestingDepth(variables, limit + 1) > limit + 1
       ? new GraphQLError(`Variables nest deeper than ${limit} levels`, {
           extensions: { code: 'MAX_VARIABLES_DEPTH_EXCEEDED', limit, http: { status: 400 } },
