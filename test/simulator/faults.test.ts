@@ -1,31 +1,16 @@
 // The fault switch, observed from the wire: each fault kind as a raw node:http client and fetch
 // see it, scripts, match filters, the seeded PRNG, and close() with a hung request outstanding.
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DEMO,
-  FAULT_CANARY,
-  startSimulator,
-  type AtlasSimulator,
-  type FaultKind,
-  type SimulatorOptions,
-} from '../../src/simulator/index.js';
-import { asObject, operation } from './helpers.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO, FAULT_CANARY, startSimulator, type AtlasSimulator, type FaultKind } from '../../src/simulator/index.js';
+import { asObject, operation, simulatorsOfFile } from './helpers.js';
 
 const GROUPS = '/api/atlas/v2/groups';
 const GROUPS_ACCEPT = operation('listGroups').mediaType;
 const AUTHED = { Authorization: `Bearer ${DEMO.token}`, Accept: GROUPS_ACCEPT };
 const SA = { clientId: 'mdb_sa_id_faults', clientSecret: 'fault-secret' };
 
-const started: AtlasSimulator[] = [];
-async function simulator(options: SimulatorOptions = {}): Promise<AtlasSimulator> {
-  const sim = await startSimulator(options);
-  started.push(sim);
-  return sim;
-}
-afterAll(async () => {
-  await Promise.all(started.map((s) => s.close()));
-});
+const simulator = simulatorsOfFile();
 
 interface RawResult {
   status: number | null;

@@ -10,7 +10,8 @@ import {
   type JsonObject,
   type OperationSpec,
 } from '../../src/simulator/spec.js';
-import { DEMO } from '../../src/simulator/index.js';
+import { afterAll } from 'vitest';
+import { DEMO, startSimulator, type AtlasSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 
 const addFormats = formatsModule.default;
 
@@ -202,4 +203,17 @@ export function links(value: unknown): { rel: string; href: string }[] {
     const o = asObject(l);
     return { rel: String(o['rel']), href: String(o['href']) };
   });
+}
+
+/** A starter of simulators for one test file: each it starts is closed after the file's tests. */
+export function simulatorsOfFile(): (options?: SimulatorOptions) => Promise<AtlasSimulator> {
+  const started: AtlasSimulator[] = [];
+  afterAll(async () => {
+    await Promise.all(started.map((s) => s.close()));
+  });
+  return async (options = {}) => {
+    const sim = await startSimulator(options);
+    started.push(sim);
+    return sim;
+  };
 }

@@ -1,28 +1,14 @@
 // Atlas's token buckets as the simulator plays them: RateLimit-* headers report the bucket a request
 // drew on, honestly (never more remaining than the limit), and only when one applies (notes §1.2, §3.1).
-import { afterAll, describe, expect, it } from 'vitest';
-import {
-  ATLAS_RATE_LIMITS,
-  DEMO,
-  startSimulator,
-  type AtlasSimulator,
-  type SimulatorOptions,
-} from '../../src/simulator/index.js';
-import { asObject, call, callOp } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ATLAS_RATE_LIMITS, DEMO } from '../../src/simulator/index.js';
+import { asObject, call, callOp, simulatorsOfFile } from './helpers.js';
 
 const V2 = '/api/atlas/v2';
 const pay = DEMO.clusters.paymentsProd;
 const limit = { capacity: 5, refill: 1, periodSeconds: 60 };
 
-const started: AtlasSimulator[] = [];
-async function simulator(options: SimulatorOptions = {}): Promise<AtlasSimulator> {
-  const sim = await startSimulator(options);
-  started.push(sim);
-  return sim;
-}
-afterAll(async () => {
-  await Promise.all(started.map((s) => s.close()));
-});
+const simulator = simulatorsOfFile();
 
 function rateHeaders(res: { headers: Headers }): { limit: string | null; remaining: string | null } {
   return { limit: res.headers.get('ratelimit-limit'), remaining: res.headers.get('ratelimit-remaining') };
