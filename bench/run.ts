@@ -81,19 +81,13 @@ async function partA() {
   boardMin += cheapest(buckets.size, bucketList.totalCount);
   rows.push(['export status board (one project, exports + bucket + snapshot)', await callsOf(stack, board), boardMin]);
 
-  // Legacy restore batch view: one job, its batch, each member's checkpoint.
+  // Legacy restore batch view: one job and its batch.
   const job = DEMO.legacy.restoreJob;
-  const batchView = `{ node(id: "${toGlobalId('LegacyBackupRestoreJob', job.groupId, job.clusterName, job.id)}") { ... on LegacyBackupRestoreJob { batch { statusName delivery { statusName } checkpoint { timestamp restorable } } } } }`;
-  const legacyCluster = { groupId: job.groupId, clusterName: job.clusterName };
-  const batch = await atlas<Page<{ checkpointId?: string }>>(sim, 'listClusterRestoreJobs', legacyCluster, {
-    batchId: DEMO.legacy.restoreBatchId,
-  });
-  const checkpoints = await atlas<Page<unknown>>(sim, 'listClusterBackupCheckpoints', legacyCluster, {
-    itemsPerPage: 1,
-  });
-  const batchMin =
-    2 + cheapest(new Set(batch.results.map((j) => j.checkpointId).filter(Boolean)).size, checkpoints.totalCount);
-  rows.push(['legacy restore batch view (job -> batch -> checkpoints)', await callsOf(stack, batchView), batchMin]);
+  // Atlas does not return a legacy job's checkpointId (write-only in its spec), so a batch leads to no checkpoint.
+  const batchView = `{ node(id: "${toGlobalId('LegacyBackupRestoreJob', job.groupId, job.clusterName, job.id)}") { ... on LegacyBackupRestoreJob { batch { statusName delivery { statusName } } } } }`;
+  // The job, then its batch's list.
+  const batchMin = 2;
+  rows.push(['legacy restore batch view (job -> batch)', await callsOf(stack, batchView), batchMin]);
 
   // nodes refetch of 50 ids: snapshots of several clusters.
   const ids: string[] = [];
