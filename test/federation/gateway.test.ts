@@ -245,6 +245,43 @@ describe('_entities on our subgraph', () => {
     expect(stack.simulator.callCount({ operationId: 'listGroups' })).toBe(1);
   });
 
+  // `_entities` was costed as one item whatever the number of representations: 100 projects each asking
+  // 20 clusters of 20 jobs passed where the same through nodes(ids:) is refused.
+  it('costs one item per representation, as nodes(ids:) costs one per id, before any Atlas call', async () => {
+    const heavy = `... on Project { clusters(first: 20) { nodes { restoreJobs(first: 20) { nodes { id atlasId state } } } } }`;
+    const representations = projects.flatMap((p) =>
+      Array.from({ length: 34 }, () => ({ __typename: 'Project', atlasId: p.id })),
+    );
+    const viaEntities = await stack.query(`query ($r: [_Any!]!) { _entities(representations: $r) { ${heavy} } }`, {
+      r: representations,
+    });
+    const ids = representations.map((r) => toGlobalId('Project', r.atlasId)).slice(0, 100);
+    const viaNodes = await stack.query(`query ($ids: [ID!]!) { nodes(ids: $ids) { ${heavy} } }`, { ids });
+    expect(viaEntities.errors?.[0]?.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED' });
+    expect(viaNodes.errors?.[0]?.extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED' });
+    expect(stack.simulator.callCount()).toBe(0);
+  });
+
+  // A representation with both keys, one unusable: it used the first it found.
+  it('resolves a Project reference by its usable key', async () => {
+    const { data, errors } = await stack.query<{ _entities: unknown[] }>(entities, {
+      representations: [{ __typename: 'Project', id: toGlobalId('Project', DEMO.projects.analytics.id), atlasId: 7 }],
+    });
+    expect(errors).toBeUndefined();
+    expect(data?._entities).toEqual([
+      { __typename: 'Project', atlasId: DEMO.projects.analytics.id, projectName: DEMO.projects.analytics.name },
+    ]);
+  });
+
+  it('answers an empty cluster name in a reference as the caller’s mistake, with no call', async () => {
+    const { data, errors } = await stack.query<{ _entities: unknown[] }>(entities, {
+      representations: [{ __typename: 'Cluster', projectId: DEMO.projects.payments.id, name: '' }],
+    });
+    expect(data?._entities).toEqual([null]);
+    expect(errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(stack.simulator.callCount()).toBe(0);
+  });
+
   it('answers a single Project reference with one GET, not a list walk', async () => {
     const { data } = await stack.query<{ _entities: unknown[] }>(entities, {
       representations: [{ __typename: 'Project', atlasId: DEMO.projects.analytics.id }],

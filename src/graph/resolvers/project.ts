@@ -13,8 +13,10 @@ export const projectResolvers: Resolvers = {
   },
   Project: {
     __resolveReference: async (reference, context) => {
-      if ('atlasId' in reference) return orNull(context.loaders.project.load({ groupId: reference.atlasId }));
-      return resolveEntity(reference.id, 'Project', context);
+      // By the key whose value is a string: a representation may carry both keys, one of them unusable.
+      const { atlasId, id } = reference as { atlasId?: unknown; id?: unknown };
+      if (typeof atlasId === 'string') return orNull(context.loaders.project.load({ groupId: atlasId }));
+      return typeof id === 'string' ? resolveEntity(id, 'Project', context) : null;
     },
     id: (project) => toGlobalId('Project', need(project.id, 'project id')),
     atlasId: (project) => need(project.id, 'project id'),

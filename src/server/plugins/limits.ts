@@ -124,13 +124,15 @@ function useVariablesDepthLimit(limit: number): Plugin {
 /**
  * A field costs 1 plus what it holds; a connection holds `first` items (graphql has already put in the
  * argument's default when it is omitted; an explicit `first: null` gets the same default when the connection
- * runs, so it costs that default too) and `nodes(ids:)` one per id. Lists without a size argument are arrays
+ * runs, so it costs that default too), `nodes(ids:)` one per id and `_entities` one per representation. Lists
+ * without a size argument are arrays
  * inside one Atlas object (parts, components), counted once.
  */
 const estimateFieldCost: ComplexityEstimator = ({ args, field, childComplexity }) => {
   const given: unknown = args['first'];
   const first = given === null ? field.args.find((arg) => arg.name === 'first')?.defaultValue : given;
-  const ids: unknown = args['ids'];
+  // `nodes(ids:)` holds one item per id, a federation router's `_entities(representations:)` one per representation.
+  const ids: unknown = args['ids'] ?? args['representations'];
   const items = typeof first === 'number' ? Math.max(first, 0) : Array.isArray(ids) ? ids.length : 1;
   return 1 + items * childComplexity;
 };
