@@ -86,8 +86,8 @@ describe('composition with a teams subgraph', () => {
       expect(errorsOf(result)).toEqual([]);
       const schema = publicSchema(result);
       const team = objectType(schema, 'Team');
-      expect(String(team.getFields().atlasProjects?.type)).toBe('[Project!]!');
-      expect(String(team.getFields().criticalClusters?.type)).toBe('[Cluster!]!');
+      expect(String(team.getFields().atlasProjects?.type)).toBe('[Project]!');
+      expect(String(team.getFields().criticalClusters?.type)).toBe('[Cluster]!');
       // Fields only our subgraph resolves are reachable from the neighbour's stubs.
       expect(Object.keys(objectType(schema, 'Project').getFields())).toEqual(
         expect.arrayContaining(['id', 'atlasId', 'name', 'clusters']),

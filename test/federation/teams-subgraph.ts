@@ -34,8 +34,10 @@ export const teamsTypeDefs = /* GraphQL */ `
   type Team @key(fields: "id") {
     id: ID!
     name: String!
-    atlasProjects: [Project!]!
-    criticalClusters: [Cluster!]!
+    # Items nullable: a project deleted in Atlas (or a cluster replaced by a Flex cluster) resolves to null,
+    # which a non-null item would spread to the whole list (through Hive Gateway, to the whole answer).
+    atlasProjects: [Project]!
+    criticalClusters: [Cluster]!
   }
 
   type Project @key(fields: "atlasId", resolvable: false) {
