@@ -113,8 +113,12 @@ export function crossOriginRefusal(
   if (method === 'OPTIONS') return undefined; // CORS preflight: answered by yoga, with headers only for allowed origins
   const origin = request.headers.get('origin');
   const site = request.headers.get('sec-fetch-site');
+  // A top-level navigation only: a page framed by another site (`sec-fetch-dest: iframe`) could be clicked
+  // through (clickjacking), and GraphiQL in it runs what its `?query=` says, as a same-origin page.
+  const destination = request.headers.get('sec-fetch-dest');
   const navigation =
     request.headers.get('sec-fetch-mode') === 'navigate' &&
+    (destination === null || destination === 'document') &&
     method === 'GET' &&
     rendersPage(new URL(request.url).pathname);
   // The browser's own verdict when it sends one; else `Origin` against the host asked for (by host, not

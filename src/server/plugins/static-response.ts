@@ -142,6 +142,12 @@ export function staticResponse(options: StaticResponseOptions): StaticResponse {
       }
       headers['content-type'] = options.contentType;
       headers['content-length'] = String(chosen.body.length);
+      // The gateway's pages (GraphiQL, the landing page) are never framed: a framed GraphiQL runs its
+      // `?query=` with the page's origin at one lured click.
+      if (options.contentType.startsWith('text/html')) {
+        headers['x-frame-options'] = 'DENY';
+        headers['content-security-policy'] = "frame-ancestors 'none'";
+      }
       if (coding !== 'identity') headers['content-encoding'] = coding;
       return new ResponseClass(request.method === 'HEAD' ? null : chosen.body, { status: 200, headers });
     },

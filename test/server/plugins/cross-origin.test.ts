@@ -145,6 +145,21 @@ describe('production default: no foreign origin', () => {
     expect(withQuery.status).toBe(200);
     expect(withQuery.body.toString('utf8')).toContain('GraphiQL');
     expect(stack.simulator.callCount({ operationId: 'getGroup' })).toBe(1);
+    // The pages say they are never to be framed.
+    expect(navigation.headers['x-frame-options']).toBe('DENY');
+    expect(navigation.headers['content-security-policy']).toBe("frame-ancestors 'none'");
+  });
+
+  // Another site framing GraphiQL with a mutation in `?query=`: one lured click on Execute ran it, as a
+  // same-origin page. Only a top-level navigation gets the page.
+  it.each(['cross-site', 'same-site'])('refuses its pages to a %s frame', async (site) => {
+    for (const url of [`${stack.url}?query=${encodeURIComponent(projectQuery)}`, new URL('/', stack.url).href]) {
+      const framed = await rawRequest(url, { ...linkClick, 'sec-fetch-site': site, 'sec-fetch-dest': 'iframe' });
+      expect(framed.status).toBe(403);
+      expect(JSON.parse(framed.body.toString('utf8'))).toMatchObject({
+        errors: [{ extensions: { code: 'CROSS_ORIGIN_REFUSED' } }],
+      });
+    }
   });
 });
 
