@@ -146,6 +146,14 @@ export function crossOriginRefusal(
           'or send `content-type: application/json`',
       };
     }
+    // The header admits a form encoding yoga reads; plain text it reads not at all (it answered a bare 415).
+    if (contentType === '' || contentType.startsWith('text/plain')) {
+      return {
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'Send the operation as `content-type: application/json` (or a form encoding); plain text is not read',
+      };
+    }
   }
   return undefined;
 }

@@ -85,6 +85,19 @@ describe('production default: no foreign origin', () => {
     expect(answer.data).toEqual({ project: { name: 'payments-production' } });
   });
 
+  // Past the CSRF check, plain text is still no encoding yoga reads: it answered 415 with an empty body.
+  it('answers a plain-text POST that carries the CSRF header with 415 and a code, naming what to send', async () => {
+    const answer = await call(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'x-graphql-csrf': '1' },
+      body: jsonBody,
+    });
+    expect(answer.status).toBe(415);
+    expect(answer.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(answer.message).toContain('application/json');
+    expect(stack.simulator.calls).toHaveLength(0);
+  });
+
   it.each([
     ['a cross-site POST', 'POST', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' }],
     ['a same-site (sibling host) POST', 'POST', { 'sec-fetch-site': 'same-site', 'sec-fetch-mode': 'cors' }],
