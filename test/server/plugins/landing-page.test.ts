@@ -35,6 +35,8 @@ describe('GET / with GraphiQL on (development)', () => {
     expect(body).toContain('<a href="graphql">Open GraphiQL</a>');
     expect(body).toContain('<a href="health">');
     expect(body).toContain('POST /graphql');
+    // No icon of its own: an empty one, so the browser does not ask /favicon.ico (a 404 in its console).
+    expect(body).toContain('<link rel="icon" href="data:,">');
   });
 
   it('gives curl plain text and JSON clients JSON', async () => {
