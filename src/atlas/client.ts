@@ -179,7 +179,8 @@ function acceptedFor(pattern: string | null): Map<string, string> {
 }
 
 function encodedValue(param: PathTemplate['params'][number], value: string | undefined): string {
-  if (value === undefined) throw new InvalidPathParameterError(param.name, true);
+  // Empty too: the resource table's paths stand in '' for a coordinate an object lacked.
+  if (value === undefined || value === '') throw new InvalidPathParameterError(param.name, true);
   const known = param.accepted.get(value);
   if (known !== undefined) return known;
   if ((param.pattern && !param.pattern.test(value)) || value.length > 64)

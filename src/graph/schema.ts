@@ -102,9 +102,10 @@ function representationProblem(representation: unknown, keysOf: Map<string, stri
   if (typeof type !== 'string') return 'has no __typename';
   const keys = keysOf.get(type);
   if (!keys) return `names ${JSON.stringify(type.slice(0, 80))}, no entity type of this subgraph`;
-  // Every key field of this schema is a string scalar (ID, ObjectId, ClusterName).
-  if (keys.some((key) => key.every((field) => typeof fields[field] === 'string'))) return undefined;
-  return `of ${type} needs one of its keys as strings: ${keys.map((key) => key.join(' + ')).join(', or ')}`;
+  // Every key field of this schema is a string scalar (ID, ObjectId, ClusterName), none of them empty.
+  const given = (field: string) => typeof fields[field] === 'string' && fields[field] !== '';
+  if (keys.some((key) => key.every(given))) return undefined;
+  return `of ${type} needs one of its keys as non-empty strings: ${keys.map((key) => key.join(' + ')).join(', or ')}`;
 }
 
 const forRouters =

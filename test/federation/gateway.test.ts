@@ -277,8 +277,11 @@ describe('_entities on our subgraph', () => {
     const { data, errors } = await stack.query<{ _entities: unknown[] }>(entities, {
       representations: [{ __typename: 'Cluster', projectId: DEMO.projects.payments.id, name: '' }],
     });
-    expect(data?._entities).toEqual([null]);
-    expect(errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    // Refused with the other malformed representations, before any call.
+    expect(data).toBeNull();
+    expect(errors?.map((e) => [e.extensions?.code, e.extensions?.['argument'], e.extensions?.['index']])).toEqual([
+      ['BAD_USER_INPUT', 'representations', 0],
+    ]);
     expect(stack.simulator.callCount()).toBe(0);
   });
 
