@@ -106,17 +106,17 @@ describe('federation representations (_entities), over HTTP', () => {
     [
       'no key',
       { __typename: 'Project' },
-      'Representation 1 of Project needs one of its keys as strings: id, or atlasId',
+      'Representation 1 of Project needs one of its keys as non-empty strings: id, or atlasId',
     ],
     [
       'a key that is not a string',
       { __typename: 'Project', id: 7 },
-      'Representation 1 of Project needs one of its keys as strings: id, or atlasId',
+      'Representation 1 of Project needs one of its keys as non-empty strings: id, or atlasId',
     ],
     [
       'half of a compound key',
       { __typename: 'Cluster', projectId: payments.id },
-      'Representation 1 of Cluster needs one of its keys as strings: id, or projectId + name',
+      'Representation 1 of Cluster needs one of its keys as non-empty strings: id, or projectId + name',
     ],
   ])('refuses %s with BAD_USER_INPUT and its index, before any Atlas call', async (_, bad, message) => {
     stack.simulator.resetCalls();
