@@ -263,6 +263,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const service = serviceFeatures(options, {
     events: transport.events,
     observers: operationLog ? [operationLog.observer] : [],
+    log: options.logger || undefined,
     atlasBaseUrl: options.atlas.baseUrl,
     ownCredential: options.atlas.auth.mode !== 'forward',
     reauthenticate: credentialFor.reauthenticate,

@@ -69,6 +69,8 @@ export function serviceFeatures(
     live?: () => LiveFigures;
     /** The gateway's own readers of each operation's end (the access log), beside metrics and traces. */
     observers?: readonly OperationObserver[];
+    /** Where the service's own conditions are said (traces that cannot be exported). */
+    log?: { info(message: string): void; warn(message: string): void };
   },
 ): ServiceFeatures {
   const readiness = new Readiness({
@@ -100,10 +102,18 @@ export function serviceFeatures(
 
   let tracing: GatewayTracing | undefined;
   if (options.tracing) {
+    const log = gateway.log;
     tracing = optionalPart('tracing').createTracing({
       ...options.tracing,
       serviceName: options.tracing.serviceName ?? defaults.otelServiceName,
       atlasBaseUrl: gateway.atlasBaseUrl,
+      // An operator must know when traces stop arriving (and again when they come back).
+      onExportChange: log
+        ? (delivered, cause) =>
+            delivered
+              ? log.info('Traces reach the collector again')
+              : log.warn(`Traces cannot be exported (${cause ?? 'unknown cause'}): spans are dropped until they can`)
+        : undefined,
     });
     unsubscribe.push(tracing.observeAtlas(gateway.events));
   }

@@ -26,7 +26,7 @@ import {
   type SpanContext,
   type SpanStatus,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator, hrTimeDuration, millisToHrTime } from '@opentelemetry/core';
+import { ExportResultCode, W3CTraceContextPropagator, hrTimeDuration, millisToHrTime } from '@opentelemetry/core';
 import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
@@ -57,6 +57,11 @@ export interface TracingOptions {
   sampleRatio?: number;
   /** The Atlas origin, for the client spans' `server.address` and `server.port`. */
   atlasBaseUrl: string;
+  /**
+   * Told when spans stop reaching the collector (`cause`: the exporter's error, its message only) and when
+   * they reach it again: once each, not per batch.
+   */
+  onExportChange?: (delivered: boolean, cause?: string) => void;
 }
 
 export interface GatewayTracing {
@@ -156,13 +161,39 @@ interface OperationTrace {
   tick?: { watching: string; startTime: number };
 }
 
+/**
+ * `exporter`, saying when its exports start failing and when they succeed again. The SDK only writes failures
+ * to its own diagnostic logger, which nothing reads: a collector that went away lost every span unseen.
+ */
+function reportingChanges(
+  exporter: SpanExporter,
+  onChange: (delivered: boolean, cause?: string) => void,
+): SpanExporter {
+  let delivering = true;
+  return {
+    export(spans, done) {
+      exporter.export(spans, (result) => {
+        const delivered = result.code === ExportResultCode.SUCCESS;
+        if (delivered !== delivering) {
+          delivering = delivered;
+          onChange(delivered, delivered ? undefined : (result.error?.message ?? 'export failed').slice(0, 200));
+        }
+        done(result);
+      });
+    },
+    shutdown: () => exporter.shutdown(),
+    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
+  };
+}
+
 export function createTracing(options: TracingOptions): GatewayTracing {
   const ratio = options.sampleRatio ?? 1;
-  const exporter =
+  const chosen =
     options.exporter ??
     (options.protocol === 'http/json'
       ? new OTLPJsonTraceExporter({ url: options.endpoint })
       : new OTLPProtoTraceExporter({ url: options.endpoint }));
+  const exporter = options.onExportChange ? reportingChanges(chosen, options.onExportChange) : chosen;
   // Batches off the request path; a test's exporter sees each span as it ends.
   const processor = options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter);
   const resource = resourceFromAttributes({ 'service.name': options.serviceName });

@@ -420,3 +420,36 @@ describe('OTLP export', () => {
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: secretUrl })).not.toThrow(/otlp-secret/);
   });
 });
+
+describe('a collector that cannot take the spans', () => {
+  // The SDK writes export failures only to its own diagnostic logger, which nothing reads: a collector
+  // that went away lost every span without a line anywhere.
+  it('is said once when spans stop arriving and once when they arrive again, naming the cause', async () => {
+    let refusing = true;
+    const exporter = {
+      export(spans: ReadableSpan[], done: (result: { code: number; error?: Error }) => void) {
+        done(refusing ? { code: 1, error: new Error('connect ECONNREFUSED 127.0.0.1:4318') } : { code: 0 });
+      },
+      shutdown: async () => {},
+    };
+    const lines: [string, string][] = [];
+    const say = (level: string) => (message: unknown) => lines.push([level, String(message)]);
+    const logger = { debug: () => {}, info: say('info'), warn: say('warn'), error: say('error') };
+    const stack = await startStack({ gateway: { tracing: { exporter }, logger } });
+    try {
+      const query = `{ project(id: "${payments}") { name } }`;
+      await stack.query(query);
+      await stack.query(query);
+      refusing = false;
+      await stack.query(query);
+      await stack.query(query);
+      const said = lines.filter(([, message]) => message.startsWith('Traces'));
+      expect(said).toEqual([
+        ['warn', 'Traces cannot be exported (connect ECONNREFUSED 127.0.0.1:4318): spans are dropped until they can'],
+        ['info', 'Traces reach the collector again'],
+      ]);
+    } finally {
+      await stack.close();
+    }
+  });
+});
