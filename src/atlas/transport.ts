@@ -266,7 +266,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
         reauthentication = false;
         continue;
       }
-      observe(req, exchange);
+      observe(req, exchange, scope);
       if (exchange.status === 401 && renewed) {
         req.credential.renewalRefused?.(sent, header(exchange.headers['www-authenticate']));
       }
@@ -367,13 +367,10 @@ export function createTransport(options: TransportOptions): AtlasTransport {
     }
   }
 
-  function observe(req: TransportRequest, exchange: Exchange) {
+  /** Reads an answer's headers; `scope` is the call's rate-budget bucket (computed once per call, in `send`). */
+  function observe(req: TransportRequest, exchange: Exchange, scope: string) {
     const rateLimit = parseRateLimit(exchange.headers);
-    if (rateLimit && rateBudget) {
-      rateBudget.observe(rateScope(req.credential.cacheKey, req.operationId, req.path), {
-        remaining: rateLimit.remaining,
-      });
-    }
+    if (rateLimit && rateBudget) rateBudget.observe(scope, { remaining: rateLimit.remaining });
     if (rateLimit) events.emit({ kind: 'rate-limit', operationId: req.operationId, unit: req.unit, ...rateLimit });
     const lifecycle = parseLifecycle(exchange.headers);
     if (lifecycle) {

@@ -169,11 +169,10 @@ export function resourceLoaders<N extends ResourceName>(
   const retiring: string | undefined = (resources[name] as ResourceEntry).retiring;
 
   async function fetchItem(key: K): Promise<V> {
-    if (!retiring) return stamp(name, key, await client.get(get, pathOfItem(key)));
     try {
       return stamp(name, key, await client.get(get, pathOfItem(key)));
     } catch (error) {
-      throw isRetired(error, retiring) ? notInList(name) : error;
+      throw retiring && isRetired(error, retiring) ? notInList(name) : error;
     }
   }
 

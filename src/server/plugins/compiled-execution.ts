@@ -61,16 +61,15 @@ function usesIncrementalDelivery(document: DocumentNode): boolean {
 
 /**
  * The fields of `document` an error's path names (a response key per level, list indices skipped; fragments
- * entered whatever their type condition, as the path is of one concrete object).
+ * entered whatever their type condition, as the path is of one concrete object). Compiled documents have one
+ * operation (`compilable`).
  */
-function fieldNodesAt(document: DocumentNode, path: readonly (string | number)[]): FieldNode[] {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  let operation: OperationDefinitionNode | undefined;
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    else if (definition.kind === Kind.OPERATION_DEFINITION) operation ??= definition;
-  }
-  let sets: SelectionSetNode[] = operation ? [operation.selectionSet] : [];
+function fieldNodesAt(
+  operation: OperationDefinitionNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  path: readonly (string | number)[],
+): FieldNode[] {
+  let sets: SelectionSetNode[] = [operation.selectionSet];
   let found: FieldNode[] = [];
   for (const key of path) {
     if (typeof key === 'number') continue;
@@ -99,9 +98,17 @@ function fieldNodesAt(document: DocumentNode, path: readonly (string | number)[]
  */
 function withFieldNodes(result: ExecutionResult, document: DocumentNode): ExecutionResult {
   if (!result.errors?.length) return result;
+  // The document is read once per answer, not once per error (a page of 500 failing items has 500).
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let operation: OperationDefinitionNode | undefined;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    else if (definition.kind === Kind.OPERATION_DEFINITION) operation ??= definition;
+  }
+  if (!operation) return result;
   const errors = result.errors.map((error) => {
     if (error.nodes?.length || !error.path) return error;
-    const nodes = fieldNodesAt(document, error.path);
+    const nodes = fieldNodesAt(operation, fragments, error.path);
     if (nodes.length === 0) return error;
     return new GraphQLError(error.message, {
       nodes,
