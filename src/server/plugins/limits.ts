@@ -109,16 +109,7 @@ function useVariablesDepthLimit(limit: number): Plugin {
           extensions: { code: 'MAX_VARIABLES_DEPTH_EXCEEDED', limit, http: { status: 400 } },
         })
       : undefined;
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const error = check(args.variableValues);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const error = check(args.variableValues);
-      if (error) setResultAndStopExecution({ errors: [error] });
-    },
-  };
+  return refusingBeforeExecution((args) => check(args.variableValues));
 }
 
 /**
@@ -175,6 +166,16 @@ function useCostLimit(maxCost: number): Plugin {
       { extensions: { code: 'COST_LIMIT_EXCEEDED', cost, limit: maxCost, http: { status: 400 } } },
     );
   };
+  return refusingBeforeExecution(check);
+}
+
+/**
+ * A plugin that refuses a whole operation, queries and subscriptions alike, when `check` finds an error in it
+ * as it is about to run (its variables known), before anything executes.
+ */
+function refusingBeforeExecution(
+  check: (args: OperationArgs & { schema: GraphQLSchema }) => GraphQLError | undefined,
+): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const error = check(args);
