@@ -8,8 +8,7 @@
  * The first tick of a list only learns what is there: a stream tells what happens after it starts (a
  * dashboard reads the present with a query).
  */
-import { isNotFound } from '../atlas/errors.js';
-import { isWrongFamily, type Loaders, type PageLoader } from '../loaders/index.js';
+import { isAbsent, type Loaders, type PageLoader } from '../loaders/index.js';
 import type { ClusterKey, ResourceModels } from '../loaders/resources.js';
 import type { PollOutcome, PollSource } from './poller.js';
 import { watchedState, type WatchedResource } from './states.js';
@@ -47,14 +46,6 @@ function pagesOf(loaders: Loaders, resource: ActivityResource): PageLoader<Clust
     case 'flexSnapshot':
       return loaders.flexSnapshotPage;
   }
-}
-
-/**
- * A list that answers "not here" says its deployment went away, or is of another family than its listing
- * said (Atlas's wrong-family 400s): nothing to report, and nothing wrong with the stream.
- */
-function isGone(error: unknown): boolean {
-  return isNotFound(error) || isWrongFamily(error);
 }
 
 export function activitySource(groupId: string): PollSource<ActivityChange> {
@@ -97,7 +88,9 @@ export function activitySource(groupId: string): PollSource<ActivityChange> {
       for (const { resource, parent, jobs, failure } of read) {
         const listId = `${resource} ${parent.clusterName}`;
         if (!jobs) {
-          if (isGone(failure)) continue;
+          // A list that answers "not here": its deployment went away, or is of another family than its listing
+          // said; nothing to report, and nothing wrong with the stream.
+          if (isAbsent(failure)) continue;
           // What this list held stays known, so nothing is reported twice once it answers again.
           error ??= failure;
           for (const [job, state] of known) if (job.startsWith(`${listId} `)) next.set(job, state);

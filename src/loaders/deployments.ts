@@ -56,6 +56,14 @@ export function isWrongFamily(error: unknown): error is AtlasApiError {
   return error instanceof AtlasApiError && error.status === 400 && Object.hasOwn(wrongFamily, error.errorCode);
 }
 
+/**
+ * True when Atlas says no such object is there: 404, or a name of another family (no object of the family
+ * asked can be under it).
+ */
+export function isAbsent(error: unknown): error is AtlasApiError {
+  return isNotFound(error) || isWrongFamily(error);
+}
+
 const factKey = (key: ClusterKey) => `${key.groupId}/${key.clusterName}`;
 
 export class DeploymentRouter {

@@ -26,7 +26,7 @@ import { settingLoader, type SettingLoader } from './settings.js';
 
 export type { ItemLoader, LoadCounter, PageLoader } from './planner.js';
 export type { DeploymentResource, FoundDeployment } from './deployments.js';
-export { isWrongFamily } from './deployments.js';
+export { isAbsent, isWrongFamily } from './deployments.js';
 export { notInList } from './planner.js';
 
 export type Loaders = {

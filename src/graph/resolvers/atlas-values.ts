@@ -2,8 +2,7 @@
  * Small conversions shared by resolvers: Atlas enum strings to graph enums (an unknown value becomes
  * OTHER instead of failing the query), 404 lookups to null, and required ids.
  */
-import { isNotFound } from '../../atlas/errors.js';
-import { isWrongFamily } from '../../loaders/index.js';
+import { isAbsent, isWrongFamily } from '../../loaders/index.js';
 import { AtlasOmissionError } from '../errors.js';
 
 /** `inProgress`, `InProgress` or `IN_PROGRESS` -> `IN_PROGRESS`. */
@@ -40,31 +39,27 @@ export function atlasEnum<E extends string>(
   return (known as readonly string[]).includes(candidate) ? (candidate as E) : 'OTHER';
 }
 
-/**
- * A lookup by argument: Atlas's 404 means "no such object", which the graph answers with null; so does its
- * 400 for a name of another family (a Flex cluster's name in a cluster-API path, or the reverse).
- */
-export async function orNull<T>(load: Promise<T>): Promise<T | null> {
+/** `load`'s value, or null when Atlas's error says what `absent` does. */
+async function nullWhen<T>(load: Promise<T>, absent: (error: unknown) => boolean): Promise<T | null> {
   try {
     return await load;
   } catch (error) {
-    if (isNotFound(error) || isWrongFamily(error)) return null;
+    if (absent(error)) return null;
     throw error;
   }
 }
 
 /**
+ * A lookup by argument: Atlas's 404 means "no such object", which the graph answers with null; so does its
+ * 400 for a name of another family (a Flex cluster's name in a cluster-API path, or the reverse).
+ */
+export const orNull = <T>(load: Promise<T>): Promise<T | null> => nullWhen(load, isAbsent);
+
+/**
  * A reference whose name may be of another family (a restore's target named by name only): null, for no
  * object of the type asked for can be there. A 404 stays an error (`NOT_FOUND`: what it names is gone).
  */
-export async function nullIfOtherFamily<T>(load: Promise<T>): Promise<T | null> {
-  try {
-    return await load;
-  } catch (error) {
-    if (isWrongFamily(error)) return null;
-    throw error;
-  }
-}
+export const nullIfOtherFamily = <T>(load: Promise<T>): Promise<T | null> => nullWhen(load, isWrongFamily);
 
 /** Atlas ids are optional in the spec's response schemas but always present on stored objects. */
 export function need(value: string | undefined, what: string): string {
