@@ -288,7 +288,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
   if (options.seededJobsMove) setSeededJobsInMotion(data, clock.now());
   const calls: SimulatedCall[] = [];
   let latencyMs = options.latencyMs ?? 0;
-  const rateLimiter = options.rateLimit ? new SimulatedRateLimiter(options.rateLimit) : undefined;
+  const rateLimiter = options.rateLimit ? new SimulatedRateLimiter(options.rateLimit, clock.now) : undefined;
   let serverlessBackup = checkServerlessBackupMode(options.serverlessBackup ?? 'available');
   let baseUrl = '';
 

@@ -95,7 +95,11 @@ export class SimulatedRateLimiter {
    */
   readonly refused = new Map<string, number>();
 
-  constructor(readonly limit: SimulatorRateLimit) {}
+  /** `now` is the simulated Atlas's clock, so a test that stands the clock still sees no refill. */
+  constructor(
+    readonly limit: SimulatorRateLimit,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The bucket a request draws on: its endpoint set, and the project or the user, by the set's scope. */
   static bucketOf(request: RateLimitedRequest): { set: EndpointSetName; key: string } {
@@ -105,7 +109,7 @@ export class SimulatedRateLimiter {
   }
 
   /** Takes a token for a request, or refuses it (counted in `refused`) when the bucket is empty. */
-  take(request: RateLimitedRequest, now = Date.now()): RateLimitVerdict {
+  take(request: RateLimitedRequest, now = this.now()): RateLimitVerdict {
     const { set, key } = SimulatedRateLimiter.bucketOf(request);
     const { bucket, perMs, shape } = this.refilled(set, key, now);
     if (bucket.tokens >= 1) {
@@ -125,7 +129,7 @@ export class SimulatedRateLimiter {
    * For an injected fault that Atlas itself answers (a 500, a 503, a truncated body): takes a token when
    * one is left, as Atlas's errors spend tokens too, but never refuses: the fault is the answer.
    */
-  spend(request: RateLimitedRequest, now = Date.now()): RateLimitVerdict {
+  spend(request: RateLimitedRequest, now = this.now()): RateLimitVerdict {
     const { set, key } = SimulatedRateLimiter.bucketOf(request);
     const { bucket, shape } = this.refilled(set, key, now);
     if (bucket.tokens >= 1) bucket.tokens -= 1;

@@ -132,7 +132,8 @@ describe('buckets per endpoint set × scope (notes §3.1, §3.2)', () => {
   });
 
   it("ATLAS_RATE_LIMITS plays Atlas's observed capacities: 10000 for clusters, 1200 elsewhere", async () => {
-    const sim = await simulator({ rateLimit: ATLAS_RATE_LIMITS });
+    // The clock stands still: at 5000 a minute, the clusters bucket gains a token every 12 ms of real time.
+    const sim = await simulator({ rateLimit: ATLAS_RATE_LIMITS, clock: { mode: 'manual' } });
     expect(rateHeaders(await callOp(sim.url, 'listClusters', { groupId: pay.groupId }))).toEqual({
       limit: '10000',
       remaining: '9999',
@@ -154,5 +155,19 @@ describe('buckets per endpoint set × scope (notes §3.1, §3.2)', () => {
       5000,
       60,
     ]);
+  });
+
+  it("refills on the simulated Atlas's clock, not the wall clock", async () => {
+    const sim = await simulator({ rateLimit: limit, clock: { mode: 'manual' } });
+    for (const remaining of ['4', '3', '2', '1', '0'])
+      expect(rateHeaders(await callOp(sim.url, 'listGroups', {}))).toEqual({ limit: '5', remaining });
+    expect((await callOp(sim.url, 'listGroups', {})).status).toBe(429);
+    sim.clock.advance(59_999);
+    expect((await callOp(sim.url, 'listGroups', {})).status).toBe(429);
+    sim.clock.advance(1);
+    expect(rateHeaders(await callOp(sim.url, 'listGroups', {}))).toEqual({ limit: '5', remaining: '0' });
+    sim.clock.advance(2 * 60_000);
+    // Two tokens back (one a minute), less the one this request takes.
+    expect(rateHeaders(await callOp(sim.url, 'listGroups', {}))).toEqual({ limit: '5', remaining: '1' });
   });
 });
