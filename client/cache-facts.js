@@ -77,6 +77,7 @@ export const valueTypes = [
   "CloudBackupRestoreJobEvent",
   "ClusterConnection",
   "ClusterEdge",
+  "ClusterRegion",
   "DeploymentConnection",
   "DeploymentEdge",
   "ExportBucketConnection",

@@ -98,6 +98,11 @@ export type BackupCopySetting = {
    * its own. Atlas marks it deprecated in favour of `copyPolicyItems`, and still sends it.
    */
   frequencies: Array<SnapshotFrequency>;
+  /**
+   * How many of the newest snapshots are copied, when the copy is set that way instead of by `frequencies` or
+   * `copyPolicyItems` (Atlas allows only one of the three); null otherwise.
+   */
+  lastNumberOfSnapshots?: Maybe<Scalars['Int']['output']>;
   /** Region the copies go to, in the provider's naming (for example `US_EAST_1`). */
   regionName?: Maybe<Scalars['String']['output']>;
   /** True when oplogs are copied too, so point-in-time restores work from the copies. */
@@ -449,12 +454,24 @@ export type Cluster = Deployment & Node & {
   createDate?: Maybe<Scalars['DateTime']['output']>;
   /** Current state of the cluster (Atlas `stateName`), as every `Deployment` has it; the same as `stateName`. */
   deploymentState?: Maybe<ClusterState>;
+  /**
+   * Who manages the keys of encryption at rest with your own keys; `NONE` when Atlas's own encryption is all.
+   * Restoring a snapshot taken with your keys (`Snapshot.masterKeyUUID`) needs a target with the same provider.
+   */
+  encryptionAtRestProvider?: Maybe<EncryptionAtRestProvider>;
   /** One export job by its Atlas id; null when the cluster has no such export job. */
   export?: Maybe<Export>;
   /** Snapshot export jobs of this cluster (snapshots copied to an export bucket). */
   exports?: Maybe<ExportConnection>;
   /** Always `DEDICATED`. */
   family: DeploymentFamily;
+  /**
+   * Feature compatibility version of the cluster (for example `8.0`). A restore needs a target on the same or
+   * the next major version, and on the same FCV when the source pins it.
+   */
+  featureCompatibilityVersion?: Maybe<Scalars['String']['output']>;
+  /** When a pinned feature compatibility version stops being pinned (Atlas `featureCompatibilityVersionExpirationDate`); null when not pinned. */
+  featureCompatibilityVersionExpiresAt?: Maybe<Scalars['DateTime']['output']>;
   /** Opaque global id (Relay). */
   id: Scalars['ID']['output'];
   /**
@@ -487,6 +504,8 @@ export type Cluster = Deployment & Node & {
   project?: Maybe<Project>;
   /** Atlas id of the project the cluster belongs to. */
   projectId: Scalars['ObjectId']['output'];
+  /** Where the cluster's nodes run: one entry per zone and region (the shards of one zone in one region are one entry). */
+  regions: Array<ClusterRegion>;
   /** One Cloud Backup restore job by its Atlas id; null when the cluster has no such job. */
   restoreJob?: Maybe<CloudBackupRestoreJob>;
   /** Cloud Backup restore jobs that restore snapshots of this cluster. */
@@ -501,6 +520,8 @@ export type Cluster = Deployment & Node & {
   tags: Array<KeyValue>;
   /** True when the cluster cannot be deleted until protection is turned off. */
   terminationProtectionEnabled?: Maybe<Scalars['Boolean']['output']>;
+  /** How the cluster's MongoDB version is upgraded. */
+  versionReleaseSystem?: Maybe<VersionReleaseSystem>;
 };
 
 
@@ -631,6 +652,25 @@ export type ClusterEdge = {
   node: Cluster;
 };
 
+/** A zone and region a cluster's nodes run in (from Atlas `replicationSpecs[].regionConfigs[]`). */
+export type ClusterRegion = {
+  __typename?: 'ClusterRegion';
+  /** Cloud provider of the region. */
+  cloudProvider?: Maybe<CloudProvider>;
+  /** Number of electable nodes in the region, per shard. */
+  electableNodeCount?: Maybe<Scalars['Int']['output']>;
+  /** Instance size of the region's electable nodes (for example `M30`). */
+  instanceSize?: Maybe<Scalars['String']['output']>;
+  /** Election priority of the region's nodes: 7 for the highest (the preferred region), down to 1; 0 for read-only regions. */
+  priority?: Maybe<Scalars['Int']['output']>;
+  /** Region, in the provider's naming (for example `US_EAST_1`). */
+  regionName?: Maybe<Scalars['String']['output']>;
+  /** Atlas id of the zone (Atlas `zoneId`), which `BackupCopySetting.zoneId` names. */
+  zoneId?: Maybe<Scalars['String']['output']>;
+  /** Name of the zone (Atlas `zoneName`). */
+  zoneName?: Maybe<Scalars['String']['output']>;
+};
+
 /** Lifecycle state of a cluster, Flex cluster or serverless instance (Atlas `stateName`, the same values in every family). */
 export const ClusterState = {
   /** Being created. */
@@ -742,6 +782,21 @@ export const DeploymentFamily = {
 } as const;
 
 export type DeploymentFamily = typeof DeploymentFamily[keyof typeof DeploymentFamily];
+/** Who manages the customer keys of a cluster's encryption at rest (Atlas `encryptionAtRestProvider`). */
+export const EncryptionAtRestProvider = {
+  /** AWS Key Management Service. */
+  Aws: 'AWS',
+  /** Azure Key Vault. */
+  Azure: 'AZURE',
+  /** Google Cloud Key Management Service. */
+  Gcp: 'GCP',
+  /** No customer keys: Atlas's own encryption at rest only. */
+  None: 'NONE',
+  /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
+  Other: 'OTHER'
+} as const;
+
+export type EncryptionAtRestProvider = typeof EncryptionAtRestProvider[keyof typeof EncryptionAtRestProvider];
 /**
  * A snapshot export job (Atlas `DiskBackupExportJob`): copies a Cloud Backup snapshot of a cluster into
  * an export bucket.
@@ -1380,10 +1435,20 @@ export type LegacyRestoreDelivery = {
 export const LegacyRestoreDeliveryMethod = {
   /** Restored into a target cluster. */
   AutomatedRestore: 'AUTOMATED_RESTORE',
+  /** Point-in-time restore prepared as an HTTP download (Atlas `CLIENT_PIT_HTTP`). */
+  ClientPitHttp: 'CLIENT_PIT_HTTP',
+  /** Point-in-time restore prepared as a download over SCP (Atlas `CLIENT_PIT_SCP`). */
+  ClientPitScp: 'CLIENT_PIT_SCP',
   /** Prepared as an HTTP download. */
   Http: 'HTTP',
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
-  Other: 'OTHER'
+  Other: 'OTHER',
+  /** Queryable backup (Atlas `QUERY`). */
+  Query: 'QUERY',
+  /** Prepared as a download over SCP. */
+  Scp: 'SCP',
+  /** Copied to a third-party destination (Atlas `THIRD_PARTY_COPY`). */
+  ThirdPartyCopy: 'THIRD_PARTY_COPY'
 } as const;
 
 export type LegacyRestoreDeliveryMethod = typeof LegacyRestoreDeliveryMethod[keyof typeof LegacyRestoreDeliveryMethod];
@@ -2344,6 +2409,8 @@ export const SnapshotStatus = {
 export type SnapshotStatus = typeof SnapshotStatus[keyof typeof SnapshotStatus];
 /** Why a snapshot exists. */
 export const SnapshotType = {
+  /** A fallback snapshot (Atlas `fallback`): taken by Atlas itself, neither by the schedule nor on request. */
+  Fallback: 'FALLBACK',
   /** Taken on request. */
   OnDemand: 'ON_DEMAND',
   /** A value this gateway does not know yet (Atlas added it); the query does not fail because of it. */
@@ -3048,6 +3115,7 @@ export type ResolversTypes = {
   ClusterConnection: ResolverTypeWrapper<ClusterConnectionModel>;
   ClusterEdge: ResolverTypeWrapper<ClusterEdgeModel>;
   ClusterName: ResolverTypeWrapper<Scalars['ClusterName']['output']>;
+  ClusterRegion: ResolverTypeWrapper<ClusterRegion>;
   ClusterState: ClusterState;
   ClusterType: ClusterType;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -3055,6 +3123,7 @@ export type ResolversTypes = {
   DeploymentConnection: ResolverTypeWrapper<DeploymentConnectionModel>;
   DeploymentEdge: ResolverTypeWrapper<DeploymentEdgeModel>;
   DeploymentFamily: DeploymentFamily;
+  EncryptionAtRestProvider: EncryptionAtRestProvider;
   Export: ResolverTypeWrapper<ExportModel>;
   ExportBucket: ResolverTypeWrapper<ExportBucketModel>;
   ExportBucketConnection: ResolverTypeWrapper<ExportBucketConnectionModel>;
@@ -3174,6 +3243,7 @@ export type ResolversParentTypes = {
   ClusterConnection: ClusterConnectionModel;
   ClusterEdge: ClusterEdgeModel;
   ClusterName: Scalars['ClusterName']['output'];
+  ClusterRegion: ClusterRegion;
   DateTime: Scalars['DateTime']['output'];
   Deployment: ResolversInterfaceTypes<ResolversParentTypes>['Deployment'];
   DeploymentConnection: DeploymentConnectionModel;
@@ -3274,6 +3344,7 @@ export type BackupCopySettingResolvers<ContextType = GraphQLContext, ParentType 
   cloudProvider?: Resolver<Maybe<ResolversTypes['CloudProvider']>, ParentType, ContextType>;
   copyPolicyItems?: Resolver<Array<ResolversTypes['BackupPolicyItem']>, ParentType, ContextType>;
   frequencies?: Resolver<Array<ResolversTypes['SnapshotFrequency']>, ParentType, ContextType>;
+  lastNumberOfSnapshots?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   regionName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   shouldCopyOplogs?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   zoneId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3423,9 +3494,12 @@ export type ClusterResolvers<ContextType = GraphQLContext, ParentType extends Re
   clusterType?: Resolver<Maybe<ResolversTypes['ClusterType']>, ParentType, ContextType>;
   createDate?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   deploymentState?: Resolver<Maybe<ResolversTypes['ClusterState']>, ParentType, ContextType>;
+  encryptionAtRestProvider?: Resolver<Maybe<ResolversTypes['EncryptionAtRestProvider']>, ParentType, ContextType>;
   export?: Resolver<Maybe<ResolversTypes['Export']>, ParentType, ContextType, RequireFields<ClusterExportArgs, 'id'>>;
   exports?: Resolver<Maybe<ResolversTypes['ExportConnection']>, ParentType, ContextType, RequireFields<ClusterExportsArgs, 'first'>>;
   family?: Resolver<ResolversTypes['DeploymentFamily'], ParentType, ContextType>;
+  featureCompatibilityVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  featureCompatibilityVersionExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   latestSnapshot?: Resolver<Maybe<ResolversTypes['Snapshot']>, ParentType, ContextType>;
   legacyRestoreJob?: Resolver<Maybe<ResolversTypes['LegacyBackupRestoreJob']>, ParentType, ContextType, RequireFields<ClusterLegacyRestoreJobArgs, 'id'>>;
@@ -3437,6 +3511,7 @@ export type ClusterResolvers<ContextType = GraphQLContext, ParentType extends Re
   pitEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
   projectId?: Resolver<ResolversTypes['ObjectId'], ParentType, ContextType>;
+  regions?: Resolver<Array<ResolversTypes['ClusterRegion']>, ParentType, ContextType>;
   restoreJob?: Resolver<Maybe<ResolversTypes['CloudBackupRestoreJob']>, ParentType, ContextType, RequireFields<ClusterRestoreJobArgs, 'id'>>;
   restoreJobs?: Resolver<Maybe<ResolversTypes['CloudBackupRestoreJobConnection']>, ParentType, ContextType, RequireFields<ClusterRestoreJobsArgs, 'first'>>;
   snapshot?: Resolver<Maybe<ResolversTypes['Snapshot']>, ParentType, ContextType, RequireFields<ClusterSnapshotArgs, 'id'>>;
@@ -3444,6 +3519,7 @@ export type ClusterResolvers<ContextType = GraphQLContext, ParentType extends Re
   stateName?: Resolver<Maybe<ResolversTypes['ClusterState']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['KeyValue']>, ParentType, ContextType>;
   terminationProtectionEnabled?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  versionReleaseSystem?: Resolver<Maybe<ResolversTypes['VersionReleaseSystem']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -3462,6 +3538,16 @@ export type ClusterEdgeResolvers<ContextType = GraphQLContext, ParentType extend
 export interface ClusterNameScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['ClusterName'], any> {
   name: 'ClusterName';
 }
+
+export type ClusterRegionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ClusterRegion'] = ResolversParentTypes['ClusterRegion']> = {
+  cloudProvider?: Resolver<Maybe<ResolversTypes['CloudProvider']>, ParentType, ContextType>;
+  electableNodeCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  instanceSize?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  priority?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  regionName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  zoneId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  zoneName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -4042,6 +4128,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ClusterConnection?: ClusterConnectionResolvers<ContextType>;
   ClusterEdge?: ClusterEdgeResolvers<ContextType>;
   ClusterName?: GraphQLScalarType;
+  ClusterRegion?: ClusterRegionResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Deployment?: DeploymentResolvers<ContextType>;
   DeploymentConnection?: DeploymentConnectionResolvers<ContextType>;

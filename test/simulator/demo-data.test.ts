@@ -274,8 +274,21 @@ describe('backup schedules', () => {
     expect(new Set(all.map((s) => s['restoreWindowDays'])).size).toBeGreaterThan(1);
     expect(new Set(all.map((s) => s['referenceHourOfDay'])).size).toBeGreaterThan(2);
     const copying = all.filter((s) => (s['copySettings'] as unknown[]).length > 0);
-    expect(copying.map((s) => s['clusterName'])).toEqual(['payments-prod', 'analytics-warehouse']);
-    for (const s of copying) {
+    expect(copying.map((s) => s['clusterName'])).toEqual(['payments-prod', 'analytics-warehouse', 'inventory-api']);
+    // One copies its newest snapshots by number, which Atlas allows only without frequencies and policy items.
+    const byNumber = copying.filter((s) => s['copyPolicyItemsEnabled'] === false);
+    expect(byNumber.map((s) => s['copySettings'])).toEqual([
+      [
+        {
+          cloudProvider: 'AWS',
+          regionName: 'EU_CENTRAL_1',
+          zoneId: expect.stringMatching(/^[a-f0-9]{24}$/),
+          lastNumberOfSnapshots: 3,
+          shouldCopyOplogs: false,
+        },
+      ],
+    ]);
+    for (const s of copying.filter((c) => !byNumber.includes(c))) {
       expect(s).toMatchObject({ autoCopySettingsEnabled: true, copyPolicyItemsEnabled: true });
       const [copy] = s['copySettings'] as Json[];
       const policyIds = (s['policies'] as { policyItems: Json[] }[])[0]?.policyItems.map((i) => i['id']);

@@ -1,14 +1,24 @@
 /** Cluster: its identity, its project, and every backup resource under it. */
-import { ClusterState, ClusterType, type Resolvers } from '../../generated/resolvers-types.js';
+import {
+  ClusterState,
+  ClusterType,
+  EncryptionAtRestProvider,
+  type ClusterRegion,
+  type Resolvers,
+} from '../../generated/resolvers-types.js';
 import type { PageRequest } from '../../atlas/types.js';
 import { toGlobalId } from '../ids.js';
 import { loadConnection } from '../pagination.js';
 import { atlasEnum, knownValues, orNull } from './atlas-values.js';
 import { latestOf } from './deployment.js';
+import { releaseSystems } from './flex-cluster.js';
 import { resolveEntity } from './node.js';
+import { cloudProviders } from './snapshot.js';
+import type { Cluster } from '../mappers.js';
 
 const clusterTypes = knownValues(ClusterType);
 const clusterStates = knownValues(ClusterState);
+const keyProviders = knownValues(EncryptionAtRestProvider);
 
 export const clusterResolvers: Resolvers = {
   Cluster: {
@@ -31,6 +41,10 @@ export const clusterResolvers: Resolvers = {
     stateName: (cluster) => atlasEnum(clusterStates, cluster.stateName),
     deploymentState: (cluster) => atlasEnum(clusterStates, cluster.stateName),
     tags: (cluster) => cluster.tags ?? [],
+    versionReleaseSystem: (cluster) => atlasEnum(releaseSystems, cluster.versionReleaseSystem),
+    featureCompatibilityVersionExpiresAt: (cluster) => cluster.featureCompatibilityVersionExpirationDate ?? null,
+    regions: (cluster) => regionsOf(cluster),
+    encryptionAtRestProvider: (cluster) => atlasEnum(keyProviders, cluster.encryptionAtRestProvider),
     latestSnapshot: (cluster, _, { loaders }) =>
       cluster.backupEnabled === false ? null : latestOf(loaders.snapshotPage, key(cluster)),
 
@@ -53,6 +67,31 @@ export const clusterResolvers: Resolvers = {
     legacyRestoreJob: (cluster, { id }, { loaders }) => orNull(loaders.legacyRestoreJob.load({ ...key(cluster), id })),
   },
 };
+
+/**
+ * The cluster's zones and regions. Atlas's 2024-08-05 version gives each shard its own replication spec, so
+ * the shards of one zone repeat its regions: one entry per zone, provider and region.
+ */
+function regionsOf(cluster: Cluster): ClusterRegion[] {
+  const regions = new Map<string, ClusterRegion>();
+  for (const spec of cluster.replicationSpecs ?? []) {
+    for (const config of spec.regionConfigs ?? []) {
+      const where = `${spec.zoneId ?? spec.zoneName ?? ''} ${config.providerName ?? ''} ${config.regionName ?? ''}`;
+      if (regions.has(where)) continue;
+      regions.set(where, {
+        // A dedicated cluster's region names its provider; `TENANT` (shared tiers) names it in `backingProviderName`.
+        cloudProvider: atlasEnum(cloudProviders, config.backingProviderName ?? config.providerName),
+        regionName: config.regionName ?? null,
+        zoneId: spec.zoneId ?? null,
+        zoneName: spec.zoneName ?? null,
+        priority: config.priority ?? null,
+        instanceSize: config.electableSpecs?.instanceSize ?? null,
+        electableNodeCount: config.electableSpecs?.nodeCount ?? null,
+      });
+    }
+  }
+  return [...regions.values()];
+}
 
 function key(cluster: { groupId: string; name: string }) {
   return { groupId: cluster.groupId, clusterName: cluster.name };

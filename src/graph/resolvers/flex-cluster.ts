@@ -21,7 +21,7 @@ import { cloudProviders } from './snapshot.js';
 
 const clusterTypes = knownValues(ClusterType);
 const clusterStates = knownValues(ClusterState);
-const releaseSystems = knownValues(VersionReleaseSystem);
+export const releaseSystems = knownValues(VersionReleaseSystem);
 const snapshotStatuses = knownValues(FlexSnapshotStatus);
 const jobStatuses = knownValues(FlexRestoreJobStatus);
 const deliveryTypes = knownValues(FlexRestoreDeliveryType);

@@ -3,7 +3,7 @@
 // and `DELIVERY_TYPES` are also used by the exports and serverless families.
 import { SimulatedApiError, errors } from '../errors.js';
 import { objectId } from '../object-ids.js';
-import { downloadUrl, snapshotTopology } from '../seed/cloud-backup.js';
+import { downloadUrl, masterKeyOf, snapshotTopology } from '../seed/cloud-backup.js';
 import { restoreRunning } from '../progress.js';
 import { DAY, epochSeconds, iso } from '../time.js';
 import type { ClusterEntry, Owned, StoredCloudRestoreJob, StoredCloudSnapshot } from '../store.js';
@@ -155,7 +155,7 @@ const takeSnapshots: Handler = (ctx) => {
   const names = sharded
     ? [...(c.replicationSpecs ?? []).map((_, s) => `${rsPrefix}-shard-${s}`), `${rsPrefix}-config-0`]
     : [`${rsPrefix}-shard-0`];
-  const value: StoredCloudSnapshot = { ...base, ...snapshotTopology(sharded, names, id, provider) };
+  const value: StoredCloudSnapshot = { ...base, ...masterKeyOf(c), ...snapshotTopology(sharded, names, id, provider) };
   const entry = { groupId: c.groupId ?? '', clusterName: c.name ?? '', value };
   ctx.data.snapshots.unshift(entry);
   // Completed, it weighs what the cluster's newest completed snapshot did.

@@ -1,7 +1,7 @@
 // Seed, Cloud Backup family: backup schedules, cloud snapshots (replica-set and sharded) and cloud
 // restore jobs of the cloud-backed clusters, their DEMO references, and `addRestoreJobs` for benchmarks.
-// `snapshotTopology` is shared with the takeSnapshots handler so seeded and taken snapshots agree.
-import { hexDigest, objectId } from '../object-ids.js';
+// `snapshotTopology` and `masterKeyOf` are shared with the takeSnapshots handler so seeded and taken snapshots agree.
+import { hexDigest, objectId, uuidFrom } from '../object-ids.js';
 import { DAY, HOUR, MINUTE, SEED_INSTANT_MS, epochSeconds, iso } from '../time.js';
 import type {
   Owned,
@@ -97,8 +97,13 @@ interface ScheduleProfile {
   restoreWindowDays: number;
   /** [frequencyInterval, retentionUnit, retentionValue] per frequency. */
   items: Record<Exclude<Frequency, 'ondemand'>, [number, string, number]>;
-  /** Copies to another region: which frequencies, and whether oplogs go too (point-in-time clusters). */
-  copy?: { regionName: string; frequencies: Exclude<Frequency, 'ondemand' | 'hourly'>[]; shouldCopyOplogs: boolean };
+  /**
+   * Copies to another region, and whether oplogs go too (point-in-time clusters): the snapshots of some
+   * frequencies, or the newest few (Atlas allows one of the two per copy setting).
+   */
+  copy?: { regionName: string; shouldCopyOplogs: boolean } & (
+    { frequencies: Exclude<Frequency, 'ondemand' | 'hourly'>[] } | { lastNumberOfSnapshots: number }
+  );
   extraRetention?: { frequencyType: string; retentionDays: number }[];
 }
 
@@ -158,6 +163,7 @@ const SCHEDULE_PROFILES: Partial<Record<DemoClusterKey, ScheduleProfile>> = {
       yearly: [1, 'years', 1],
     },
   },
+  // Copies its three newest snapshots to another region.
   inventoryApi: {
     referenceHourOfDay: 23,
     referenceMinuteOfHour: 25,
@@ -169,6 +175,7 @@ const SCHEDULE_PROFILES: Partial<Record<DemoClusterKey, ScheduleProfile>> = {
       monthly: [40, 'months', 12],
       yearly: [12, 'years', 3],
     },
+    copy: { regionName: 'EU_CENTRAL_1', lastNumberOfSnapshots: 3, shouldCopyOplogs: false },
   },
 };
 
@@ -212,7 +219,7 @@ function buildSchedule(
     ...(autoExport ? { export: { exportBucketId: autoExportTo.exportBucketId, frequencyType: 'monthly' } } : {}),
     useOrgAndGroupNamesInExportPrefix: true,
     autoCopySettingsEnabled: copy !== undefined,
-    copyPolicyItemsEnabled: copy !== undefined,
+    copyPolicyItemsEnabled: copy !== undefined && 'frequencies' in copy,
     copySettings:
       copy === undefined
         ? []
@@ -221,12 +228,16 @@ function buildSchedule(
               cloudProvider: seed.provider,
               regionName: copy.regionName,
               zoneId: zoneId(seed.key),
-              // `frequencies` is deprecated in favour of `copyPolicyItems`; Atlas still sends both.
-              frequencies: copy.frequencies.map((f) => f.toUpperCase()),
-              copyPolicyItems: copy.frequencies.map((f) => {
-                const [, retentionUnit, retentionValue] = profile.items[f];
-                return { id: policyItemId(seed.key, f), frequencyType: f, retentionUnit, retentionValue };
-              }),
+              ...('frequencies' in copy
+                ? {
+                    // `frequencies` is deprecated in favour of `copyPolicyItems`; Atlas still sends both.
+                    frequencies: copy.frequencies.map((f) => f.toUpperCase()),
+                    copyPolicyItems: copy.frequencies.map((f) => {
+                      const [, retentionUnit, retentionValue] = profile.items[f];
+                      return { id: policyItemId(seed.key, f), frequencyType: f, retentionUnit, retentionValue };
+                    }),
+                  }
+                : { lastNumberOfSnapshots: copy.lastNumberOfSnapshots }),
               shouldCopyOplogs: copy.shouldCopyOplogs,
             },
           ],
@@ -258,6 +269,8 @@ interface SnapshotPlan {
   inProgressNewest: boolean;
   onDemand: number[];
   failed: number[];
+  /** Snapshots Atlas took as fallbacks (`snapshotType: fallback`). */
+  fallback?: number[];
 }
 
 function frequencyAt(index: number, plan: SnapshotPlan): Frequency {
@@ -280,19 +293,25 @@ function buildSnapshots(seed: ClusterSeed, plan: SnapshotPlan): Owned<StoredClou
     if (frequency === 'yearly') createdMs = SEED_INSTANT_MS - 232 * DAY - 35 * MINUTE;
     if (frequency === 'ondemand') createdMs += 2 * HOUR + 17 * MINUTE;
     const status = plan.inProgressNewest && i === 0 ? 'inProgress' : plan.failed.includes(i) ? 'failed' : 'completed';
-    const copied = seed.copyRegion !== undefined && frequency !== 'hourly' && frequency !== 'ondemand';
+    const copy = SCHEDULE_PROFILES[seed.key]?.copy;
+    const copied =
+      copy !== undefined &&
+      ('frequencies' in copy
+        ? (copy.frequencies as Frequency[]).includes(frequency)
+        : status === 'completed' && i < copy.lastNumberOfSnapshots);
     const base = {
       id: objectId(`snapshot:${ref.id}:${i}`),
       createdAt: iso(createdMs),
       expiresAt: iso(createdMs + RETENTION_MS[frequency]),
       frequencyType: frequency,
-      snapshotType: frequency === 'ondemand' ? 'onDemand' : 'scheduled',
+      snapshotType: frequency === 'ondemand' ? 'onDemand' : plan.fallback?.includes(i) ? 'fallback' : 'scheduled',
       ...(frequency === 'ondemand' ? { description: `Before schema migration PAY-${1400 + i}` } : {}),
       status,
       storageSizeBytes: status === 'completed' ? plan.newestBytes - i * plan.shrinkBytes : 0,
       mongodVersion: seed.version,
       policyItems: frequency === 'ondemand' ? [] : [policyItemId(seed.key, frequency)],
-      copyRegions: copied && seed.copyRegion !== undefined ? [seed.copyRegion] : [],
+      copyRegions: copied ? [copy.regionName] : [],
+      ...masterKeyOf({ id: ref.id, encryptionAtRestProvider: seed.keyProvider }),
     };
     const names =
       seed.type === 'SHARDED'
@@ -308,6 +327,15 @@ function buildSnapshots(seed: ClusterSeed, plan: SnapshotPlan): Owned<StoredClou
     out.push({ groupId: ref.groupId, clusterName: ref.name, value });
   }
   return out;
+}
+
+/**
+ * A snapshot of a cluster encrypted with the customer's keys names the key (`masterKeyUUID`); nothing
+ * otherwise. Shared by the seed and takeSnapshots.
+ */
+export function masterKeyOf(cluster: { id?: string; encryptionAtRestProvider?: string }): { masterKeyUUID?: string } {
+  const provider = cluster.encryptionAtRestProvider;
+  return provider === undefined || provider === 'NONE' ? {} : { masterKeyUUID: uuidFrom(`key:${cluster.id ?? ''}`) };
 }
 
 /**
@@ -365,6 +393,7 @@ const SNAPSHOT_PLANS: Partial<Record<DemoClusterKey, SnapshotPlan>> = {
     inProgressNewest: false,
     onDemand: [],
     failed: [],
+    fallback: [4],
   },
 };
 

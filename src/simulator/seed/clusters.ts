@@ -50,8 +50,12 @@ export interface ClusterSeed {
   pit: boolean;
   createdDaysAgo: number;
   env: string;
-  /** Cross-region snapshot copy target (cloud backup only). */
-  copyRegion?: string;
+  /** Encryption at rest with the customer's keys of this provider (its snapshots carry the key's UUID). */
+  keyProvider?: 'AWS' | 'AZURE' | 'GCP';
+  /** How the MongoDB version is upgraded (Atlas's default: LTS). */
+  releaseSystem?: 'LTS' | 'CONTINUOUS';
+  /** A feature compatibility version pinned below the running major, and the days until the pin lapses. */
+  pinnedFcv?: { version: string; daysLeft: number };
 }
 
 export const CLUSTER_SEEDS: ClusterSeed[] = [
@@ -68,7 +72,6 @@ export const CLUSTER_SEEDS: ClusterSeed[] = [
     pit: true,
     createdDaysAgo: 910,
     env: 'production',
-    copyRegion: 'US_WEST_2',
   },
   {
     key: 'paymentsLedger',
@@ -83,6 +86,7 @@ export const CLUSTER_SEEDS: ClusterSeed[] = [
     pit: true,
     createdDaysAgo: 400,
     env: 'production',
+    keyProvider: 'AWS',
   },
   {
     key: 'paymentsReporting',
@@ -125,6 +129,7 @@ export const CLUSTER_SEEDS: ClusterSeed[] = [
     pit: false,
     createdDaysAgo: 45,
     env: 'staging',
+    releaseSystem: 'CONTINUOUS',
   },
   {
     key: 'inventorySharded',
@@ -167,6 +172,7 @@ export const CLUSTER_SEEDS: ClusterSeed[] = [
     pit: false,
     createdDaysAgo: 200,
     env: 'production',
+    pinnedFcv: { version: '6.0', daysLeft: 21 },
   },
 ];
 
@@ -215,8 +221,9 @@ function buildCluster(seed: ClusterSeed): StoredCluster {
     clusterType: seed.type,
     mongoDBMajorVersion: major,
     mongoDBVersion: seed.version,
-    featureCompatibilityVersion: major,
-    versionReleaseSystem: 'LTS',
+    featureCompatibilityVersion: seed.pinnedFcv?.version ?? major,
+    ...(seed.pinnedFcv ? { featureCompatibilityVersionExpirationDate: ago(-seed.pinnedFcv.daysLeft * DAY) } : {}),
+    versionReleaseSystem: seed.releaseSystem ?? 'LTS',
     stateName: 'IDLE',
     paused: false,
     backupEnabled: seed.backup !== 'none',
@@ -224,7 +231,7 @@ function buildCluster(seed: ClusterSeed): StoredCluster {
     createDate: ago(seed.createdDaysAgo * DAY),
     terminationProtectionEnabled: seed.env === 'production',
     rootCertType: 'ISRGROOTX1',
-    encryptionAtRestProvider: 'NONE',
+    encryptionAtRestProvider: seed.keyProvider ?? 'NONE',
     diskWarmingMode: 'FULLY_WARMED',
     replicaSetScalingStrategy: 'WORKLOAD_TYPE',
     redactClientLogData: false,

@@ -16,7 +16,7 @@ const scheduleFields = `nextSnapshotAt referenceHourOfDay referenceMinuteOfHour 
   extraRetention { frequencyType retentionDays }
   autoExportEnabled autoExport { exportBucketId frequencyType exportBucket { atlasId } }
   useOrgAndGroupNamesInExportPrefix autoCopySettingsEnabled copyPolicyItemsEnabled
-  copySettings { cloudProvider regionName zoneId shouldCopyOplogs frequencies
+  copySettings { cloudProvider regionName zoneId shouldCopyOplogs frequencies lastNumberOfSnapshots
     copyPolicyItems { atlasId frequencyType frequencyInterval retentionUnit retentionValue } }`;
 
 const upper = (value: unknown) => (typeof value === 'string' ? value.toUpperCase() : null);
@@ -60,6 +60,7 @@ function expectedSchedule(raw: Json): unknown {
       zoneId: c.zoneId ?? null,
       shouldCopyOplogs: c.shouldCopyOplogs ?? null,
       frequencies: (c.frequencies ?? []).map(upper),
+      lastNumberOfSnapshots: c.lastNumberOfSnapshots ?? null,
       copyPolicyItems: (c.copyPolicyItems ?? []).map((i: Json) => ({ ...item(i), frequencyInterval: null })),
     })),
   };
@@ -113,6 +114,30 @@ describe('Cluster.backupSchedule (getBackupSchedule)', () => {
     expect(frequencies.has('OTHER')).toBe(false);
     expect(schedule.nextSnapshotAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(schedule.autoExport?.exportBucket?.atlasId).toBe(DEMO.exportBuckets.paymentsAws.id);
+  });
+
+  it('names a copy of the newest snapshots by their number, and the snapshots it copied', async () => {
+    const cluster = DEMO.clusters.inventoryApi;
+    const { data, errors } = await stack.query<{
+      project: { cluster: { backupSchedule: Json; snapshots: { nodes: { status: string; copyRegions: string[] }[] } } };
+    }>(
+      `query ($p: ObjectId!, $c: ClusterName!) { project(id: $p) { cluster(name: $c) {
+         backupSchedule { copyPolicyItemsEnabled copySettings { regionName lastNumberOfSnapshots frequencies copyPolicyItems { atlasId } } }
+         snapshots(first: 10) { nodes { status copyRegions } } } } }`,
+      { p: cluster.groupId, c: cluster.name },
+    );
+    expect(errors).toBeUndefined();
+    const { backupSchedule, snapshots } = data!.project.cluster;
+    expect(backupSchedule).toEqual({
+      copyPolicyItemsEnabled: false,
+      copySettings: [{ regionName: 'EU_CENTRAL_1', lastNumberOfSnapshots: 3, frequencies: [], copyPolicyItems: [] }],
+    });
+    expect(snapshots.nodes.slice(0, 3).map((s) => s.copyRegions)).toEqual([
+      ['EU_CENTRAL_1'],
+      ['EU_CENTRAL_1'],
+      ['EU_CENTRAL_1'],
+    ]);
+    expect(snapshots.nodes.slice(3).every((s) => s.copyRegions.length === 0)).toBe(true);
   });
 
   it('costs one call per cluster across a project, beside the cluster list', async () => {

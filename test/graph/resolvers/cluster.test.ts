@@ -15,7 +15,20 @@ type Json = Record<string, unknown>;
 type Page<T> = { results: T[]; totalCount: number };
 const missingId = '0'.repeat(24);
 const clusterFields = `id atlasId name projectId clusterType stateName mongoDBVersion mongoDBMajorVersion createDate
-  backupEnabled pitEnabled paused terminationProtectionEnabled tags { key value }`;
+  backupEnabled pitEnabled paused terminationProtectionEnabled tags { key value } versionReleaseSystem
+  featureCompatibilityVersion featureCompatibilityVersionExpiresAt encryptionAtRestProvider
+  regions { cloudProvider regionName zoneId zoneName priority instanceSize electableNodeCount }`;
+
+type ReplicationSpec = {
+  zoneId: string;
+  zoneName: string;
+  regionConfigs: {
+    providerName: string;
+    regionName: string;
+    priority: number;
+    electableSpecs: { instanceSize: string; nodeCount: number };
+  }[];
+};
 
 /** The graph's cluster, from Atlas's `ClusterDescription` (the graph exposes these of its fields). */
 function expectedCluster(raw: Json): unknown {
@@ -34,6 +47,29 @@ function expectedCluster(raw: Json): unknown {
     paused: raw.paused,
     terminationProtectionEnabled: raw.terminationProtectionEnabled,
     tags: raw.tags,
+    versionReleaseSystem: raw.versionReleaseSystem,
+    featureCompatibilityVersion: raw.featureCompatibilityVersion,
+    featureCompatibilityVersionExpiresAt: raw.featureCompatibilityVersionExpirationDate ?? null,
+    encryptionAtRestProvider: raw.encryptionAtRestProvider,
+    // Each shard has its replication spec in this API version; a zone's region is listed once.
+    regions: [
+      ...new Map(
+        (raw.replicationSpecs as ReplicationSpec[]).flatMap((spec) =>
+          spec.regionConfigs.map((region) => [
+            `${spec.zoneId} ${region.providerName} ${region.regionName}`,
+            {
+              cloudProvider: region.providerName,
+              regionName: region.regionName,
+              zoneId: spec.zoneId,
+              zoneName: spec.zoneName,
+              priority: region.priority,
+              instanceSize: region.electableSpecs.instanceSize,
+              electableNodeCount: region.electableSpecs.nodeCount,
+            },
+          ]),
+        ),
+      ).values(),
+    ],
   });
 }
 
@@ -49,6 +85,39 @@ describe('Cluster (seed operation getCluster)', () => {
     expect(withoutLinks(data!.project.cluster)).toEqual(expectedCluster(raw));
     expect(data!.project.cluster.atlasId).toBe(cluster.id);
     expect(stack.simulator.calls.map((c) => c.operationId)).toEqual(['getGroup', 'getCluster']);
+  });
+
+  it("tells a restore target's constraints apart: release system, pinned FCV, customer keys, regions", async () => {
+    const { data, errors } = await stack.query<{
+      ledger: Json;
+      sandbox: Json;
+      api: Json;
+    }>(
+      `{
+        ledger: node(id: "${toGlobalId('Cluster', DEMO.clusters.paymentsLedger.groupId, DEMO.clusters.paymentsLedger.name)}") {
+          ... on Cluster { encryptionAtRestProvider regions { zoneName regionName } latestSnapshot { masterKeyUUID } } }
+        sandbox: node(id: "${toGlobalId('Cluster', DEMO.clusters.analyticsSandbox.groupId, DEMO.clusters.analyticsSandbox.name)}") {
+          ... on Cluster { versionReleaseSystem encryptionAtRestProvider latestSnapshot { masterKeyUUID } } }
+        api: node(id: "${toGlobalId('Cluster', DEMO.clusters.inventoryApi.groupId, DEMO.clusters.inventoryApi.name)}") {
+          ... on Cluster { mongoDBMajorVersion featureCompatibilityVersion featureCompatibilityVersionExpiresAt } }
+      }`,
+    );
+    expect(errors).toBeUndefined();
+    // A sharded cluster of two shards in one zone and region: one entry.
+    expect(data!.ledger).toEqual({
+      encryptionAtRestProvider: 'AWS',
+      regions: [{ zoneName: 'Zone 1', regionName: 'US_EAST_1' }],
+      latestSnapshot: { masterKeyUUID: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-/) },
+    });
+    expect(data!.sandbox).toEqual({
+      versionReleaseSystem: 'CONTINUOUS',
+      encryptionAtRestProvider: 'NONE',
+      latestSnapshot: { masterKeyUUID: null },
+    });
+    expect(data!.api).toMatchObject({ mongoDBMajorVersion: '7.0', featureCompatibilityVersion: '6.0' });
+    expect(Date.parse(String(data!.api['featureCompatibilityVersionExpiresAt']))).toBeGreaterThan(
+      Date.parse('2024-01-01T00:00:00Z'),
+    );
   });
 
   it('links back to its project, reusing the project already loaded', async () => {
@@ -286,8 +355,9 @@ describe('cluster enums from Atlas strings', () => {
   const read = async (atlasFields: Json) => {
     sent = atlasFields;
     const cluster = DEMO.clusters.paymentsProd;
-    const { data, errors } = await enums.query<{ node: { clusterType: string | null; stateName: string | null } }>(
-      `{ node(id: "${toGlobalId('Cluster', cluster.groupId, cluster.name)}") { ... on Cluster { clusterType stateName } } }`,
+    const { data, errors } = await enums.query<{ node: Record<string, string | null> }>(
+      `{ node(id: "${toGlobalId('Cluster', cluster.groupId, cluster.name)}") {
+          ... on Cluster { clusterType stateName versionReleaseSystem encryptionAtRestProvider regions { cloudProvider } } } }`,
     );
     expect(errors).toBeUndefined();
     return data!.node;
@@ -311,5 +381,31 @@ describe('cluster enums from Atlas strings', () => {
     ['DELETED', 'OTHER'],
   ])('stateName %s is %s', async (atlasValue, graphValue) => {
     expect((await read({ stateName: atlasValue })).stateName).toBe(graphValue);
+  });
+
+  it.each([
+    ['LTS', 'LTS'],
+    ['CONTINUOUS', 'CONTINUOUS'],
+    ['RAPID', 'OTHER'],
+  ])('versionReleaseSystem %s is %s', async (atlasValue, graphValue) => {
+    expect((await read({ versionReleaseSystem: atlasValue })).versionReleaseSystem).toBe(graphValue);
+  });
+
+  it.each([
+    ['NONE', 'NONE'],
+    ['AWS', 'AWS'],
+    ['AZURE', 'AZURE'],
+    ['GCP', 'GCP'],
+    ['HSM', 'OTHER'],
+  ])('encryptionAtRestProvider %s is %s', async (atlasValue, graphValue) => {
+    expect((await read({ encryptionAtRestProvider: atlasValue })).encryptionAtRestProvider).toBe(graphValue);
+  });
+
+  it('names a shared-tier region by the provider behind it, and answers no regions when Atlas sends none', async () => {
+    const tenant = { providerName: 'TENANT', backingProviderName: 'GCP', regionName: 'CENTRAL_US' };
+    expect((await read({ replicationSpecs: [{ zoneName: 'Zone 1', regionConfigs: [tenant] }] })).regions).toEqual([
+      { cloudProvider: 'GCP' },
+    ]);
+    expect((await read({ replicationSpecs: undefined })).regions).toEqual([]);
   });
 });

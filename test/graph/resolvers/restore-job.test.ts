@@ -247,3 +247,42 @@ describe('LegacyBackupRestoreJob (seed operation listClusterRestoreJobs)', () =>
     expect(stack.simulator.callCount({ operationId: 'getClusterBackupCheckpoint' })).toBe(0);
   });
 });
+
+describe('legacy restore delivery methods from Atlas strings', () => {
+  // An Atlas that sends the job's delivery method as each test sets it.
+  let method = '';
+  let methods: TestStack;
+  beforeAll(async () => {
+    methods = await startStack({
+      simulator: {
+        transformResponse: (body, call) =>
+          call.operationId === 'getClusterRestoreJob'
+            ? { ...body, delivery: { ...(body['delivery'] as Json), methodName: method } }
+            : body,
+      },
+    });
+  });
+  afterAll(() => methods.close());
+
+  it.each([
+    ['AUTOMATED_RESTORE', 'AUTOMATED_RESTORE'],
+    ['HTTP', 'HTTP'],
+    ['SCP', 'SCP'],
+    ['CLIENT_PIT_HTTP', 'CLIENT_PIT_HTTP'],
+    ['CLIENT_PIT_SCP', 'CLIENT_PIT_SCP'],
+    ['QUERY', 'QUERY'],
+    ['THIRD_PARTY_COPY', 'THIRD_PARTY_COPY'],
+    ['FTP', 'OTHER'],
+  ])('methodName %s is %s', async (atlasValue, graphValue) => {
+    method = atlasValue;
+    const job = DEMO.legacy.restoreJob;
+    const { data, errors } = await methods.query<{
+      project: { cluster: { legacyRestoreJob: { delivery: { methodName: string } } } };
+    }>(
+      `{ project(id: "${job.groupId}") { cluster(name: "${job.clusterName}") {
+          legacyRestoreJob(id: "${job.id}") { delivery { methodName } } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.project.cluster.legacyRestoreJob.delivery.methodName).toBe(graphValue);
+  });
+});

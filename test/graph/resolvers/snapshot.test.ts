@@ -20,7 +20,7 @@ const snapshotFields = `id atlasId status snapshotType frequencyType type cloudP
 /** Atlas's spellings of the enums, as the graph names them. */
 const graphValues: Record<string, Record<string, string>> = {
   status: { queued: 'QUEUED', inProgress: 'IN_PROGRESS', completed: 'COMPLETED', failed: 'FAILED' },
-  snapshotType: { onDemand: 'ON_DEMAND', scheduled: 'SCHEDULED' },
+  snapshotType: { onDemand: 'ON_DEMAND', scheduled: 'SCHEDULED', fallback: 'FALLBACK' },
   frequencyType: {
     hourly: 'HOURLY',
     daily: 'DAILY',
@@ -235,7 +235,8 @@ describe('snapshot enums from Atlas strings', () => {
     ['status', 'archived', 'OTHER'],
     ['snapshotType', 'onDemand', 'ON_DEMAND'],
     ['snapshotType', 'scheduled', 'SCHEDULED'],
-    ['snapshotType', 'fallback', 'OTHER'],
+    ['snapshotType', 'fallback', 'FALLBACK'],
+    ['snapshotType', 'continuous', 'OTHER'],
     ['frequencyType', 'hourly', 'HOURLY'],
     ['frequencyType', 'daily', 'DAILY'],
     ['frequencyType', 'weekly', 'WEEKLY'],
