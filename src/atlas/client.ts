@@ -179,8 +179,9 @@ function acceptedFor(pattern: string | null): Map<string, string> {
 }
 
 function encodedValue(param: PathTemplate['params'][number], value: string | undefined): string {
-  // Empty too: the resource table's paths stand in '' for a coordinate an object lacked.
-  if (value === undefined || value === '') throw new InvalidPathParameterError(param.name, true);
+  // Empty too: the resource table's paths stand in '' for a coordinate an object lacked; null is what a
+  // coordinate Atlas sent as null reaches here as.
+  if (value === undefined || value === null || value === '') throw new InvalidPathParameterError(param.name, true);
   const known = param.accepted.get(value);
   if (known !== undefined) return known;
   if ((param.pattern && !param.pattern.test(value)) || value.length > 64)

@@ -1145,7 +1145,7 @@ export type FlexRestoreJob = Node & {
   status?: Maybe<FlexRestoreJobStatus>;
   /**
    * The deployment the data is restored into: a Flex or dedicated cluster, possibly in another project; null for
-   * a download, which restores into nothing. Found from what the operation already read, else by asking Atlas's
+   * a download, which restores into nothing (and when Atlas's `deliveryType` does not say `RESTORE`). Found from what the operation already read, else by asking Atlas's
    * cluster API first (see `Project.deployment`).
    */
   targetDeployment?: Maybe<Deployment>;

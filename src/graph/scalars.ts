@@ -105,9 +105,13 @@ function inputInstant(value: unknown): string {
 
 export const DateTime = new GraphQLScalarType<string, string>({
   name: 'DateTime',
-  // Atlas's own string passes through unchanged (it may carry more precision than a Date keeps).
+  // Atlas's own UTC string passes through unchanged (it may carry more precision than a Date keeps); one
+  // with another offset is told in UTC, as the scalar promises (clients compare and sort these strings).
   serialize(value) {
-    if (typeof value === 'string' && instantTime(value) !== undefined) return value;
+    if (typeof value === 'string') {
+      const time = instantTime(value);
+      if (time !== undefined) return value.endsWith('Z') ? value : new Date(time).toISOString();
+    }
     if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
     throw new UpstreamValueError('DateTime');
   },

@@ -75,7 +75,8 @@ export const clusterResolvers: Resolvers = {
 function regionsOf(cluster: Cluster): ClusterRegion[] {
   const regions = new Map<string, ClusterRegion>();
   for (const spec of cluster.replicationSpecs ?? []) {
-    for (const config of spec.regionConfigs ?? []) {
+    for (const config of spec?.regionConfigs ?? []) {
+      if (!config) continue;
       const where = `${spec.zoneId ?? spec.zoneName ?? ''} ${config.providerName ?? ''} ${config.regionName ?? ''}`;
       if (regions.has(where)) continue;
       regions.set(where, {

@@ -54,9 +54,10 @@ export const flexClusterResolvers: Resolvers = {
     versionReleaseSystem: (flex) => atlasEnum(releaseSystems, flex.versionReleaseSystem),
     backupEnabled: (flex) => flex.backupSettings?.enabled ?? null,
     tags: (flex) => flex.tags ?? [],
-    backingProviderName: (flex) => atlasEnum(cloudProviders, flex.providerSettings.backingProviderName),
-    regionName: (flex) => flex.providerSettings.regionName ?? null,
-    diskSizeGB: (flex) => flex.providerSettings.diskSizeGB ?? null,
+    // `?.`: the spec requires providerSettings, but its absence should cost these fields only.
+    backingProviderName: (flex) => atlasEnum(cloudProviders, flex.providerSettings?.backingProviderName),
+    regionName: (flex) => flex.providerSettings?.regionName ?? null,
+    diskSizeGB: (flex) => flex.providerSettings?.diskSizeGB ?? null,
     latestSnapshot: (flex, _, { loaders }) =>
       flex.backupSettings?.enabled === false ? null : latestOf(loaders.flexSnapshotPage, key(flex)),
     snapshots: (flex, args, { loaders }) =>
@@ -82,7 +83,8 @@ export const flexClusterResolvers: Resolvers = {
     __resolveReference: (reference, context) => resolveEntity(reference.id, 'FlexRestoreJob', context),
     id: (job) => toGlobalId('FlexRestoreJob', job.groupId, job.clusterName, need(job.id, 'restore job id')),
     atlasId: (job) => need(job.id, 'restore job id'),
-    flexClusterName: (job) => job.instanceName ?? job.clusterName,
+    // `||`: an empty name is no name (the field is a non-null ClusterName; the path's name always is one).
+    flexClusterName: (job) => job.instanceName || job.clusterName,
     flexCluster: (job, _, { loaders }) =>
       loaders.flexCluster.load({ groupId: job.groupId, clusterName: job.clusterName }),
     projectId: (job) => job.projectId ?? job.groupId,
@@ -100,9 +102,10 @@ export const flexClusterResolvers: Resolvers = {
     targetDeploymentName: (job) => job.targetDeploymentItemName ?? null,
     // The target may be Flex or dedicated and in another project; its family is not in the payload.
     targetDeployment: async (job, _, { loaders }) => {
-      // A download restores into nothing: Atlas names its source there, which a console would show as the
-      // deployment about to be overwritten.
-      if (atlasEnum(deliveryTypes, job.deliveryType) === 'DOWNLOAD') return null;
+      // Only a restore has a target. A download restores into nothing: Atlas names its source there, which a
+      // console would show as the deployment about to be overwritten; so is a job whose delivery type Atlas
+      // left out or this gateway does not know.
+      if (atlasEnum(deliveryTypes, job.deliveryType) !== 'RESTORE') return null;
       const name = job.targetDeploymentItemName;
       if (!name || !deploymentName.test(name)) return null;
       const found = await loaders.deployments.require({

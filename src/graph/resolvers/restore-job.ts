@@ -91,8 +91,9 @@ export const restoreJobResolvers: Resolvers = {
         ? loaders.checkpoint.load({ groupId: job.groupId, clusterName: job.clusterName, id: job.checkpointId })
         : null,
     clusterAtlasId: (job) => job.clusterId ?? null,
+    // `?.`: the spec requires delivery, but its absence should cost this field only.
     targetCluster: (job, _, context) =>
-      targetCluster(job.delivery.targetGroupId, job.delivery.targetClusterName, context),
+      targetCluster(job.delivery?.targetGroupId, job.delivery?.targetClusterName, context),
     hashes: (job) => job.hashes ?? [],
   },
   LegacyRestoreDelivery: {

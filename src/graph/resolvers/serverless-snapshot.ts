@@ -35,8 +35,9 @@ export const serverlessResolvers: Resolvers = {
       ),
     flexSuccessor: (i, _, { loaders }) => flexSuccessorOf(i, loaders),
     continuousBackupEnabled: (i) => i.serverlessBackupOptions?.serverlessContinuousBackupEnabled ?? null,
-    backingProviderName: (i) => atlasEnum(cloudProviders, i.providerSettings.backingProviderName),
-    regionName: (i) => i.providerSettings.regionName,
+    // `?.`: the spec requires providerSettings, but its absence should cost these fields only.
+    backingProviderName: (i) => atlasEnum(cloudProviders, i.providerSettings?.backingProviderName),
+    regionName: (i) => i.providerSettings?.regionName ?? null,
     tags: (i) => i.tags ?? [],
     snapshots: (i, args, { loaders }) =>
       readServerlessBackup(
@@ -57,7 +58,8 @@ export const serverlessResolvers: Resolvers = {
     __resolveReference: (reference, context) => resolveEntity(reference.id, 'ServerlessSnapshot', context),
     id: (s) => toGlobalId('ServerlessSnapshot', s.groupId, s.clusterName, need(s.id, 'snapshot id')),
     atlasId: (s) => need(s.id, 'snapshot id'),
-    serverlessInstanceName: (s) => s.serverlessInstanceName ?? s.clusterName,
+    // `||`: an empty name is no name (the field is a non-null ClusterName; the path's name always is one).
+    serverlessInstanceName: (s) => s.serverlessInstanceName || s.clusterName,
     serverlessInstance: (s, _, { loaders }) =>
       loaders.serverlessInstance.load({ groupId: s.groupId, clusterName: s.clusterName }),
     status: (s) => atlasEnum(snapshotStatuses, s.status),

@@ -407,5 +407,8 @@ describe('cluster enums from Atlas strings', () => {
       { cloudProvider: 'GCP' },
     ]);
     expect((await read({ replicationSpecs: undefined })).regions).toEqual([]);
+    // A null entry costs itself only, not the cluster.
+    const withNulls = { replicationSpecs: [null, { zoneName: 'Zone 1', regionConfigs: [null, tenant] }] };
+    expect((await read(withNulls)).regions).toEqual([{ cloudProvider: 'GCP' }]);
   });
 });

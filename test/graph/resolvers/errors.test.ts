@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atlasOperations } from '../../../src/generated/atlas-operations.js';
 import { createGateway, type Gateway } from '../../../src/server/gateway.js';
 import { DEMO, type ResponseTransform } from '../../../src/simulator/index.js';
-import { startStack, type GraphQLResponse } from '../../../support/stack.js';
+import { startStack, type GraphQLResponse, type TestStack } from '../../../support/stack.js';
+import { toGlobalId } from '../../../src/graph/ids.js';
 
 const groupId = '6731a0c0e8f1d2a3b4c5d6e7';
 type Route = (req: IncomingMessage, res: ServerResponse) => void;
@@ -434,4 +435,110 @@ describe('credentials', () => {
 
 it('counts stub hits (sanity)', () => {
   expect(hits).toBeGreaterThan(10);
+});
+
+type Json = Record<string, unknown>;
+
+// Atlas may leave out (or send as null or '') values its spec calls optional, and even some it requires:
+// each may cost its own field, never a list, a parent or a masked internal error.
+describe('Atlas answers that leave values out', () => {
+  const download = DEMO.flex.restoreJobs.download;
+  const exportJob = DEMO.exports.inProgress;
+  const legacy = DEMO.legacy.restoreJob;
+  const flex = DEMO.flex.clusters.analytics;
+  const serverless = DEMO.serverless;
+  const sparse: ResponseTransform = (body, { operationId }) => {
+    switch (operationId) {
+      case 'getFlexRestoreJob':
+        return { ...body, deliveryType: undefined };
+      case 'listFlexRestoreJobs':
+        return {
+          ...body,
+          results: (body['results'] as Json[]).map((job, i) => (i === 0 ? { ...job, instanceName: '' } : job)),
+        };
+      case 'getServerlessBackupSnapshot':
+        return { ...body, serverlessInstanceName: '' };
+      case 'getBackupExport':
+        return { ...body, exportBucketId: null };
+      case 'getClusterRestoreJob':
+        return { ...body, delivery: undefined };
+      case 'getFlexCluster':
+      case 'getServerlessInstance':
+        return { ...body, providerSettings: null };
+      case 'getGroup':
+        return { ...body, created: '2024-01-01T14:00:00.250+02:00' };
+      default:
+        return body;
+    }
+  };
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ simulator: { transformResponse: sparse } });
+  });
+  afterAll(() => stack.close());
+
+  it('a Flex job without its delivery type names no target: Atlas puts a download’s source there', async () => {
+    const { data, errors } = await stack.query<{ node: Json }>(
+      `{ node(id: "${toGlobalId('FlexRestoreJob', download.groupId, download.clusterName, download.id)}") {
+          ... on FlexRestoreJob { deliveryType targetDeploymentName targetDeployment { name } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.node).toEqual({
+      deliveryType: 'OTHER',
+      targetDeploymentName: download.clusterName,
+      targetDeployment: null,
+    });
+  });
+
+  it('an empty name in one listed Flex job or serverless snapshot is the path’s name, and the list stands', async () => {
+    const { data, errors } = await stack.query<{ project: { flexCluster: Json; serverlessInstance: Json } }>(
+      `{ project(id: "${flex.groupId}") {
+          flexCluster(name: "${flex.name}") { restoreJobs(first: 5) { nodes { flexClusterName } } }
+          serverlessInstance(name: "${serverless.instanceName}") { snapshot(id: "${serverless.snapshotId}") { serverlessInstanceName } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    const names = (data!.project.flexCluster['restoreJobs'] as { nodes: Json[] }).nodes.map(
+      (n) => n['flexClusterName'],
+    );
+    expect(names.length).toBeGreaterThan(0);
+    expect(new Set(names)).toEqual(new Set([flex.name]));
+    expect(data!.project.serverlessInstance).toEqual({ snapshot: { serverlessInstanceName: serverless.instanceName } });
+  });
+
+  it('a null export bucket id is Atlas’s omission (UPSTREAM_BAD_RESPONSE), not the caller’s input', async () => {
+    const { data, errors } = await stack.query<{ project: { cluster: { export: Json } } }>(
+      `{ project(id: "${exportJob.groupId}") { cluster(name: "${exportJob.clusterName}") {
+          export(id: "${exportJob.id}") { atlasId exportBucket { bucketName } } } } }`,
+    );
+    expect(data!.project.cluster.export).toEqual({ atlasId: exportJob.id, exportBucket: null });
+    expect(errors?.map((e) => [e.extensions?.code, e.path])).toEqual([
+      ['UPSTREAM_BAD_RESPONSE', ['project', 'cluster', 'export', 'exportBucket']],
+    ]);
+  });
+
+  it('a legacy job without delivery, a Flex cluster or serverless instance without provider settings: null fields', async () => {
+    const { data, errors } = await stack.query<{ project: Json; legacy: Json; serverless: Json }>(
+      `{ project(id: "${flex.groupId}") { flexCluster(name: "${flex.name}") { name backingProviderName regionName diskSizeGB } }
+         legacy: project(id: "${legacy.groupId}") { cluster(name: "${legacy.clusterName}") {
+           legacyRestoreJob(id: "${legacy.id}") { atlasId targetCluster { name } } } }
+         serverless: project(id: "${serverless.groupId}") {
+           serverlessInstance(name: "${serverless.instanceName}") { name backingProviderName regionName } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.project).toEqual({
+      flexCluster: { name: flex.name, backingProviderName: null, regionName: null, diskSizeGB: null },
+    });
+    expect(data!.legacy).toEqual({ cluster: { legacyRestoreJob: { atlasId: legacy.id, targetCluster: null } } });
+    expect(data!.serverless).toEqual({
+      serverlessInstance: { name: serverless.instanceName, backingProviderName: null, regionName: null },
+    });
+  });
+
+  it('tells a time Atlas sent with another offset in UTC, as DateTime promises', async () => {
+    const { data, errors } = await stack.query<{ project: { created: string } }>(
+      `{ project(id: "${flex.groupId}") { created } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.project.created).toBe('2024-01-01T12:00:00.250Z');
+  });
 });
