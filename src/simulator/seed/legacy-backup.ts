@@ -149,6 +149,9 @@ function buildLegacyJobs(checkpoints: Owned<StoredLegacyCheckpoint>[]): Owned<St
       expires: iso(expiresMs),
       expirationHours: 48,
       maxDownloads: 3,
+      // The download's credential: a header to send with it, and its value (a secret the graph withholds).
+      authHeader: 'Authorization',
+      authValue: `Bearer ${hexDigest(`download-token:${jobId}`)}`,
     });
 
   batch('automated-running', checkpoint('inventorySharded', 1), 20, 'IN_PROGRESS', automated('IN_PROGRESS'), false);

@@ -183,8 +183,9 @@ describe('LegacyBackupRestoreJob (seed operation listClusterRestoreJobs)', () =>
       expect(targetProjectId).toBe(targetGroupId);
       expect(targetClusterAtlasId).toBe(targetClusterId);
       expect(sameDelivery).toEqual(atlasSameDelivery);
-      // The download header's value is a bearer secret: never in the graph.
-      expect(JSON.stringify(node)).not.toContain(String(authValue ?? 'no-auth-value-in-seed'));
+      // The download header's value is a bearer secret: Atlas sends it, the graph never does.
+      expect(authValue).toEqual(expect.stringMatching(/^Bearer \S{16,}$/));
+      expect(JSON.stringify(node)).not.toContain(String(authValue).slice('Bearer '.length));
       const { id: _i, statusName: _s, clusterId: _c, delivery: _d, groupId: _g, clusterName: _n, ...atlasSame } = raw;
       expect(same).toEqual(atlasSame);
     }
