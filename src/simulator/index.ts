@@ -110,6 +110,9 @@ export interface SimulatedCall {
   operationId: string | null; // 'oauthToken' / 'oauthRevoke' for the OAuth endpoints
   status: number; // 0 when no complete response was sent (reset, hang, truncated)
   fault?: FaultKind; // set when the fault switch answered this request
+  // When the request arrived, on the simulator's clock (epoch ms). The log is in the order answers were
+  // sent; tests read gaps between calls from this (a Retry-After waited out) instead of timing themselves.
+  at: number;
 }
 
 export interface AtlasSimulator {
@@ -357,6 +360,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = clock.now();
     const method = (req.method ?? 'GET').toUpperCase();
     // Parse by hand: `new URL()` would resolve `..` segments that Atlas (and our tests) treat as names.
     const rawUrl = req.url ?? '/';
@@ -369,11 +373,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<At
     const oauthOperation = OAUTH_OPERATIONS[path];
     if (oauthOperation !== undefined) {
       // Form bodies and Basic credentials are never logged; the query is dropped for the same reason.
-      return handleOAuth(req, res, { method, path, query: {}, operationId: oauthOperation }, bodyText);
+      return handleOAuth(req, res, { method, path, query: {}, operationId: oauthOperation, at }, bodyText);
     }
 
     const route = matchPath(operations, path).find((c) => c.op.method === method);
-    const call = { method, path, query: loggedQuery(query), operationId: route?.op.operationId ?? null };
+    const call = { method, path, query: loggedQuery(query), operationId: route?.op.operationId ?? null, at };
     const bucketRequest = (r: Route): RateLimitedRequest => ({
       operationId: r.op.operationId,
       groupId: r.params['groupId'],

@@ -16,8 +16,9 @@ describe('simulator call log and latency', () => {
     await sim.close();
   });
 
-  it('records every request in order with method, path, query, operationId and status', async () => {
+  it('records every request in order with method, path, query, operationId, status and arrival time', async () => {
     sim.resetCalls();
+    const from = sim.clock.now();
     await callOp(sim.url, 'listGroups', {}, 'itemsPerPage=2');
     await callOp(sim.url, 'listBackupSnapshots', params, 'pageNum=2&itemsPerPage=5');
     await callOp(sim.url, 'getCluster', { groupId: pay.groupId, clusterName: 'ghost' });
@@ -29,6 +30,7 @@ describe('simulator call log and latency', () => {
         query: { itemsPerPage: '2' },
         operationId: 'listGroups',
         status: 200,
+        at: expect.any(Number),
       },
       {
         method: 'GET',
@@ -36,6 +38,7 @@ describe('simulator call log and latency', () => {
         query: { pageNum: '2', itemsPerPage: '5' },
         operationId: 'listBackupSnapshots',
         status: 200,
+        at: expect.any(Number),
       },
       {
         method: 'GET',
@@ -43,9 +46,22 @@ describe('simulator call log and latency', () => {
         query: {},
         operationId: 'getCluster',
         status: 404,
+        at: expect.any(Number),
       },
-      { method: 'GET', path: '/api/atlas/v2/groups', query: {}, operationId: 'listGroups', status: 401 },
+      {
+        method: 'GET',
+        path: '/api/atlas/v2/groups',
+        query: {},
+        operationId: 'listGroups',
+        status: 401,
+        at: expect.any(Number),
+      },
     ]);
+    // Arrival times on the simulator's clock, in the order the (sequential) requests were sent.
+    const times = sim.calls.map((c) => c.at);
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+    expect(times[0]).toBeGreaterThanOrEqual(from);
+    expect(times.at(-1)).toBeLessThanOrEqual(sim.clock.now());
   });
 
   it('counts calls by operationId, method and path prefix; resetCalls empties the log', async () => {

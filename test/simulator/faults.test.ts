@@ -91,7 +91,15 @@ describe('fault kinds on the wire', () => {
     expect(res.headers['x-error-code']).toBe('UNEXPECTED_ERROR');
     expect(json(res)).toMatchObject({ error: 500, errorCode: 'UNEXPECTED_ERROR', reason: 'Internal Server Error' });
     expect(sim.calls).toEqual([
-      { method: 'GET', path: GROUPS, query: {}, operationId: 'listGroups', status: 500, fault: 'status500' },
+      {
+        method: 'GET',
+        path: GROUPS,
+        query: {},
+        operationId: 'listGroups',
+        status: 500,
+        fault: 'status500',
+        at: expect.any(Number),
+      },
     ]);
   });
 
