@@ -73,11 +73,11 @@ function describeFailure(watching: string, error: unknown): PollFailure {
 export interface LiveStats {
   subscriptions: number;
   /**
-   * Each running poller: what it watches (a path, never the credential), its ticks (Atlas reads) and
-   * subscribers; when shared across replicas, its part this turn (`owner` polls, `follower` relays,
-   * `alone`: Redis away).
+   * Each running poller: what it watches (a path, never the credential), its ticks (Atlas reads),
+   * subscribers and current interval (tests follow its back-off by it, not by counting ticks in a sleep);
+   * when shared across replicas, its part this turn (`owner` polls, `follower` relays, `alone`: Redis away).
    */
-  pollers: { target: string; ticks: number; subscribers: number; role?: PollRole }[];
+  pollers: { target: string; ticks: number; subscribers: number; intervalMs: number; role?: PollRole }[];
 }
 
 export class LiveHub {
@@ -134,6 +134,7 @@ export class LiveHub {
         target: key.slice(key.indexOf('\n') + 1),
         ticks: poller.ticks,
         subscribers: poller.subscriberCount,
+        intervalMs: poller.intervalMs,
         ...(this.options.sharing ? { role: poller.role ?? 'alone' } : {}),
       })),
     };

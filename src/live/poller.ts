@@ -168,6 +168,14 @@ export class Poller<V> {
     return !this.stopped;
   }
 
+  /**
+   * The wait between this poller's own ticks as it stands (the configured interval, doubled while nothing
+   * changes or Atlas fails); a Retry-After or a follower's wait may make a turn longer. Read by stats().
+   */
+  get intervalMs(): number {
+    return this.delayMs;
+  }
+
   /** This replica's part in a shared poll (undefined when not shared, or before the first turn). */
   get role(): PollRole | undefined {
     return this.part;

@@ -47,7 +47,6 @@ function read<V>(subscription: LiveSubscription<V>) {
   return { events, done };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const jobs = DEMO.restoreJobs;
 const keyOf = (job: { groupId: string; clusterName: string; id: string }) => ({ ...job });
 
@@ -72,25 +71,56 @@ afterAll(async () => {
 
 describe('LiveHub', () => {
   it('slows its polls while nothing changes (up to the slowest interval), and speeds up at a change', async () => {
-    const live = hub();
+    // Idle after 1 s unchanged: the interval stays at 20 ms that long after a change, so this test reads it
+    // there however late a loaded machine lets it look.
+    const live = hub({ idleAfterMs: 1_000 });
+    const poller = () => {
+      const pollers = live.stats().pollers;
+      expect(pollers).toHaveLength(1);
+      return pollers[0]!;
+    };
+    simulator.resetCalls();
+    const started = performance.now();
     const stream = read(live.watchItem('restoreJob', keyOf(jobs.inProgress), a));
-    await sleep(1_000);
-    // At a steady 20 ms that would be 50 polls; doubling from 20 ms to 320 ms makes about 8.
-    const quiet = live.stats().pollers[0]?.ticks ?? 0;
-    expect(quiet).toBeGreaterThanOrEqual(4);
-    expect(quiet).toBeLessThanOrEqual(10);
+    // Every interval the poller takes on, until it reaches the slowest.
+    const intervals: number[] = [];
+    await vi.waitFor(
+      () => {
+        const { intervalMs } = poller();
+        if (intervals.at(-1) !== intervalMs) intervals.push(intervalMs);
+        expect(intervalMs).toBe(320);
+      },
+      { timeout: 10_000, interval: 5 },
+    );
+    // 20 ms for the idle second, then doubled at each unchanged tick: 40, 80 and 160 ms waited before 320.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1_000 + 40 + 80 + 160 - 5);
+    expect(intervals[0]).toBe(20);
+    expect(intervals.every((ms) => [20, 40, 80, 160, 320].includes(ms))).toBe(true);
+    expect(intervals).toEqual([...intervals].sort((x, y) => x - y));
+    // It stays there: two more ticks, each 320 ms after the one before at Atlas (a timer may fire 1 ms early).
+    // One GET per tick, in order since the log was emptied: the GET of tick n is gets[n - 1].
+    const capped = poller().ticks;
+    const gets = () => simulator.calls.filter((c) => c.operationId === 'getBackupRestoreJob').map((c) => c.at);
+    await vi.waitFor(() => expect(gets().length).toBeGreaterThanOrEqual(capped + 2), { timeout: 5_000 });
+    expect(poller().intervalMs).toBe(320);
+    const at = gets();
+    expect(at[capped]! - at[capped - 1]!).toBeGreaterThanOrEqual(315);
+    expect(at[capped + 1]! - at[capped]!).toBeGreaterThanOrEqual(315);
     expect(stream.events).toHaveLength(1);
 
     const entry = simulator.data.restoreJobs.find((j) => j.value.id === jobs.inProgress.id);
     if (!entry) throw new Error('seed changed');
     const before = entry.value;
-    entry.value = { ...before, components: [{ replicaSetName: 'atlas-shard-0' }] };
-    await vi.waitFor(() => expect(stream.events).toHaveLength(2), { timeout: 2_000, interval: 5 });
-    const atChange = live.stats().pollers[0]?.ticks ?? 0;
-    await sleep(100);
-    // Back at 20 ms, doubling again: 20 + 40 ms fit in 100 ms.
-    expect((live.stats().pollers[0]?.ticks ?? 0) - atChange).toBeGreaterThanOrEqual(2);
-    entry.value = before;
+    try {
+      entry.value = { ...before, components: [{ replicaSetName: 'atlas-shard-0' }] };
+      await vi.waitFor(() => expect(stream.events).toHaveLength(2), { timeout: 5_000, interval: 5 });
+      // Back at 20 ms at once, and for the next idle second.
+      expect(poller().intervalMs).toBe(20);
+      const atChange = poller().ticks;
+      await vi.waitFor(() => expect(poller().ticks).toBeGreaterThanOrEqual(atChange + 2), { timeout: 5_000 });
+    } finally {
+      entry.value = before;
+    }
   });
 
   it('holds back every poller of a credential after a Retry-After, and only that credential’s', async () => {
@@ -100,30 +130,47 @@ describe('LiveHub', () => {
     const other = read(live.watchItem('export', keyOf(DEMO.exports.queued), b));
     await vi.waitFor(() => expect(first.events.length + second.events.length + other.events.length).toBe(3));
 
+    const exportPath = (job: { groupId: string; clusterName: string; id: string }) =>
+      `/api/atlas/v2/groups/${job.groupId}/clusters/${job.clusterName}/backup/exports/${job.id}`;
+    // Each poller's calls, with when they reached the simulator.
+    const callsOf = (match: (path: string, operationId: string | null) => boolean) =>
+      simulator.calls.filter((c) => match(c.path, c.operationId)).map((c) => ({ at: c.at, status: c.status }));
+    const restoreA = () => callsOf((_, op) => op === 'getBackupRestoreJob');
+    const exportA = () => callsOf((path) => path.startsWith(exportPath(DEMO.exports.inProgress)));
+    const exportB = () => callsOf((path) => path.startsWith(exportPath(DEMO.exports.queued)));
+
+    simulator.resetCalls();
     simulator.faults.set({
       script: ['status429'],
       retryAfterSeconds: 1,
       match: { operationId: 'getBackupRestoreJob' },
     });
-    await vi.waitFor(() => expect(first.events).toHaveLength(2));
+    await vi.waitFor(() => expect(first.events).toHaveLength(2), { timeout: 5_000 });
+    // The gateway has read the 429 by now: a call arriving after this was sent during the hold, or was on its
+    // way before it (at most one per poller: a poller's tick still in flight, or its timer already set).
+    const seen = simulator.clock.now();
     expect(first.events[1]).toMatchObject({ kind: 'error', final: false });
-    simulator.resetCalls();
-    await sleep(700);
-    // Credential a waits out the 1 s; credential b polls on every 20 ms.
-    expect(simulator.callCount({ operationId: 'getBackupRestoreJob' })).toBe(0);
-    expect(
-      simulator.callCount({
-        pathPrefix: `/api/atlas/v2/groups/${DEMO.exports.inProgress.groupId}/clusters/${DEMO.exports.inProgress.clusterName}/backup/exports/${DEMO.exports.inProgress.id}`,
-      }),
-    ).toBe(0);
-    expect(
-      simulator.callCount({
-        pathPrefix: `/api/atlas/v2/groups/${DEMO.exports.queued.groupId}/clusters/${DEMO.exports.queued.clusterName}/backup/exports/${DEMO.exports.queued.id}`,
-      }),
-    ).toBeGreaterThanOrEqual(10);
-    await vi.waitFor(() => expect(simulator.callCount({ operationId: 'getBackupRestoreJob' })).toBeGreaterThan(0), {
-      timeout: 2_000,
-    });
+    const limited = restoreA().find((c) => c.status === 429);
+    expect(limited).toBeDefined();
+    /** Milliseconds after the 429 reached Atlas. */
+    const since429 = (call: { at: number }) => call.at - limited!.at;
+    // Wait until credential a polls both again after its hold.
+    await vi.waitFor(
+      () => {
+        expect(restoreA().filter((c) => since429(c) > 0).length).toBeGreaterThanOrEqual(1);
+        expect(exportA().filter((c) => c.at > seen).length).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 5_000 },
+    );
+    // Credential a waits out the 1 s (a timer may fire a few ms early): the poller that got the 429 calls
+    // next a second after it...
+    const next = restoreA().find((c) => since429(c) > 0)!;
+    expect(next.status).toBe(200);
+    expect(since429(next)).toBeGreaterThanOrEqual(990);
+    // ...and its other poller at most once more before then (the call already on its way), then not until then.
+    expect(since429(exportA().filter((c) => c.at > seen)[1]!)).toBeGreaterThanOrEqual(990);
+    // Credential b polls on every 20 ms meanwhile: more than the one call a held poller could make.
+    expect(exportB().filter((c) => c.at > seen && since429(c) < 990).length).toBeGreaterThanOrEqual(2);
   });
 
   it('ends every stream on close with a shutdown event, and refuses new ones', async () => {
