@@ -73,7 +73,16 @@ export interface GatewayOptions extends ServiceOptions {
    * What replicas share, through Redis: the response cache, the rate budget, mutations' idempotency keys
    * and the pollers of live streams. Without it each process keeps its own.
    */
-  redis?: { url: string; keyPrefix?: string };
+  redis?: {
+    url: string;
+    keyPrefix?: string;
+    /**
+     * Tests only (not configurable): how long a Redis command may take before it counts as failed (default
+     * 250 ms, src/redis/connection.ts). A loaded test machine can stall that long, and a replica would then
+     * poll alone for a turn.
+     */
+    commandTimeoutMs?: number;
+  };
   /**
    * When responses report their Atlas calls under `extensions.atlasCalls`: `always`, `on-request`
    * (when the request has the header `x-atlas-call-report: 1`; the default) or `never`.
@@ -178,6 +187,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ? new (optionalPart('redis').RedisConnection)({
         url: options.redis.url,
         keyPrefix: options.redis.keyPrefix ?? defaults.redisKeyPrefix,
+        commandTimeoutMs: options.redis.commandTimeoutMs,
         onStateChange: (healthy, reason) =>
           healthy
             ? logger?.info('Redis connected: cache and rate budget shared with the other replicas')
