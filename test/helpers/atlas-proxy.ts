@@ -8,11 +8,17 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * An answer of Atlas's error shape; or `delayAnswerMs`: forward the request at once, and hold Atlas's answer
- * that long (a write done, its answer slow); or undefined to forward the request.
+ * that long (a write done, its answer slow); or `holdAnswerUntil`: the same, until the promise settles (a
+ * test releases it once what should happen meanwhile has happened, however long that takes); or undefined
+ * to forward the request.
  */
 export type ProxyRule = (
   req: IncomingMessage,
-) => { status: number; errorCode: string; detail: string } | { delayAnswerMs: number } | undefined;
+) =>
+  | { status: number; errorCode: string; detail: string }
+  | { delayAnswerMs: number }
+  | { holdAnswerUntil: Promise<unknown> }
+  | undefined;
 
 export async function startAtlasProxy(rule: ProxyRule) {
   let upstream: URL | undefined;
@@ -22,6 +28,7 @@ export async function startAtlasProxy(rule: ProxyRule) {
     const decided = rule(req);
     const own = decided && 'status' in decided ? decided : undefined;
     const delayMs = decided && 'delayAnswerMs' in decided ? decided.delayAnswerMs : 0;
+    const hold = decided && 'holdAnswerUntil' in decided ? decided.holdAnswerUntil : undefined;
     seen.push({ url: req.url ?? '', answered: own?.status });
     if (own) {
       res.writeHead(own.status, { 'content-type': 'application/json' });
@@ -31,10 +38,12 @@ export async function startAtlasProxy(rule: ProxyRule) {
     const forward = request(
       { host: upstream?.hostname, port: upstream?.port, path: req.url, method: req.method, headers: req.headers },
       (answer) => {
-        setTimeout(() => {
+        const send = () => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
-        }, delayMs);
+        };
+        if (hold) void hold.finally(send);
+        else setTimeout(send, delayMs);
       },
     );
     req.pipe(forward);

@@ -5,7 +5,7 @@
  * without a call, every Atlas refusal answered as typed data and every other failure as a GraphQL error, and
  * the created jobs moving through their states on the simulator's clock.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toGlobalId } from '../../../src/graph/ids.js';
 import { DEMO, JOB_TIMINGS } from '../../../src/simulator/index.js';
 import { restoreExample } from '../../../src/server/gateway.js';
@@ -780,11 +780,14 @@ describe('never twice: faults on a simulator on real time', () => {
   // first job was made but not yet answered (so not yet credited), and took it.
   it('never answers a lost write with the job of a sibling whose answer is still on its way', async () => {
     let posts = 0;
+    // The first POST's answer is held at the proxy until the second write has read the list.
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
     const proxy = await startAtlasProxy((req) => {
       if (req.method !== 'POST') return undefined;
       posts++;
       return posts === 1
-        ? { delayAnswerMs: 800 }
+        ? { holdAnswerUntil: firstHeld }
         : { status: 500, errorCode: 'UNEXPECTED_ERROR', detail: 'Unexpected error.' };
     });
     const slow = await startStack({ atlas: { baseUrl: proxy.url }, gateway: { mutations: true } });
@@ -792,14 +795,29 @@ describe('never twice: faults on a simulator on real time', () => {
     try {
       const input = { projectId: pay.groupId, clusterName: pay.name, snapshotId: snapshotOf(16) };
       const first = write(slow, 'startDownloadRestore', input);
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      const second = await write(slow, 'startDownloadRestore', input);
+      // Atlas made the first job (the simulator answered its POST); the answer waits at the proxy.
+      await vi.waitFor(() => expect(slow.simulator.callCount({ method: 'POST' })).toBe(1), { timeout: 5_000 });
+      const lists = () => slow.simulator.callCount({ operationId: 'listBackupRestoreJobs' });
+      const listsBefore = lists();
+      const answered = write(slow, 'startDownloadRestore', input);
+      // The second POST failed, and the second write has read the list, where the first job is, uncredited.
+      await vi
+        .waitFor(
+          () => {
+            expect(posts).toBe(2);
+            expect(lists()).toBeGreaterThan(listsBefore);
+          },
+          { timeout: 5_000 },
+        )
+        .finally(releaseFirst);
+      const second = await answered;
       const firstJob = ((await first).payload?.['restoreJob'] as Json | undefined)?.['atlasId'];
       expect(firstJob).toEqual(expect.any(String));
       expect(errorCodes(second.response)).toEqual(['OUTCOME_UNKNOWN']);
       expect(second.response.errors?.[0]?.extensions).toMatchObject({ candidates: 0 });
       expect(JSON.stringify(second.response)).not.toContain(String(firstJob));
     } finally {
+      releaseFirst();
       await slow.close();
       await proxy.close();
     }
@@ -892,7 +910,8 @@ describe('never twice: faults on a simulator on real time', () => {
 describe('never twice: a POST whose answer never comes', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startStack({ gateway: { mutations: true }, timeoutMs: 400 });
+    // The hung POST times out after 2 s; the reads after it must not (400 ms was within a loaded machine's stalls).
+    stack = await startStack({ gateway: { mutations: true }, timeoutMs: 2_000 });
   });
   afterAll(() => stack.close());
 
