@@ -79,7 +79,9 @@ describe('call planner', () => {
 
 describe('coalescing, cache and budget', () => {
   it('shares one call between identical concurrent operations', async () => {
-    const slow = await startStack({ simulator: { latencyMs: 200 } });
+    // Shared only while in flight: each of the three calls takes 1 s, so that all five operations reach it in
+    // time on a loaded machine too (at 200 ms the last could come after the answer).
+    const slow = await startStack({ simulator: { latencyMs: 1_000 } });
     try {
       const job = DEMO.restoreJobs.inProgress;
       const poll = `{ project(id: "${job.groupId}") { cluster(name: "${job.clusterName}") { restoreJob(id: "${job.id}") { state } } } }`;

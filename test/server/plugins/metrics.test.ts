@@ -185,8 +185,10 @@ describe('a mutation over GET (405)', () => {
 
 describe('shared answers', () => {
   it('counts answers coalesced with an identical call in flight, and cached ones', async () => {
+    // The two identical queries share a call only while it is in flight: Atlas answers in 1.5 s, so that the
+    // second reaches it in time on a loaded machine too (at 100 ms it sometimes came after the answer).
     const stack = await startStack({
-      simulator: { latencyMs: 100 },
+      simulator: { latencyMs: 1_500 },
       atlas: { cacheTtlMs: 60_000 },
       gateway: { metrics: {} },
     });

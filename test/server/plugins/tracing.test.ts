@@ -113,7 +113,9 @@ describe('spans', () => {
   });
 
   it("marks a call another operation's identical call answered as coalesced", async () => {
-    stack.simulator.setLatency(100);
+    // Shared only while in flight: Atlas answers in 1.5 s, so that the second query reaches the call in time on
+    // a loaded machine too (at 100 ms it sometimes came after the answer).
+    stack.simulator.setLatency(1_500);
     try {
       const query = `{ project(id: "${payments}") { name } }`;
       await Promise.all([stack.query(query), stack.query(query)]);
