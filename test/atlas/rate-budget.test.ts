@@ -74,20 +74,22 @@ describe('token bucket', () => {
 describe('the gateway under an Atlas rate limit (one process)', () => {
   // Atlas's bucket for the simulator: 20 calls, then one every 100 ms.
   const limit = { capacity: 20, refill: 10, periodSeconds: 1 };
+  // The gateway's budget: 10 (its mirror keeps 8 of them), refilled as fast as Atlas's. With Atlas's own 20
+  // (a mirror of 18) a call that took its token 200 ms before reaching Atlas could meet a 429 on a loaded
+  // machine; 12 tokens short of Atlas's, a lag up to 1.2 s is absorbed.
+  const budget = { capacity: 10, refill: limit.refill, periodMs: limit.periodSeconds * 1000 };
   let stack: TestStack;
   let ids: string[];
   beforeAll(async () => {
     const data = createSeedData();
     const { groupId, name } = DEMO.clusters.paymentsProd;
     ids = addRestoreJobs(data, groupId, name, 40).map((id) => toGlobalId('CloudBackupRestoreJob', groupId, name, id));
-    stack = await startStack({
-      simulator: { data, rateLimit: limit },
-      atlas: { rateLimit: { capacity: limit.capacity, refill: limit.refill, periodMs: limit.periodSeconds * 1000 } },
-    });
+    stack = await startStack({ simulator: { data, rateLimit: limit }, atlas: { rateLimit: budget } });
   });
   afterAll(() => stack.close());
 
   it('spends at most the bucket: calls past it wait for tokens instead of meeting 429s', async () => {
+    const started = performance.now();
     const answers = await Promise.all(
       ids.map((id) =>
         stack.query<{ node: { atlasId: string } }>(
@@ -99,6 +101,8 @@ describe('the gateway under an Atlas rate limit (one process)', () => {
     expect(answers.every((a) => a.data?.node?.atlasId)).toBe(true);
     expect(stack.simulator.callCount({ operationId: 'getBackupRestoreJob' })).toBe(40);
     expect([...(stack.simulator.rateLimiter?.refused.values() ?? [])]).toEqual([]);
+    // They waited: 8 calls at once, then one per token, 100 ms apart.
+    expect(performance.now() - started).toBeGreaterThanOrEqual((40 - mirrorShape(budget).capacity) * 100 - 50);
   });
 
   it('answers RATE_LIMITED, sending nothing, when the wait would pass the deadline', async () => {
