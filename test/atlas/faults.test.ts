@@ -3,7 +3,7 @@
  * what reached the simulator and check the GraphQL answer. Reads are retried on 429/5xx/resets within
  * the deadline; nothing else is; unreadable bodies become codes and are never echoed.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { staticBearer } from '../../src/atlas/auth/credential.js';
 import { createTransport } from '../../src/atlas/transport.js';
 import { toGlobalId } from '../../src/graph/ids.js';
@@ -20,8 +20,9 @@ const report = { 'x-atlas-call-report': '1' };
 
 let stack: TestStack;
 beforeAll(async () => {
-  // Short backoff so the suite stays quick; the policy's own tests cover the timings.
-  stack = await startStack({ timeoutMs: 400, atlas: { retry: { baseDelayMs: 10, budgetReserve: 1_000 } } });
+  // Short backoff so the suite stays quick; the policy's own tests cover the timings. Calls meant to be
+  // answered get 5 s (400 ms was within a loaded machine's stalls); the hung call's test has its own stack.
+  stack = await startStack({ timeoutMs: 5_000, atlas: { retry: { baseDelayMs: 10, budgetReserve: 1_000 } } });
 });
 afterAll(() => stack.close());
 beforeEach(() => {
@@ -76,11 +77,20 @@ describe('retryable faults on reads', () => {
 
 describe('faults that are not retried', () => {
   it('times out a hung call once, without retrying it', async () => {
-    stack.simulator.faults.set({ script: ['hang'], match: onlyPayments });
-    const answer = await stack.query(both);
-    expect(answer.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['p'], 'UPSTREAM_TIMEOUT']]);
-    expect(answer.data).toEqual({ p: null, a: { name: warehouse.name } });
-    expect(hits()).toBe(1);
+    // 1.5 s: long enough for the sibling field's call to be answered on a loaded machine.
+    const impatient = await startStack({
+      timeoutMs: 1_500,
+      atlas: { retry: { baseDelayMs: 10, budgetReserve: 1_000 } },
+      simulator: { faults: { script: ['hang'], match: onlyPayments } },
+    });
+    try {
+      const answer = await impatient.query(both);
+      expect(answer.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['p'], 'UPSTREAM_TIMEOUT']]);
+      expect(answer.data).toEqual({ p: null, a: { name: warehouse.name } });
+      expect(impatient.simulator.callCount({ operationId: 'getGroup', pathPrefix: onlyPayments.pathPrefix })).toBe(1);
+    } finally {
+      await impatient.close();
+    }
   });
 
   it.each(['malformed', 'truncated'] as const)('turns a %s body into a code and never echoes it', async (fault) => {
@@ -94,12 +104,13 @@ describe('faults that are not retried', () => {
   });
 
   it('ends a call at the operation deadline, and uses no answer that comes after it', async () => {
-    // Every answer takes 700 ms; the deadline is 1 s. The project comes at 0.7 s; its clusters' page, asked
-    // with 0.3 s left, would come at 1.4 s: undici's coarse timers let it through, late, as if on time.
+    // Every answer takes 1 s; the deadline is 1.6 s. The project comes at 1 s (0.6 s to spare on a loaded
+    // machine); its clusters' page, asked with at most 0.6 s left, would come at 2 s, 0.4 s past the deadline:
+    // undici's coarse timers let it through, late, as if on time.
     const slow = await startStack({
       timeoutMs: 10_000,
-      atlas: { deadlineMs: 1_000 },
-      simulator: { latencyMs: 700 },
+      atlas: { deadlineMs: 1_600 },
+      simulator: { latencyMs: 1_000 },
     });
     try {
       const answer = await slow.query<{ project: { name: string; clusters: unknown } }>(
@@ -115,13 +126,17 @@ describe('faults that are not retried', () => {
   });
 
   it('lets an operation that joined a call ended by another operation deadline make its own, on its own deadline', async () => {
-    const tight = await startStack({ timeoutMs: 10_000, atlas: { deadlineMs: 800 } });
+    const tight = await startStack({ timeoutMs: 10_000, atlas: { deadlineMs: 1_600 } });
     try {
-      // The first operation's call hangs; the second joins it 400 ms later, with 400 ms more to go.
+      // The first operation's call hangs; the second joins it 800 ms later, with 800 ms more to go (for its
+      // own call, once the first's ends at 1.6 s).
       tight.simulator.faults.set({ script: ['hang'], match: onlyPayments });
       const query = `{ project(id: "${payments.id}") { name } }`;
+      const started = Date.now();
       const first = tight.query<{ project: { name: string } | null }>(query);
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // The hung call is in flight (the simulator took it) before the second operation comes to join it.
+      await vi.waitFor(() => expect(tight.simulator.faults.injected().hang).toBe(1), { timeout: 1_000, interval: 5 });
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 800 - Date.now())));
       const second = tight.query<{ project: { name: string } | null }>(query);
       const [leader, joiner] = await Promise.all([first, second]);
       expect(leader.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_TIMEOUT']);
@@ -136,7 +151,7 @@ describe('faults that are not retried', () => {
 
   it('holds the operation deadline across retries', async () => {
     const tight = await startStack({
-      timeoutMs: 2_000,
+      timeoutMs: 5_000,
       atlas: { deadlineMs: 300, retry: { baseDelayMs: 10 } },
       simulator: { faults: { script: ['hang'], match: onlyPayments } },
     });
@@ -144,7 +159,7 @@ describe('faults that are not retried', () => {
       const started = Date.now();
       const answer = await tight.query(both);
       expect(answer.errors?.[0]?.extensions?.code).toBe('UPSTREAM_TIMEOUT');
-      expect(Date.now() - started).toBeLessThan(1_900); // the 2 s call timeout did not apply: the deadline did
+      expect(Date.now() - started).toBeLessThan(4_000); // the 5 s call timeout did not apply: the deadline did
     } finally {
       await tight.close();
     }

@@ -50,7 +50,8 @@ let stack: TestStack;
 
 beforeAll(async () => {
   stack = await startStack({
-    timeoutMs: 400,
+    // No call here is meant to time out: 5 s, not 400 ms (within a loaded machine's stalls).
+    timeoutMs: 5_000,
     atlas: { retry: { baseDelayMs: 5, budgetReserve: 1_000 } },
     gateway: { logger: log.logger },
   });
