@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startSimulator } from '../src/simulator/index.js';
 
 const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
@@ -33,8 +33,12 @@ function run(env: Record<string, string>): Promise<{ code: number | null; output
 
 describe('shutdown', () => {
   it('ends within SHUTDOWN_TIMEOUT_MS of a cut request, not when its hung Atlas call would have answered', async () => {
-    // An Atlas that takes 8 s to answer: a request in flight at SIGTERM outlasts the 1 s drain and is cut.
-    const slow = await startSimulator({ bearerTokens: ['slow-token'], latencyMs: 8_000 });
+    // An Atlas that never answers (the call would time out after ATLAS_TIMEOUT_MS, 10 s): a request in flight
+    // at SIGTERM outlasts the 1 s drain and is cut.
+    const slow = await startSimulator({
+      bearerTokens: ['slow-token'],
+      faults: { script: ['hang'], match: { operationId: 'listGroups' } },
+    });
     const child = spawn(process.execPath, ['--import', 'tsx', entry], {
       env: {
         PATH: process.env['PATH'] ?? '',
@@ -67,10 +71,11 @@ describe('shutdown', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ projects { nodes { name } } }' }),
       }).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The request is in flight: Atlas has its call (and holds it), however long a loaded machine took.
+      await vi.waitFor(() => expect(slow.faults.injected().hang).toBe(1), { timeout: 10_000 });
       const signalled = Date.now();
       child.kill('SIGTERM');
-      // Before: the process waited for the 8 s answer (the transport closed its pool gracefully).
+      // Before: the process waited for the call to end (the transport closed its pool gracefully).
       expect((await exited) - signalled).toBeLessThan(5_000);
       await request;
       expect(output).toContain('connections still open after SHUTDOWN_TIMEOUT_MS were closed');

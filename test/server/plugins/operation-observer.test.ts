@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { startStack } from '../../../support/stack.js';
 import { sampleValue } from '../../helpers/prometheus.js';
 
@@ -26,8 +26,9 @@ it('ends a request cut at shutdown as cut: one access line, a failure in metrics
     },
     shutdown: async () => {},
   };
+  // Atlas never answers the operation's call (it would time out after 5 s).
   const stack = await startStack({
-    simulator: { latencyMs: 3_000 },
+    simulator: { faults: { script: ['hang'], match: { operationId: 'listGroups' } } },
     gateway: { logger: pino({ level: 'info' }, sink), metrics: {}, tracing: { exporter } },
   });
   const request = fetch(stack.url, {
@@ -35,7 +36,8 @@ it('ends a request cut at shutdown as cut: one access line, a failure in metrics
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: 'query Hung { projects { totalCount } }' }),
   }).catch(() => undefined);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // The call is in flight: Atlas has it (and holds it), however long a loaded machine took to send it.
+  await vi.waitFor(() => expect(stack.simulator.faults.injected().hang).toBe(1), { timeout: 5_000 });
   // As src/index.ts stops once SHUTDOWN_TIMEOUT_MS has passed: connections closed, then the gateway.
   await stack.close();
   await request;
