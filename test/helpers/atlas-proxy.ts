@@ -46,6 +46,8 @@ export async function startAtlasProxy(rule: ProxyRule) {
         else setTimeout(send, delayMs);
       },
     );
+    // The simulator closing under a held answer (a test that failed midway) ends this answer, not the run.
+    forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -5,12 +5,12 @@
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { drainServer } from '../../../src/server/drain.js';
 import { createGateway, type Gateway } from '../../../src/server/gateway.js';
 import { DEMO, startSimulator, type AtlasSimulator } from '../../../src/simulator/index.js';
 import { startStack, TEST_TOKEN, type TestStack } from '../../../support/stack.js';
+import { startAtlasProxy } from '../../helpers/atlas-proxy.js';
 
 const payments = DEMO.projects.payments.id;
 const lookup = `{ project(id: "${payments}") { name } }`;
@@ -40,14 +40,15 @@ describe('/health and /ready', () => {
     stack = await startStack({
       auth: { mode: 'service-account', ...account },
       simulator: { bearerTokens: [], auth: { serviceAccounts: [account] } },
-      gateway: { readiness: { initialBackoffMs: 50, maxBackoffMs: 100 } },
+      // Back-offs long enough that ten probes on a loaded machine fall before the second re-mint.
+      gateway: { readiness: { initialBackoffMs: 500, maxBackoffMs: 500 } },
     });
     const tokenCalls = () => stack?.simulator.callCount({ operationId: 'oauthToken' }) ?? 0;
     stack.simulator.faults.set({ script: ['status503', 'status503'], match: { operationId: 'oauthToken' } });
     const failed = await stack.query(lookup);
     expect(failed.errors?.[0]?.extensions?.['code']).toBe('UPSTREAM_AUTH_FAILED');
     expect(await ready(stack)).toEqual({ status: 503, body: { status: 'not ready', failing: ['atlas-credential'] } });
-    // Probes never ask Atlas: only the background re-mint (after 50 ms, failing once more, then 100 ms) does.
+    // Probes never ask Atlas: only the background re-mint (after 500 ms, failing once more, then 500 ms) does.
     const before = tokenCalls();
     for (let i = 0; i < 10; i++) await ready(stack);
     expect(tokenCalls() - before).toBeLessThanOrEqual(1);
@@ -59,11 +60,12 @@ describe('/health and /ready', () => {
   });
 
   it('are not ready once Atlas refuses the access token, and let traffic try again after a back-off', async () => {
-    stack = await startStack({ token: 'revoked-token', gateway: { readiness: { initialBackoffMs: 200 } } });
+    // A back-off of 2 s (then 4 s): the probe right after the refusal falls within it on a loaded machine too.
+    stack = await startStack({ token: 'revoked-token', gateway: { readiness: { initialBackoffMs: 2_000 } } });
     expect((await ready(stack)).status).toBe(200);
     expect((await stack.query(lookup)).errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
     expect((await ready(stack)).status).toBe(503);
-    await expect.poll(async () => (await ready(stack as TestStack)).status, { timeout: 5_000 }).toBe(200);
+    await expect.poll(async () => (await ready(stack as TestStack)).status, { timeout: 10_000 }).toBe(200);
     expect((await stack.query(lookup)).errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
     expect((await ready(stack)).status).toBe(503);
   });
@@ -113,44 +115,71 @@ describe('draining', () => {
   });
 
   it('fails /ready at once, serves during the delay, lets requests in flight finish, then closes', async () => {
-    simulator = await startSimulator({ bearerTokens: [TEST_TOKEN], latencyMs: 400 });
-    gateway = createGateway({ atlas: { baseUrl: simulator.url, auth: { mode: 'token', token: TEST_TOKEN } } });
-    server = createServer(gateway.yoga);
-    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const query = `/graphql?query=${encodeURIComponent(lookup)}`;
+    // Atlas's answers wait at a proxy until the listener has closed: both requests are in flight then, however
+    // fast or slow this machine is.
+    let releaseAnswers!: () => void;
+    const answersHeld = new Promise<void>((resolve) => (releaseAnswers = resolve));
+    const proxy = await startAtlasProxy(() => ({ holdAnswerUntil: answersHeld }));
+    try {
+      simulator = await startSimulator({ bearerTokens: [TEST_TOKEN] });
+      proxy.forwardTo(simulator.url);
+      gateway = createGateway({ atlas: { baseUrl: proxy.url, auth: { mode: 'token', token: TEST_TOKEN } } });
+      server = createServer(gateway.yoga);
+      await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const lookupOf = (id: string) => `/graphql?query=${encodeURIComponent(`{ project(id: "${id}") { name } }`)}`;
 
-    const inFlight = get(port, query);
-    await sleep(100);
-    const drained = drainServer(server, gateway.readiness, { delayMs: 300, timeoutMs: 5_000 });
-    // During the delay: not ready, yet still serving, and asking clients to close their connections.
-    const probe = await get(port, '/ready');
-    expect(probe.status).toBe(503);
-    expect(JSON.parse(probe.body)).toEqual({ status: 'not ready', draining: true });
-    expect(probe.connection).toBe('close');
-    expect((await get(port, '/health')).status).toBe(200);
-    const late = get(port, query);
+      const inFlight = get(port, lookupOf(payments));
+      // In flight: its Atlas call is out.
+      await vi.waitFor(() => expect(proxy.seen).toHaveLength(1), { timeout: 5_000 });
+      // 2 s of delay, for the probes and the late request below to come in on a loaded machine.
+      const drained = drainServer(server, gateway.readiness, { delayMs: 2_000, timeoutMs: 10_000 });
+      // During the delay: not ready, yet still serving, and asking clients to close their connections.
+      const probe = await get(port, '/ready');
+      expect(probe.status).toBe(503);
+      expect(JSON.parse(probe.body)).toEqual({ status: 'not ready', draining: true });
+      expect(probe.connection).toBe('close');
+      expect((await get(port, '/health')).status).toBe(200);
+      // Another project: its call is not shared with the first one's.
+      const late = get(port, lookupOf(DEMO.projects.analytics.id));
+      await vi.waitFor(() => expect(proxy.seen).toHaveLength(2), { timeout: 5_000 });
+      // The listener closes at the end of the delay, both requests still waiting for Atlas; then Atlas answers.
+      await vi.waitFor(() => expect(server?.listening).toBe(false), { timeout: 5_000, interval: 10 });
+      releaseAnswers();
 
-    const answer = await inFlight;
-    expect(answer.status).toBe(200);
-    expect(JSON.parse(answer.body)).toEqual({ data: { project: { name: DEMO.projects.payments.name } } });
-    expect((await late).status).toBe(200);
-    expect(await drained).toEqual({ forced: false });
-    // The listener is closed: nothing new connects.
-    await expect(get(port, '/health')).rejects.toThrow(/ECONNREFUSED/);
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toEqual({ data: { project: { name: DEMO.projects.payments.name } } });
+      const lateAnswer = await late;
+      expect(lateAnswer.status).toBe(200);
+      expect(JSON.parse(lateAnswer.body)).toEqual({ data: { project: { name: DEMO.projects.analytics.name } } });
+      expect(await drained).toEqual({ forced: false });
+      // The listener is closed: nothing new connects.
+      await expect(get(port, '/health')).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      releaseAnswers();
+      await gateway?.close();
+      gateway = undefined;
+      await proxy.close();
+    }
   });
 
   it('cuts what is still open at the timeout', async () => {
-    simulator = await startSimulator({ bearerTokens: [TEST_TOKEN], latencyMs: 3_000 });
+    // Atlas never answers (the gateway's call would time out after 10 s).
+    simulator = await startSimulator({
+      bearerTokens: [TEST_TOKEN],
+      faults: { script: ['hang'], match: { operationId: 'getGroup' } },
+    });
     gateway = createGateway({ atlas: { baseUrl: simulator.url, auth: { mode: 'token', token: TEST_TOKEN } } });
     server = createServer(gateway.yoga);
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const slow = get(port, `/graphql?query=${encodeURIComponent(lookup)}`).catch((error: Error) => error);
-    await sleep(100);
+    // In flight: Atlas has its call.
+    await vi.waitFor(() => expect(simulator?.faults.injected().hang).toBe(1), { timeout: 5_000 });
     const started = performance.now();
     expect(await drainServer(server, gateway.readiness, { delayMs: 0, timeoutMs: 300 })).toEqual({ forced: true });
-    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(performance.now() - started).toBeLessThan(2_500);
     expect(await slow).toBeInstanceOf(Error);
   });
 });
