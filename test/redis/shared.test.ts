@@ -38,6 +38,7 @@ describe('the connection', () => {
       onStateChange: (healthy, reason) => states.push([healthy, reason]),
     });
     try {
+      await vi.waitFor(() => expect(states).toHaveLength(1), { timeout: 3_000 });
       // Several reconnection attempts fail meanwhile (every 100 to 300 ms); one line is enough.
       await new Promise((resolve) => setTimeout(resolve, 700));
       expect(states).toEqual([[false, 'ECONNREFUSED']]);
@@ -91,15 +92,14 @@ describe('the connection', () => {
     try {
       expect(await connection.ready()).toBe(true);
       own.pause();
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      expect(connection.healthy).toBe(false);
+      // A heartbeat (every 100 ms) goes unanswered past the 250 ms command timeout.
+      await vi.waitFor(() => expect(connection.healthy).toBe(false), { timeout: 3_000 });
       expect(states).toEqual([
         [true, undefined],
         [false, 'TIMEOUT'],
       ]);
       own.resume();
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(connection.healthy).toBe(true);
+      await vi.waitFor(() => expect(connection.healthy).toBe(true), { timeout: 3_000 });
       expect(states.at(-1)).toEqual([true, undefined]);
       expect(states).toHaveLength(3);
     } finally {
@@ -140,13 +140,15 @@ describe('the shared response cache', () => {
 
 describe('the shared rate budget', () => {
   const shape = { capacity: 10, refill: 1, periodMs: 60_000 };
+  // Deadlines of 1 s: a Redis command slowed past its 250 ms timeout is asked again within it (a token
+  // missing here waits ~6 s or more, refused all the same).
 
   it('gives replicas together no more tokens than the one bucket holds', async () => {
     const replicas = [await connect('rb1:'), await connect('rb1:'), await connect('rb1:')].map(
       (c) => new RedisRateBudget(c, shape),
     );
     const results = await Promise.allSettled(
-      Array.from({ length: 30 }, (_, i) => replicas[i % 3]!.acquire('static group:p', 'getGroup', Date.now() + 100)),
+      Array.from({ length: 30 }, (_, i) => replicas[i % 3]!.acquire('static group:p', 'getGroup', Date.now() + 1_000)),
     );
     // The mirror keeps two of Atlas's ten tokens as headroom.
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(8);
@@ -156,15 +158,15 @@ describe('the shared rate budget', () => {
   });
 
   it('lowers the shared bucket to what Atlas reports, for every replica', async () => {
-    const [a, b] = [
-      new RedisRateBudget(await connect('rb2:'), shape),
-      new RedisRateBudget(await connect('rb2:'), shape),
-    ];
-    await a.acquire('static group:q', 'getGroup', Date.now() + 100);
+    const seen = await connect('rb2:');
+    const [a, b] = [new RedisRateBudget(seen, shape), new RedisRateBudget(await connect('rb2:'), shape)];
+    await a.acquire('static group:q', 'getGroup', Date.now() + 1_000);
     a.observe('static group:q', { remaining: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await b.acquire('static group:q', 'getGroup', Date.now() + 100);
-    await expect(b.acquire('static group:q', 'getGroup', Date.now() + 100)).rejects.toBeInstanceOf(
+    // The report is sent in the background: wait until the shared bucket holds it.
+    const tokens = async () => Number(await seen.client.hget(seen.key('rate', 'static group:q'), 'tokens'));
+    await vi.waitFor(async () => expect(await tokens()).toBeLessThan(2), { timeout: 3_000 });
+    await b.acquire('static group:q', 'getGroup', Date.now() + 1_000);
+    await expect(b.acquire('static group:q', 'getGroup', Date.now() + 1_000)).rejects.toBeInstanceOf(
       AtlasRateBudgetError,
     );
   });
@@ -173,16 +175,15 @@ describe('the shared rate budget', () => {
     const connection = await connect('rb3:');
     const budget = new RedisRateBudget(connection, { capacity: 4, refill: 1, periodMs: 60_000 }); // mirror: 2
     await redis.kill();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(connection.healthy).toBe(false);
+    await vi.waitFor(() => expect(connection.healthy).toBe(false), { timeout: 3_000 });
     // Degraded: the process's own bucket (full), no error from Redis reaches the caller.
-    await budget.acquire('static group:r', 'getGroup', Date.now() + 100);
-    await budget.acquire('static group:r', 'getGroup', Date.now() + 100);
-    await expect(budget.acquire('static group:r', 'getGroup', Date.now() + 100)).rejects.toBeInstanceOf(
+    await budget.acquire('static group:r', 'getGroup', Date.now() + 1_000);
+    await budget.acquire('static group:r', 'getGroup', Date.now() + 1_000);
+    await expect(budget.acquire('static group:r', 'getGroup', Date.now() + 1_000)).rejects.toBeInstanceOf(
       AtlasRateBudgetError,
     );
     await redis.restart();
     expect(await connection.ready(5_000)).toBe(true);
-    await budget.acquire('static group:r', 'getGroup', Date.now() + 100);
+    await budget.acquire('static group:r', 'getGroup', Date.now() + 1_000);
   });
 });
