@@ -45,6 +45,12 @@ function launch(port: number): Promise<ChildProcess> {
       clearTimeout(timer);
       reject(new Error(`cannot run ${executable} (scripts/ensure-redis.sh installs it): ${error.message}`));
     });
+    // Ended before it was ready (its port taken meanwhile: "Address already in use"): say so at once, once
+    // its output is all read.
+    child.once('close', () => {
+      clearTimeout(timer);
+      reject(new LaunchError(`redis-server exited before it was ready: ${output.slice(-500)}`, output));
+    });
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {
@@ -53,6 +59,31 @@ function launch(port: number): Promise<ChildProcess> {
       }
     });
   });
+}
+
+class LaunchError extends Error {
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A free port, then redis-server on it. Between the two another process (a parallel test file) may take the
+ * port: then another free port, a few times.
+ */
+async function launchOnFreePort(): Promise<{ port: number; child: ChildProcess }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { port, child: await launch(port) };
+    } catch (error) {
+      const taken = error instanceof LaunchError && /address already in use/i.test(error.output);
+      if (!taken || attempt >= 5) throw error;
+    }
+  }
 }
 
 function ended(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
@@ -64,8 +95,9 @@ function ended(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
 }
 
 export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
-  let child = await launch(port);
+  const launched = await launchOnFreePort();
+  const port = launched.port;
+  let child = launched.child;
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
