@@ -128,7 +128,9 @@ describe('LiveHub', () => {
     const first = read(live.watchItem('restoreJob', keyOf(jobs.inProgress), a));
     const second = read(live.watchItem('export', keyOf(DEMO.exports.inProgress), a));
     const other = read(live.watchItem('export', keyOf(DEMO.exports.queued), b));
-    await vi.waitFor(() => expect(first.events.length + second.events.length + other.events.length).toBe(3));
+    await vi.waitFor(() => expect(first.events.length + second.events.length + other.events.length).toBe(3), {
+      timeout: 5_000,
+    });
 
     const exportPath = (job: { groupId: string; clusterName: string; id: string }) =>
       `/api/atlas/v2/groups/${job.groupId}/clusters/${job.clusterName}/backup/exports/${job.id}`;

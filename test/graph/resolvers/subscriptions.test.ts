@@ -101,7 +101,9 @@ describe('subscriptions over SSE and graphql-ws', () => {
     for (const client of clients.splice(0)) await client.dispose();
     stack.simulator.faults.clear();
     // Every stream of the test is gone, and so is every poller.
-    await vi.waitFor(() => expect(stack.gateway.live.stats()).toEqual({ subscriptions: 0, pollers: [] }));
+    await vi.waitFor(() => expect(stack.gateway.live.stats()).toEqual({ subscriptions: 0, pollers: [] }), {
+      timeout: 5_000,
+    });
   });
   afterAll(() => stack?.close());
 
@@ -252,9 +254,11 @@ describe('subscriptions over SSE and graphql-ws', () => {
     await Promise.all(streams.map((s) => s.received(1)));
     expect(stack.gateway.live.stats().pollers[0]?.subscribers).toBe(2);
     await streams[0]!.stop();
-    await vi.waitFor(() => expect(stack.gateway.live.stats().pollers[0]?.subscribers).toBe(1));
+    await vi.waitFor(() => expect(stack.gateway.live.stats().pollers[0]?.subscribers).toBe(1), { timeout: 5_000 });
     await streams[1]!.stop();
-    await vi.waitFor(() => expect(stack.gateway.live.stats()).toEqual({ subscriptions: 0, pollers: [] }));
+    await vi.waitFor(() => expect(stack.gateway.live.stats()).toEqual({ subscriptions: 0, pollers: [] }), {
+      timeout: 5_000,
+    });
     // A tick in flight when the poller stopped may still be answered after this point: wait until Atlas has
     // had no call for 200 ms (5 intervals; a poller still running never lets it go quiet that long)...
     await vi.waitFor(
@@ -449,7 +453,9 @@ describe('subscriptions over SSE and graphql-ws', () => {
       variables: { p: pay.groupId },
     });
     // The first poll only learns what is there; wait for a few so the lists are known.
-    await vi.waitFor(() => expect(stack.gateway.live.stats().pollers[0]?.ticks).toBeGreaterThanOrEqual(3));
+    await vi.waitFor(() => expect(stack.gateway.live.stats().pollers[0]?.ticks).toBeGreaterThanOrEqual(3), {
+      timeout: 5_000,
+    });
     expect(stream.results).toEqual([]);
     const restore = addRunningRestore(data);
     await stream.received(1);
@@ -583,7 +589,7 @@ describe('subscription limits', () => {
       ]);
       // A stream that ends frees its place.
       await open[0]!.stop();
-      await vi.waitFor(() => expect(stack.gateway.live.stats().subscriptions).toBe(2));
+      await vi.waitFor(() => expect(stack.gateway.live.stats().subscriptions).toBe(2), { timeout: 5_000 });
       const again = new Stream(socket, request);
       await again.received(1);
       expect(again.results[0]?.errors).toBeUndefined();
