@@ -223,6 +223,15 @@ export class Poller<V> {
   private tick(): void {
     this.timer = undefined;
     if (this.stopped) return;
+    // A sibling poller of the credential met a Retry-After after this one's timer was set: wait it out too
+    // (a follower calls no Atlas, so it goes on relaying).
+    const heldMs = this.part === 'follower' ? 0 : this.options.notBefore() - Date.now();
+    if (heldMs > 0) {
+      if (this.part === 'owner') void this.options.channel?.claim(this.leaseMs(heldMs));
+      this.timer = setTimeout(() => this.tick(), heldMs);
+      this.timer.unref();
+      return;
+    }
     this.inFlight = this.turn().finally(() => {
       this.inFlight = undefined;
       this.schedule();

@@ -78,3 +78,39 @@ describe('a poller polling alone', () => {
     expect(told).toEqual(['QUEUED', 'IN_PROGRESS', 'FINISHED']);
   });
 });
+
+describe('a Retry-After met by a sibling poller', () => {
+  it('holds back a poller whose next tick was already due, until the hold ends', async () => {
+    let notBefore = 0;
+    const polledAt: number[] = [];
+    const source: PollSource<string> = {
+      async poll() {
+        polledAt.push(Date.now());
+        return { values: polledAt.length === 1 ? ['QUEUED'] : [], final: false };
+      },
+      current: () => 'QUEUED',
+      reset() {},
+      saved: () => 'QUEUED',
+      restore: () => false,
+    };
+    const poller = new Poller<string>({
+      source,
+      timing: { intervalMs: 1_000, maxIntervalMs: 1_000, idleAfterMs: 60_000 },
+      openUnit: () => ({ loaders: {} as Loaders, opened: Date.now(), deadline: Date.now() + 10_000 }),
+      notBefore: () => notBefore,
+      holdBack: () => {},
+      onStop: () => {},
+    });
+    const subscription = new LiveSubscription<string>(() => poller.remove(subscription));
+    poller.add(subscription);
+    await vi.waitFor(() => expect(polledAt).toHaveLength(1));
+    // Once the first tick is over, its next one is due a second later; then another poller of the credential
+    // is told to wait 1.5 s.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const heldFrom = Date.now();
+    notBefore = heldFrom + 1_500;
+    await vi.waitFor(() => expect(polledAt).toHaveLength(2), { timeout: 5_000 });
+    expect(polledAt[1]! - heldFrom).toBeGreaterThanOrEqual(1_495);
+    await subscription.return();
+  });
+});
