@@ -404,7 +404,9 @@ export class Poller<V> {
 
   private deliver(outcome: PollOutcome<V>, unit: UnitOfWork): void {
     if (this.stopped) return;
-    this.lastUnit = unit;
+    // The unit of the tick that last told the object stays the one a late joiner's fields resolve with
+    // (while fresh, loadersFor): its loaders hold what that event's fields read; a quiet tick's hold none of it.
+    if (outcome.values.length > 0 || !this.lastUnit) this.lastUnit = unit;
     this.told = true;
     const { intervalMs, maxIntervalMs, idleAfterMs } = this.options.timing;
     const now = Date.now();

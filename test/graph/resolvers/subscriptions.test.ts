@@ -245,6 +245,22 @@ describe('subscriptions over SSE and graphql-ws', () => {
     expect(stack.simulator.callCount({ operationId: 'getClusterBackupSnapshot' })).toBe(before);
   });
 
+  it('a subscriber joining after quiet ticks reads what the first one read, without an Atlas call', async () => {
+    const entry = addRunningRestore(stack.simulator.data);
+    const first = new Stream(sse(), { query: watchRestore, variables: { id: restoreJobId(entry) } });
+    await first.received(1);
+    const ticks = () =>
+      stack.gateway.live.stats().pollers.find((p) => p.target.endsWith(entry.value.id ?? ''))?.ticks ?? 0;
+    // The job does not change: the ticks after the first tell nothing.
+    await vi.waitFor(() => expect(ticks()).toBeGreaterThanOrEqual(3), { timeout: 5_000 });
+    const before = stack.simulator.callCount({ operationId: 'getClusterBackupSnapshot' });
+    const late = new Stream(ws(), { query: watchRestore, variables: { id: restoreJobId(entry) } });
+    await late.received(1);
+    expect(restoreEvents(late)[0]).toEqual(restoreEvents(first)[0]);
+    // Its snapshot came from the loaders of the tick that told the job, not a quiet tick's empty ones.
+    expect(stack.simulator.callCount({ operationId: 'getClusterBackupSnapshot' })).toBe(before);
+  });
+
   it('stops polling when the last subscriber leaves', async () => {
     const entry = addRunningRestore(stack.simulator.data);
     const streams = [
