@@ -811,7 +811,10 @@ export type Export = Node & {
   components: Array<ExportComponent>;
   /** When the export job was created. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Labels set when the export was requested. */
+  /**
+   * Labels set when the export was requested. Atlas's spec makes a label's key optional: a label Atlas sends
+   * without one has the key `""`, so its value is kept and the export still answers.
+   */
   customData: Array<KeyValue>;
   /** The bucket the snapshot is exported to. */
   exportBucket?: Maybe<ExportBucket>;

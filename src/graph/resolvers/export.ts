@@ -14,7 +14,8 @@ export const exportResolvers: Resolvers = {
     atlasId: (job) => need(job.id, 'export id'),
     cluster: (job, _, { loaders }) => loaders.cluster.load({ groupId: job.groupId, clusterName: job.clusterName }),
     state: (job) => atlasEnum(exportStates, job.state),
-    customData: (job) => job.customData ?? [],
+    // A label's key is optional in Atlas's spec, and KeyValue.key is not: '' keeps the value (see the SDL).
+    customData: (job) => (job.customData ?? []).map((label) => (label.key == null ? { ...label, key: '' } : label)),
     components: (job) => job.components ?? [],
     snapshot: (job, _, { loaders }) =>
       job.snapshotId

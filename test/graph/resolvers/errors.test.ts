@@ -470,6 +470,13 @@ describe('Atlas answers that leave values out', () => {
         return { ...body, serverlessInstanceName: '' };
       case 'getBackupExport':
         return { ...body, exportBucketId: null };
+      case 'listBackupExports':
+        return {
+          ...body,
+          results: (body['results'] as Json[]).map((job, i) =>
+            i === 0 ? { ...job, customData: [{ value: 'no key' }, { key: 'team', value: 'payments' }] } : job,
+          ),
+        };
       case 'getClusterRestoreJob':
         return { ...body, delivery: undefined };
       case 'getFlexCluster':
@@ -524,6 +531,21 @@ describe('Atlas answers that leave values out', () => {
     expect(errors?.map((e) => [e.extensions?.code, e.path])).toEqual([
       ['UPSTREAM_BAD_RESPONSE', ['project', 'cluster', 'export', 'exportBucket']],
     ]);
+  });
+
+  it('an export label without its key (optional in the spec) keeps its value, and the list stands', async () => {
+    const { data, errors } = await stack.query<{ project: { cluster: { exports: { nodes: Json[] } } } }>(
+      `{ project(id: "${exportJob.groupId}") { cluster(name: "${exportJob.clusterName}") {
+          exports(first: 3) { nodes { customData { key value } } } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.project.cluster.exports.nodes[0]).toEqual({
+      customData: [
+        { key: '', value: 'no key' },
+        { key: 'team', value: 'payments' },
+      ],
+    });
+    expect(data!.project.cluster.exports.nodes).toHaveLength(3);
   });
 
   it('a legacy job without delivery, a Flex cluster or serverless instance without provider settings: null fields', async () => {
