@@ -55,6 +55,8 @@ export const CLOCK_SKEW_MS = 2_000;
 const RECONCILE_PAGES = 4;
 /** Atlas answers that may come after the write was done: the job may exist. */
 const ambiguousStatuses = new Set([500, 502, 504]);
+/** An Atlas id (every item a write creates has one): an answer naming another kind of id names no job. */
+const ATLAS_ID = /^[a-f0-9]{24}$/;
 
 export interface WriteResult<N extends ResourceName> {
   value: ResourceModels[N];
@@ -141,7 +143,9 @@ export class Writer {
     const found = (value: Item, reconciled: boolean, replayed = false): WriteResult<N> => {
       const model = stamp(resource, parent, value) as ResourceModels[N];
       const key = listedKey(resource, parent, model) as ItemKey<N> | undefined;
-      if (!key) throw new AtlasTransportError(operation, 'bad-response', 'MISSING_ID');
+      if (!key || !ATLAS_ID.test((key as { id?: string }).id ?? '')) {
+        throw new AtlasTransportError(operation, 'bad-response', 'MISSING_ID');
+      }
       return { value: model, key, replayed, reconciled };
     };
     return this.once(write, [path, body], idempotencyKey, {
@@ -162,8 +166,11 @@ export class Writer {
           try {
             this.asked();
             const answer = await this.client.send(operation, path, body);
-            // A 2xx without a body, or one naming no job: the job exists, but only the list can say which it is.
-            if (!answer) throw new AtlasTransportError(operation, 'bad-response', 'EMPTY');
+            // A 2xx without a body, or one naming no job (no object, no id, an id that is none of Atlas's): the
+            // job exists, but only the list can say which it is.
+            if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) {
+              throw new AtlasTransportError(operation, 'bad-response', 'EMPTY');
+            }
             result = found(answer, false);
           } catch (error) {
             if (!mayHaveHappened(error)) throw error;

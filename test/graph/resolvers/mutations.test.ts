@@ -577,17 +577,19 @@ describe('mutations on a simulator whose clock the test moves', () => {
 
 describe('never twice: faults on a simulator on real time', () => {
   let stack: TestStack;
-  // Armed by a test: Atlas's next answer to a restore's POST comes without the job's id.
-  let dropNextCreatedId = false;
+  // Armed by a test: Atlas's next answer to a restore's POST, rewritten (without the job's id, say).
+  let rewriteNextCreated: ((body: Json) => unknown) | undefined;
   beforeAll(async () => {
     stack = await startStack({
       gateway: { mutations: true },
       callReport: 'always',
       simulator: {
         transformResponse: (body, { operationId }) => {
-          if (!dropNextCreatedId || operationId !== 'createBackupRestoreJob') return body;
-          dropNextCreatedId = false;
-          return { ...body, id: undefined };
+          const rewrite = rewriteNextCreated;
+          if (!rewrite || operationId !== 'createBackupRestoreJob') return body;
+          rewriteNextCreated = undefined;
+          // The simulator sends whatever this is as JSON: a string or number too.
+          return rewrite(body) as Json;
         },
       },
     });
@@ -663,19 +665,35 @@ describe('never twice: faults on a simulator on real time', () => {
     });
   });
 
-  it('reconciles a 2xx naming no job, keeps the outcome under its key, and never sends the POST again', async () => {
-    const input = download(13, { idempotencyKey: 'dl-13' });
-    dropNextCreatedId = true;
-    const first = await write(stack, 'startDownloadRestore', input);
-    expect(dropNextCreatedId).toBe(false);
-    const repeat = await write(stack, 'startDownloadRestore', input);
-    const jobs = stack.simulator.data.restoreJobs.filter((j) => j.value.snapshotId === snapshotOf(13));
-    expect(jobs).toHaveLength(1);
-    expect([first.posts, repeat.posts]).toEqual([1, 0]);
-    expect(first.response.errors).toBeUndefined();
-    expect(first.payload).toMatchObject({ errors: [], replayed: false, restoreJob: { atlasId: jobs[0]?.value.id } });
-    expect(repeat.payload).toMatchObject({ errors: [], replayed: true, nodeId: first.payload?.nodeId });
-  });
+  // One snapshot for every case: each finds its own job among the earlier cases' (answered, so credited).
+  it.each([
+    ['no id', (body: Json) => ({ ...body, id: undefined })],
+    ['an id that is no Atlas id', (body: Json) => ({ ...body, id: 'not-an-object-id' })],
+    ['a JSON string, not an object', () => 'ok'],
+    ['a JSON number', () => 42],
+  ] as const)(
+    'reconciles a 2xx naming no job (%s), keeps the outcome under its key, and never sends the POST again',
+    async (answer, rewrite) => {
+      const jobsOf = () => stack.simulator.data.restoreJobs.filter((j) => j.value.snapshotId === snapshotOf(13));
+      const before = new Set(jobsOf().map((j) => j.value.id));
+      const input = download(13, { idempotencyKey: `dl-13 ${answer}` });
+      rewriteNextCreated = rewrite;
+      const first = await write(stack, 'startDownloadRestore', input);
+      expect(rewriteNextCreated).toBeUndefined();
+      const repeat = await write(stack, 'startDownloadRestore', input);
+      const made = jobsOf().filter((j) => !before.has(j.value.id));
+      expect(made).toHaveLength(1);
+      expect([first.posts, repeat.posts]).toEqual([1, 0]);
+      expect(first.response.errors).toBeUndefined();
+      expect(first.payload).toMatchObject({
+        errors: [],
+        replayed: false,
+        nodeId: toGlobalId('CloudBackupRestoreJob', pay.groupId, pay.name, made[0]?.value.id ?? ''),
+        restoreJob: { atlasId: made[0]?.value.id },
+      });
+      expect(repeat.payload).toMatchObject({ errors: [], replayed: true, nodeId: first.payload?.nodeId });
+    },
+  );
 
   it('reconciles every create the same way (snapshot, export, Flex restore and download)', async () => {
     const data = stack.simulator.data;
