@@ -16,12 +16,11 @@ import {
   type ResourceName,
 } from '../loaders/resources.js';
 import { badUserInput } from './errors.js';
+import { clusterNamePattern, objectIdPattern } from './scalars.js';
 
 export type { NodeType } from '../loaders/resources.js';
 
-const objectId = /^[a-f0-9]{24}$/;
-const clusterName = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$/;
-const patternOfField = { groupId: objectId, clusterName, id: objectId } as const;
+const patternOfField = { groupId: objectIdPattern, clusterName: clusterNamePattern, id: objectIdPattern } as const;
 
 /** A decoded id: its graph type and the key of the resource it names (the resource table's key shape). */
 export type DecodedId = { [N in ResourceName]: { type: NodeTypeOf<N> } & ItemKey<N> }[ResourceName];
@@ -59,7 +58,7 @@ function invalidGlobalId(id: string): string {
   if (/^[a-f0-9]{24}$/i.test(id)) {
     return `Invalid global id ${shown}: it looks like an Atlas id. ${takes}; Atlas ids go to ${atlasIdLookups}.`;
   }
-  if (clusterName.test(id) && !id.startsWith(globalIdPrefix)) {
+  if (clusterNamePattern.test(id) && !id.startsWith(globalIdPrefix)) {
     return (
       `Invalid global id ${shown}: if it is a cluster or serverless instance name (or a Flex cluster's), ${takes}; ` +
       'look it up by name with project(id:) { cluster(name:) }, project(id:) { flexCluster(name:) } or ' +

@@ -49,15 +49,15 @@ function stringScalar(name: string, test: (value: string) => boolean, expected: 
   });
 }
 
-export const ObjectId = stringScalar(
-  'ObjectId',
-  (v) => /^[a-f0-9]{24}$/.test(v),
-  '24 lowercase hexadecimal characters',
-);
+/** What the ObjectId and ClusterName scalars accept (and the Atlas paths they go into). */
+export const objectIdPattern = /^[a-f0-9]{24}$/;
+export const clusterNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$/;
+
+export const ObjectId = stringScalar('ObjectId', (v) => objectIdPattern.test(v), '24 lowercase hexadecimal characters');
 
 export const ClusterName = stringScalar(
   'ClusterName',
-  (v) => /^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$/.test(v),
+  (v) => clusterNamePattern.test(v),
   '1 to 64 letters, digits or hyphens, starting with a letter or digit',
 );
 

@@ -1,9 +1,27 @@
 /**
  * Small conversions shared by resolvers: Atlas enum strings to graph enums (an unknown value becomes
- * OTHER instead of failing the query), 404 lookups to null, and required ids.
+ * OTHER instead of failing the query), 404 lookups to null, required ids, and the ids and names a payload
+ * refers to.
  */
 import { isAbsent, isWrongFamily } from '../../loaders/index.js';
 import { AtlasOmissionError } from '../errors.js';
+import { UpstreamValueError, clusterNamePattern, objectIdPattern } from '../scalars.js';
+
+/**
+ * An Atlas id a payload refers to (a job's snapshot, an export's bucket), checked before it names a call:
+ * one that is not an ObjectId is Atlas's fault (UPSTREAM_BAD_RESPONSE), not the caller's, whose ids the
+ * scalars and global ids check before anything is asked.
+ */
+export function referencedId(value: string): string {
+  if (!objectIdPattern.test(value)) throw new UpstreamValueError('ObjectId');
+  return value;
+}
+
+/** As referencedId, for a cluster name a payload refers to (a restore's target). */
+export function referencedName(value: string): string {
+  if (!clusterNamePattern.test(value)) throw new UpstreamValueError('ClusterName');
+  return value;
+}
 
 /** `inProgress`, `InProgress` or `IN_PROGRESS` -> `IN_PROGRESS`. */
 function upperSnake(value: string): string {

@@ -1,6 +1,6 @@
 /** BackupSchedule (a dedicated cluster's Cloud Backup schedule) and its parts; `Cluster.backupSchedule`. */
 import { RetentionUnit, type Resolvers } from '../../generated/resolvers-types.js';
-import { atlasEnum, knownValues, orNull } from './atlas-values.js';
+import { atlasEnum, knownValues, orNull, referencedId } from './atlas-values.js';
 import { cloudProviders, frequencyAliases, snapshotFrequencies } from './snapshot.js';
 
 const retentionUnits = knownValues(RetentionUnit);
@@ -39,7 +39,9 @@ export const backupScheduleResolvers: Resolvers = {
   BackupAutoExport: {
     frequencyType: (e) => frequency(e.frequencyType),
     exportBucket: (e, _, { loaders }) =>
-      e.exportBucketId ? orNull(loaders.exportBucket.load({ groupId: e.groupId, id: e.exportBucketId })) : null,
+      e.exportBucketId
+        ? orNull(loaders.exportBucket.load({ groupId: e.groupId, id: referencedId(e.exportBucketId) }))
+        : null,
   },
   BackupCopySetting: {
     cloudProvider: (c) => atlasEnum(cloudProviders, c.cloudProvider),

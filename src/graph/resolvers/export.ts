@@ -1,7 +1,7 @@
 /** Export (snapshot export job) and ExportBucket, with the export's snapshot and bucket references. */
 import { ExportState, type Resolvers } from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
-import { atlasEnum, knownValues, need } from './atlas-values.js';
+import { atlasEnum, knownValues, need, referencedId } from './atlas-values.js';
 import { resolveEntity } from './node.js';
 import { cloudProviders } from './snapshot.js';
 
@@ -19,9 +19,15 @@ export const exportResolvers: Resolvers = {
     components: (job) => job.components ?? [],
     snapshot: (job, _, { loaders }) =>
       job.snapshotId
-        ? loaders.snapshot.load({ groupId: job.groupId, clusterName: job.clusterName, id: job.snapshotId })
+        ? loaders.snapshot.load({
+            groupId: job.groupId,
+            clusterName: job.clusterName,
+            id: referencedId(job.snapshotId),
+          })
         : null,
-    exportBucket: (job, _, { loaders }) => loaders.exportBucket.load({ groupId: job.groupId, id: job.exportBucketId }),
+    // A missing id is left to the call, which names it as Atlas's omission.
+    exportBucket: (job, _, { loaders }) =>
+      loaders.exportBucket.load({ groupId: job.groupId, id: job.exportBucketId && referencedId(job.exportBucketId) }),
   },
   ExportBucket: {
     __resolveReference: (reference, context) => resolveEntity(reference.id, 'ExportBucket', context),

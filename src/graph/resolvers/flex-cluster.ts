@@ -14,7 +14,8 @@ import {
 import type { FlexCluster } from '../mappers.js';
 import { toGlobalId } from '../ids.js';
 import { loadConnection } from '../pagination.js';
-import { atlasEnum, knownValues, need, orNull } from './atlas-values.js';
+import { atlasEnum, knownValues, need, orNull, referencedId } from './atlas-values.js';
+import { clusterNamePattern } from '../scalars.js';
 import { asDeployment, latestOf } from './deployment.js';
 import { resolveEntity } from './node.js';
 import { cloudProviders } from './snapshot.js';
@@ -30,9 +31,6 @@ const deliveryTypes = knownValues(FlexRestoreDeliveryType);
 function key(flex: FlexCluster) {
   return { groupId: flex.groupId, clusterName: flex.name };
 }
-
-/** A deployment name the graph can look up (Atlas allows a wider pattern for a restore target's name). */
-const deploymentName = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$/;
 
 export const flexClusterResolvers: Resolvers = {
   FlexCluster: {
@@ -93,7 +91,11 @@ export const flexClusterResolvers: Resolvers = {
     deliveryType: (job) => atlasEnum(deliveryTypes, job.deliveryType) ?? 'OTHER',
     snapshot: (job, _, { loaders }) =>
       job.snapshotId
-        ? loaders.flexSnapshot.load({ groupId: job.groupId, clusterName: job.clusterName, id: job.snapshotId })
+        ? loaders.flexSnapshot.load({
+            groupId: job.groupId,
+            clusterName: job.clusterName,
+            id: referencedId(job.snapshotId),
+          })
         : null,
     snapshotFinishedAt: (job) => job.snapshotFinishedDate ?? null,
     scheduledAt: (job) => job.restoreScheduledDate ?? null,
@@ -107,9 +109,10 @@ export const flexClusterResolvers: Resolvers = {
       // left out or this gateway does not know.
       if (atlasEnum(deliveryTypes, job.deliveryType) !== 'RESTORE') return null;
       const name = job.targetDeploymentItemName;
-      if (!name || !deploymentName.test(name)) return null;
+      // Only a name the graph can look up (Atlas allows a wider pattern for a restore target's name).
+      if (!name || !clusterNamePattern.test(name)) return null;
       const found = await loaders.deployments.require({
-        groupId: job.targetProjectId ?? job.projectId ?? job.groupId,
+        groupId: referencedId(job.targetProjectId ?? job.projectId ?? job.groupId),
         clusterName: name,
       });
       return asDeployment(found);

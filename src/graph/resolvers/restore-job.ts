@@ -14,7 +14,7 @@ import type { GraphQLContext } from '../context.js';
 import type { CloudBackupRestoreJob, LegacyBackupRestoreJob } from '../mappers.js';
 import { toGlobalId } from '../ids.js';
 import { ATLAS_MAX_PAGE_SIZE, isLastPage } from '../../loaders/pages.js';
-import { atlasEnum, knownValues, need, nullIfOtherFamily } from './atlas-values.js';
+import { atlasEnum, knownValues, need, nullIfOtherFamily, referencedId, referencedName } from './atlas-values.js';
 import { resolveEntity } from './node.js';
 
 const deliveryTypes = knownValues(RestoreDeliveryType);
@@ -34,7 +34,10 @@ export function restoreJobState(job: CloudBackupRestoreJob): RestoreJobState {
 
 /** The dedicated cluster restored into; null when the target is a deployment of another family. */
 function targetCluster(groupId: string | undefined, clusterName: string | undefined, { loaders }: GraphQLContext) {
-  return groupId && clusterName ? nullIfOtherFamily(loaders.cluster.load({ groupId, clusterName })) : null;
+  if (!groupId || !clusterName) return null;
+  return nullIfOtherFamily(
+    loaders.cluster.load({ groupId: referencedId(groupId), clusterName: referencedName(clusterName) }),
+  );
 }
 
 /**
@@ -68,7 +71,11 @@ export const restoreJobResolvers: Resolvers = {
     state: (job) => restoreJobState(job),
     snapshot: (job, _, { loaders }) =>
       job.snapshotId
-        ? loaders.snapshot.load({ groupId: job.groupId, clusterName: job.clusterName, id: job.snapshotId })
+        ? loaders.snapshot.load({
+            groupId: job.groupId,
+            clusterName: job.clusterName,
+            id: referencedId(job.snapshotId),
+          })
         : null,
     targetProjectId: (job) => job.targetGroupId ?? null,
     targetCluster: (job, _, context) => targetCluster(job.targetGroupId, job.targetClusterName, context),
@@ -88,7 +95,11 @@ export const restoreJobResolvers: Resolvers = {
     batch: (job, _, context) => legacyBatch(job, context),
     checkpoint: (job, _, { loaders }) =>
       job.checkpointId
-        ? loaders.checkpoint.load({ groupId: job.groupId, clusterName: job.clusterName, id: job.checkpointId })
+        ? loaders.checkpoint.load({
+            groupId: job.groupId,
+            clusterName: job.clusterName,
+            id: referencedId(job.checkpointId),
+          })
         : null,
     clusterAtlasId: (job) => job.clusterId ?? null,
     // `?.`: the spec requires delivery, but its absence should cost this field only.

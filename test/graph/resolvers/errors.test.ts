@@ -479,6 +479,8 @@ describe('Atlas answers that leave values out', () => {
         };
       case 'getClusterRestoreJob':
         return { ...body, delivery: undefined };
+      case 'getBackupRestoreJob':
+        return { ...body, snapshotId: 'not-a-snapshot-id', targetGroupId: 'not-a-project-id' };
       case 'getFlexCluster':
       case 'getServerlessInstance':
         return { ...body, providerSettings: null };
@@ -546,6 +548,19 @@ describe('Atlas answers that leave values out', () => {
       ],
     });
     expect(data!.project.cluster.exports.nodes).toHaveLength(3);
+  });
+
+  it('a job that refers to its snapshot and target by values that are no Atlas ids: Atlas’s fault, per field', async () => {
+    const job = DEMO.restoreJobs.automated;
+    const { data, errors } = await stack.query<{ project: { cluster: { restoreJob: Json } } }>(
+      `{ project(id: "${job.groupId}") { cluster(name: "${job.clusterName}") {
+          restoreJob(id: "${job.id}") { atlasId snapshot { atlasId } targetCluster { name } } } } }`,
+    );
+    expect(data!.project.cluster.restoreJob).toEqual({ atlasId: job.id, snapshot: null, targetCluster: null });
+    expect(errors?.map((e) => [e.extensions?.code, e.path?.at(-1), e.message.includes('not-a-')])).toEqual([
+      ['UPSTREAM_BAD_RESPONSE', 'snapshot', false],
+      ['UPSTREAM_BAD_RESPONSE', 'targetCluster', false],
+    ]);
   });
 
   it('a legacy job without delivery, a Flex cluster or serverless instance without provider settings: null fields', async () => {
