@@ -223,15 +223,6 @@ export class Poller<V> {
   private tick(): void {
     this.timer = undefined;
     if (this.stopped) return;
-    // A sibling poller of the credential met a Retry-After after this one's timer was set: wait it out too
-    // (a follower calls no Atlas, so it goes on relaying).
-    const heldMs = this.part === 'follower' ? 0 : this.options.notBefore() - Date.now();
-    if (heldMs > 0) {
-      if (this.part === 'owner') void this.options.channel?.claim(this.leaseMs(heldMs));
-      this.timer = setTimeout(() => this.tick(), heldMs);
-      this.timer.unref();
-      return;
-    }
     this.inFlight = this.turn().finally(() => {
       this.inFlight = undefined;
       this.schedule();
@@ -240,7 +231,7 @@ export class Poller<V> {
 
   private async turn(): Promise<void> {
     const channel = this.options.channel;
-    if (!channel) return this.poll(undefined);
+    if (!channel) return this.held() ? undefined : this.poll(undefined);
     if (!this.listening) {
       this.listening = true;
       await channel.listen(
@@ -262,7 +253,17 @@ export class Poller<V> {
       if (claim.latest > this.seen) await this.catchUp(channel, false);
       return;
     }
+    // Holding the lease (or alone) during a hold: no call; `schedule` waits the hold out and keeps the lease.
+    if (this.held()) return;
     await this.poll(claim.role === 'owner' ? channel : undefined);
+  }
+
+  /**
+   * Whether a Retry-After holds the credential's pollers now: one a sibling met after this poller's timer
+   * was set, or while it followed another replica, is waited out too.
+   */
+  private held(): boolean {
+    return this.options.notBefore() > Date.now();
   }
 
   /** One read of Atlas; with `channel` (holding the lease), what it told is published. */
@@ -405,8 +406,9 @@ export class Poller<V> {
   private deliver(outcome: PollOutcome<V>, unit: UnitOfWork): void {
     if (this.stopped) return;
     // The unit of the tick that last told the object stays the one a late joiner's fields resolve with
-    // (while fresh, loadersFor): its loaders hold what that event's fields read; a quiet tick's hold none of it.
-    if (outcome.values.length > 0 || !this.lastUnit) this.lastUnit = unit;
+    // while fresh: its loaders hold what that event's fields read; a quiet tick's hold none of it. Once
+    // stale, it is let go (a fresh unit's loaders serve then, loadersFor).
+    if (outcome.values.length > 0 || !this.lastUnit || !isFresh(this.lastUnit, Date.now())) this.lastUnit = unit;
     this.told = true;
     const { intervalMs, maxIntervalMs, idleAfterMs } = this.options.timing;
     const now = Date.now();
@@ -464,9 +466,13 @@ export class Poller<V> {
    */
   private loadersFor(unit?: UnitOfWork): Loaders {
     const now = Date.now();
-    const fresh = (u: UnitOfWork) => now < u.opened + (u.deadline - u.opened) / 2;
-    if (unit && fresh(unit)) return unit.loaders;
-    if (!this.lastUnit || !fresh(this.lastUnit)) this.lastUnit = this.options.openUnit(false);
+    if (unit && isFresh(unit, now)) return unit.loaders;
+    if (!this.lastUnit || !isFresh(this.lastUnit, now)) this.lastUnit = this.options.openUnit(false);
     return this.lastUnit.loaders;
   }
+}
+
+/** A unit of work serves fields until half its time is spent. */
+function isFresh(unit: UnitOfWork, now: number): boolean {
+  return now < unit.opened + (unit.deadline - unit.opened) / 2;
 }

@@ -114,3 +114,57 @@ describe('a Retry-After met by a sibling poller', () => {
     await subscription.return();
   });
 });
+
+describe('a Retry-After met while following another replica', () => {
+  it('holds back a follower that takes the lease over during the hold, and still tells it from Redis', async () => {
+    let notBefore = 0;
+    let role: 'follower' | 'owner' = 'follower';
+    let onReleased: (() => void) | undefined;
+    const polledAt: number[] = [];
+    const source = stateSource({ state: 'QUEUED' });
+    const counted: PollSource<string> = {
+      ...source,
+      poll: async (loaders) => {
+        polledAt.push(Date.now());
+        return source.poll(loaders);
+      },
+    };
+    const channel: PollChannel = {
+      async listen(_, released) {
+        onReleased = released;
+      },
+      claim: async () => (role === 'follower' ? { role, lapsesInMs: 60_000, latest: 1 } : { role, latest: 1 }),
+      publish: async () => undefined,
+      latest: async () => ({ seq: 1, message: JSON.stringify({ events: [], state: 'QUEUED' }) }),
+      leave: async () => {},
+    };
+    const poller = new Poller<string>({
+      source: counted,
+      timing: { intervalMs: 10, maxIntervalMs: 10, idleAfterMs: 60_000 },
+      openUnit: () => ({ loaders: {} as Loaders, opened: Date.now(), deadline: Date.now() + 10_000 }),
+      notBefore: () => notBefore,
+      holdBack: () => {},
+      onStop: () => {},
+      channel,
+    });
+    const told: string[] = [];
+    const subscription = new LiveSubscription<string>(() => poller.remove(subscription));
+    const reading = (async () => {
+      for await (const event of subscription) if (event.kind === 'value') told.push(event.value);
+    })();
+    poller.add(subscription);
+    // Told from the holder's last message, without a call of its own.
+    await vi.waitFor(() => expect(told).toEqual(['QUEUED']));
+    expect(poller.role).toBe('follower');
+    // A sibling poller of the credential meets a Retry-After; then the holder lets the lease go.
+    const heldFrom = Date.now();
+    notBefore = heldFrom + 1_500;
+    role = 'owner';
+    onReleased?.();
+    await vi.waitFor(() => expect(poller.role).toBe('owner'));
+    await vi.waitFor(() => expect(polledAt).toHaveLength(1), { timeout: 5_000 });
+    expect(polledAt[0]! - heldFrom).toBeGreaterThanOrEqual(1_495);
+    await subscription.return();
+    await reading;
+  });
+});

@@ -229,8 +229,8 @@ describe('subscriptions over SSE and graphql-ws', () => {
   it('a subscriber joining a running poll gets the job at once, without an Atlas call', async () => {
     const entry = addRunningRestore(stack.simulator.data);
     // The poll's second tick never gets its answer: the late subscriber joins while the first tick's read is
-    // the poll's latest, however long this machine takes to connect it (a later tick's loaders would not
-    // hold the snapshot the first subscriber's event read), and no tick can bring it the job.
+    // the poll's latest, however long this machine takes to connect it, so no tick can bring it the job (the
+    // test after this one joins after quiet ticks).
     stack.simulator.faults.set({ script: ['ok', 'hang'], match: { operationId: 'getBackupRestoreJob' } });
     const first = new Stream(sse(), { query: watchRestore, variables: { id: restoreJobId(entry) } });
     await first.received(1);
