@@ -99,8 +99,8 @@ export type BackupCopySetting = {
    */
   frequencies: Array<SnapshotFrequency>;
   /**
-   * How many of the newest snapshots are copied, when the copy is set that way instead of by `frequencies` or
-   * `copyPolicyItems` (Atlas allows only one of the three); null otherwise.
+   * How many of the newest snapshots are copied, when the copy is set that way; Atlas allows it only without
+   * `frequencies` and `copyPolicyItems` (the other way to choose what is copied). Null otherwise.
    */
   lastNumberOfSnapshots?: Maybe<Scalars['Int']['output']>;
   /** Region the copies go to, in the provider's naming (for example `US_EAST_1`). */
@@ -465,12 +465,12 @@ export type Cluster = Deployment & Node & {
   exports?: Maybe<ExportConnection>;
   /** Always `DEDICATED`. */
   family: DeploymentFamily;
-  /**
-   * Feature compatibility version of the cluster (for example `8.0`). A restore needs a target on the same or
-   * the next major version, and on the same FCV when the source pins it.
-   */
+  /** Feature compatibility version of the cluster (for example `8.0`); below `mongoDBMajorVersion` when pinned. */
   featureCompatibilityVersion?: Maybe<Scalars['String']['output']>;
-  /** When a pinned feature compatibility version stops being pinned (Atlas `featureCompatibilityVersionExpirationDate`); null when not pinned. */
+  /**
+   * When a pinned feature compatibility version stops being pinned (Atlas
+   * `featureCompatibilityVersionExpirationDate`); null when not pinned.
+   */
   featureCompatibilityVersionExpiresAt?: Maybe<Scalars['DateTime']['output']>;
   /** Opaque global id (Relay). */
   id: Scalars['ID']['output'];
@@ -504,7 +504,10 @@ export type Cluster = Deployment & Node & {
   project?: Maybe<Project>;
   /** Atlas id of the project the cluster belongs to. */
   projectId: Scalars['ObjectId']['output'];
-  /** Where the cluster's nodes run: one entry per zone and region (the shards of one zone in one region are one entry). */
+  /**
+   * Where the cluster's nodes run: one entry per zone, region and size (the shards of one zone in one region
+   * are one entry, unless scaled apart).
+   */
   regions: Array<ClusterRegion>;
   /** One Cloud Backup restore job by its Atlas id; null when the cluster has no such job. */
   restoreJob?: Maybe<CloudBackupRestoreJob>;
@@ -1148,8 +1151,8 @@ export type FlexRestoreJob = Node & {
   status?: Maybe<FlexRestoreJobStatus>;
   /**
    * The deployment the data is restored into: a Flex or dedicated cluster, possibly in another project; null for
-   * a download, which restores into nothing (and when Atlas's `deliveryType` does not say `RESTORE`). Found from what the operation already read, else by asking Atlas's
-   * cluster API first (see `Project.deployment`).
+   * a download, which restores into nothing (and when Atlas's `deliveryType` does not say `RESTORE`). Found from
+   * what the operation already read, else by asking Atlas's cluster API first (see `Project.deployment`).
    */
   targetDeployment?: Maybe<Deployment>;
   /** Name of the deployment the data is restored into (Atlas `targetDeploymentItemName`); for a download Atlas names the source. */

@@ -70,14 +70,16 @@ export const clusterResolvers: Resolvers = {
 
 /**
  * The cluster's zones and regions. Atlas's 2024-08-05 version gives each shard its own replication spec, so
- * the shards of one zone repeat its regions: one entry per zone, provider and region.
+ * the shards of one zone repeat its regions: one entry per zone, provider, region and electable size (shards
+ * scaled apart are entries apart).
  */
 function regionsOf(cluster: Cluster): ClusterRegion[] {
   const regions = new Map<string, ClusterRegion>();
   for (const spec of cluster.replicationSpecs ?? []) {
     for (const config of spec?.regionConfigs ?? []) {
       if (!config) continue;
-      const where = `${spec.zoneId ?? spec.zoneName ?? ''} ${config.providerName ?? ''} ${config.regionName ?? ''}`;
+      const size = config.electableSpecs;
+      const where = `${spec.zoneId ?? spec.zoneName ?? ''} ${config.providerName ?? ''} ${config.regionName ?? ''} ${size?.instanceSize ?? ''} ${size?.nodeCount ?? ''}`;
       if (regions.has(where)) continue;
       regions.set(where, {
         // A dedicated cluster's region names its provider; `TENANT` (shared tiers) names it in `backingProviderName`.
@@ -86,8 +88,8 @@ function regionsOf(cluster: Cluster): ClusterRegion[] {
         zoneId: spec.zoneId ?? null,
         zoneName: spec.zoneName ?? null,
         priority: config.priority ?? null,
-        instanceSize: config.electableSpecs?.instanceSize ?? null,
-        electableNodeCount: config.electableSpecs?.nodeCount ?? null,
+        instanceSize: size?.instanceSize ?? null,
+        electableNodeCount: size?.nodeCount ?? null,
       });
     }
   }

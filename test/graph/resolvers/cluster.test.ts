@@ -51,12 +51,12 @@ function expectedCluster(raw: Json): unknown {
     featureCompatibilityVersion: raw.featureCompatibilityVersion,
     featureCompatibilityVersionExpiresAt: raw.featureCompatibilityVersionExpirationDate ?? null,
     encryptionAtRestProvider: raw.encryptionAtRestProvider,
-    // Each shard has its replication spec in this API version; a zone's region is listed once.
+    // Each shard has its replication spec in this API version; a zone's region (of one size) is listed once.
     regions: [
       ...new Map(
         (raw.replicationSpecs as ReplicationSpec[]).flatMap((spec) =>
           spec.regionConfigs.map((region) => [
-            `${spec.zoneId} ${region.providerName} ${region.regionName}`,
+            `${spec.zoneId} ${region.providerName} ${region.regionName} ${region.electableSpecs.instanceSize} ${region.electableSpecs.nodeCount}`,
             {
               cloudProvider: region.providerName,
               regionName: region.regionName,
@@ -410,5 +410,12 @@ describe('cluster enums from Atlas strings', () => {
     // A null entry costs itself only, not the cluster.
     const withNulls = { replicationSpecs: [null, { zoneName: 'Zone 1', regionConfigs: [null, tenant] }] };
     expect((await read(withNulls)).regions).toEqual([{ cloudProvider: 'GCP' }]);
+    // Shards scaled apart (each shard has its own spec in this API version) are entries apart.
+    const shard = (instanceSize: string) => ({
+      zoneName: 'Zone 1',
+      regionConfigs: [{ providerName: 'AWS', regionName: 'US_EAST_1', electableSpecs: { instanceSize, nodeCount: 3 } }],
+    });
+    const scaled = { replicationSpecs: [shard('M30'), shard('M30'), shard('M50')] };
+    expect((await read(scaled)).regions).toEqual([{ cloudProvider: 'AWS' }, { cloudProvider: 'AWS' }]);
   });
 });
