@@ -66,12 +66,17 @@ export const ClusterName = stringScalar(
  * "March 7, 2024" and RFC 1123 dates, reads a time without an offset in the server's time zone, and rolls
  * "2026-02-31" over into March.
  */
-const isoInstant = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+const isoInstant = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 
 const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Epoch milliseconds of an ISO 8601 instant whose every part is in range, or undefined. */
 function instantTime(value: string): number | undefined {
+  return instantOf(value)?.time;
+}
+
+/** An ISO 8601 instant whose every part is in range: its epoch milliseconds and its fraction of a second as written. */
+function instantOf(value: string): { time: number; fraction: string } | undefined {
   const parts = isoInstant.exec(value);
   if (!parts) return undefined;
   const year = Number(parts[1]);
@@ -86,10 +91,20 @@ function instantTime(value: string): number | undefined {
     Number(parts[4]) <= 23 &&
     Number(parts[5]) <= 59 &&
     Number(parts[6] ?? 0) <= 59 &&
-    Number(parts[7] ?? 0) <= 23 &&
-    Number(parts[8] ?? 0) <= 59;
+    Number(parts[8] ?? 0) <= 23 &&
+    Number(parts[9] ?? 0) <= 59;
   const time = inRange ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(time) ? undefined : time;
+  return Number.isNaN(time) ? undefined : { time, fraction: parts[7] ?? '' };
+}
+
+/**
+ * An instant as this scalar answers it: in UTC with an upper-case `T` and `Z`, its fraction of a second
+ * kept as Atlas wrote it (so strings of one precision sort as their instants do).
+ */
+function utcInstant(value: string, instant: { time: number; fraction: string }): string {
+  if (value.endsWith('Z') && value.charAt(10) === 'T') return value;
+  const second = new Date(Math.floor(instant.time / 1000) * 1000).toISOString().slice(0, 19);
+  return `${second}${instant.fraction}Z`;
 }
 
 function inputInstant(value: unknown): string {
@@ -109,8 +124,8 @@ export const DateTime = new GraphQLScalarType<string, string>({
   // with another offset is told in UTC, as the scalar promises (clients compare and sort these strings).
   serialize(value) {
     if (typeof value === 'string') {
-      const time = instantTime(value);
-      if (time !== undefined) return value.endsWith('Z') ? value : new Date(time).toISOString();
+      const instant = instantOf(value);
+      if (instant !== undefined) return utcInstant(value, instant);
     }
     if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
     throw new UpstreamValueError('DateTime');

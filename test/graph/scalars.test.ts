@@ -1,0 +1,27 @@
+// DateTime promises UTC: what Atlas sends in UTC passes through as it is; another offset, or RFC 3339's
+// lower-case letters, are told in UTC, the fraction of a second kept as written.
+import { describe, expect, it } from 'vitest';
+import { DateTime } from '../../src/graph/scalars.js';
+
+describe('DateTime', () => {
+  it.each([
+    ['2024-01-01T12:00:00Z', '2024-01-01T12:00:00Z'],
+    ['2024-01-01T12:00:00.123456Z', '2024-01-01T12:00:00.123456Z'],
+    ['2024-01-01T14:00:00+02:00', '2024-01-01T12:00:00Z'],
+    ['2024-01-01T14:00:00.250+02:00', '2024-01-01T12:00:00.250Z'],
+    ['2024-01-01T00:30:00.5-01:00', '2024-01-01T01:30:00.5Z'],
+    ['2024-01-01T12:00:00+00:00', '2024-01-01T12:00:00Z'],
+    ['2024-01-01t12:00:00z', '2024-01-01T12:00:00Z'],
+    ['1969-12-31T23:59:59.750Z', '1969-12-31T23:59:59.750Z'],
+    ['1970-01-01T01:00:00.250+02:00', '1969-12-31T23:00:00.250Z'],
+  ])('answers %s as %s', (atlas, answered) => {
+    expect(DateTime.serialize(atlas)).toBe(answered);
+  });
+
+  it.each(['2024-02-30T12:00:00Z', '2024-01-01 12:00:00Z', '2024-01-01T12:00:00', 'Tue, 05 Mar 2024 10:00:00 GMT'])(
+    'refuses %s as Atlas’s fault',
+    (atlas) => {
+      expect(() => DateTime.serialize(atlas)).toThrow('Atlas sent a value that is not a valid DateTime');
+    },
+  );
+});
