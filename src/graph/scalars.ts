@@ -72,11 +72,6 @@ const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Epoch milliseconds of an ISO 8601 instant whose every part is in range, or undefined. */
 function instantTime(value: string): number | undefined {
-  return instantOf(value)?.time;
-}
-
-/** An ISO 8601 instant whose every part is in range: its epoch milliseconds and its fraction of a second as written. */
-function instantOf(value: string): { time: number; fraction: string } | undefined {
   const parts = isoInstant.exec(value);
   if (!parts) return undefined;
   const year = Number(parts[1]);
@@ -94,17 +89,18 @@ function instantOf(value: string): { time: number; fraction: string } | undefine
     Number(parts[8] ?? 0) <= 23 &&
     Number(parts[9] ?? 0) <= 59;
   const time = inRange ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(time) ? undefined : { time, fraction: parts[7] ?? '' };
+  return Number.isNaN(time) ? undefined : time;
 }
 
 /**
  * An instant as this scalar answers it: in UTC with an upper-case `T` and `Z`, its fraction of a second
- * kept as Atlas wrote it (so strings of one precision sort as their instants do).
+ * kept as written (so strings of one precision sort as their instants do). Atlas's own form, the common
+ * case, is answered as it is.
  */
-function utcInstant(value: string, instant: { time: number; fraction: string }): string {
+function utcInstant(value: string, time: number): string {
   if (value.endsWith('Z') && value.charAt(10) === 'T') return value;
-  const second = new Date(Math.floor(instant.time / 1000) * 1000).toISOString().slice(0, 19);
-  return `${second}${instant.fraction}Z`;
+  const second = new Date(Math.floor(time / 1000) * 1000).toISOString().slice(0, 19);
+  return `${second}${isoInstant.exec(value)?.[7] ?? ''}Z`;
 }
 
 function inputInstant(value: unknown): string {
@@ -124,8 +120,8 @@ export const DateTime = new GraphQLScalarType<string, string>({
   // with another offset is told in UTC, as the scalar promises (clients compare and sort these strings).
   serialize(value) {
     if (typeof value === 'string') {
-      const instant = instantOf(value);
-      if (instant !== undefined) return utcInstant(value, instant);
+      const time = instantTime(value);
+      if (time !== undefined) return utcInstant(value, time);
     }
     if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
     throw new UpstreamValueError('DateTime');
