@@ -144,6 +144,23 @@ describe('mutations on a simulator whose clock the test moves', () => {
     expect(Number(done?.['storageSizeBytes'])).toBeGreaterThan(0);
   });
 
+  it("names the customer key of a cluster encrypted with its own keys on the snapshot it takes, as Atlas's do", async () => {
+    const { payload, response } = await write(
+      stack,
+      'takeSnapshot',
+      { projectId: ledger.groupId, clusterName: ledger.name },
+      'masterKeyUUID cluster { encryptionAtRestProvider snapshots(first: 3) { nodes { masterKeyUUID } } }',
+    );
+    expect(response.errors).toBeUndefined();
+    const snapshot = payload?.['snapshot'] as Json & { cluster: Json & { snapshots: { nodes: Json[] } } };
+    expect(snapshot['masterKeyUUID']).toEqual(expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-/));
+    expect(snapshot.cluster['encryptionAtRestProvider']).toBe('AWS');
+    // The same key as the cluster's scheduled snapshots.
+    expect(new Set(snapshot.cluster.snapshots.nodes.map((n) => n['masterKeyUUID']))).toEqual(
+      new Set([snapshot['masterKeyUUID']]),
+    );
+  });
+
   it('refuses an unconfirmed or misconfirmed destructive restore before any call', async () => {
     stack.simulator.resetCalls();
     const missing = await write(stack, 'startAutomatedRestore', automated({ confirmTargetClusterName: null }));
