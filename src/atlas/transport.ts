@@ -463,7 +463,10 @@ function apiError(operationId: string, exchange: Exchange): AtlasApiError {
     str(parsed.errorCode) ?? `HTTP_${exchange.status}`,
     str(parsed.reason),
     str(parsed.detail),
-    Array.isArray(parsed.parameters) ? parsed.parameters : undefined,
+    // Atlas's parameters are names and values (strings, numbers); anything else is not passed on to clients.
+    Array.isArray(parsed.parameters)
+      ? parsed.parameters.filter((p: unknown) => typeof p === 'string' || typeof p === 'number')
+      : undefined,
     parseRetryAfter(exchange.headers['retry-after']),
   );
 }

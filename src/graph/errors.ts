@@ -15,7 +15,7 @@ import {
   isAtlasError,
 } from '../atlas/errors.js';
 import { InvalidPathParameterError } from '../atlas/client.js';
-import { resources, type ResourceName } from '../loaders/resources.js';
+import { resources, writes, type ResourceName } from '../loaders/resources.js';
 import { IdempotencyKeyBusyError, IdempotencyKeyReusedError, WriteOutcomeUnknownError } from '../loaders/writes.js';
 import type { MutationError, MutationErrorCode } from '../generated/resolvers-types.js';
 import { UpstreamValueError, upstreamValueMessage } from './scalars.js';
@@ -352,6 +352,12 @@ const mutationRefusals: Record<number, { code: MutationErrorCode; message: strin
   405: { code: 'NOT_CANCELLABLE', message: 'Atlas does not allow this for this job' },
   409: { code: 'CONFLICT', message: 'Atlas refused: another job holds what this one needs' },
 };
+/** The operations that cancel: a 405 there says the job cannot be cancelled; on a create it is a refusal. */
+const cancelOperations = new Set<string>(
+  Object.values(writes)
+    .filter((write) => write.kind === 'cancel')
+    .map((write) => write.operation),
+);
 /** 400s that are about the request's shape, not Atlas's rules. */
 const invalidInputCodes = new Set(['VALIDATION_ERROR', 'INVALID_ATTRIBUTE', 'MISSING_ATTRIBUTE']);
 
@@ -384,7 +390,10 @@ export function mutationErrorOf(
     };
   }
   if (!(error instanceof AtlasApiError) || byAtlasErrorCode[error.errorCode]) return undefined;
-  const refusal = mutationRefusals[error.status];
+  const refusal =
+    error.status === 405 && !cancelOperations.has(error.operationId)
+      ? mutationRefusals[400]
+      : mutationRefusals[error.status];
   if (!refusal) return undefined;
   const code = error.status === 400 && invalidInputCodes.has(error.errorCode) ? 'INVALID_INPUT' : refusal.code;
   const prefix = code === 'FORBIDDEN' ? `${refusal.message} (${roleHint})` : refusal.message;

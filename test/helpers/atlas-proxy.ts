@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 export type ProxyRule = (
   req: IncomingMessage,
 ) =>
-  | { status: number; errorCode: string; detail: string }
+  | { status: number; errorCode: string; detail: string; parameters?: unknown[] }
   | { delayAnswerMs: number }
   | { holdAnswerUntil: Promise<unknown> }
   | undefined;
@@ -32,7 +32,8 @@ export async function startAtlasProxy(rule: ProxyRule) {
     seen.push({ url: req.url ?? '', answered: own?.status });
     if (own) {
       res.writeHead(own.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: own.status, errorCode: own.errorCode, reason: 'Error', detail: own.detail }));
+      const { status, errorCode, detail, parameters } = own;
+      res.end(JSON.stringify({ error: status, errorCode, reason: 'Error', detail, ...(parameters ? { parameters } : {}) }));
       return;
     }
     const forward = request(

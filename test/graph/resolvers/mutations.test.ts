@@ -811,6 +811,38 @@ describe('never twice: faults on a simulator on real time', () => {
     },
   );
 
+  it('answers a refusal of a create as a refusal (a 405 is no cancel), and passes on only Atlas’s names and values', async () => {
+    const answers = [
+      { status: 405, errorCode: 'METHOD_NOT_ALLOWED', detail: 'Not allowed.' },
+      { status: 400, errorCode: 'INVALID_ATTRIBUTE', detail: 'Bad.', parameters: ['snapshotId'] },
+      { status: 422, errorCode: 'UNPROCESSABLE', detail: 'No.', parameters: ['snapshotId', 3, { secret: 'CANARY' }] },
+    ];
+    const proxy = await startAtlasProxy((req) => (req.method === 'POST' ? answers.shift() : undefined));
+    const refusing = await startStack({ atlas: { baseUrl: proxy.url }, gateway: { mutations: true } });
+    proxy.forwardTo(refusing.simulator.url);
+    try {
+      const input = { projectId: pay.groupId, clusterName: pay.name, snapshotId: snapshotOf(17) };
+      const refused = await write(refusing, 'startDownloadRestore', input);
+      expect(refused.payload?.['errors']).toEqual([
+        expect.objectContaining({ code: 'REFUSED', atlas: expect.objectContaining({ status: 405 }) }),
+      ]);
+      const invalid = await write(refusing, 'startDownloadRestore', input);
+      expect(invalid.payload?.['errors']).toEqual([
+        expect.objectContaining({ code: 'INVALID_INPUT', field: 'snapshotId' }),
+      ]);
+      // A failure answered as a GraphQL error quotes Atlas's parameters: its names and values, nothing else.
+      const failed = await write(refusing, 'startDownloadRestore', input);
+      expect(failed.response.errors?.[0]?.extensions?.['atlas']).toMatchObject({
+        status: 422,
+        parameters: ['snapshotId', 3],
+      });
+      expect(JSON.stringify(failed.response)).not.toContain('CANARY');
+    } finally {
+      await refusing.close();
+      await proxy.close();
+    }
+  });
+
   // The same double click with the first answer slow: the second's POST failed and it read the list while the
   // first job was made but not yet answered (so not yet credited), and took it.
   it('never answers a lost write with the job of a sibling whose answer is still on its way', async () => {
