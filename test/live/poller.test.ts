@@ -162,7 +162,8 @@ describe('a Retry-After met while following another replica', () => {
     role = 'owner';
     onReleased?.();
     await vi.waitFor(() => expect(poller.role).toBe('owner'));
-    await vi.waitFor(() => expect(polledAt).toHaveLength(1), { timeout: 5_000 });
+    // Its first call of its own (it polls every 10 ms once the hold is over).
+    await vi.waitFor(() => expect(polledAt.length).toBeGreaterThanOrEqual(1), { timeout: 5_000 });
     expect(polledAt[0]! - heldFrom).toBeGreaterThanOrEqual(1_495);
     await subscription.return();
     await reading;
