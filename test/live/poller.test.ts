@@ -33,6 +33,46 @@ function stateSource(atlas: { state: string }): PollSource<string> {
   };
 }
 
+/**
+ * A poller of `source` on its own timing, with one subscriber whose values are kept in `told`; `notBefore`
+ * is read live (a Retry-After a test sets), `channel` makes it shared.
+ */
+function startPoller(
+  source: PollSource<string>,
+  options: { intervalMs: number; notBefore?: () => number; channel?: PollChannel },
+) {
+  const { intervalMs, notBefore = () => 0, channel } = options;
+  const poller = new Poller<string>({
+    source,
+    timing: { intervalMs, maxIntervalMs: intervalMs, idleAfterMs: 60_000 },
+    openUnit: () => ({ loaders: {} as Loaders, opened: Date.now(), deadline: Date.now() + 10_000 }),
+    notBefore,
+    holdBack: () => {},
+    onStop: () => {},
+    ...(channel ? { channel } : {}),
+  });
+  const told: string[] = [];
+  const subscription = new LiveSubscription<string>(() => poller.remove(subscription));
+  const reading = (async () => {
+    for await (const event of subscription) if (event.kind === 'value') told.push(event.value);
+  })();
+  poller.add(subscription);
+  return { poller, told, subscription, reading };
+}
+
+/** `source`, recording when each of its polls (an Atlas call) starts. */
+function timed(source: PollSource<string>) {
+  const polledAt: number[] = [];
+  const counted: PollSource<string> = {
+    ...source,
+    poll: async (loaders) => {
+      polledAt.push(Date.now());
+      return source.poll(loaders);
+    },
+  };
+  return { counted, polledAt };
+}
+
 describe('a poller polling alone', () => {
   it("tells its subscribers each change once, whatever the owner's messages it still hears say", async () => {
     const atlas = { state: 'QUEUED' };
@@ -46,21 +86,7 @@ describe('a poller polling alone', () => {
       latest: async () => undefined,
       leave: async () => {},
     };
-    const poller = new Poller<string>({
-      source: stateSource(atlas),
-      timing: { intervalMs: 10, maxIntervalMs: 10, idleAfterMs: 60_000 },
-      openUnit: () => ({ loaders: {} as Loaders, opened: Date.now(), deadline: Date.now() + 10_000 }),
-      notBefore: () => 0,
-      holdBack: () => {},
-      onStop: () => {},
-      channel,
-    });
-    const told: string[] = [];
-    const subscription = new LiveSubscription<string>(() => poller.remove(subscription));
-    const reading = (async () => {
-      for await (const event of subscription) if (event.kind === 'value') told.push(event.value);
-    })();
-    poller.add(subscription);
+    const { told, reading } = startPoller(stateSource(atlas), { intervalMs: 10, channel });
     await vi.waitFor(() => expect(told).toEqual(['QUEUED']));
 
     atlas.state = 'IN_PROGRESS';
@@ -82,27 +108,8 @@ describe('a poller polling alone', () => {
 describe('a Retry-After met by a sibling poller', () => {
   it('holds back a poller whose next tick was already due, until the hold ends', async () => {
     let notBefore = 0;
-    const polledAt: number[] = [];
-    const source: PollSource<string> = {
-      async poll() {
-        polledAt.push(Date.now());
-        return { values: polledAt.length === 1 ? ['QUEUED'] : [], final: false };
-      },
-      current: () => 'QUEUED',
-      reset() {},
-      saved: () => 'QUEUED',
-      restore: () => false,
-    };
-    const poller = new Poller<string>({
-      source,
-      timing: { intervalMs: 1_000, maxIntervalMs: 1_000, idleAfterMs: 60_000 },
-      openUnit: () => ({ loaders: {} as Loaders, opened: Date.now(), deadline: Date.now() + 10_000 }),
-      notBefore: () => notBefore,
-      holdBack: () => {},
-      onStop: () => {},
-    });
-    const subscription = new LiveSubscription<string>(() => poller.remove(subscription));
-    poller.add(subscription);
+    const { counted, polledAt } = timed(stateSource({ state: 'QUEUED' }));
+    const { subscription } = startPoller(counted, { intervalMs: 1_000, notBefore: () => notBefore });
     await vi.waitFor(() => expect(polledAt).toHaveLength(1));
     // Once the first tick is over, its next one is due a second later; then another poller of the credential
     // is told to wait 1.5 s.
@@ -120,15 +127,7 @@ describe('a Retry-After met while following another replica', () => {
     let notBefore = 0;
     let role: 'follower' | 'owner' = 'follower';
     let onReleased: (() => void) | undefined;
-    const polledAt: number[] = [];
-    const source = stateSource({ state: 'QUEUED' });
-    const counted: PollSource<string> = {
-      ...source,
-      poll: async (loaders) => {
-        polledAt.push(Date.now());
-        return source.poll(loaders);
-      },
-    };
+    const { counted, polledAt } = timed(stateSource({ state: 'QUEUED' }));
     const channel: PollChannel = {
       async listen(_, released) {
         onReleased = released;
@@ -138,21 +137,11 @@ describe('a Retry-After met while following another replica', () => {
       latest: async () => ({ seq: 1, message: JSON.stringify({ events: [], state: 'QUEUED' }) }),
       leave: async () => {},
     };
-    const poller = new Poller<string>({
-      source: counted,
-      timing: { intervalMs: 10, maxIntervalMs: 10, idleAfterMs: 60_000 },
-      openUnit: () => ({ loaders: {} as Loaders, opened: Date.now(), deadline: Date.now() + 10_000 }),
+    const { poller, told, subscription, reading } = startPoller(counted, {
+      intervalMs: 10,
       notBefore: () => notBefore,
-      holdBack: () => {},
-      onStop: () => {},
       channel,
     });
-    const told: string[] = [];
-    const subscription = new LiveSubscription<string>(() => poller.remove(subscription));
-    const reading = (async () => {
-      for await (const event of subscription) if (event.kind === 'value') told.push(event.value);
-    })();
-    poller.add(subscription);
     // Told from the holder's last message, without a call of its own.
     await vi.waitFor(() => expect(told).toEqual(['QUEUED']));
     expect(poller.role).toBe('follower');
