@@ -149,7 +149,7 @@ const takeSnapshots: Handler = (ctx) => {
     storageSizeBytes: 0,
     mongodVersion: c.mongoDBVersion,
     policyItems: [],
-    copyRegions: [],
+    copyRegions: onDemandCopyRegions(ctx, c),
   };
   const sharded = c.clusterType === 'SHARDED';
   const names = sharded
@@ -164,6 +164,19 @@ const takeSnapshots: Handler = (ctx) => {
   ctx.data.createdJobs.push({ kind: 'snapshot', createdMs: ctx.nowMs, entry, sizeBytes });
   return ok(withSelf(value, `${ctx.baseUrl}${ctx.path}/${id}`));
 };
+
+/**
+ * Where the schedule copies an on-demand snapshot: the copy settings that copy the newest snapshots by number
+ * (a new one is the newest), or on-demand ones by frequency. As the seed's snapshots follow the same rule.
+ */
+function onDemandCopyRegions(ctx: RequestContext, cluster: ClusterEntry['value']): string[] {
+  const schedule = ctx.data.backupSchedules.find(
+    (s) => s.groupId === cluster.groupId && s.clusterName === cluster.name,
+  );
+  return (schedule?.value.copySettings ?? [])
+    .filter((copy) => (copy.lastNumberOfSnapshots ?? 0) > 0 || (copy.frequencies ?? []).includes('ONDEMAND'))
+    .flatMap((copy) => (copy.regionName ? [copy.regionName] : []));
+}
 
 const getBackupSchedule: Handler = (ctx) => {
   const cluster = requireCluster(ctx);

@@ -161,6 +161,26 @@ describe('mutations on a simulator whose clock the test moves', () => {
     );
   });
 
+  it('copies a snapshot taken through the API as its schedule says: by number yes, by frequency not', async () => {
+    const api = DEMO.clusters.inventoryApi;
+    const byNumber = await write(
+      stack,
+      'takeSnapshot',
+      { projectId: api.groupId, clusterName: api.name },
+      'copyRegions',
+    );
+    const byFrequency = await write(
+      stack,
+      'takeSnapshot',
+      { projectId: warehouse.groupId, clusterName: warehouse.name },
+      'copyRegions',
+    );
+    expect([byNumber, byFrequency].map((w) => (w.payload?.['snapshot'] as Json | null)?.['copyRegions'])).toEqual([
+      ['EU_CENTRAL_1'],
+      [],
+    ]);
+  });
+
   it('refuses an unconfirmed or misconfirmed destructive restore before any call', async () => {
     stack.simulator.resetCalls();
     const missing = await write(stack, 'startAutomatedRestore', automated({ confirmTargetClusterName: null }));
