@@ -1,6 +1,6 @@
 // Generates the REST side of the gateway from the Atlas spec subset (spec/):
 //  - src/generated/atlas-api.ts: request/response types (openapi-typescript);
-//  - src/generated/atlas-operations.ts: operationId -> method, path template, version media type.
+//  - src/generated/atlas-operations.ts: operationId -> method, path template, version media type, tag.
 // Run through `npm run codegen`, which also runs graphql-codegen; CI fails when the output is stale.
 import { readFile, writeFile } from 'node:fs/promises';
 import openapiTS, { astToString } from 'openapi-typescript';
@@ -43,6 +43,9 @@ for (const [path, item] of Object.entries(spec.paths)) {
       mediaType,
       pathParams,
       deprecated: op.deprecated === true,
+      // The spec's first tag names the operation's family (`Projects`, `Clusters`, `Cloud Backups`...),
+      // which is what Atlas's rate-limit endpoint sets follow (notes §3.2).
+      tag: op.tags?.[0] ?? null,
     };
   }
 }

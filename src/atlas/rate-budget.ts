@@ -16,6 +16,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AtlasRateBudgetError } from './errors.js';
+import { atlasOperations, type AtlasOperationId } from '../generated/atlas-operations.js';
 
 export interface RateBucketShape {
   /** Tokens the bucket holds when full (Atlas's `RateLimit-Limit`). */
@@ -40,15 +41,13 @@ export interface RateBudget {
 }
 
 /**
- * The endpoint sets of the operations the gateway calls, where they are not the backup endpoints' (notes
- * §3.2, from recorded traffic): clusters have a set of their own (10,000 tokens per project), projects one
- * scoped by user (the credential), not by project. Every other operation is in a project's backup set.
+ * The endpoint sets of the gateway's operations, by the spec's tag, where they are not the backup endpoints'
+ * (notes §3.2, from recorded traffic): clusters have a set of their own (10,000 tokens per project), projects
+ * one scoped by user (the credential), not by project. Every other operation is in a project's backup set.
  */
-const endpointSetOf: Partial<Record<string, { set: string; scope: 'project' | 'user' }>> = {
-  getCluster: { set: 'clusters', scope: 'project' },
-  listClusters: { set: 'clusters', scope: 'project' },
-  getGroup: { set: 'groups', scope: 'user' },
-  listGroups: { set: 'groups', scope: 'user' },
+const endpointSetOfTag: Partial<Record<string, { set: string; scope: 'project' | 'user' }>> = {
+  Clusters: { set: 'clusters', scope: 'project' },
+  Projects: { set: 'groups', scope: 'user' },
 };
 
 /**
@@ -57,7 +56,8 @@ const endpointSetOf: Partial<Record<string, { set: string; scope: 'project' | 'u
  * `RateLimit-Remaining` then never lowers the backup endpoints' mirror, nor the reverse.
  */
 export function rateScope(credentialKey: string, operationId: string, path: string): string {
-  const known = endpointSetOf[operationId];
+  const tag: string | null | undefined = atlasOperations[operationId as AtlasOperationId]?.tag;
+  const known = tag ? endpointSetOfTag[tag] : undefined;
   if (known?.scope === 'user') return `${credentialKey} user ${known.set}`;
   const project = /^\/api\/atlas\/v2\/groups\/([a-f0-9]{24})(?:\/|$)/.exec(path)?.[1];
   if (!project) return `${credentialKey} user ${known?.set ?? 'other'}`;

@@ -11,7 +11,8 @@ export const atlasOperations = {
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
       "restoreJobId": "^([a-f0-9]{24})$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "createBackupExport": {
     "method": "POST",
@@ -21,7 +22,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "createBackupRestoreJob": {
     "method": "POST",
@@ -31,7 +33,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "createClusterRestoreJob": {
     "method": "POST",
@@ -41,7 +44,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": true
+    "deprecated": true,
+    "tag": "Legacy Backup"
   },
   "createFlexRestoreJob": {
     "method": "POST",
@@ -51,7 +55,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "name": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Flex Restore Jobs"
   },
   "createServerlessRestoreJob": {
     "method": "POST",
@@ -61,7 +66,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": true
+    "deprecated": true,
+    "tag": "Cloud Backups"
   },
   "downloadFlexBackup": {
     "method": "POST",
@@ -71,7 +77,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "name": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Flex Snapshots"
   },
   "getBackupExport": {
     "method": "GET",
@@ -82,7 +89,8 @@ export const atlasOperations = {
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
       "exportId": "^([a-f0-9]{24})$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "getBackupRestoreJob": {
     "method": "GET",
@@ -93,7 +101,8 @@ export const atlasOperations = {
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
       "restoreJobId": "^([a-f0-9]{24})$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "getBackupSchedule": {
     "method": "GET",
@@ -103,7 +112,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "getBackupShardedCluster": {
     "method": "GET",
@@ -114,7 +124,8 @@ export const atlasOperations = {
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
       "snapshotId": "^([a-f0-9]{24})$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "getCluster": {
     "method": "GET",
@@ -124,7 +135,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Clusters"
   },
   "getClusterBackupCheckpoint": {
     "method": "GET",
@@ -135,7 +147,8 @@ export const atlasOperations = {
       "checkpointId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": true
+    "deprecated": true,
+    "tag": "Legacy Backup"
   },
   "getClusterBackupSnapshot": {
     "method": "GET",
@@ -146,7 +159,8 @@ export const atlasOperations = {
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
       "snapshotId": "^([a-f0-9]{24})$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "getClusterRestoreJob": {
     "method": "GET",
@@ -157,7 +171,8 @@ export const atlasOperations = {
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
       "jobId": "^([a-f0-9]{24})$"
     },
-    "deprecated": true
+    "deprecated": true,
+    "tag": "Legacy Backup"
   },
   "getExportBucket": {
     "method": "GET",
@@ -167,7 +182,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "exportBucketId": "^([a-f0-9]{24})$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "getFlexBackupSnapshot": {
     "method": "GET",
@@ -178,7 +194,8 @@ export const atlasOperations = {
       "name": "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
       "snapshotId": "^([a-f0-9]{24})$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Flex Snapshots"
   },
   "getFlexCluster": {
     "method": "GET",
@@ -188,7 +205,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "name": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Flex Clusters"
   },
   "getFlexRestoreJob": {
     "method": "GET",
@@ -199,7 +217,8 @@ export const atlasOperations = {
       "name": "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
       "restoreJobId": "^([a-f0-9]{24})$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Flex Restore Jobs"
   },
   "getGroup": {
     "method": "GET",
@@ -208,7 +227,8 @@ export const atlasOperations = {
     "pathParams": {
       "groupId": "^([a-f0-9]{24})$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Projects"
   },
   "getServerlessBackupSnapshot": {
     "method": "GET",
@@ -219,7 +239,8 @@ export const atlasOperations = {
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
       "snapshotId": "^([a-f0-9]{24})$"
     },
-    "deprecated": true
+    "deprecated": true,
+    "tag": "Cloud Backups"
   },
   "getServerlessInstance": {
     "method": "GET",
@@ -229,7 +250,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "name": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": true
+    "deprecated": true,
+    "tag": "Serverless Instances"
   },
   "getServerlessRestoreJob": {
     "method": "GET",
@@ -240,7 +262,8 @@ export const atlasOperations = {
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$",
       "restoreJobId": "^([a-f0-9]{24})$"
     },
-    "deprecated": true
+    "deprecated": true,
+    "tag": "Cloud Backups"
   },
   "listBackupExports": {
     "method": "GET",
@@ -250,7 +273,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "listBackupRestoreJobs": {
     "method": "GET",
@@ -260,7 +284,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "listBackupShardedClusters": {
     "method": "GET",
@@ -270,7 +295,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "listBackupSnapshots": {
     "method": "GET",
@@ -280,7 +306,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "listClusterBackupCheckpoints": {
     "method": "GET",
@@ -290,7 +317,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": true
+    "deprecated": true,
+    "tag": "Legacy Backup"
   },
   "listClusterRestoreJobs": {
     "method": "GET",
@@ -300,7 +328,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": true
+    "deprecated": true,
+    "tag": "Legacy Backup"
   },
   "listClusters": {
     "method": "GET",
@@ -309,7 +338,8 @@ export const atlasOperations = {
     "pathParams": {
       "groupId": "^([a-f0-9]{24})$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Clusters"
   },
   "listExportBuckets": {
     "method": "GET",
@@ -318,7 +348,8 @@ export const atlasOperations = {
     "pathParams": {
       "groupId": "^([a-f0-9]{24})$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   },
   "listFlexBackupSnapshots": {
     "method": "GET",
@@ -328,7 +359,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "name": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Flex Snapshots"
   },
   "listFlexClusters": {
     "method": "GET",
@@ -337,7 +369,8 @@ export const atlasOperations = {
     "pathParams": {
       "groupId": "^([a-f0-9]{24})$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Flex Clusters"
   },
   "listFlexRestoreJobs": {
     "method": "GET",
@@ -347,14 +380,16 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "name": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Flex Restore Jobs"
   },
   "listGroups": {
     "method": "GET",
     "path": "/api/atlas/v2/groups",
     "mediaType": "application/vnd.atlas.2023-01-01+json",
     "pathParams": {},
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Projects"
   },
   "listServerlessBackupSnapshots": {
     "method": "GET",
@@ -364,7 +399,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": true
+    "deprecated": true,
+    "tag": "Cloud Backups"
   },
   "listServerlessInstances": {
     "method": "GET",
@@ -373,7 +409,8 @@ export const atlasOperations = {
     "pathParams": {
       "groupId": "^([a-f0-9]{24})$"
     },
-    "deprecated": true
+    "deprecated": true,
+    "tag": "Serverless Instances"
   },
   "listServerlessRestoreJobs": {
     "method": "GET",
@@ -383,7 +420,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": true
+    "deprecated": true,
+    "tag": "Cloud Backups"
   },
   "takeSnapshots": {
     "method": "POST",
@@ -393,7 +431,8 @@ export const atlasOperations = {
       "groupId": "^([a-f0-9]{24})$",
       "clusterName": "^[a-zA-Z0-9][a-zA-Z0-9-]*$"
     },
-    "deprecated": false
+    "deprecated": false,
+    "tag": "Cloud Backups"
   }
 } as const;
 

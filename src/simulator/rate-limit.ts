@@ -1,8 +1,8 @@
 // Atlas's standardized rate limiting, played by the simulator when asked (`SimulatorOptions.rateLimit`).
 // Atlas keeps one token bucket per endpoint set × scope, with no single per-project limit (notes §3.1).
 // The simulator models three sets of the subset's operations (notes §3.2):
-// - `projects`: listGroups and getGroup, USER scope (one bucket per credential, across projects);
-// - `clusters`: listClusters and getCluster (`ApiAtlasClusterDescriptionResource20240805`), GROUP scope,
+// - `projects`: listGroups and getGroup (the spec's `Projects` tag), USER scope (one bucket per credential, across projects);
+// - `clusters`: listClusters and getCluster (`Clusters`; `ApiAtlasClusterDescriptionResource20240805`), GROUP scope,
 //   10000 tokens in recorded traffic;
 // - `backup`: every other operation (backup snapshots, restore jobs, exports, export buckets, schedules,
 //   checkpoints, Flex and serverless), GROUP scope, 1200 tokens in recorded traffic.
@@ -11,6 +11,8 @@
 // answers 429 RATE_LIMITED_TOKEN_BUCKET with Retry-After. The answers of requests that drew on a bucket
 // (successes and errors alike, notes §3.1) carry its RateLimit-Limit and RateLimit-Remaining; answers
 // that drew on none (401 challenges, unknown paths, a simulator without a limiter) carry neither.
+
+import { atlasOperations, type AtlasOperationId } from '../generated/atlas-operations.js';
 
 export interface BucketShape {
   capacity: number;
@@ -33,16 +35,16 @@ export const ENDPOINT_SET_SCOPES: Readonly<Record<EndpointSetName, RateLimitScop
   backup: 'GROUP',
 });
 
-const SET_OF_OPERATION: Readonly<Record<string, EndpointSetName>> = Object.freeze({
-  listGroups: 'projects',
-  getGroup: 'projects',
-  listClusters: 'clusters',
-  getCluster: 'clusters',
+/** The sets other than `backup`, by the spec's tag of their operations. */
+const SET_OF_TAG: Readonly<Record<string, EndpointSetName>> = Object.freeze({
+  Projects: 'projects',
+  Clusters: 'clusters',
 });
 
 /** The endpoint set an operation of the subset belongs to. */
 export function endpointSetOf(operationId: string): EndpointSetName {
-  return SET_OF_OPERATION[operationId] ?? 'backup';
+  const tag: string | null | undefined = atlasOperations[operationId as AtlasOperationId]?.tag;
+  return (tag && SET_OF_TAG[tag]) || 'backup';
 }
 
 /** Atlas's observed figures for the backup endpoint sets (notes §3.2): 1200 tokens, 500 back a minute. */
