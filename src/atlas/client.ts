@@ -10,6 +10,9 @@ import type { OperationTransport } from './session.js';
 import type { AtlasLink, AtlasPage, PageRequest } from './types.js';
 
 /** A path parameter that does not match the spec's pattern; raised before any URL exists. */
+/** An Atlas id (an ObjectId: 24 lower-case hexadecimal digits), as the spec's path parameters require. */
+export const atlasIdPattern = /^[a-f0-9]{24}$/;
+
 export class InvalidPathParameterError extends Error {
   override readonly name = 'InvalidPathParameterError';
   constructor(
@@ -67,7 +70,7 @@ export class AtlasClient {
     for (const name in filters) {
       const value = filters[name];
       // Filters are ids in every list the gateway reads (a legacy restore batch's id).
-      if (value !== undefined && !/^[a-f0-9]{24}$/.test(value)) throw new InvalidPathParameterError(name);
+      if (value !== undefined && !atlasIdPattern.test(value)) throw new InvalidPathParameterError(name);
       query[name] = value;
     }
     query['pageNum'] = page.pageNum;

@@ -6,6 +6,7 @@
  * would replace the SDL's.
  */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { atlasIdPattern } from '../atlas/client.js';
 
 /**
  * Atlas sent a value that does not fit the scalar of the field it fills (a malformed id, a date that is
@@ -50,7 +51,7 @@ function stringScalar(name: string, test: (value: string) => boolean, expected: 
 }
 
 /** What the ObjectId and ClusterName scalars accept (and the Atlas paths they go into). */
-export const objectIdPattern = /^[a-f0-9]{24}$/;
+export const objectIdPattern = atlasIdPattern;
 export const clusterNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$/;
 
 export const ObjectId = stringScalar('ObjectId', (v) => objectIdPattern.test(v), '24 lowercase hexadecimal characters');

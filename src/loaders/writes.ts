@@ -17,7 +17,7 @@
  *   Atlas refused, or that never left, is not remembered: repeating it is safe.
  */
 import { createHash } from 'node:crypto';
-import type { AtlasClient } from '../atlas/client.js';
+import { atlasIdPattern, type AtlasClient } from '../atlas/client.js';
 import { AtlasApiError, AtlasTransportError } from '../atlas/errors.js';
 import type { IdempotencyRecord, IdempotencyStore } from '../atlas/idempotency.js';
 import type { Loaders } from './index.js';
@@ -55,8 +55,6 @@ export const CLOCK_SKEW_MS = 2_000;
 const RECONCILE_PAGES = 4;
 /** Atlas answers that may come after the write was done: the job may exist. */
 const ambiguousStatuses = new Set([500, 502, 504]);
-/** An Atlas id (every item a write creates has one): an answer naming another kind of id names no job. */
-const ATLAS_ID = /^[a-f0-9]{24}$/;
 
 export interface WriteResult<N extends ResourceName> {
   value: ResourceModels[N];
@@ -143,7 +141,8 @@ export class Writer {
     const found = (value: Item, reconciled: boolean, replayed = false): WriteResult<N> => {
       const model = stamp(resource, parent, value) as ResourceModels[N];
       const key = listedKey(resource, parent, model) as ItemKey<N> | undefined;
-      if (!key || !ATLAS_ID.test((key as { id?: string }).id ?? '')) {
+      // Every item a write creates has an Atlas id: an answer naming another kind of id names no job.
+      if (!key || !atlasIdPattern.test((key as { id?: string }).id ?? '')) {
         throw new AtlasTransportError(operation, 'bad-response', 'MISSING_ID');
       }
       return { value: model, key, replayed, reconciled };
@@ -345,7 +344,7 @@ export class Writer {
 
   /** Where a job the gateway answered a write with is remembered (a key no client's idempotency key can be). */
   private creditKey(resource: ResourceName, parent: object, id: string): string {
-    return `credited job\n${listPath(resource, parent)}/${id}`;
+    return `${CREDITED}\n${listPath(resource, parent)}/${id}`;
   }
 
   /**
@@ -450,7 +449,7 @@ function mayHaveHappened(error: unknown): boolean {
 
 /** The creation time (epoch ms) in an ObjectId's first four bytes, or NaN. */
 function objectIdTime(id: unknown): number {
-  return typeof id === 'string' && /^[a-f0-9]{24}$/.test(id) ? parseInt(id.slice(0, 8), 16) * 1000 : Number.NaN;
+  return typeof id === 'string' && atlasIdPattern.test(id) ? parseInt(id.slice(0, 8), 16) * 1000 : Number.NaN;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

@@ -1,9 +1,10 @@
 // Atlas's standardized rate limiting, played by the simulator when asked (`SimulatorOptions.rateLimit`).
 // Atlas keeps one token bucket per endpoint set × scope, with no single per-project limit (notes §3.1).
 // The simulator models three sets of the subset's operations (notes §3.2):
-// - `projects`: listGroups and getGroup (the spec's `Projects` tag), USER scope (one bucket per credential, across projects);
-// - `clusters`: listClusters and getCluster (`Clusters`; `ApiAtlasClusterDescriptionResource20240805`), GROUP scope,
-//   10000 tokens in recorded traffic;
+// - `projects`: listGroups and getGroup (the spec's `Projects` tag), USER scope (one bucket per credential,
+//   across projects);
+// - `clusters`: listClusters and getCluster (`Clusters`; `ApiAtlasClusterDescriptionResource20240805`),
+//   GROUP scope, 10000 tokens in recorded traffic;
 // - `backup`: every other operation (backup snapshots, restore jobs, exports, export buckets, schedules,
 //   checkpoints, Flex and serverless), GROUP scope, 1200 tokens in recorded traffic.
 // Each bucket holds `capacity` tokens refilled by `refill` every `periodSeconds` (the figures of
