@@ -3,7 +3,7 @@ import { ExportState, type Resolvers } from '../../generated/resolvers-types.js'
 import { toGlobalId } from '../ids.js';
 import { atlasEnum, knownValues, need, referencedId } from './atlas-values.js';
 import { resolveEntity } from './node.js';
-import { cloudProviders } from './snapshot.js';
+import { cloudProviders, snapshotOfJob } from './snapshot.js';
 
 const exportStates = knownValues(ExportState);
 
@@ -17,14 +17,7 @@ export const exportResolvers: Resolvers = {
     // A label's key is optional in Atlas's spec, and KeyValue.key is not: '' keeps the value (see the SDL).
     customData: (job) => (job.customData ?? []).map((label) => (label.key == null ? { ...label, key: '' } : label)),
     components: (job) => job.components ?? [],
-    snapshot: (job, _, { loaders }) =>
-      job.snapshotId
-        ? loaders.snapshot.load({
-            groupId: job.groupId,
-            clusterName: job.clusterName,
-            id: referencedId(job.snapshotId),
-          })
-        : null,
+    snapshot: (job, _, { loaders }) => snapshotOfJob(job, loaders),
     // A missing id is left to the call, which names it as Atlas's omission.
     exportBucket: (job, _, { loaders }) =>
       loaders.exportBucket.load({ groupId: job.groupId, id: job.exportBucketId && referencedId(job.exportBucketId) }),

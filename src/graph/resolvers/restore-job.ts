@@ -16,6 +16,7 @@ import { toGlobalId } from '../ids.js';
 import { ATLAS_MAX_PAGE_SIZE, isLastPage } from '../../loaders/pages.js';
 import { atlasEnum, knownValues, need, nullIfOtherFamily, referencedId, referencedName } from './atlas-values.js';
 import { resolveEntity } from './node.js';
+import { snapshotOfJob } from './snapshot.js';
 
 const deliveryTypes = knownValues(RestoreDeliveryType);
 const legacyStatuses = knownValues(LegacyRestoreJobStatus);
@@ -69,14 +70,7 @@ export const restoreJobResolvers: Resolvers = {
     cluster: (job, _, { loaders }) => loaders.cluster.load({ groupId: job.groupId, clusterName: job.clusterName }),
     deliveryType: (job) => atlasEnum(deliveryTypes, job.deliveryType) ?? 'OTHER',
     state: (job) => restoreJobState(job),
-    snapshot: (job, _, { loaders }) =>
-      job.snapshotId
-        ? loaders.snapshot.load({
-            groupId: job.groupId,
-            clusterName: job.clusterName,
-            id: referencedId(job.snapshotId),
-          })
-        : null,
+    snapshot: (job, _, { loaders }) => snapshotOfJob(job, loaders),
     targetProjectId: (job) => job.targetGroupId ?? null,
     targetCluster: (job, _, context) => targetCluster(job.targetGroupId, job.targetClusterName, context),
     deliveryUrl: (job) => job.deliveryUrl ?? [],

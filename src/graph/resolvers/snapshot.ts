@@ -8,7 +8,8 @@ import {
   type Resolvers,
 } from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
-import { atlasEnum, knownValues, need } from './atlas-values.js';
+import type { Loaders } from '../../loaders/index.js';
+import { atlasEnum, knownValues, need, referencedId } from './atlas-values.js';
 import { resolveEntity } from './node.js';
 
 export const snapshotStatuses = knownValues(SnapshotStatus);
@@ -20,6 +21,16 @@ export const frequencyAliases: Record<string, Exclude<SnapshotFrequency, 'OTHER'
 };
 export const cloudProviders = knownValues(CloudProvider);
 const snapshotKinds = knownValues(SnapshotKind);
+
+/** The snapshot a job of a cluster (a restore, an export) names by `snapshotId`; null when it names none. */
+export function snapshotOfJob(job: { groupId: string; clusterName: string; snapshotId?: string }, loaders: Loaders) {
+  if (!job.snapshotId) return null;
+  return loaders.snapshot.load({
+    groupId: job.groupId,
+    clusterName: job.clusterName,
+    id: referencedId(job.snapshotId),
+  });
+}
 
 export const snapshotResolvers: Resolvers = {
   Snapshot: {
