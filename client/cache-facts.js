@@ -115,6 +115,7 @@ export const valueTypes = [
   "SnapshotConnection",
   "SnapshotEdge",
   "SnapshotEvent",
+  "SnapshotMember",
   "StartAutomatedRestorePayload",
   "StartDownloadRestorePayload",
   "StartExportPayload",

@@ -97,6 +97,18 @@ export class AtlasClient {
   }
 
   /**
+   * The whole of a list whose operation takes no paging parameters (its answer has the paginated shape):
+   * one call, nothing but the path.
+   */
+  async listWhole(
+    operationId: AtlasOperationId,
+    path: string,
+  ): Promise<{ results: Record<string, unknown>[]; totalCount: number | undefined }> {
+    const raw = await this.call<RawPage>(operationId, path);
+    return { results: raw.results ?? [], totalCount: raw.totalCount };
+  }
+
+  /**
    * One write (POST or DELETE) by operationId, with its JSON body; answers Atlas's body, or undefined for a
    * 204. Sent once: the transport never retries a write (src/atlas/retry.ts), whatever fails.
    */

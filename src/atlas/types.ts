@@ -10,6 +10,7 @@ type Schemas = components['schemas'];
 export type AtlasGroup = Schemas['Group'];
 export type AtlasClusterDescription = Schemas['ClusterDescription20240805'];
 export type AtlasDiskBackupReplicaSet = Schemas['DiskBackupReplicaSet'];
+export type AtlasDiskBackupShardedClusterSnapshot = Schemas['DiskBackupShardedClusterSnapshot'];
 export type AtlasDiskBackupSnapshotRestoreJob = Schemas['DiskBackupSnapshotRestoreJob'];
 export type AtlasBackupRestoreJob = Schemas['BackupRestoreJob'];
 export type AtlasBackupRestoreJobDelivery = Schemas['BackupRestoreJobDelivery'];

@@ -12,6 +12,7 @@ import {
   resources,
   type ItemKey,
   type NodeType,
+  type NodeResourceName,
   type NodeTypeOf,
   type ResourceName,
 } from '../loaders/resources.js';
@@ -23,7 +24,7 @@ export type { NodeType } from '../loaders/resources.js';
 const patternOfField = { groupId: objectIdPattern, clusterName: clusterNamePattern, id: objectIdPattern } as const;
 
 /** A decoded id: its graph type and the key of the resource it names (the resource table's key shape). */
-export type DecodedId = { [N in ResourceName]: { type: NodeTypeOf<N> } & ItemKey<N> }[ResourceName];
+export type DecodedId = { [N in NodeResourceName]: { type: NodeTypeOf<N> } & ItemKey<N> }[NodeResourceName];
 
 /**
  * The text of a cursor or global id, or undefined when `encoded` is not exactly what encoding that text gives

@@ -43,6 +43,8 @@ export type BackupAutoExport = NonNullable<BackupSchedule['export']> & { groupId
 export type BackupCopySetting = NonNullable<BackupSchedule['copySettings']>[number];
 export type CheckpointPart = AtlasCheckpointPart;
 export type LegacyRestoreDelivery = AtlasBackupRestoreJobDelivery;
+/** One member snapshot of a sharded-cluster snapshot, as Atlas's sharded-cluster view lists it. */
+export type SnapshotMember = NonNullable<ResourceModels['shardedSnapshot']['members']>[number];
 export type RestoreJobComponent = NonNullable<AtlasDiskBackupSnapshotRestoreJob['components']>[number];
 /** Project tags (`ResourceTag`) and export custom data (`BackupLabel`) share one graph type. */
 export type KeyValue = { key?: string; value?: string };

@@ -176,7 +176,38 @@ export function resourceLoaders<N extends ResourceName>(
     }
   }
 
+  // Lists without paging parameters, read whole once per unit of work (by path): their pages are cut from it.
+  const unpaged = (resources[name] as ResourceEntry).unpaged === true;
+  const wholeLists = new Map<string, Promise<{ results: V[]; totalCount?: number }>>();
+
+  function readWhole(key: PK) {
+    const path = pathOfList(key);
+    let whole = wholeLists.get(path);
+    if (!whole) {
+      whole = client.listWhole(list, path).then(({ results, totalCount }) => ({
+        results: results.map((item) => stamp(name, key, item)),
+        totalCount,
+      }));
+      wholeLists.set(path, whole);
+    }
+    return whole;
+  }
+
+  function pageOfWhole(key: Paged<PK>): Promise<AtlasPage<V>> {
+    return readWhole(key).then(({ results, totalCount }) => {
+      const end = key.pageNum * key.itemsPerPage;
+      return {
+        results: results.slice(end - key.itemsPerPage, end),
+        totalCount: totalCount ?? results.length,
+        hasNext: results.length > end,
+        pageNum: key.pageNum,
+        itemsPerPage: key.itemsPerPage,
+      };
+    });
+  }
+
   async function fetchPage(key: Paged<PK>): Promise<AtlasPage<V>> {
+    if (unpaged) return pageOfWhole(key);
     let page: AtlasPage<Record<string, unknown>>;
     try {
       page = await client.list(list, pathOfList(key), key, listFilters(name, key));
@@ -373,6 +404,10 @@ export function resourceLoaders<N extends ResourceName>(
 
   /** The whole list under `key` when pages of it read in this unit of work run from its start to its end. */
   async function knownWholeList(key: PK): Promise<V[] | undefined> {
+    if (unpaged) {
+      const whole = wholeLists.get(pathOfList(key));
+      return whole ? (await whole.catch(() => undefined))?.results : undefined;
+    }
     const identity = listIdentity(key);
     const settledPages: AtlasPage<V>[] = [];
     for (const page of pagesByList.get(pathOfList(key))?.values() ?? []) {
@@ -430,6 +465,7 @@ export function resourceLoaders<N extends ResourceName>(
 
   function forgetPages(list: PK) {
     const path = pathOfList(list);
+    wholeLists.delete(path);
     for (const page of pagesByList.get(path)?.values() ?? []) pagesLoader?.clear(page.key);
     pagesByList.delete(path);
   }

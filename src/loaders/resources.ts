@@ -27,6 +27,7 @@ import type {
   AtlasClusterDescription,
   AtlasDiskBackupExportJob,
   AtlasDiskBackupReplicaSet,
+  AtlasDiskBackupShardedClusterSnapshot,
   AtlasDiskBackupSnapshotRestoreJob,
   AtlasExportBucket,
   AtlasFlexBackupRestoreJob,
@@ -61,6 +62,17 @@ export interface ResourceEntry {
   idField?: string;
   /** Query parameters that narrow the list (a filtered list is planned apart from the whole one). */
   filters?: readonly string[];
+  /**
+   * Another view of the items of the resource named here, read by operations of its own: same key, same
+   * ids, not a node of its own (`node` is the graph type it is a facet of; `node` lookups and global ids
+   * go to the resource it is a facet of).
+   */
+  facetOf?: string;
+  /**
+   * The list operation takes no paging parameters (nor filters): one call answers the whole list, and
+   * ./planner.ts cuts the pages asked of it from that one read.
+   */
+  unpaged?: boolean;
   /**
    * The day Atlas retires these endpoints (the spec's `x-sunset`, or the earlier date its text gives). Once
    * they are gone (410; from that day, also a 404 of Atlas's that names no missing project), the family is:
@@ -102,6 +114,19 @@ export const resources = {
     get: 'getClusterBackupSnapshot',
     list: 'listBackupSnapshots',
     idParam: 'snapshotId',
+  },
+  /**
+   * A sharded cluster's snapshot seen whole (Atlas `DiskBackupShardedClusterSnapshot`): the per-shard member
+   * snapshots, which the replica-set view above does not carry. Its list has no paging parameters.
+   */
+  shardedSnapshot: {
+    node: 'Snapshot',
+    facetOf: 'snapshot',
+    scope: 'cluster',
+    get: 'getBackupShardedCluster',
+    list: 'listBackupShardedClusters',
+    idParam: 'snapshotId',
+    unpaged: true,
   },
   restoreJob: {
     node: 'CloudBackupRestoreJob',
@@ -168,6 +193,7 @@ export interface ResourceModels {
   serverlessInstance: Named<AtlasServerlessInstance>;
   exportBucket: InProject<AtlasExportBucket>;
   snapshot: InCluster<AtlasDiskBackupReplicaSet>;
+  shardedSnapshot: InCluster<AtlasDiskBackupShardedClusterSnapshot>;
   restoreJob: InCluster<AtlasDiskBackupSnapshotRestoreJob>;
   export: InCluster<AtlasDiskBackupExportJob>;
   checkpoint: InCluster<AtlasCheckpoint>;
@@ -363,10 +389,17 @@ export function listedKey(name: ResourceName, listKey: object, item: object): ob
   }
 }
 
-/** The resource whose graph type is `node`. */
+/** Resources that are nodes of their own (not another resource's facet). */
+export type NodeResourceName = {
+  [N in ResourceName]: Resources[N] extends { facetOf: string } ? never : N;
+}[ResourceName];
+
+/** The resource whose graph type is `node` (a facet's type belongs to the resource it is a facet of). */
 export const resourceOfNode = Object.fromEntries(
-  (Object.keys(resources) as ResourceName[]).map((name) => [resources[name].node, name]),
-) as { [N in ResourceName as NodeTypeOf<N>]: N };
+  (Object.keys(resources) as ResourceName[])
+    .filter((name) => entry(name).facetOf === undefined)
+    .map((name) => [resources[name].node, name]),
+) as { [N in NodeResourceName as NodeTypeOf<N>]: N };
 
 export function isNodeType(value: string): value is NodeType {
   return Object.hasOwn(resourceOfNode, value);

@@ -167,3 +167,50 @@ describe('invalidation (after a write)', () => {
     }
   });
 });
+
+describe('a list without paging parameters (listBackupShardedClusters)', () => {
+  it('reads the list whole once per unit of work, cuts every page asked of it from that read, and reads it again after invalidation', async () => {
+    const { AtlasClient } = await import('../../src/atlas/client.js');
+    const { openSession } = await import('../../src/atlas/session.js');
+    const { createTransport } = await import('../../src/atlas/transport.js');
+    const { staticBearer } = await import('../../src/atlas/auth/credential.js');
+    const { createLoaders } = await import('../../src/loaders/index.js');
+    const { TEST_TOKEN, atlas } = await import('../../support/stack.js');
+    const ledger = DEMO.clusters.paymentsLedger;
+    const cluster = { groupId: ledger.groupId, clusterName: ledger.name };
+    const whole = await atlas<{ results: { id: string }[] }>(stack.simulator, 'listBackupShardedClusters', cluster);
+    expect(whole.results.length).toBeGreaterThan(4);
+    stack.simulator.resetCalls();
+    const transport = createTransport({
+      baseUrl: stack.simulator.url,
+      timeoutMs: 2_000,
+      connections: 2,
+      userAgent: 't',
+    });
+    try {
+      const session = openSession(transport, { credential: staticBearer(TEST_TOKEN), budget: 50, deadlineMs: 5_000 });
+      const loaders = createLoaders(new AtlasClient(session), session.stats);
+      const [first, second, beyond] = await Promise.all([
+        loaders.shardedSnapshotPage.load({ ...cluster, pageNum: 1, itemsPerPage: 3 }),
+        loaders.shardedSnapshotPage.load({ ...cluster, pageNum: 2, itemsPerPage: 3 }),
+        loaders.shardedSnapshotPage.load({ ...cluster, pageNum: 9, itemsPerPage: 3 }),
+      ]);
+      const ids = whole.results.map((s) => s.id);
+      expect(first.results.map((s) => s.id)).toEqual(ids.slice(0, 3));
+      expect(first).toMatchObject({ hasNext: true, totalCount: ids.length, pageNum: 1, itemsPerPage: 3 });
+      expect(second.results.map((s) => s.id)).toEqual(ids.slice(3, 6));
+      expect(second.hasNext).toBe(ids.length > 6);
+      expect(beyond).toMatchObject({ results: [], hasNext: false });
+      // Stamped with the cluster it was read under, as every listed item is.
+      expect(first.results[0]).toMatchObject(cluster);
+      expect(await loaders.shardedSnapshotPage.knownWholeList(cluster)).toHaveLength(ids.length);
+      expect(stack.simulator.calls.map((c) => [c.operationId, c.query])).toEqual([['listBackupShardedClusters', {}]]);
+
+      loaders.invalidateList('shardedSnapshot', cluster);
+      await loaders.shardedSnapshotPage.load({ ...cluster, pageNum: 1, itemsPerPage: 3 });
+      expect(stack.simulator.callCount({ operationId: 'listBackupShardedClusters' })).toBe(2);
+    } finally {
+      await transport.close();
+    }
+  });
+});

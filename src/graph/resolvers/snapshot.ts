@@ -1,6 +1,7 @@
-/** Snapshot (Cloud Backup): identity, cluster back-link and Atlas enums. */
+/** Snapshot (Cloud Backup): identity, cluster back-link, Atlas enums, and a sharded snapshot's members. */
 import {
   CloudProvider,
+  ConfigServerType,
   SnapshotFrequency,
   SnapshotKind,
   SnapshotStatus,
@@ -8,6 +9,7 @@ import {
   type Resolvers,
 } from '../../generated/resolvers-types.js';
 import { toGlobalId } from '../ids.js';
+import type { Snapshot } from '../mappers.js';
 import type { Loaders } from '../../loaders/index.js';
 import { atlasEnum, knownValues, need, referencedId } from './atlas-values.js';
 import { resolveEntity } from './node.js';
@@ -21,6 +23,20 @@ export const frequencyAliases: Record<string, Exclude<SnapshotFrequency, 'OTHER'
 };
 export const cloudProviders = knownValues(CloudProvider);
 const snapshotKinds = knownValues(SnapshotKind);
+const configServerTypes = knownValues(ConfigServerType);
+
+/**
+ * Atlas's sharded-cluster view of a snapshot (what its `members` come from), asked only of a snapshot that
+ * says it is one: null, and no call, for any other.
+ */
+async function shardedView(s: Snapshot, loaders: Loaders) {
+  if (atlasEnum(snapshotKinds, s.type) !== SnapshotKind.ShardedCluster) return null;
+  return loaders.shardedSnapshot.load({
+    groupId: s.groupId,
+    clusterName: s.clusterName,
+    id: need(s.id, 'snapshot id'),
+  });
+}
 
 /** The snapshot a job of a cluster (a restore, an export) names by `snapshotId`; null when it names none. */
 export function snapshotOfJob(job: { groupId: string; clusterName: string; snapshotId?: string }, loaders: Loaders) {
@@ -46,5 +62,18 @@ export const snapshotResolvers: Resolvers = {
     cloudProvider: (s) => atlasEnum(cloudProviders, s.cloudProvider),
     copyRegions: (s) => s.copyRegions ?? [],
     policyItems: (s) => s.policyItems ?? [],
+    members: async (s, _, { loaders }) => {
+      const view = await shardedView(s, loaders);
+      return view ? (view.members ?? []) : null;
+    },
+    configServerType: async (s, _, { loaders }) => {
+      const view = await shardedView(s, loaders);
+      return view ? atlasEnum(configServerTypes, view.configServerType) : null;
+    },
+  },
+  SnapshotMember: {
+    atlasId: (m) => need(m.id, 'member snapshot id'),
+    replicaSetName: (m) => need(m.replicaSetName, 'member replica set name'),
+    cloudProvider: (m) => atlasEnum(cloudProviders, m.cloudProvider),
   },
 };

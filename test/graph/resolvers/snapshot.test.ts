@@ -304,3 +304,160 @@ describe('a deep page whose count times out on Atlas’s side (notes §5, Atlas 
     ]);
   });
 });
+
+describe('a sharded-cluster snapshot’s members (Atlas’s sharded-cluster view)', () => {
+  type Member = { atlasId: string; replicaSetName: string; cloudProvider: string | null };
+  type Sharded = {
+    id: string;
+    configServerType?: string;
+    members?: { id: string; replicaSetName: string; cloudProvider: string }[];
+  };
+  const ledger = DEMO.clusters.paymentsLedger;
+  const asGraph = (view: Sharded) => ({
+    configServerType: view.configServerType,
+    members: (view.members ?? []).map((m) => ({
+      atlasId: m.id,
+      replicaSetName: m.replicaSetName,
+      cloudProvider: m.cloudProvider,
+    })),
+  });
+
+  it('reads one snapshot’s members with one GET of its sharded view', async () => {
+    const s = DEMO.snapshots.sharded;
+    const view = await atlas<Sharded>(stack.simulator, 'getBackupShardedCluster', {
+      groupId: s.groupId,
+      clusterName: s.clusterName,
+      snapshotId: s.id,
+    });
+    stack.simulator.resetCalls();
+    const { data, errors } = await stack.query<{ node: { configServerType: string; members: Member[] } }>(
+      `{ node(id: "${toGlobalId('Snapshot', s.groupId, s.clusterName, s.id)}") {
+          ... on Snapshot { configServerType members { atlasId replicaSetName cloudProvider } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(view.members?.length).toBe(3);
+    expect(data!.node).toEqual(asGraph(view));
+    expect(data!.node.configServerType).toBe('DEDICATED');
+    // Both fields come from the one view: one call for the two.
+    expect(stack.simulator.calls.map((c) => c.operationId)).toEqual([
+      'getClusterBackupSnapshot',
+      'getBackupShardedCluster',
+    ]);
+  });
+
+  it('reads the members of all of a cluster’s snapshots with one call listing its sharded snapshots whole', async () => {
+    const listed = await atlas<{ results: Sharded[] }>(stack.simulator, 'listBackupShardedClusters', {
+      groupId: ledger.groupId,
+      clusterName: ledger.name,
+    });
+    stack.simulator.resetCalls();
+    const { data, errors } = await stack.query<{
+      project: { cluster: { snapshots: { nodes: ({ atlasId: string } & ReturnType<typeof asGraph>)[] } } };
+    }>(
+      `query ($p: ObjectId!, $c: ClusterName!) { project(id: $p) { cluster(name: $c) {
+          snapshots(first: 50) { nodes { atlasId configServerType members { atlasId replicaSetName cloudProvider } } } } } }`,
+      { p: ledger.groupId, c: ledger.name },
+    );
+    expect(errors).toBeUndefined();
+    const nodes = data!.project.cluster.snapshots.nodes;
+    expect(nodes.length).toBeGreaterThan(1);
+    const byId = new Map(listed.results.map((view) => [view.id, view]));
+    for (const node of nodes) expect(node).toEqual({ atlasId: node.atlasId, ...asGraph(byId.get(node.atlasId)!) });
+    expect(stack.simulator.calls.map((c) => c.operationId)).toEqual([
+      'getGroup',
+      'getCluster',
+      'listBackupSnapshots',
+      'listBackupShardedClusters',
+    ]);
+    // The operation takes no paging parameters: none are sent.
+    expect(stack.simulator.calls[3]?.query).toEqual({});
+  });
+
+  it('answers null for a replica-set snapshot, without asking Atlas for a sharded view', async () => {
+    const prod = DEMO.clusters.paymentsProd;
+    const { data, errors } = await stack.query<{
+      project: { cluster: { snapshots: { nodes: { type: string; members: null; configServerType: null }[] } } };
+    }>(
+      `{ project(id: "${prod.groupId}") { cluster(name: "${prod.name}") {
+          snapshots(first: 5) { nodes { type members { atlasId } configServerType } } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    const nodes = data!.project.cluster.snapshots.nodes;
+    expect(nodes).toHaveLength(5);
+    expect(nodes).toEqual(nodes.map(() => ({ type: 'REPLICA_SET', members: null, configServerType: null })));
+    expect(stack.simulator.calls.map((c) => c.operationId)).toEqual(['getGroup', 'getCluster', 'listBackupSnapshots']);
+  });
+});
+
+describe('a sharded-cluster view that differs from the snapshot list', () => {
+  // An Atlas whose sharded-cluster view says what each test sets.
+  let view: (body: Json) => Json = (body) => body;
+  let differing: TestStack;
+  beforeAll(async () => {
+    differing = await startStack({
+      simulator: {
+        transformResponse: (body, call) =>
+          call.operationId === 'getBackupShardedCluster' || call.operationId === 'listBackupShardedClusters'
+            ? view(body)
+            : body,
+      },
+    });
+  });
+  afterAll(() => differing.close());
+  beforeEach(() => {
+    view = (body) => body;
+    differing.simulator.resetCalls();
+  });
+
+  const s = DEMO.snapshots.sharded;
+  const readView = () =>
+    differing.query<{ node: { configServerType: string | null; members: { replicaSetName: string }[] | null } }>(
+      `{ node(id: "${toGlobalId('Snapshot', s.groupId, s.clusterName, s.id)}") {
+          ... on Snapshot { configServerType members { replicaSetName } } } }`,
+    );
+
+  it.each([
+    ['EMBEDDED', 'EMBEDDED'],
+    ['DEDICATED', 'DEDICATED'],
+    ['SOMETHING_NEW', 'OTHER'],
+  ])('configServerType %s is %s', async (atlasValue, graphValue) => {
+    view = (body) => ({ ...body, configServerType: atlasValue });
+    const { data, errors } = await readView();
+    expect(errors).toBeUndefined();
+    expect(data!.node.configServerType).toBe(graphValue);
+  });
+
+  it('answers an empty list when the view names no members, and UPSTREAM_BAD_RESPONSE for a member without its id', async () => {
+    view = (body) => ({ ...body, members: undefined });
+    const none = await readView();
+    expect(none.errors).toBeUndefined();
+    expect(none.data!.node.members).toEqual([]);
+
+    view = (body) => ({ ...body, members: [{ replicaSetName: 'shard-0', cloudProvider: 'AWS' }] });
+    const { data, errors } = await differing.query<{ node: { members: unknown } }>(
+      `{ node(id: "${toGlobalId('Snapshot', s.groupId, s.clusterName, s.id)}") { ... on Snapshot { members { atlasId } } } }`,
+    );
+    expect(data!.node.members).toBeNull();
+    expect(errors?.map((e) => e.extensions?.['code'])).toEqual(['UPSTREAM_BAD_RESPONSE']);
+  });
+
+  it('says NOT_FOUND on the members of a snapshot the whole sharded list leaves out, and still answers the others', async () => {
+    const ledger = DEMO.clusters.paymentsLedger;
+    view = (body) =>
+      Array.isArray(body['results'])
+        ? { ...body, results: (body['results'] as Json[]).filter((r) => r['id'] !== s.id) }
+        : body;
+    const { data, errors } = await differing.query<{
+      project: { cluster: { snapshots: { nodes: { atlasId: string; members: unknown[] | null }[] } } };
+    }>(
+      `{ project(id: "${ledger.groupId}") { cluster(name: "${ledger.name}") {
+          snapshots(first: 50) { nodes { atlasId members { atlasId } } } } } }`,
+    );
+    const nodes = data!.project.cluster.snapshots.nodes;
+    expect(nodes.filter((n) => n.members === null).map((n) => n.atlasId)).toEqual([s.id]);
+    expect(nodes.filter((n) => n.members !== null).every((n) => n.members!.length === 3)).toBe(true);
+    expect(errors?.map((e) => e.extensions?.['code'])).toEqual(['NOT_FOUND']);
+    // The whole list said so: no GET to confirm it.
+    expect(differing.simulator.callCount({ operationId: 'getBackupShardedCluster' })).toBe(0);
+  });
+});
