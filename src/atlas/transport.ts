@@ -423,6 +423,9 @@ function parseSuccess<T>(operationId: string, exchange: Exchange): T {
 function attemptFailure(error: AtlasTransportError): AttemptFailure | undefined {
   if (error.failure === 'unavailable') return { kind: 'connection' };
   if (error.failure === 'timeout') return { kind: 'timeout' };
+  // A body cut short is the connection failing mid-answer, not Atlas answering badly: a read is sent again,
+  // as after a reset (writes never are: RetryPolicy). Still cut short after the retries, it stays a bad response.
+  if (error.failure === 'bad-response' && truncatedCodes.has(error.causeCode ?? '')) return { kind: 'connection' };
   if (error.failure === 'bad-response') return { kind: 'bad-response' };
   return undefined;
 }

@@ -36,6 +36,8 @@ describe('retryable faults on reads', () => {
     ['500', 'status500'],
     ['503', 'status503'],
     ['a reset connection', 'reset'],
+    // The status came, then the connection failed mid-body: as a reset.
+    ['a body cut short', 'truncated'],
   ] as const)('retries %s and answers with the data', async (_, fault) => {
     stack.simulator.faults.set({ script: [fault, fault, 'ok'], match: onlyPayments });
     const answer = await stack.query(both, {}, report);
@@ -97,8 +99,10 @@ describe('faults that are not retried', () => {
     stack.simulator.faults.set({ script: [fault, fault, fault], match: onlyPayments });
     const answer = await stack.query(both);
     expect(answer.data).toEqual({ p: null, a: { name: warehouse.name } });
-    // Atlas answered 200 both times; a body cut short is not "Atlas could not be reached".
+    // Atlas answered 200 every time; a body cut short is not "Atlas could not be reached".
     expect(answer.errors?.[0]?.extensions?.code).toBe('UPSTREAM_BAD_RESPONSE');
+    // Malformed JSON would be the same again; a body cut short was sent again, twice (ATLAS_MAX_RETRIES).
+    expect(hits()).toBe(fault === 'malformed' ? 1 : 3);
     expect(JSON.stringify(answer)).not.toContain(FAULT_CANARY);
     expect(JSON.stringify(answer)).not.toContain('html');
   });
