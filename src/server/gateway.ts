@@ -44,6 +44,7 @@ import { useLandingPage } from './plugins/landing-page.js';
 import { serviceFeatures, serviceOptions, type ServiceOptions } from './service.js';
 import type { Readiness } from './plugins/health.js';
 import { useCompiledExecution } from './plugins/compiled-execution.js';
+import { isAsyncIterable, isRecord, observe } from './plugins/results.js';
 import type { GatewayMetrics } from './plugins/metrics.js';
 import type { AtlasEvents } from '../atlas/events.js';
 
@@ -450,7 +451,8 @@ function credentials(
 /**
  * Adds `extensions.atlasCalls` (requests sent, calls coalesced with other operations, resources asked for,
  * calls saved, retries, re-sends after a 401, milliseconds spent upstream, Atlas's rate-limit headroom) to a response whose
- * context asked for it.
+ * context asked for it. A streamed answer (`@defer`, `@stream`) reports in its last part, once every part's
+ * calls are made.
  */
 function useAtlasCallReport(): Plugin<GraphQLContext> {
   return {
@@ -459,28 +461,35 @@ function useAtlasCallReport(): Plugin<GraphQLContext> {
       if (!context.reportAtlasCalls) return;
       return {
         onExecuteDone({ result, setResult }) {
-          if (Symbol.asyncIterator in result) return;
-          const { calls, coalesced, requested, upstreamMs, retries, reauthenticated, rateLimit } = context.atlasCalls;
-          setResult({
-            ...result,
-            extensions: {
-              ...result.extensions,
-              atlasCalls: {
-                calls,
-                coalesced,
-                requested,
-                // What deduplication, planning and coalescing avoided: asks beyond the distinct calls sent.
-                saved: requested - (calls - retries - reauthenticated),
-                retries,
-                reauthenticated,
-                upstreamMs: Math.round(upstreamMs),
-                ...(rateLimit ? { rateLimitRemaining: rateLimit.remaining, rateLimitLimit: rateLimit.limit } : {}),
-              },
-            },
-          });
+          if (isAsyncIterable(result)) {
+            // Each part is the executor's own fresh object: the last one is given its report in place.
+            const reportLast = (part: unknown) => {
+              if (isRecord(part) && part['hasNext'] === false) {
+                part['extensions'] = { ...(part['extensions'] as object), atlasCalls: atlasCallReport(context) };
+              }
+            };
+            setResult(observe(result, reportLast, () => {}));
+            return;
+          }
+          setResult({ ...result, extensions: { ...result.extensions, atlasCalls: atlasCallReport(context) } });
         },
       };
     },
+  };
+}
+
+function atlasCallReport(context: GraphQLContext) {
+  const { calls, coalesced, requested, upstreamMs, retries, reauthenticated, rateLimit } = context.atlasCalls;
+  return {
+    calls,
+    coalesced,
+    requested,
+    // What deduplication, planning and coalescing avoided: asks beyond the distinct calls sent.
+    saved: requested - (calls - retries - reauthenticated),
+    retries,
+    reauthenticated,
+    upstreamMs: Math.round(upstreamMs),
+    ...(rateLimit ? { rateLimitRemaining: rateLimit.remaining, rateLimitLimit: rateLimit.limit } : {}),
   };
 }
 

@@ -17,13 +17,22 @@ beforeEach(() => stack.simulator.resetCalls());
 const groupId = DEMO.projects.payments.id;
 
 /** Posts a document asking for `accept`; answers the status, content type and body text. */
-async function post(query: string, accept = 'application/graphql-response+json') {
+async function post(query: string, accept = 'application/graphql-response+json', headers: Record<string, string> = {}) {
   const response = await fetch(stack.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept },
+    headers: { 'content-type': 'application/json', accept, ...headers },
     body: JSON.stringify({ query }),
   });
   return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
+}
+
+/** The JSON parts of a multipart/mixed answer. */
+function multipartParts(text: string): Record<string, unknown>[] {
+  return text
+    .split(/\r\n---/)
+    .map((part) => part.slice(part.indexOf('{')))
+    .filter((part) => part.startsWith('{'))
+    .map((part) => JSON.parse(part) as Record<string, unknown>);
 }
 
 const differing = (field: string, what: string) =>
@@ -63,11 +72,7 @@ describe('delivery', () => {
     );
     expect(status).toBe(200);
     expect(type).toContain('multipart/mixed');
-    const parts = text
-      .split(/\r\n---/)
-      .map((part) => part.slice(part.indexOf('{')))
-      .filter((part) => part.startsWith('{'))
-      .map((part) => JSON.parse(part) as Record<string, unknown>);
+    const parts = multipartParts(text);
     expect(parts).toEqual([
       { data: { project: { id: expect.any(String) } }, hasNext: true },
       {
@@ -75,5 +80,21 @@ describe('delivery', () => {
         hasNext: false,
       },
     ]);
+  });
+
+  it('reports the Atlas calls of a streamed answer in its last part, once they are all made', async () => {
+    const { status, text } = await post(
+      `{ project(id: "${groupId}") { id ... @defer { clusters(first: 5) { nodes { name } } } } }`,
+      'multipart/mixed',
+      { 'x-atlas-call-report': '1' },
+    );
+    expect(status).toBe(200);
+    const parts = multipartParts(text);
+    expect(parts.map((part) => [part['hasNext'], part['extensions']])).toEqual([
+      [true, undefined],
+      // getGroup for the project, then listClusters for the deferred part.
+      [false, { atlasCalls: expect.objectContaining({ calls: 2, requested: 2, retries: 0 }) }],
+    ]);
+    expect(stack.simulator.calls.map((c) => c.operationId)).toEqual(['getGroup', 'listClusters']);
   });
 });
