@@ -35,6 +35,12 @@ export interface ConnectionArgs {
 
 const cursorPrefix = 'v1:o:';
 
+/**
+ * A position as a cursor writes it: digits without leading zeros (`01` reads as 1 but was never written,
+ * and a cursor is taken only exactly as the gateway wrote it).
+ */
+export const cursorPositionPattern = /^(0|[1-9]\d{0,8})$/;
+
 export function offsetCursor(offset: number): string {
   return Buffer.from(`${cursorPrefix}${offset}`).toString('base64url');
 }
@@ -42,7 +48,7 @@ export function offsetCursor(offset: number): string {
 function parseCursor(cursor: string): number {
   const text = decodeOpaque(cursor) ?? '';
   const offset = text.startsWith(cursorPrefix) ? text.slice(cursorPrefix.length) : '';
-  if (!/^\d{1,9}$/.test(offset)) throw badUserInput(`Invalid cursor "${cursor.slice(0, 40)}"`, 'after');
+  if (!cursorPositionPattern.test(offset)) throw badUserInput(`Invalid cursor "${cursor.slice(0, 40)}"`, 'after');
   return Number(offset);
 }
 

@@ -36,6 +36,9 @@ describe('connection windows', () => {
   it('rejects a cursor that is not ours', () => {
     expect(() => connectionWindow({ after: 'bm9wZQ' })).toThrow(/Invalid cursor/);
     expect(() => connectionWindow({ after: Buffer.from('v1:o:-3').toString('base64url') })).toThrow(/Invalid cursor/);
+    // A position the gateway never writes: leading zeros.
+    expect(() => connectionWindow({ after: Buffer.from('v1:o:01').toString('base64url') })).toThrow(/Invalid cursor/);
+    expect(connectionWindow({ after: Buffer.from('v1:o:0').toString('base64url') })).toEqual({ start: 1, first: 20 });
     expect(connectionWindow({ after: offsetCursor(9), first: 5 })).toEqual({ start: 10, first: 5 });
   });
 

@@ -8,7 +8,7 @@ import type { GraphQLContext } from '../context.js';
 import { badUserInput } from '../errors.js';
 import type { Deployment, DeploymentConnection, DeploymentEdge } from '../mappers.js';
 import { decodeOpaque, fromGlobalId } from '../ids.js';
-import { connectionWindow, loadWindow, type ConnectionArgs } from '../pagination.js';
+import { connectionWindow, cursorPositionPattern, loadWindow, type ConnectionArgs } from '../pagination.js';
 import type { DeploymentResource, FoundDeployment, PageLoader } from '../../loaders/index.js';
 import { resources, type ClusterKey, type ProjectKey } from '../../loaders/resources.js';
 import { ATLAS_MAX_PAGE_SIZE, isLastPage } from '../../loaders/pages.js';
@@ -71,7 +71,8 @@ function parseDeploymentCursor(cursor: string, selected: readonly Family[]): { i
   const text = decodeOpaque(cursor) ?? '';
   const [family, position] = text.startsWith(cursorPrefix) ? text.slice(cursorPrefix.length).split(':') : [];
   const index = selected.findIndex((f) => f === family);
-  if (index < 0 || position === undefined || !/^(-1|\d{1,9})$/.test(position)) {
+  // -1: before the family's first item (the cursor of the previous family's last edge).
+  if (index < 0 || position === undefined || !(position === '-1' || cursorPositionPattern.test(position))) {
     throw badUserInput(`Invalid cursor "${cursor.slice(0, 40)}" for these families`, 'after');
   }
   return { index, position: Number(position) + 1 };
