@@ -1795,13 +1795,13 @@ export const MutationErrorCode = {
   IdempotencyKeyInUse: 'IDEMPOTENCY_KEY_IN_USE',
   /** The `idempotencyKey` was used before for a different request; nothing was sent. */
   IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
-  /** The input is not valid (refused by the gateway before any call, or by Atlas's validation). */
+  /** The input is not valid (refused by the gateway before any call, or by Atlas's validation, for example a snapshot that is not completed). */
   InvalidInput: 'INVALID_INPUT',
   /** Atlas does not allow this for this job (405), for example cancelling a finished restore. */
   NotCancellable: 'NOT_CANCELLABLE',
   /** Atlas has no such project, cluster, snapshot, bucket or job (`field` says which). */
   NotFound: 'NOT_FOUND',
-  /** Atlas refused by its rules (400), for example a snapshot that is not completed, or a second on-demand snapshot. */
+  /** Atlas refused by its rules (400), for example a second on-demand snapshot while one is running. */
   Refused: 'REFUSED'
 } as const;
 
@@ -1867,8 +1867,8 @@ export type Project = Node & {
   /**
    * The project's deployments of every family, or of the `families` given: dedicated clusters in Atlas order,
    * then Flex clusters, then serverless instances. A serverless instance that has a Flex cluster of the same
-   * name in the project was migrated to Flex: it is listed once, as the Flex cluster (also when only
-   * `SERVERLESS` is asked for; `serverlessInstances` lists every instance).
+   * name in the project was migrated to Flex: it is listed once, as the Flex cluster, among the Flex clusters;
+   * not at all when only `SERVERLESS` is asked for (`serverlessInstances` lists every instance).
    */
   deployments?: Maybe<DeploymentConnection>;
   /** One export bucket by its Atlas id; null when the project has no such bucket. */

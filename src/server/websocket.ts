@@ -1,7 +1,8 @@
 /**
  * GraphQL over WebSocket (`graphql-transport-ws`, the `graphql-ws` library's protocol, which Apollo Router
  * and Apollo Client's GraphQLWsLink speak) on the gateway's own HTTP server and path. Operations run
- * through yoga's envelop, so they get the same context, limits, error masking and logs as over HTTP.
+ * through yoga's envelop, so they get the same context, limits and error masking as over HTTP (not the
+ * access log, which follows HTTP requests).
  *
  * - Browsers apply no CORS to WebSockets, and a page on any site could open one to the gateway (which
  *   holds the Atlas credential): the upgrade is refused unless it comes from no browser, the gateway's own

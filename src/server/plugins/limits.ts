@@ -24,7 +24,7 @@ export interface RequestLimits {
   /**
    * Most fields the answer could hold, counting each connection as its `first` (its default when omitted)
    * and `nodes(ids:)` as its number of ids, with variables resolved (default 50,000; the example dashboard
-   * is 30,661). The Atlas call budget limits the real cost; this stops absurd documents before they start.
+   * is 27,651). The Atlas call budget limits the real cost; this stops absurd documents before they start.
    */
   maxCost?: number;
   /** Largest request body in bytes (default 100,000). */
