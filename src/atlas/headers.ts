@@ -16,6 +16,19 @@ export function parseRetryAfter(header: HeaderValue): number | undefined {
   return Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
+/**
+ * The wait a 429's body gives (Atlas's token-bucket answer: `parameters[1]` is the seconds to wait, and its
+ * `detail` says "Please retry after 55 seconds"), for when the `Retry-After` header is missing: Atlas "may
+ * not always" send it (notes §3.1).
+ */
+export function retryAfterInBody(body: { parameters?: unknown; detail?: unknown }): number | undefined {
+  const seconds = Array.isArray(body.parameters) ? body.parameters[1] : undefined;
+  if (typeof seconds === 'number' && Number.isSafeInteger(seconds) && seconds >= 0) return seconds;
+  if (typeof seconds === 'string' && /^\d{1,9}$/.test(seconds)) return Number(seconds);
+  const said = typeof body.detail === 'string' ? /retry after (\d{1,9}) seconds?/i.exec(body.detail) : null;
+  return said ? Number(said[1]) : undefined;
+}
+
 /** `RateLimit-Limit` / `RateLimit-Remaining` (Atlas sends them on most answers, not on digest challenges). */
 export function parseRateLimit(headers: Record<string, HeaderValue>): { limit: number; remaining: number } | undefined {
   const limit = Number(first(headers['ratelimit-limit']));

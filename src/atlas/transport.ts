@@ -13,7 +13,7 @@ import { MemoryResponseCache, type ResponseCache } from './cache.js';
 import { InFlightCalls } from './coalesce.js';
 import { AtlasApiError, AtlasTransportError } from './errors.js';
 import { AtlasEvents } from './events.js';
-import { parseLifecycle, parseRateLimit, parseRetryAfter } from './headers.js';
+import { parseLifecycle, parseRateLimit, parseRetryAfter, retryAfterInBody } from './headers.js';
 import { rateScope, type RateBudget } from './rate-budget.js';
 import { RetryPolicy, type AttemptFailure, type RetryOptions } from './retry.js';
 import { CallTally, reportCalls } from './calls.js';
@@ -470,8 +470,15 @@ function apiError(operationId: string, exchange: Exchange): AtlasApiError {
     Array.isArray(parsed.parameters)
       ? parsed.parameters.filter((p: unknown) => typeof p === 'string' || typeof p === 'number')
       : undefined,
-    parseRetryAfter(exchange.headers['retry-after']),
+    retryAfterOf(exchange, parsed),
   );
+}
+
+/** How long Atlas asks to wait: its `Retry-After`, or on a 429 what its body says, whichever is longer (notes §3.4). */
+function retryAfterOf(exchange: Exchange, body: Record<string, unknown>): number | undefined {
+  const header = parseRetryAfter(exchange.headers['retry-after']);
+  const inBody = exchange.status === 429 ? retryAfterInBody(body) : undefined;
+  return header === undefined ? inBody : inBody === undefined ? header : Math.max(header, inBody);
 }
 
 /** The JSON object in `text`, or undefined when it is not one. */

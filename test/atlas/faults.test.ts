@@ -9,6 +9,7 @@ import { createTransport } from '../../src/atlas/transport.js';
 import { toGlobalId } from '../../src/graph/ids.js';
 import { DEMO, FAULT_CANARY } from '../../src/simulator/index.js';
 import { atlasRequest, startStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
+import { startAtlasProxy } from '../helpers/atlas-proxy.js';
 
 const payments = DEMO.projects.payments;
 const warehouse = DEMO.clusters.analyticsWarehouse;
@@ -74,6 +75,32 @@ describe('retryable faults on reads', () => {
       atlas: { status: 429, errorCode: 'RATE_LIMITED_TOKEN_BUCKET' },
     });
     expect(hits()).toBe(1);
+  });
+
+  it('waits what a 429 body says when Atlas sends no Retry-After (notes §3.1: it may not), and tells the client', async () => {
+    // Atlas's token-bucket answer without its header: parameters[1] and the detail give the 55 s.
+    const proxy = await startAtlasProxy((req) =>
+      req.url?.startsWith(onlyPayments.pathPrefix)
+        ? {
+            status: 429,
+            errorCode: 'RATE_LIMITED_TOKEN_BUCKET',
+            detail: 'Rate limit exceeded for api/atlas/v2/groups. Please retry after 55 seconds.',
+            parameters: ['api/atlas/v2/groups', 55, 10, 5, 60],
+          }
+        : undefined,
+    );
+    const limited = await startStack({ atlas: { baseUrl: proxy.url } });
+    proxy.forwardTo(limited.simulator.url);
+    try {
+      const answer = await limited.query(both);
+      expect(answer.data).toEqual({ p: null, a: { name: warehouse.name } });
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: 55 });
+      // 55 s is past the operation's deadline: not sent again at once, as a header-less 429 was.
+      expect(proxy.seen.filter((r) => r.url.startsWith(onlyPayments.pathPrefix))).toHaveLength(1);
+    } finally {
+      await limited.close();
+      await proxy.close();
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staticBearer } from '../../src/atlas/auth/credential.js';
-import { parseLifecycle, parseRateLimit, parseRetryAfter } from '../../src/atlas/headers.js';
+import { parseLifecycle, parseRateLimit, parseRetryAfter, retryAfterInBody } from '../../src/atlas/headers.js';
 import { openSession } from '../../src/atlas/session.js';
 import { createTransport } from '../../src/atlas/transport.js';
 import { atlasOperations } from '../../src/generated/atlas-operations.js';
@@ -42,6 +42,17 @@ describe('Atlas response headers', () => {
     expect(parseRateLimit({})).toBeUndefined();
     expect(parseRetryAfter('55')).toBe(55);
     expect(parseRetryAfter(new Date(Date.now() + 30_000).toUTCString())).toBeGreaterThanOrEqual(29);
+  });
+
+  it("reads a 429 body's wait: parameters[1] (number or digits), else the detail's words, else nothing", () => {
+    const detail = 'Rate limit exceeded for api/atlas/v2/groups. Please retry after 55 seconds. Request capacity: 10.';
+    expect(retryAfterInBody({ parameters: ['api/atlas/v2/groups', 42, 10, 5, 60], detail })).toBe(42);
+    expect(retryAfterInBody({ parameters: ['api/atlas/v2/groups', '42'] })).toBe(42);
+    expect(retryAfterInBody({ parameters: ['api/atlas/v2/groups', 'soon'], detail })).toBe(55);
+    expect(retryAfterInBody({ detail })).toBe(55);
+    expect(retryAfterInBody({ parameters: ['x', -3] })).toBeUndefined();
+    expect(retryAfterInBody({ detail: 'Too many requests.' })).toBeUndefined();
+    expect(retryAfterInBody({})).toBeUndefined();
   });
 
   it('reports the lowest RateLimit-Remaining and logs a deprecation once per operation', async () => {
