@@ -198,8 +198,16 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   const cacheTtlMs = options.cacheTtlMs ?? 0;
   const cache = cacheTtlMs > 0 ? (options.cache ?? new MemoryResponseCache()) : undefined;
   const rateBudget = options.rateBudget;
+  // Operation versions Atlas answered 410 VERSION_GONE (retired, as the serverless backup reads were on
+  // 2026-01-22): it answers every later request the same, so the answer is kept and no request is sent again.
+  const goneVersions = new Map<string, AtlasApiError>();
 
   async function request<T>(req: TransportRequest, tally: CallTally): Promise<TransportResult<T>> {
+    const gone = goneVersions.size > 0 ? goneVersions.get(`${req.operationId} ${req.mediaType}`) : undefined;
+    if (gone) {
+      events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'cache' });
+      throw gone;
+    }
     const uri = req.path + queryString(req.query);
     if (req.method !== 'GET') return { body: await send<T>(req, uri, tally), shared: false };
     const key = `${uri} ${req.mediaType} ${req.credential.cacheKey}`;
@@ -280,6 +288,9 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       }
       if (exchange.status >= 200 && exchange.status < 300) return parseSuccess<T>(req.operationId, exchange);
       const error = apiError(req.operationId, exchange);
+      if (error.status === 410 && error.errorCode === 'VERSION_GONE') {
+        goneVersions.set(`${req.operationId} ${req.mediaType}`, error);
+      }
       if (error.status === 429 && error.retryAfter !== undefined) {
         rateBudget?.observe(scope, { retryAfterSeconds: error.retryAfter });
       }

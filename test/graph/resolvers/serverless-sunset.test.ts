@@ -48,6 +48,33 @@ describe('serverless backup fields after the sunset', () => {
     expect(errors!.map((e) => e.path!.at(-1)).sort()).toEqual(['latestSnapshot', 'snapshot', 'snapshots']);
   });
 
+  it('ask Atlas once per retired operation: later queries get the same answer without a call', async () => {
+    const fresh = await startStack({ simulator: { serverlessBackup: 'sunset' } });
+    try {
+      const query = `query ($p: ObjectId!, $n: ClusterName!) { project(id: $p) {
+         serverlessInstance(name: $n) { name snapshots(first: 5) { nodes { id } } latestSnapshot { id } } } }`;
+      const variables = { p: groupId, n: instanceName };
+      const first = await fresh.query<Json>(query, variables, { 'x-atlas-call-report': '1' });
+      const retired = () => fresh.simulator.calls.filter((c) => c.status === 410).map((c) => c.operationId);
+      expect(retired()).toEqual(['listServerlessBackupSnapshots']);
+      const second = await fresh.query<Json>(query, variables, { 'x-atlas-call-report': '1' });
+      // The instance is read again; the retired list is not asked again.
+      expect(retired()).toEqual(['listServerlessBackupSnapshots']);
+      expect(fresh.simulator.callCount({ operationId: 'getServerlessInstance' })).toBe(2);
+      expect(second.data).toEqual(first.data);
+      expect(second.errors).toEqual(first.errors);
+      expect(second.errors?.map((e) => e.extensions?.code)).toEqual([
+        'SERVERLESS_BACKUP_SUNSET',
+        'SERVERLESS_BACKUP_SUNSET',
+      ]);
+      // One call fewer (the retired list), answered from what the gateway kept: no Atlas cost, as a cached answer.
+      const report = (answer: typeof first) => answer.extensions?.atlasCalls as { calls: number; coalesced: number };
+      expect(report(second)).toMatchObject({ calls: report(first).calls - 1, coalesced: report(first).coalesced + 1 });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('name the Flex successor of a migrated instance, which answers the backups', async () => {
     const { data, errors } = await stack.query<Json>(
       `query ($p: ObjectId!, $n: ClusterName!) { project(id: $p) {
