@@ -92,6 +92,16 @@ describe('simulator mutations', () => {
     expect(asObject(refused.body)['errorCode']).toBe('FEATURE_UNSUPPORTED');
   });
 
+  it('takeSnapshots takes any int32 retention: the largest expires at the last four-digit date, one more is refused', async () => {
+    sim.clock.advance(JOB_TIMINGS.snapshot.completedAfterMs);
+    const tooFar = await callOp(sim.url, 'takeSnapshots', params, '', { body: { retentionInDays: 2 ** 31 } });
+    expect(tooFar.status).toBe(400);
+    expect(asObject(tooFar.body)['errorCode']).toBe('INVALID_ATTRIBUTE');
+    // It answered 500 (a date past what a Date holds).
+    const far = await callOp(sim.url, 'takeSnapshots', params, '', { body: { retentionInDays: 2 ** 31 - 1 } });
+    expect(far.status, JSON.stringify(far.body)).toBe(200);
+    expect(expectValid('takeSnapshots', far.body)['expiresAt']).toBe('9999-12-31T23:59:59Z');
+  });
   it('createBackupRestoreJob creates jobs of each delivery type and validates the request', async () => {
     const automated = await callOp(sim.url, 'createBackupRestoreJob', params, '', {
       body: {
@@ -159,6 +169,17 @@ describe('simulator mutations', () => {
         { deliveryType: 'pointInTime', targetGroupId: pay.groupId, targetClusterName: pay.name },
         400,
         'MISSING_ATTRIBUTE',
+      ],
+      // int32 in the spec: one past its largest value is not a valid attribute.
+      [
+        {
+          deliveryType: 'pointInTime',
+          pointInTimeUTCSeconds: 2 ** 31,
+          targetGroupId: pay.groupId,
+          targetClusterName: DEMO.clusters.paymentsReporting.name,
+        },
+        400,
+        'INVALID_ATTRIBUTE',
       ],
     ];
     for (const [body, status, errorCode] of bad) {

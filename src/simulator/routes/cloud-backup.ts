@@ -32,6 +32,9 @@ import {
   type RequestContext,
 } from './shared.js';
 
+/** The last instant whose year has four digits (the date-time format Atlas writes). */
+const LAST_DATE_MS = Date.parse('9999-12-31T23:59:59Z');
+
 /** Writes that need cloud backup answer FEATURE_UNSUPPORTED on legacy- or un-backed clusters. */
 export function requireCloudBackup(cluster: ClusterEntry): void {
   if (cluster.backup !== 'cloud') {
@@ -141,7 +144,8 @@ const takeSnapshots: Handler = (ctx) => {
   const base = {
     id,
     createdAt,
-    expiresAt: iso(Date.parse(createdAt) + retentionInDays * DAY),
+    // A retention past year 9999 (int32 days reach far beyond) expires at its end: a date still has four digits.
+    expiresAt: iso(Math.min(Date.parse(createdAt) + retentionInDays * DAY, LAST_DATE_MS)),
     frequencyType: 'ondemand',
     snapshotType: 'onDemand',
     ...(description === undefined ? {} : { description }),

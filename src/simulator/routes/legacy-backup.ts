@@ -114,7 +114,8 @@ function restoreSource(
       return { checkpoint, fields: field === 'checkpointId' ? { checkpointId: id } : { snapshotId: id } };
     }
     case 'pointInTimeUTCMillis': {
-      const pointMs = optionalInt(b, 'pointInTimeUTCMillis', MIN_POINT_IN_TIME_MS) ?? 0;
+      // int64 in the spec.
+      const pointMs = optionalInt(b, 'pointInTimeUTCMillis', MIN_POINT_IN_TIME_MS, Number.MAX_SAFE_INTEGER) ?? 0;
       return { checkpoint: restorableAt(pointMs, 'pointInTimeUTCMillis'), pointMs, fields: {} };
     }
     default: {

@@ -129,10 +129,16 @@ export function optionalString(b: JsonObject, name: string, pattern?: RegExp): s
   return b[name] === undefined || b[name] === null ? undefined : requiredString(b, name, pattern);
 }
 
-export function optionalInt(b: JsonObject, name: string, minimum: number): number | undefined {
+/** The largest `int32` (the spec's format for most integers in request bodies). */
+export const INT32_MAX = 2 ** 31 - 1;
+
+/** An optional integer attribute within [minimum, maximum] (by default the spec's `int32` range). */
+export function optionalInt(b: JsonObject, name: string, minimum: number, maximum = INT32_MAX): number | undefined {
   const value = b[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) throw errors.invalidAttribute(name);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maximum) {
+    throw errors.invalidAttribute(name);
+  }
   return value;
 }
 
