@@ -130,7 +130,7 @@ export function optionalString(b: JsonObject, name: string, pattern?: RegExp): s
 }
 
 /** The largest `int32` (the spec's format for most integers in request bodies). */
-export const INT32_MAX = 2 ** 31 - 1;
+const INT32_MAX = 2 ** 31 - 1;
 
 /** An optional integer attribute within [minimum, maximum] (by default the spec's `int32` range). */
 export function optionalInt(b: JsonObject, name: string, minimum: number, maximum = INT32_MAX): number | undefined {
