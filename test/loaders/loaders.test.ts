@@ -2,7 +2,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/simulator/index.js';
 import { toGlobalId } from '../../src/graph/ids.js';
-import { startStack, type TestStack } from '../../support/stack.js';
+import { AtlasClient } from '../../src/atlas/client.js';
+import { staticBearer } from '../../src/atlas/auth/credential.js';
+import { openSession } from '../../src/atlas/session.js';
+import { createTransport } from '../../src/atlas/transport.js';
+import { createLoaders, type Loaders } from '../../src/loaders/index.js';
+import { atlas, startStack, TEST_TOKEN, type TestStack } from '../../support/stack.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -13,6 +18,17 @@ beforeEach(() => stack.simulator.resetCalls());
 
 const job = DEMO.restoreJobs.automated;
 const jobId = toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, job.id);
+
+/** Runs `use` with the loaders of one unit of work against the stack's simulator, over a transport of its own. */
+async function withLoaders(use: (loaders: Loaders) => Promise<void>): Promise<void> {
+  const transport = createTransport({ baseUrl: stack.simulator.url, timeoutMs: 2_000, connections: 2, userAgent: 't' });
+  try {
+    const session = openSession(transport, { credential: staticBearer(TEST_TOKEN), budget: 50, deadlineMs: 5_000 });
+    await use(createLoaders(new AtlasClient(session), session.stats));
+  } finally {
+    await transport.close();
+  }
+}
 
 describe('Atlas calls per operation', () => {
   it('fetches the same restore job once for five aliases', async () => {
@@ -84,21 +100,7 @@ describe('Atlas calls per operation', () => {
 
 describe('invalidation (after a write)', () => {
   it('forgets an item and the pages of its list, and reads them again on the next load', async () => {
-    const { AtlasClient } = await import('../../src/atlas/client.js');
-    const { openSession } = await import('../../src/atlas/session.js');
-    const { createTransport } = await import('../../src/atlas/transport.js');
-    const { staticBearer } = await import('../../src/atlas/auth/credential.js');
-    const { createLoaders } = await import('../../src/loaders/index.js');
-    const { TEST_TOKEN } = await import('../../support/stack.js');
-    const transport = createTransport({
-      baseUrl: stack.simulator.url,
-      timeoutMs: 2_000,
-      connections: 2,
-      userAgent: 't',
-    });
-    try {
-      const session = openSession(transport, { credential: staticBearer(TEST_TOKEN), budget: 50, deadlineMs: 5_000 });
-      const loaders = createLoaders(new AtlasClient(session), session.stats);
+    await withLoaders(async (loaders) => {
       const cluster = { groupId: job.groupId, clusterName: job.clusterName };
       const key = { ...cluster, id: job.id };
       const page = { ...cluster, pageNum: 1, itemsPerPage: 10 };
@@ -114,9 +116,7 @@ describe('invalidation (after a write)', () => {
       expect(stack.simulator.callCount({ operationId: 'listBackupRestoreJobs' })).toBe(2);
       // The new page answered the lookup again: still no GET.
       expect(stack.simulator.callCount({ operationId: 'getBackupRestoreJob' })).toBe(beforeGets);
-    } finally {
-      await transport.close();
-    }
+    });
   });
 
   it('forgets a list after a create, and the transport forgets the cached answers under it for every credential', async () => {
@@ -170,26 +170,12 @@ describe('invalidation (after a write)', () => {
 
 describe('a list without paging parameters (listBackupShardedClusters)', () => {
   it('reads the list whole once per unit of work, cuts every page asked of it from that read, and reads it again after invalidation', async () => {
-    const { AtlasClient } = await import('../../src/atlas/client.js');
-    const { openSession } = await import('../../src/atlas/session.js');
-    const { createTransport } = await import('../../src/atlas/transport.js');
-    const { staticBearer } = await import('../../src/atlas/auth/credential.js');
-    const { createLoaders } = await import('../../src/loaders/index.js');
-    const { TEST_TOKEN, atlas } = await import('../../support/stack.js');
     const ledger = DEMO.clusters.paymentsLedger;
     const cluster = { groupId: ledger.groupId, clusterName: ledger.name };
     const whole = await atlas<{ results: { id: string }[] }>(stack.simulator, 'listBackupShardedClusters', cluster);
     expect(whole.results.length).toBeGreaterThan(4);
     stack.simulator.resetCalls();
-    const transport = createTransport({
-      baseUrl: stack.simulator.url,
-      timeoutMs: 2_000,
-      connections: 2,
-      userAgent: 't',
-    });
-    try {
-      const session = openSession(transport, { credential: staticBearer(TEST_TOKEN), budget: 50, deadlineMs: 5_000 });
-      const loaders = createLoaders(new AtlasClient(session), session.stats);
+    await withLoaders(async (loaders) => {
       const [first, second, beyond] = await Promise.all([
         loaders.shardedSnapshotPage.load({ ...cluster, pageNum: 1, itemsPerPage: 3 }),
         loaders.shardedSnapshotPage.load({ ...cluster, pageNum: 2, itemsPerPage: 3 }),
@@ -209,8 +195,6 @@ describe('a list without paging parameters (listBackupShardedClusters)', () => {
       loaders.invalidateList('shardedSnapshot', cluster);
       await loaders.shardedSnapshotPage.load({ ...cluster, pageNum: 1, itemsPerPage: 3 });
       expect(stack.simulator.callCount({ operationId: 'listBackupShardedClusters' })).toBe(2);
-    } finally {
-      await transport.close();
-    }
+    });
   });
 });
