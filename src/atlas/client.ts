@@ -103,9 +103,17 @@ export class AtlasClient {
   async listWhole(
     operationId: AtlasOperationId,
     path: string,
-  ): Promise<{ results: Record<string, unknown>[]; totalCount: number | undefined }> {
+  ): Promise<{ results: Record<string, unknown>[]; totalCount: number | undefined; complete: boolean }> {
     const raw = await this.call<RawPage>(operationId, path);
-    return { results: raw.results ?? [], totalCount: raw.totalCount };
+    const results = raw.results ?? [];
+    return {
+      results,
+      totalCount: raw.totalCount,
+      // Whole unless Atlas says otherwise: a next page linked, or a count beyond what came.
+      complete:
+        !(raw.links ?? []).some((link) => link.rel === 'next') &&
+        (raw.totalCount === undefined || results.length >= raw.totalCount),
+    };
   }
 
   /**

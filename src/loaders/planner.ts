@@ -129,6 +129,13 @@ function oncePerObject<K extends object, T extends NonNullable<unknown>>(compute
   };
 }
 
+/** A list without paging, as one read answered it; `complete` unless Atlas said there was more. */
+interface WholeList<V> {
+  results: V[];
+  totalCount: number | undefined;
+  complete: boolean;
+}
+
 interface KnownPage<PK, V> {
   key: Paged<PK>;
   result: Promise<AtlasPage<V>>;
@@ -178,32 +185,69 @@ export function resourceLoaders<N extends ResourceName>(
 
   // Lists without paging parameters, read whole once per unit of work (by path): their pages are cut from it.
   const unpaged = (resources[name] as ResourceEntry).unpaged === true;
-  const wholeLists = new Map<string, Promise<{ results: V[]; totalCount?: number }>>();
+  const wholeLists = new Map<string, Promise<WholeList<V>>>();
 
-  function readWhole(key: PK) {
+  function readWhole(key: PK): Promise<WholeList<V>> {
     const path = pathOfList(key);
     let whole = wholeLists.get(path);
     if (!whole) {
-      whole = client.listWhole(list, path).then(({ results, totalCount }) => ({
-        results: results.map((item) => stamp(name, key, item)),
-        totalCount,
-      }));
+      whole = client.listWhole(list, path).then(
+        ({ results, totalCount, complete }) => ({
+          results: results.map((item) => stamp(name, key, item)),
+          totalCount,
+          complete,
+        }),
+        (error: unknown) => {
+          if (!retiring || !isRetired(error, retiring)) throw error;
+          return { results: [], totalCount: 0, complete: true };
+        },
+      );
       wholeLists.set(path, whole);
     }
     return whole;
   }
 
   function pageOfWhole(key: Paged<PK>): Promise<AtlasPage<V>> {
-    return readWhole(key).then(({ results, totalCount }) => {
-      const end = key.pageNum * key.itemsPerPage;
+    return readWhole(key).then(({ results, totalCount, complete }) => {
+      const start = (key.pageNum - 1) * key.itemsPerPage;
+      const end = start + key.itemsPerPage;
       return {
-        results: results.slice(end - key.itemsPerPage, end),
+        results: results.slice(start, end),
         totalCount: totalCount ?? results.length,
-        hasNext: results.length > end,
+        // An answer Atlas said was not whole: the page holding its last item has more after it.
+        hasNext: results.length > end || (!complete && start < results.length),
         pageNum: key.pageNum,
         itemsPerPage: key.itemsPerPage,
       };
     });
+  }
+
+  /**
+   * Lookups in a list without paging: one read answers them all, however long the list (a walk's cost model
+   * counts pages of 500). A key not in a whole answer does not exist; in an answer Atlas said was cut short,
+   * it gets its own GET.
+   */
+  async function loadFromWhole(parent: PK, keys: K[]): Promise<Map<string, V | Error>> {
+    const whole = await readWhole(parent).catch(() => undefined); // the GETs below report each key's own error
+    const listed = new Map<string, V>();
+    for (const value of whole?.results ?? []) {
+      const id = listedId(name, value);
+      if (id !== undefined) listed.set(id, value);
+    }
+    const settled = new Map<string, V | Error>();
+    const rest: K[] = [];
+    for (const key of keys) {
+      const value = listed.get(idOf(key));
+      if (value !== undefined) settled.set(pathOfItem(key), value);
+      else if (whole?.complete) settled.set(pathOfItem(key), notInList(name));
+      else rest.push(key);
+    }
+    const fetched = await settle(rest, fetchItem);
+    rest.forEach((key, i) => {
+      const value = fetched[i];
+      if (value !== undefined) settled.set(pathOfItem(key), value);
+    });
+    return settled;
   }
 
   async function fetchPage(key: Paged<PK>): Promise<AtlasPage<V>> {
@@ -337,6 +381,7 @@ export function resourceLoaders<N extends ResourceName>(
   /** Plans one parent's lookups: known pages, then a list walk while it is cheaper, then single GETs. */
   async function loadUnderParent(parent: PK, keys: K[]): Promise<Map<string, V | Error>> {
     const listKey = pathOfList(parent);
+    if (unpaged && (keys.length >= 2 || wholeLists.has(listKey))) return loadFromWhole(parent, keys);
     const only = keys[0];
     if (keys.length === 1 && only !== undefined && !pagesByList.has(listKey)) {
       // The common single lookup with nothing to plan: one GET.
@@ -405,8 +450,8 @@ export function resourceLoaders<N extends ResourceName>(
   /** The whole list under `key` when pages of it read in this unit of work run from its start to its end. */
   async function knownWholeList(key: PK): Promise<V[] | undefined> {
     if (unpaged) {
-      const whole = wholeLists.get(pathOfList(key));
-      return whole ? (await whole.catch(() => undefined))?.results : undefined;
+      const whole = await wholeLists.get(pathOfList(key))?.catch(() => undefined);
+      return whole?.complete ? whole.results : undefined;
     }
     const identity = listIdentity(key);
     const settledPages: AtlasPage<V>[] = [];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, type ResponseTransform } from '../../../src/simulator/index.js';
+import { createSeedData, DEMO, type ResponseTransform } from '../../../src/simulator/index.js';
 import { toGlobalId } from '../../../src/graph/ids.js';
 import { atlas, startStack, withoutLinks, type TestStack } from '../../../support/stack.js';
 import { startAtlasProxy } from '../../helpers/atlas-proxy.js';
@@ -441,23 +441,72 @@ describe('a sharded-cluster view that differs from the snapshot list', () => {
     expect(errors?.map((e) => e.extensions?.['code'])).toEqual(['UPSTREAM_BAD_RESPONSE']);
   });
 
+  const ledger = DEMO.clusters.paymentsLedger;
+  const ledgerMembers = `{ project(id: "${ledger.groupId}") { cluster(name: "${ledger.name}") {
+      snapshots(first: 50) { nodes { atlasId members { atlasId } } } } } }`;
+  type LedgerMembers = {
+    project: { cluster: { snapshots: { nodes: { atlasId: string; members: unknown[] | null }[] } } };
+  };
+  /** The sharded list without `s`, its count saying so (`countLeftOut`) or still counting it. */
+  const leaveOut = (countLeftOut: boolean) => (body: Json) => {
+    if (!Array.isArray(body['results'])) return body;
+    const results = (body['results'] as Json[]).filter((r) => r['id'] !== s.id);
+    return { ...body, results, totalCount: countLeftOut ? results.length : body['totalCount'] };
+  };
+
   it('says NOT_FOUND on the members of a snapshot the whole sharded list leaves out, and still answers the others', async () => {
-    const ledger = DEMO.clusters.paymentsLedger;
-    view = (body) =>
-      Array.isArray(body['results'])
-        ? { ...body, results: (body['results'] as Json[]).filter((r) => r['id'] !== s.id) }
-        : body;
-    const { data, errors } = await differing.query<{
-      project: { cluster: { snapshots: { nodes: { atlasId: string; members: unknown[] | null }[] } } };
-    }>(
-      `{ project(id: "${ledger.groupId}") { cluster(name: "${ledger.name}") {
-          snapshots(first: 50) { nodes { atlasId members { atlasId } } } } } }`,
-    );
+    view = leaveOut(true);
+    const { data, errors } = await differing.query<LedgerMembers>(ledgerMembers);
     const nodes = data!.project.cluster.snapshots.nodes;
     expect(nodes.filter((n) => n.members === null).map((n) => n.atlasId)).toEqual([s.id]);
     expect(nodes.filter((n) => n.members !== null).every((n) => n.members!.length === 3)).toBe(true);
     expect(errors?.map((e) => e.extensions?.['code'])).toEqual(['NOT_FOUND']);
     // The whole list said so: no GET to confirm it.
     expect(differing.simulator.callCount({ operationId: 'getBackupShardedCluster' })).toBe(0);
+  });
+
+  it('asks for one snapshot the sharded list left out when its count says the list was cut short', async () => {
+    view = leaveOut(false);
+    const { data, errors } = await differing.query<LedgerMembers>(ledgerMembers);
+    expect(errors).toBeUndefined();
+    expect(data!.project.cluster.snapshots.nodes.every((n) => n.members?.length === 3)).toBe(true);
+    expect(differing.simulator.callCount({ operationId: 'listBackupShardedClusters' })).toBe(1);
+    expect(differing.simulator.callCount({ operationId: 'getBackupShardedCluster' })).toBe(1);
+  });
+});
+
+describe('members of snapshots deep in a long sharded list', () => {
+  // 1,600 more sharded snapshots of payments-ledger: the list runs past three pages of 500, which a walk's cost
+  // model would count, though one call reads it whole.
+  let long: TestStack;
+  beforeAll(async () => {
+    const data = createSeedData();
+    const template = data.snapshots.find((snap) => snap.value.id === DEMO.snapshots.sharded.id)!;
+    for (let i = 0; i < 1_600; i++) {
+      const id = (0x10_0000 + i).toString(16).padStart(24, 'a');
+      data.snapshots.push({ ...template, value: { ...template.value, id } });
+    }
+    long = await startStack({ simulator: { data } });
+  });
+  afterAll(() => long.close());
+
+  it('reads the members of two snapshots far down the list with one call', async () => {
+    const ledger = DEMO.clusters.paymentsLedger;
+    const cluster = { groupId: ledger.groupId, clusterName: ledger.name };
+    const listed = await atlas<{ results: { id: string }[] }>(long.simulator, 'listBackupShardedClusters', cluster);
+    expect(listed.results.length).toBeGreaterThan(1_500);
+    const deep = [listed.results[700]!.id, listed.results[800]!.id];
+    long.simulator.resetCalls();
+    const ids = [...deep, missingId].map((id) => toGlobalId('Snapshot', ledger.groupId, ledger.name, id));
+    // Each snapshot by its id (a GET each: three keys cost less than walking four pages; the third is none), then
+    // the members of the two found: one read of the sharded list, however long.
+    const { data, errors } = await long.query<{ nodes: ({ atlasId: string; members: unknown[] } | null)[] }>(
+      `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Snapshot { atlasId members { atlasId } } } }`,
+      { ids },
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.nodes.map((n) => n && [n.atlasId, n.members.length])).toEqual([[deep[0], 3], [deep[1], 3], null]);
+    expect(long.simulator.callCount({ operationId: 'listBackupShardedClusters' })).toBe(1);
+    expect(long.simulator.callCount({ operationId: 'getBackupShardedCluster' })).toBe(0);
   });
 });
