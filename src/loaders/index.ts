@@ -19,6 +19,7 @@ import {
   type ClusterSettingName,
   type ItemKey,
   type ListKey,
+  type ResourceEntry,
   type ResourceModels,
   type ResourceName,
 } from './resources.js';
@@ -43,6 +44,13 @@ export type Loaders = {
   /** Forgets what this unit of work read of a list, after a write added to it. */
   invalidateList<N extends ResourceName>(name: N, key: ListKey<N>): void;
 };
+
+/** Each resource's facets (entries with `facetOf`: other views of its items), which a write changes with it. */
+const facetsOf = new Map<ResourceName, ResourceName[]>();
+for (const name of Object.keys(resources) as ResourceName[]) {
+  const of = (resources[name] as ResourceEntry).facetOf as ResourceName | undefined;
+  if (of !== undefined) facetsOf.set(of, [...(facetsOf.get(of) ?? []), name]);
+}
 
 /** One unit of work's loaders; the getters `r` and `rPage` are defined once, on the prototype, below. */
 class LoaderSet {
@@ -78,12 +86,17 @@ class LoaderSet {
 
   invalidate<N extends ResourceName>(name: N, key: ItemKey<N>): void {
     this.built.get(name)?.invalidate(key);
+    // A facet's keys are the resource's own (the same scope).
+    for (const facet of facetsOf.get(name) ?? []) this.built.get(facet)?.invalidate(key as ItemKey<typeof facet>);
     if (isDeploymentResource(name)) this.router?.forget(key as ItemKey<typeof name>);
   }
 
   invalidateList<N extends ResourceName>(name: N, key: ListKey<N>): void {
     // The map holds each name's own loaders (see `of`).
     (this.built.get(name) as ResourceLoaders<N> | undefined)?.invalidateList(key);
+    for (const facet of facetsOf.get(name) ?? []) {
+      (this.built.get(facet) as ResourceLoaders<typeof facet> | undefined)?.invalidateList(key as ListKey<typeof facet>);
+    }
   }
 }
 

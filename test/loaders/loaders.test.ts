@@ -169,7 +169,7 @@ describe('invalidation (after a write)', () => {
 });
 
 describe('a list without paging parameters (listBackupShardedClusters)', () => {
-  it('reads the list whole once per unit of work, cuts every page asked of it from that read, and reads it again after invalidation', async () => {
+  it('reads the list whole once per unit of work, cuts every page asked of it from that read, and reads it again after invalidation (its own, or its resource’s)', async () => {
     const ledger = DEMO.clusters.paymentsLedger;
     const cluster = { groupId: ledger.groupId, clusterName: ledger.name };
     const whole = await atlas<{ results: { id: string }[] }>(stack.simulator, 'listBackupShardedClusters', cluster);
@@ -195,6 +195,14 @@ describe('a list without paging parameters (listBackupShardedClusters)', () => {
       loaders.invalidateList('shardedSnapshot', cluster);
       await loaders.shardedSnapshotPage.load({ ...cluster, pageNum: 1, itemsPerPage: 3 });
       expect(stack.simulator.callCount({ operationId: 'listBackupShardedClusters' })).toBe(2);
+
+      // A write to a snapshot, or to the snapshot list, changes the sharded view of it too: forgotten with them.
+      loaders.invalidate('snapshot', { ...cluster, id: ids[0]! });
+      await loaders.shardedSnapshotPage.load({ ...cluster, pageNum: 1, itemsPerPage: 3 });
+      expect(stack.simulator.callCount({ operationId: 'listBackupShardedClusters' })).toBe(3);
+      loaders.invalidateList('snapshot', cluster);
+      await loaders.shardedSnapshotPage.load({ ...cluster, pageNum: 1, itemsPerPage: 3 });
+      expect(stack.simulator.callCount({ operationId: 'listBackupShardedClusters' })).toBe(4);
     });
   });
 });
