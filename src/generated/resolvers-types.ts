@@ -2336,7 +2336,8 @@ export type Snapshot = BackupSnapshot & Node & {
    * The snapshots a sharded-cluster snapshot is made of: one per shard, and one of the config server when it
    * is dedicated. Read from Atlas's sharded-cluster view of the snapshot (`getBackupShardedCluster`), an
    * Atlas call the replica-set view does not need: one for a single snapshot, or one listing the sharded
-   * snapshots of a cluster when several of its snapshots ask. Null for a replica-set snapshot (no call).
+   * snapshots of a cluster when several of its snapshots ask; none when the snapshot's own answer carries them
+   * (`takeSnapshot`'s does). Null for a replica-set snapshot (no call).
    */
   members?: Maybe<Array<SnapshotMember>>;
   /** MongoDB version of the cluster when the snapshot was taken. */

@@ -11,6 +11,7 @@ import {
 import { toGlobalId } from '../ids.js';
 import type { Snapshot } from '../mappers.js';
 import type { Loaders } from '../../loaders/index.js';
+import type { ResourceModels } from '../../loaders/resources.js';
 import { atlasEnum, knownValues, need, referencedId } from './atlas-values.js';
 import { resolveEntity } from './node.js';
 
@@ -25,12 +26,18 @@ export const cloudProviders = knownValues(CloudProvider);
 const snapshotKinds = knownValues(SnapshotKind);
 const configServerTypes = knownValues(ConfigServerType);
 
+/** What a snapshot's sharded-cluster view adds to the replica-set view. */
+type ShardedView = Pick<ResourceModels['shardedSnapshot'], 'members' | 'configServerType'>;
+
 /**
  * Atlas's sharded-cluster view of a snapshot (what its `members` come from), asked only of a snapshot that
- * says it is one: null, and no call, for any other.
+ * says it is one: null, and no call, for any other. An answer that carries the members itself (takeSnapshots
+ * answers the whole `DiskBackupSnapshot`) is its own view.
  */
-async function shardedView(s: Snapshot, loaders: Loaders) {
+async function shardedView(s: Snapshot, loaders: Loaders): Promise<ShardedView | null> {
   if (atlasEnum(snapshotKinds, s.type) !== SnapshotKind.ShardedCluster) return null;
+  const own: Snapshot & ShardedView = s;
+  if (Array.isArray(own.members)) return own;
   return loaders.shardedSnapshot.load({
     groupId: s.groupId,
     clusterName: s.clusterName,

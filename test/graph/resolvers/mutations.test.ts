@@ -145,13 +145,18 @@ describe('mutations on a simulator whose clock the test moves', () => {
   });
 
   it("names the customer key of a cluster encrypted with its own keys on the snapshot it takes, as Atlas's do", async () => {
+    const callsBefore = stack.simulator.calls.length;
     const { payload, response } = await write(
       stack,
       'takeSnapshot',
       { projectId: ledger.groupId, clusterName: ledger.name },
-      'masterKeyUUID cluster { encryptionAtRestProvider snapshots(first: 3) { nodes { masterKeyUUID } } }',
+      'masterKeyUUID configServerType members { replicaSetName } cluster { encryptionAtRestProvider snapshots(first: 3) { nodes { masterKeyUUID } } }',
     );
     expect(response.errors).toBeUndefined();
+    // A sharded cluster's snapshot: takeSnapshots answers its members itself, so no sharded view is asked.
+    expect(payload?.['snapshot']).toMatchObject({ configServerType: 'DEDICATED' });
+    expect(((payload?.['snapshot'] as Json)['members'] as Json[]).length).toBe(3);
+    expect(stack.simulator.calls.slice(callsBefore).map((c) => c.operationId)).not.toContain('getBackupShardedCluster');
     const snapshot = payload?.['snapshot'] as Json & { cluster: Json & { snapshots: { nodes: Json[] } } };
     expect(snapshot['masterKeyUUID']).toEqual(expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-/));
     expect(snapshot.cluster['encryptionAtRestProvider']).toBe('AWS');
