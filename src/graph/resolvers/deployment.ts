@@ -69,7 +69,9 @@ function deploymentCursor(family: Family, position: number): string {
 
 function parseDeploymentCursor(cursor: string, selected: readonly Family[]): { index: number; position: number } {
   const text = decodeOpaque(cursor) ?? '';
-  const [family, position] = text.startsWith(cursorPrefix) ? text.slice(cursorPrefix.length).split(':') : [];
+  const parts = text.startsWith(cursorPrefix) ? text.slice(cursorPrefix.length).split(':') : [];
+  // Exactly a family and a position: anything more was not written by the gateway.
+  const [family, position] = parts.length === 2 ? parts : [];
   const index = selected.findIndex((f) => f === family);
   // -1: before the family's first item (the cursor of the previous family's last edge).
   if (index < 0 || position === undefined || !(position === '-1' || cursorPositionPattern.test(position))) {

@@ -263,10 +263,12 @@ describe('Project.deployments', () => {
     stack.simulator.resetCalls();
     // The gateway writes positions without leading zeros: `FLEX:00` is not its cursor.
     const padded = Buffer.from('v1:d:FLEX:00').toString('base64url');
+    const longer = Buffer.from('v1:d:FLEX:0:junk').toString('base64url');
     for (const args of [
       `after: "${cursor}", families: [DEDICATED]`,
       'after: "bm9wZQ"',
       `after: "${padded}", families: [FLEX]`,
+      `after: "${longer}", families: [FLEX]`,
       'first: 0',
       'first: 501',
     ]) {
