@@ -186,6 +186,11 @@ export const resources = {
 export type Resources = typeof resources;
 export type ResourceName = keyof Resources;
 
+/** What the table's facets name in `facetOf`. */
+type FacetTarget = { [N in ResourceName]: Resources[N] extends { facetOf: infer F } ? F : never }[ResourceName];
+// Checked when compiling: a `facetOf` that names no resource of the table leaves a key this object lacks.
+({}) satisfies Record<Exclude<FacetTarget, ResourceName>, never>;
+
 /** What each resource's loaders answer: the Atlas shape, stamped with its path coordinates. */
 export interface ResourceModels {
   project: AtlasGroup;
