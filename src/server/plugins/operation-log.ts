@@ -318,6 +318,15 @@ function noteAtlasIncident(
   options: { ownCredential?: boolean },
   extra: Record<string, unknown> = {},
 ): void {
+  // Atlas retired what the field reads (its VERSION_GONE is expected, not a set-up to mend): the client should
+  // read the Flex cluster instead, so a warn line says which operation is still asked for.
+  if (code === 'SERVERLESS_BACKUP_SUNSET') {
+    addIncident(state, 'warn', `retired ${JSON.stringify(atlas)}`, {
+      message: `${atlasSummary(atlas, code)}: a client asked for serverless backups, which Atlas retired; the Flex cluster's fields hold them now`,
+      fields: { code, atlas },
+    });
+    return;
+  }
   if (
     code === 'UPSTREAM_AUTH_FAILED' ||
     (code === 'UNAUTHENTICATED' && options.ownCredential === true && fromAtlas) ||

@@ -418,6 +418,34 @@ describe('Atlas faults', () => {
   });
 });
 
+describe('a field Atlas retired (serverless backups after the sunset)', () => {
+  it('is one warn line naming the retired operation, not an error line: no operator can mend it', async () => {
+    const own = memoryLogger();
+    const sunset = await startStack({ simulator: { serverlessBackup: 'sunset' }, gateway: { logger: own.logger } });
+    try {
+      const { groupId, instanceName } = DEMO.serverless;
+      const answer = await sunset.query(
+        `query Backups { project(id: "${groupId}") { serverlessInstance(name: "${instanceName}") { latestSnapshot { id } snapshots(first: 1) { nodes { id } } } } }`,
+      );
+      expect(answer.errors?.map((e) => e.extensions?.['code'])).toEqual([
+        'SERVERLESS_BACKUP_SUNSET',
+        'SERVERLESS_BACKUP_SUNSET',
+      ]);
+      expect(own.lines().filter((line) => line.level >= WARN)).toEqual([
+        expect.objectContaining({
+          level: WARN,
+          operation: 'Backups',
+          code: 'SERVERLESS_BACKUP_SUNSET',
+          atlas: { operation: 'listServerlessBackupSnapshots', status: 410, errorCode: 'VERSION_GONE' },
+          count: 2,
+        }),
+      ]);
+    } finally {
+      await sunset.close();
+    }
+  });
+});
+
 describe('Atlas refusing a credential', () => {
   it("the gateway's own: one error line, an operator must act whoever asked", async () => {
     const own = memoryLogger();
