@@ -3,7 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staticBearer } from '../../src/atlas/auth/credential.js';
-import { parseLifecycle, parseRateLimit, parseRetryAfter, retryAfterInBody } from '../../src/atlas/headers.js';
+import {
+  MAX_RETRY_AFTER_SECONDS,
+  parseLifecycle,
+  parseRateLimit,
+  parseRetryAfter,
+  retryAfterInBody,
+} from '../../src/atlas/headers.js';
 import { openSession } from '../../src/atlas/session.js';
 import { createTransport } from '../../src/atlas/transport.js';
 import { atlasOperations } from '../../src/generated/atlas-operations.js';
@@ -44,15 +50,28 @@ describe('Atlas response headers', () => {
     expect(parseRetryAfter(new Date(Date.now() + 30_000).toUTCString())).toBeGreaterThanOrEqual(29);
   });
 
-  it("reads a 429 body's wait: parameters[1] (number or digits), else the detail's words, else nothing", () => {
+  it("reads a 429 body's wait: a token bucket's parameters[1] and the detail's words, the longer; an hour at most", () => {
+    const bucket = 'RATE_LIMITED_TOKEN_BUCKET';
     const detail = 'Rate limit exceeded for api/atlas/v2/groups. Please retry after 55 seconds. Request capacity: 10.';
-    expect(retryAfterInBody({ parameters: ['api/atlas/v2/groups', 42, 10, 5, 60], detail })).toBe(42);
-    expect(retryAfterInBody({ parameters: ['api/atlas/v2/groups', '42'] })).toBe(42);
-    expect(retryAfterInBody({ parameters: ['api/atlas/v2/groups', 'soon'], detail })).toBe(55);
-    expect(retryAfterInBody({ detail })).toBe(55);
-    expect(retryAfterInBody({ parameters: ['x', -3] })).toBeUndefined();
+    expect(retryAfterInBody({ errorCode: bucket, parameters: ['api/atlas/v2/groups', 42, 10, 5, 60] })).toBe(42);
+    expect(retryAfterInBody({ errorCode: bucket, parameters: ['api/atlas/v2/groups', '42'] })).toBe(42);
+    expect(retryAfterInBody({ errorCode: bucket, parameters: ['api/atlas/v2/groups', 42], detail })).toBe(55);
+    expect(retryAfterInBody({ errorCode: bucket, parameters: ['api/atlas/v2/groups', 0], detail })).toBe(55);
+    expect(retryAfterInBody({ errorCode: bucket, parameters: ['api/atlas/v2/groups', 'soon'], detail })).toBe(55);
+    expect(retryAfterInBody({ errorCode: bucket, detail })).toBe(55);
+    expect(retryAfterInBody({ errorCode: bucket, parameters: ['x', -3] })).toBeUndefined();
+    // An older limit's parameters are [path, requests, minutes]: not a wait.
+    const older = { errorCode: 'RATE_LIMITED', parameters: ['api/atlas/v2/groups', 100, 1] };
+    expect(
+      retryAfterInBody({ ...older, detail: 'You have been limited to 100 requests every 1 minutes.' }),
+    ).toBeUndefined();
+    expect(retryAfterInBody({ ...older, detail })).toBe(55);
     expect(retryAfterInBody({ detail: 'Too many requests.' })).toBeUndefined();
     expect(retryAfterInBody({})).toBeUndefined();
+    // A wait past an hour (a misread body, a broken proxy) is taken as an hour.
+    expect(retryAfterInBody({ errorCode: bucket, parameters: ['x', 999_999_999] })).toBe(MAX_RETRY_AFTER_SECONDS);
+    expect(parseRetryAfter('999999')).toBe(MAX_RETRY_AFTER_SECONDS);
+    expect(MAX_RETRY_AFTER_SECONDS).toBe(3_600);
   });
 
   it('reports the lowest RateLimit-Remaining and logs a deprecation once per operation', async () => {
