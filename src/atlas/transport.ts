@@ -200,13 +200,16 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   const rateBudget = options.rateBudget;
   // Operation versions Atlas answered 410 VERSION_GONE (retired, as the serverless backup reads were on
   // 2026-01-22): it answers every later request the same, so the answer is kept and no request is sent again.
-  const goneVersions = new Map<string, AtlasApiError>();
+  // Kept per credential (a caller's own token still meets Atlas's 401 first), and only what is true of every
+  // request: Atlas's detail and parameters name the first request's path.
+  const goneVersions = new Map<string, { reason: string | undefined }>();
+  const goneKey = (req: TransportRequest) => `${req.operationId} ${req.mediaType} ${req.credential.cacheKey}`;
 
   async function request<T>(req: TransportRequest, tally: CallTally): Promise<TransportResult<T>> {
-    const gone = goneVersions.size > 0 ? goneVersions.get(`${req.operationId} ${req.mediaType}`) : undefined;
+    const gone = goneVersions.size > 0 ? goneVersions.get(goneKey(req)) : undefined;
     if (gone) {
       events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'cache' });
-      throw gone;
+      throw new AtlasApiError(req.operationId, 410, 'VERSION_GONE', gone.reason, undefined, undefined, undefined);
     }
     const uri = req.path + queryString(req.query);
     if (req.method !== 'GET') return { body: await send<T>(req, uri, tally), shared: false };
@@ -289,7 +292,9 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       if (exchange.status >= 200 && exchange.status < 300) return parseSuccess<T>(req.operationId, exchange);
       const error = apiError(req.operationId, exchange);
       if (error.status === 410 && error.errorCode === 'VERSION_GONE') {
-        goneVersions.set(`${req.operationId} ${req.mediaType}`, error);
+        // Bounded: forward mode keeps one entry per caller's token.
+        if (goneVersions.size >= 1_000) goneVersions.clear();
+        goneVersions.set(goneKey(req), { reason: error.reason });
       }
       if (error.status === 429 && error.retryAfter !== undefined) {
         rateBudget?.observe(scope, { retryAfterSeconds: error.retryAfter });

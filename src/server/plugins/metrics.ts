@@ -145,7 +145,7 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
   const atlasShared = new MetricFamily(registry, {
     type: 'counter',
     name: 'atlas_shared_answers_total',
-    help: "Atlas calls answered by another operation's identical call: in flight (coalesced) or cached (ATLAS_CACHE_TTL_MS)",
+    help: "Atlas calls answered without a request of their own: by another operation's identical call in flight (coalesced), or from what the gateway kept (ATLAS_CACHE_TTL_MS; a retired version's 410)",
     labelNames: ['operation_id', 'source'],
   });
   const budgetRefusals = new MetricFamily(registry, {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../src/simulator/index.js';
 import { toGlobalId } from '../../../src/graph/ids.js';
-import { startStack, type TestStack } from '../../../support/stack.js';
+import { startStack, TEST_TOKEN, type TestStack } from '../../../support/stack.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -62,16 +62,46 @@ describe('serverless backup fields after the sunset', () => {
       expect(retired()).toEqual(['listServerlessBackupSnapshots']);
       expect(fresh.simulator.callCount({ operationId: 'getServerlessInstance' })).toBe(2);
       expect(second.data).toEqual(first.data);
-      expect(second.errors).toEqual(first.errors);
+      const said = (answer: typeof first) => answer.errors?.map((e) => [e.path, e.message, e.extensions?.code]);
+      expect(said(second)).toEqual(said(first));
       expect(second.errors?.map((e) => e.extensions?.code)).toEqual([
         'SERVERLESS_BACKUP_SUNSET',
         'SERVERLESS_BACKUP_SUNSET',
       ]);
+      // What was kept is what every request gets: no detail or parameters, which named the first one's path.
+      expect(second.errors?.[0]?.extensions?.atlas).toEqual({
+        operation: 'listServerlessBackupSnapshots',
+        status: 410,
+        errorCode: 'VERSION_GONE',
+        reason: expect.any(String),
+      });
+      const other = DEMO.serverless.withoutFlexSuccessor.find((name) => name !== instanceName)!;
+      const elsewhere = await fresh.query<Json>(query, { p: groupId, n: other });
+      expect(elsewhere.errors?.map((e) => e.extensions?.code)).toEqual([
+        'SERVERLESS_BACKUP_SUNSET',
+        'SERVERLESS_BACKUP_SUNSET',
+      ]);
+      expect(JSON.stringify(elsewhere.errors)).not.toContain(instanceName);
       // One call fewer (the retired list), answered from what the gateway kept: no Atlas cost, as a cached answer.
       const report = (answer: typeof first) => answer.extensions?.atlasCalls as { calls: number; coalesced: number };
       expect(report(second)).toMatchObject({ calls: report(first).calls - 1, coalesced: report(first).coalesced + 1 });
     } finally {
       await fresh.close();
+    }
+  });
+
+  it('keep what Atlas retired per credential: a caller whose token Atlas refuses still hears UNAUTHENTICATED', async () => {
+    const forward = await startStack({ auth: { mode: 'forward' }, simulator: { serverlessBackup: 'sunset' } });
+    try {
+      // A serverless snapshot by its id: straight to the retired operation, with no other call before it.
+      const id = toGlobalId('ServerlessSnapshot', groupId, instanceName, snapshotId);
+      const query = `{ node(id: "${id}") { id } }`;
+      const known = await forward.query<Json>(query, {}, { authorization: `Bearer ${TEST_TOKEN}` });
+      expect(known.errors?.map((e) => e.extensions?.code)).toEqual(['SERVERLESS_BACKUP_SUNSET']);
+      const stranger = await forward.query<Json>(query, {}, { authorization: 'Bearer not-a-known-token' });
+      expect(stranger.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    } finally {
+      await forward.close();
     }
   });
 
