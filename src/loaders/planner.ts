@@ -475,6 +475,12 @@ export function resourceLoaders<N extends ResourceName>(
 
   async function known(key: K): Promise<V | null | undefined> {
     const parent = parentKey(name, key);
+    if (unpaged) {
+      const whole = await wholeLists.get(pathOfList(parent))?.catch(() => undefined);
+      if (!whole) return undefined;
+      const id = idOf(key);
+      return whole.results.find((value) => listedId(name, value) === id) ?? (whole.complete ? null : undefined);
+    }
     const listKey = pathOfList(parent);
     if (!pagesByList.has(listKey)) return undefined;
     const path = pathOfItem(key);

@@ -196,6 +196,17 @@ describe('a list without paging parameters (listBackupShardedClusters)', () => {
       await loaders.shardedSnapshotPage.load({ ...cluster, pageNum: 1, itemsPerPage: 3 });
       expect(stack.simulator.callCount({ operationId: 'listBackupShardedClusters' })).toBe(2);
 
+      // Lookups answered from the read, as `known` tells without a call: listed, or absent from a whole list.
+      const calls = stack.simulator.calls.length;
+      const [found] = await Promise.all([
+        loaders.shardedSnapshot.load({ ...cluster, id: ids[1]! }),
+        loaders.shardedSnapshot.load({ ...cluster, id: ids[2]! }),
+      ]);
+      expect(found.id).toBe(ids[1]);
+      expect((await loaders.shardedSnapshot.known({ ...cluster, id: ids[3]! }))?.id).toBe(ids[3]);
+      expect(await loaders.shardedSnapshot.known({ ...cluster, id: '0'.repeat(24) })).toBeNull();
+      expect(stack.simulator.calls.length).toBe(calls);
+
       // A write to a snapshot, or to the snapshot list, changes the sharded view of it too: forgotten with them.
       loaders.invalidate('snapshot', { ...cluster, id: ids[0]! });
       await loaders.shardedSnapshotPage.load({ ...cluster, pageNum: 1, itemsPerPage: 3 });
