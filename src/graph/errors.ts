@@ -140,8 +140,8 @@ export class ServerlessBackupSunsetError extends Error {
   constructor(
     readonly atlasError: AtlasApiError,
     readonly instance: { projectId: string; name: string },
-    /** Whether a Flex cluster of the instance's name is in its project. */
-    readonly hasFlexSuccessor: boolean,
+    /** Whether a Flex cluster of the instance's name is in its project; undefined when that could not be read. */
+    readonly hasFlexSuccessor: boolean | undefined,
   ) {
     super('serverless backup endpoints sunset');
   }
@@ -150,14 +150,19 @@ export class ServerlessBackupSunsetError extends Error {
 function serverlessBackupSunset(
   error: AtlasApiError,
   instance?: ServerlessBackupSunsetError['instance'],
-  flex = false,
+  flex?: boolean,
 ) {
+  const readFlex = instance
+    ? `project(id: "${instance.projectId}") { flexCluster(name: "${instance.name}") { snapshots { nodes { id } } } }`
+    : '';
   const where = instance
-    ? flex
-      ? `read these backups from the Flex cluster "${instance.name}" of the same project (the instance's \`flexSuccessor\`): ` +
-        `project(id: "${instance.projectId}") { flexCluster(name: "${instance.name}") { snapshots { nodes { id } } } }`
-      : `no Flex cluster "${instance.name}" is in project ${instance.projectId} (the instance may have become a ` +
-        `dedicated cluster: project(id: "${instance.projectId}") { deployment(name: "${instance.name}") { family } })`
+    ? flex === true
+      ? `read these backups from the Flex cluster "${instance.name}" of the same project (the instance's \`flexSuccessor\`): ${readFlex}`
+      : flex === false
+        ? `no Flex cluster "${instance.name}" is in project ${instance.projectId} (the instance may have become a ` +
+          `dedicated cluster: project(id: "${instance.projectId}") { deployment(name: "${instance.name}") { family } })`
+        : `whether project ${instance.projectId} has a Flex cluster "${instance.name}" could not be read just now; ` +
+          `if it has, it holds these backups: ${readFlex}`
     : 'read these backups from the Flex cluster of the same name: project(id:) { flexCluster(name:) { snapshots { nodes { id } } } }';
   return {
     message:

@@ -25,11 +25,11 @@ export async function readServerlessBackup<T>(instance: InstanceAt, loaders: Loa
     return await read;
   } catch (error) {
     if (!isServerlessBackupGone(error)) throw error;
-    const successor = await flexSuccessorOf(instance, loaders).catch(() => null);
-    throw new ServerlessBackupSunsetError(
-      error,
-      { projectId: instance.groupId, name: instance.name },
-      successor !== null,
+    // Whether the project has the Flex cluster; undefined when its lookup failed (a 500, the budget, a refusal).
+    const hasSuccessor = await flexSuccessorOf(instance, loaders).then(
+      (successor) => successor !== null,
+      () => undefined,
     );
+    throw new ServerlessBackupSunsetError(error, { projectId: instance.groupId, name: instance.name }, hasSuccessor);
   }
 }

@@ -105,6 +105,27 @@ describe('serverless backup fields after the sunset', () => {
     }
   });
 
+  it('say the Flex successor could not be checked when its lookup fails, rather than that there is none', async () => {
+    stack.simulator.faults.set({
+      rates: { status500: 1 },
+      match: { pathPrefix: `/api/atlas/v2/groups/${migrated.groupId}/flexClusters` },
+    });
+    try {
+      const { errors } = await stack.query<Json>(
+        `query ($p: ObjectId!, $n: ClusterName!) { project(id: $p) {
+           serverlessInstance(name: $n) { latestSnapshot { id } } } }`,
+        { p: migrated.groupId, n: migrated.name },
+      );
+      expect(errors).toHaveLength(1);
+      expect(errors![0]!.extensions).toMatchObject({ code: 'SERVERLESS_BACKUP_SUNSET' });
+      expect(errors![0]!.extensions).not.toHaveProperty('successor');
+      expect(errors![0]!.message).toContain(`has a Flex cluster "${migrated.name}" could not be read just now`);
+      expect(errors![0]!.message).not.toContain('no Flex cluster');
+    } finally {
+      stack.simulator.faults.clear();
+    }
+  });
+
   it('name the Flex successor of a migrated instance, which answers the backups', async () => {
     const { data, errors } = await stack.query<Json>(
       `query ($p: ObjectId!, $n: ClusterName!) { project(id: $p) {
