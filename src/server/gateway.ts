@@ -5,8 +5,7 @@
  * the gateway itself (render-graphiql's bundle at content-hashed URLs, so it works with no internet).
  */
 import { readFileSync } from 'node:fs';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError, Kind, type DefinitionNode, type ValidationRule } from 'graphql';
+import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, type DefinitionNode, type ValidationRule } from 'graphql';
 import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Dispatcher } from 'undici';
 import {
@@ -43,6 +42,7 @@ import { useGraphiQLDelivery } from './plugins/graphiql-delivery.js';
 import { useLandingPage } from './plugins/landing-page.js';
 import { serviceFeatures, serviceOptions, type ServiceOptions } from './service.js';
 import type { Readiness } from './plugins/health.js';
+import type { TrustedDocuments } from './plugins/trusted-documents.js';
 import { useCompiledExecution } from './plugins/compiled-execution.js';
 import { isAsyncIterable, isRecord, observe } from './plugins/results.js';
 import type { GatewayMetrics } from './plugins/metrics.js';
@@ -166,6 +166,8 @@ export interface Gateway {
   readiness: Readiness;
   /** The Prometheus registry and its handler, when metrics are on (index.ts serves METRICS_PORT with it). */
   metrics?: GatewayMetrics;
+  /** The only documents that run, when configured (the WebSocket endpoint holds to them as HTTP does). */
+  trustedDocuments?: TrustedDocuments;
   close(): Promise<void>;
 }
 
@@ -336,7 +338,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       useRequestBodyLimit(options.limits?.maxRequestBodyBytes ?? defaults.limits.maxRequestBodyBytes),
       useQueryStringParams(),
       ...requestLimitPlugins(options.limits, { hideSuggestions: !introspection }),
-      ...(introspection ? [] : [useDisableIntrospection(), useNoServiceSdl()]),
+      ...(introspection ? [] : [useNoIntrospection(), useNoServiceSdl()]),
       // @defer/@stream let a dashboard render its fast parts first and stream the slow ones.
       // Without mutations a `mutation` document is refused while validating, with a code, whatever it selects
       // (graphql itself would let `mutation { __typename }` through to an uncoded execution error).
@@ -372,6 +374,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     live,
     readiness: service.readiness,
     metrics: service.metrics,
+    trustedDocuments: options.trustedDocuments,
     async close() {
       // Streams end first (their last event says why), and no poll tick is in flight when the token is revoked.
       await live.close();
@@ -506,6 +509,18 @@ function usePrivateResponses(): Plugin {
  * With introspection off, `_service { sdl }` would still hand out the whole schema. Supergraphs compose
  * from the checked-in federation/atlas-backup.subgraph.graphql instead.
  */
+/**
+ * Introspection refused while validating, for every operation. Not yoga's plugin: it marks requests as they
+ * are parsed from HTTP, so an operation over the WebSocket (no HTTP request) would have introspected.
+ */
+function useNoIntrospection(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
+}
+
 function useNoServiceSdl(): Plugin {
   const rule: ValidationRule = (context) => ({
     Field(node) {

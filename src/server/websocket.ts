@@ -14,7 +14,7 @@
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecutionArgs, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -22,6 +22,7 @@ import { defaults } from '../config.js';
 import { isGraphQLError } from '../graph/errors.js';
 import type { Gateway } from './gateway.js';
 import { crossOriginRefusal, originMatcher, type OriginRule } from './plugins/cross-origin.js';
+import { trustedOperationText } from './plugins/trusted-documents.js';
 
 const hasHttpExtension = (error: GraphQLError) => error.extensions?.['http'] !== undefined;
 
@@ -127,9 +128,20 @@ export function attachGraphQLWebSocket(
           params,
           liveConnection: socket,
         });
+        // Trusted documents hold here as over HTTP, where yoga's params hook (which HTTP requests alone pass
+        // through) enforces them: a document id names the text; query text runs only where allowed.
+        let query = params.query;
+        if (gateway.trustedDocuments) {
+          const admitted = trustedOperationText(gateway.trustedDocuments, params, request);
+          if ('refused' in admitted) {
+            const { http: _http, ...extensions } = admitted.refused.extensions;
+            return [new GraphQLError(admitted.refused.message, { extensions })];
+          }
+          query = admitted.query;
+        }
         let document;
         try {
-          document = parse(params.query);
+          document = parse(query);
         } catch (error) {
           // A syntax error is a GraphQLError (possibly of graphql's other module copy): sent to the client as is.
           if (isGraphQLError(error)) return [error satisfies GraphQLError];

@@ -17,6 +17,8 @@ export interface Result {
 export interface Request {
   query: string;
   variables?: Record<string, unknown>;
+  /** A trusted document's id, as Apollo's persisted-query link sends it (`persistedQuery.sha256Hash`). */
+  extensions?: Record<string, unknown>;
 }
 
 /** An SSE client; `headers` go on each subscription's request (forward mode's token). */

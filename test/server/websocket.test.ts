@@ -3,10 +3,16 @@
  * for pages on foreign origins (the rule HTTP requests follow), and answered for the gateway's own host,
  * allowed origins and non-browser clients; and operations over it run through yoga's limits.
  */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startStack, type TestStack } from '../../support/stack.js';
 import { Stream, wsClient } from '../helpers/streams.js';
+
+type Json = Record<string, unknown>;
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -95,6 +101,82 @@ describe('the WebSocket endpoint, loaded on the first upgrade', () => {
       expect(outcomes).toEqual(['open', 'open', 'open', 'open', 'open']);
     } finally {
       await fresh.close();
+    }
+  });
+});
+
+describe('what holds over HTTP holds over the WebSocket (operations there pass no HTTP request hooks)', () => {
+  const documentText = 'query ProjectNames { projects(first: 1) { nodes { name } } }';
+  const documentId = createHash('sha256').update(documentText).digest('hex');
+  let dir: string;
+  let guarded: TestStack;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ws-trusted-'));
+    const manifest = join(dir, 'persisted-documents.json');
+    writeFileSync(manifest, JSON.stringify({ [documentId]: documentText }));
+    guarded = await startStack({ env: { NODE_ENV: 'production', TRUSTED_DOCUMENTS: manifest } });
+  });
+  afterAll(async () => {
+    await guarded?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** What one operation over a fresh socket ends with: its results, or the errors it was refused with. */
+  async function overSocket(request: { query: string; extensions?: Record<string, unknown> }) {
+    const client = wsClient(guarded.wsUrl);
+    try {
+      const stream = new Stream(client, request);
+      await stream.ended();
+      return {
+        results: stream.results,
+        refused: stream.failure as { message: string; extensions?: Json }[] | undefined,
+      };
+    } finally {
+      await client.dispose();
+    }
+  }
+
+  it('runs only trusted documents: query text is refused, a document id runs its document', async () => {
+    guarded.simulator.resetCalls();
+    const text = await overSocket({ query: '{ projects { nodes { name clusters { nodes { name } } } } }' });
+    expect(text.results).toEqual([]);
+    expect(text.refused?.map((e) => e.extensions?.['code'])).toEqual(['PERSISTED_QUERY_ID_REQUIRED']);
+    const unknown = await overSocket({
+      query: '',
+      extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } },
+    });
+    expect(unknown.refused?.map((e) => e.extensions?.['code'])).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
+    expect(guarded.simulator.callCount()).toBe(0);
+    const trusted = await overSocket({
+      query: '',
+      extensions: { persistedQuery: { version: 1, sha256Hash: documentId } },
+    });
+    expect(trusted.results[0]?.data).toEqual({ projects: { nodes: [{ name: expect.any(String) }] } });
+  });
+
+  it('refuses introspection when it is off, as over HTTP', async () => {
+    const schemaText = '{ __schema { types { name } } }';
+    const introspection = createHash('sha256').update(schemaText).digest('hex');
+    // Even a trusted document may not introspect: written to a second stack's manifest.
+    const manifest = join(dir, 'introspection.json');
+    writeFileSync(manifest, JSON.stringify({ [introspection]: schemaText }));
+    const closed = await startStack({ env: { NODE_ENV: 'production', TRUSTED_DOCUMENTS: manifest } });
+    try {
+      const client = wsClient(closed.wsUrl);
+      try {
+        const stream = new Stream(client, {
+          query: '',
+          extensions: { persistedQuery: { version: 1, sha256Hash: introspection } },
+        });
+        await stream.ended();
+        const errors = (stream.failure as { message: string }[] | undefined) ?? stream.results[0]?.errors ?? [];
+        expect(stream.results.some((r) => r.data)).toBe(false);
+        expect(errors.map((e) => e.message).join(' ')).toContain('introspection has been disabled');
+      } finally {
+        await client.dispose();
+      }
+    } finally {
+      await closed.close();
     }
   });
 });

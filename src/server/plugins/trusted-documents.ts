@@ -124,26 +124,45 @@ function otherHashForm(id: string): string {
   return /^[0-9a-f]{64}$/i.test(id) ? `sha256:${id.toLowerCase()}` : id;
 }
 
+const idRequired = {
+  message:
+    'This gateway runs only its trusted documents: send the document id (extensions.persistedQuery.sha256Hash, ' +
+    'documentId or doc_id) instead of the query text',
+  extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } },
+};
+// Not Apollo's `PersistedQueryNotFound`, on purpose: that message makes Apollo's link re-send the whole query
+// text, which would only be refused in turn.
+const notFound = {
+  message: "Unknown document id: it is not in this gateway's trusted documents",
+  extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: { status: 400 } },
+};
+
+const trustedDocument = (trusted: TrustedDocuments, id: string) =>
+  trusted.documents.get(id) ?? trusted.documents.get(otherHashForm(id)) ?? null;
+
 export function useTrustedDocuments(trusted: TrustedDocuments): Plugin {
-  const idRequired = {
-    message:
-      'This gateway runs only its trusted documents: send the document id (extensions.persistedQuery.sha256Hash, ' +
-      'documentId or doc_id) instead of the query text',
-    extensions: { code: 'PERSISTED_QUERY_ID_REQUIRED', http: { status: 400 } },
-  };
   return optionalPart('persistedOperations').usePersistedOperations({
-    getPersistedOperation: (id) => trusted.documents.get(id) ?? trusted.documents.get(otherHashForm(id)) ?? null,
+    getPersistedOperation: (id) => trustedDocument(trusted, id),
     allowArbitraryOperations: trusted.allowArbitrary,
     extractPersistedOperationId: documentIdOf,
-    customErrors: {
-      // Not Apollo's `PersistedQueryNotFound`, on purpose: that message makes Apollo's link re-send the
-      // whole query text, which would only be refused in turn.
-      notFound: {
-        message: "Unknown document id: it is not in this gateway's trusted documents",
-        extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: { status: 400 } },
-      },
-      persistedQueryOnly: idRequired,
-      keyNotFound: idRequired,
-    },
+    customErrors: { notFound, persistedQueryOnly: idRequired, keyNotFound: idRequired },
   }) as Plugin;
+}
+
+/**
+ * The text an operation sent over the WebSocket may run, by the rules the plugin above holds HTTP requests
+ * to (yoga's params hook, where it runs, sees HTTP requests only): a trusted document named by its id, or
+ * query text only where arbitrary documents are allowed. Otherwise the refusal, as HTTP answers it.
+ */
+export function trustedOperationText(
+  trusted: TrustedDocuments,
+  params: { query?: string; extensions?: Record<string, unknown> | null },
+  request: Request,
+): { query: string } | { refused: { message: string; extensions: Record<string, unknown> } } {
+  const id = documentIdOf(params as GraphQLParams, request);
+  if (id !== null) {
+    const query = trustedDocument(trusted, id);
+    return query === null ? { refused: notFound } : { query };
+  }
+  return trusted.allowArbitrary && params.query ? { query: params.query } : { refused: idRequired };
 }
