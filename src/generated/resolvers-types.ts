@@ -188,7 +188,9 @@ export type BackupSchedule = {
 /**
  * A backup snapshot of a deployment, whatever its family: a Cloud Backup `Snapshot` of a dedicated cluster,
  * a `FlexSnapshot`, or a `ServerlessSnapshot`. Only what the three share is here; each has its own status
- * values, so select `status` through a fragment on the family's type.
+ * values, so select `status` through a fragment on the family's type, under an alias of its own where two
+ * fragments ask for it (`flexStatus: status`): fields of one name and different types conflict in one
+ * selection, as GraphQL's validation says.
  */
 export type BackupSnapshot = {
   /** The snapshot's Atlas id. */
@@ -335,7 +337,7 @@ export type CloudBackupRestoreJob = Node & RestoreJob & {
   cluster?: Maybe<Cluster>;
   /** Per-replica-set parts of a sharded-cluster restore. */
   components: Array<RestoreJobComponent>;
-  /** How the restored data is delivered. */
+  /** How the restored data is delivered (OTHER also when Atlas leaves it out). */
   deliveryType: RestoreDeliveryType;
   /** Download URLs of a download restore (one per replica set). */
   deliveryUrl: Array<Scalars['String']['output']>;
@@ -740,7 +742,10 @@ export type Deployment = {
   id: Scalars['ID']['output'];
   /**
    * The snapshot Atlas lists first for the deployment, which is its newest (it may still be in progress);
-   * null when backup is off or there is none. Its type is the family's own snapshot type.
+   * null when backup is off or there is none. Its type is the family's own snapshot type. For a serverless
+   * instance it fails with `SERVERLESS_BACKUP_SUNSET` (Atlas retired those backups; the error names the Flex
+   * cluster that holds them): leave it to `... on Cluster` and `... on FlexCluster`, or ask
+   * `deployments(families: [DEDICATED, FLEX])`, where a client must not meet that error.
    */
   latestSnapshot?: Maybe<BackupSnapshot>;
   /** Full MongoDB version the deployment runs (for example `8.0.4`). */
@@ -862,7 +867,7 @@ export type ExportBucket = Node & {
   atlasId: Scalars['ObjectId']['output'];
   /** Name of the bucket or container. */
   bucketName: Scalars['String']['output'];
-  /** Cloud provider of the bucket. */
+  /** Cloud provider of the bucket (OTHER also when Atlas leaves it out). */
   cloudProvider: CloudProvider;
   /** Atlas id of the cloud provider access role Atlas uses to write to the bucket (AWS). */
   iamRoleId?: Maybe<Scalars['ObjectId']['output']>;
@@ -1132,7 +1137,7 @@ export type FlexRestoreJob = Node & {
   __typename?: 'FlexRestoreJob';
   /** The job's Atlas id. */
   atlasId: Scalars['ObjectId']['output'];
-  /** How the restored data is delivered. */
+  /** How the restored data is delivered (OTHER also when Atlas leaves it out). */
   deliveryType: FlexRestoreDeliveryType;
   /** When the job, and a download's URL, expire (Atlas `expirationDate`). */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
@@ -2078,9 +2083,10 @@ export const RestoreDeliveryType = {
 
 export type RestoreDeliveryType = typeof RestoreDeliveryType[keyof typeof RestoreDeliveryType];
 /**
- * A job that restores backup data of a cluster. Atlas has two kinds with separate endpoints and shapes:
- * Cloud Backup restore jobs (`CloudBackupRestoreJob`) and deprecated Legacy Backup restore jobs
- * (`LegacyBackupRestoreJob`). This interface holds only what both really share.
+ * A job that restores backup data of a dedicated cluster. Atlas has two kinds with separate endpoints and
+ * shapes: Cloud Backup restore jobs (`CloudBackupRestoreJob`) and deprecated Legacy Backup restore jobs
+ * (`LegacyBackupRestoreJob`). This interface holds only what both really share. (A Flex cluster's restore
+ * job, `FlexRestoreJob`, is a third kind, of its own.)
  */
 export type RestoreJob = {
   /** The job's Atlas id. */
@@ -2686,7 +2692,7 @@ export type Subscription = {
   cloudBackupRestoreJob: CloudBackupRestoreJobEvent;
   /** Progress of one snapshot export job, until it is SUCCESSFUL, FAILED or CANCELLED. */
   export: ExportEvent;
-  /** Progress of one Flex restore job, until it is COMPLETED or FAILED. */
+  /** Progress of one Flex restore job, until it is COMPLETED, FAILED or CLOSED. */
   flexRestoreJob: FlexRestoreJobEvent;
   /** Progress of one Flex snapshot, until it is COMPLETED or FAILED. */
   flexSnapshot: FlexSnapshotEvent;
