@@ -120,7 +120,10 @@ export type BackupExtraRetention = {
   retentionDays?: Maybe<Scalars['Int']['output']>;
 };
 
-/** A job or snapshot a project's backup activity reports. */
+/**
+ * A job or snapshot a project's backup activity reports. Its members type some fields of one name differently
+ * (`state`, `status`, `deliveryType`): alias them per fragment (`exportState: state`).
+ */
 export type BackupJob = CloudBackupRestoreJob | Export | FlexRestoreJob | FlexSnapshot | Snapshot;
 
 /** One snapshot policy of a backup schedule (Atlas `AdvancedDiskBackupSnapshotSchedulePolicy`). */
@@ -722,7 +725,8 @@ export type ConfigServerType = typeof ConfigServerType[keyof typeof ConfigServer
  * `ServerlessInstance` (a family Atlas deprecated; its endpoints sunset in January 2027). Atlas serves each
  * family at its own endpoints; this interface holds what they share, so one list (`Project.deployments`) and
  * one lookup by name (`Project.deployment`) cover them all. Select family-specific fields with fragments
- * (`... on FlexCluster { ... }`).
+ * (`... on FlexCluster { ... }`); a field two families type differently (`stateName`, `atlasId`) needs an alias
+ * in one of them (`flexState: stateName`), or GraphQL's validation refuses the document.
  *
  * Federation: another subgraph may reference a deployment by its `id`, or by `projectId` and `name` without
  * knowing its family (an `@interfaceObject`); the name is then routed as `Project.deployment` routes it.
@@ -744,8 +748,8 @@ export type Deployment = {
    * The snapshot Atlas lists first for the deployment, which is its newest (it may still be in progress);
    * null when backup is off or there is none. Its type is the family's own snapshot type. For a serverless
    * instance it fails with `SERVERLESS_BACKUP_SUNSET` (Atlas retired those backups; the error names the Flex
-   * cluster that holds them): leave it to `... on Cluster` and `... on FlexCluster`, or ask
-   * `deployments(families: [DEDICATED, FLEX])`, where a client must not meet that error.
+   * cluster that holds them): select it in `... on Cluster` and `... on FlexCluster`, or ask
+   * `deployments(families: [DEDICATED, FLEX])`, to leave serverless instances out.
    */
   latestSnapshot?: Maybe<BackupSnapshot>;
   /** Full MongoDB version the deployment runs (for example `8.0.4`). */
