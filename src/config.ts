@@ -40,6 +40,8 @@ export interface Config {
   subscriptions: SubscriptionSettings;
   /** Origins whose pages may call the gateway from a browser (CORS_ORIGINS; see src/server/plugins/cross-origin.ts). */
   corsOrigins: string[];
+  /** The gateway's own host names (ALLOWED_HOSTS): requests naming another are refused. Undefined: any. */
+  allowedHosts?: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
    * Demo mode only (DEMO_SERVERLESS_BACKUP): whether the embedded simulator plays today's Atlas, whose
@@ -277,6 +279,7 @@ const schema = z.object({
   SHUTDOWN_DELAY_MS: integer(0, 600_000).default(defaults.shutdownDelayMs),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000).default(defaults.shutdownTimeoutMs),
   CORS_ORIGINS: z.string().optional(),
+  ALLOWED_HOSTS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -322,6 +325,30 @@ function atlasAuth(e: Env): AtlasAuth | null {
     throw new ConfigError(`ATLAS_AUTH_MODE is ${e.ATLAS_AUTH_MODE} but its credential variables are not set${found}`);
   }
   return auth;
+}
+
+/**
+ * ALLOWED_HOSTS: comma-separated host names the gateway is reached by (`backup-gateway.internal`,
+ * `10.0.0.5`, `[fd00::5]`), without scheme or port; loopback's are always allowed.
+ */
+function allowedHosts(value: string): string[] {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
+  if (entries.length === 0) throw new ConfigError('ALLOWED_HOSTS names no host: unset it to allow any');
+  for (const entry of entries) {
+    if (
+      !/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])$/.test(
+        entry,
+      )
+    ) {
+      throw new ConfigError(
+        `ALLOWED_HOSTS entry "${entry.slice(0, 100)}" is not a host name like backup-gateway.internal (no scheme, no port)`,
+      );
+    }
+  }
+  return entries;
 }
 
 /**
@@ -457,6 +484,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPerConnection: e.SUBSCRIPTION_MAX_PER_CONNECTION,
     },
     corsOrigins: corsOrigins(e.CORS_ORIGINS, production, auth?.mode === 'forward'),
+    ...(e.ALLOWED_HOSTS === undefined ? {} : { allowedHosts: allowedHosts(e.ALLOWED_HOSTS) }),
     logLevel: e.LOG_LEVEL,
     operations: operationsSettings(e),
   };

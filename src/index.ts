@@ -70,6 +70,7 @@ const server = exitIfCannotListen(createServer(gateway.yoga), 'GraphQL', config.
 // Subscriptions over WebSocket (graphql-ws) on the same server and path; SSE is yoga's own.
 const websocket = attachGraphQLWebSocketOnDemand(server, gateway, {
   corsOrigins: config.corsOrigins,
+  allowedHosts: config.allowedHosts,
   maxPayloadBytes: config.limits.maxRequestBodyBytes,
 });
 // METRICS_PORT: /metrics on a listener of its own, which the public port's load balancer never exposes.

@@ -59,7 +59,10 @@ export async function serveGateway(options: GatewayOptions): Promise<ServedGatew
   const gateway = createGateway(options);
   const server: Server = createServer(gateway.yoga);
   // As src/index.ts serves it: the WebSocket endpoint loaded on the first upgrade.
-  const websocket = attachGraphQLWebSocketOnDemand(server, gateway, { corsOrigins: options.corsOrigins });
+  const websocket = attachGraphQLWebSocketOnDemand(server, gateway, {
+    corsOrigins: options.corsOrigins,
+    allowedHosts: options.allowedHosts,
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   return {

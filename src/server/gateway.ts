@@ -116,6 +116,8 @@ export interface GatewayOptions extends ServiceOptions {
    * 127.0.0.1, [::1] on any port) or `*` (forward mode only). Default: none (same-origin only).
    */
   corsOrigins?: readonly OriginRule[];
+  /** The gateway's own host names (ALLOWED_HOSTS); other hosts are refused (421). Undefined: any host. */
+  allowedHosts?: readonly string[];
   /** Yoga's logger (pino fits); silent by default so tests stay quiet. */
   logger?: YogaLogger | false;
   /**
@@ -148,6 +150,7 @@ export function gatewayOptions(config: Config, atlas: { baseUrl: string; auth: A
     introspection: config.introspection,
     limits: config.limits,
     corsOrigins: config.corsOrigins,
+    allowedHosts: config.allowedHosts,
     nodeField: config.nodeField,
     subscriptions: config.subscriptions,
     mutations: config.mutations,
@@ -313,7 +316,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(operationLog ? [operationLog.plugin] : []),
       // Pages on foreign origins cannot read or drive the gateway; forms cannot post to it.
       // A link from another site may open GraphiQL or the landing page, which run nothing.
-      useCrossOriginGuard(corsOrigins, (pathname) => graphiql || pathname === '/'),
+      useCrossOriginGuard(
+        corsOrigins,
+        (pathname) => graphiql || pathname === '/',
+        options.allowedHosts ? new Set(options.allowedHosts) : undefined,
+      ),
       // Only the trusted documents run (when configured): anything else is refused before parsing. Without
       // them, a client's hash-only automatic persisted query is told to send its text.
       ...(service.trusted.length ? service.trusted : [useAutomaticPersistedQueriesNotSupported()]),

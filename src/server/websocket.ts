@@ -21,7 +21,7 @@ import { WebSocketServer } from 'ws';
 import { defaults } from '../config.js';
 import { isGraphQLError } from '../graph/errors.js';
 import type { Gateway } from './gateway.js';
-import { crossOriginRefusal, originMatcher, type OriginRule } from './plugins/cross-origin.js';
+import { crossOriginRefusal, hostRefusal, originMatcher, type OriginRule } from './plugins/cross-origin.js';
 import { trustedOperationText } from './plugins/trusted-documents.js';
 
 const hasHttpExtension = (error: GraphQLError) => error.extensions?.['http'] !== undefined;
@@ -43,6 +43,8 @@ export interface WebSocketOptions {
   path?: string;
   /** Origins whose pages may open a socket, as for HTTP (CORS_ORIGINS). */
   corsOrigins?: readonly OriginRule[];
+  /** The gateway's own host names, as for HTTP (ALLOWED_HOSTS); undefined: any. */
+  allowedHosts?: readonly string[];
   /** Largest message, in bytes (default: the HTTP body limit). */
   maxPayloadBytes?: number;
   /** Milliseconds between keep-alive pings; a socket that missed its pong is closed. */
@@ -88,6 +90,7 @@ export function attachGraphQLWebSocket(
 ): GraphQLWebSocket {
   const path = options.path ?? '/graphql';
   const allowed = originMatcher(options.corsOrigins ?? []);
+  const allowedHosts = options.allowedHosts ? new Set(options.allowedHosts) : undefined;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxPayloadBytes ?? defaults.limits.maxRequestBodyBytes,
@@ -101,7 +104,9 @@ export function attachGraphQLWebSocket(
       const value = request.headers[name];
       if (typeof value === 'string') headers.set(name, value);
     }
-    if (crossOriginRefusal(new Request(url, { headers }), allowed)) return refuse(socket, 403, 'Forbidden');
+    const asked = new Request(url, { headers });
+    if (hostRefusal(asked, allowedHosts)) return refuse(socket, 421, 'Misdirected Request');
+    if (crossOriginRefusal(asked, allowed)) return refuse(socket, 403, 'Forbidden');
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   server.on('upgrade', onUpgrade);

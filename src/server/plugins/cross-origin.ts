@@ -100,6 +100,28 @@ function sameHost(origin: string, url: string): boolean {
   }
 }
 
+/** Loopback names: a page elsewhere cannot make a browser send them as the request's host. */
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Why a request naming another host than the gateway's own (ALLOWED_HOSTS) must not run, or undefined. A
+ * page whose DNS name an attacker points at the gateway's address (DNS rebinding) is same-origin to its own
+ * name, which its requests carry as their host: only a list of the gateway's names tells them apart.
+ */
+export function hostRefusal(
+  request: Request,
+  allowedHosts: ReadonlySet<string> | undefined,
+): { status: number; code: string; message: string } | undefined {
+  if (!allowedHosts) return undefined;
+  const host = new URL(request.url).hostname.toLowerCase();
+  if (allowedHosts.has(host) || loopbackHosts.has(host)) return undefined;
+  return {
+    status: 421,
+    code: 'HOST_NOT_ALLOWED',
+    message: 'This gateway does not answer to that host name: add it to ALLOWED_HOSTS if it is the gateway’s own',
+  };
+}
+
 /** Whether a browser's top-level navigation to `pathname` is answered with a page, which executes nothing. */
 export type RendersPage = (pathname: string) => boolean;
 
@@ -159,11 +181,15 @@ export function crossOriginRefusal(
 }
 
 /** Refuses cross-site and form-like requests before yoga parses them (see the module comment). */
-export function useCrossOriginGuard(rules: readonly OriginRule[], rendersPage: RendersPage): Plugin {
+export function useCrossOriginGuard(
+  rules: readonly OriginRule[],
+  rendersPage: RendersPage,
+  allowedHosts?: ReadonlySet<string>,
+): Plugin {
   const allowed = originMatcher(rules);
   return {
     onRequest({ request, endResponse }) {
-      const refused = crossOriginRefusal(request, allowed, rendersPage);
+      const refused = hostRefusal(request, allowedHosts) ?? crossOriginRefusal(request, allowed, rendersPage);
       if (refused) endResponse(refusal(refused.status, refused.code, refused.message));
     },
     onResponse({ request, response }) {

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../../../src/config.js';
 import { DEMO } from '../../../src/simulator/index.js';
 import { startStack, type TestStack } from '../../../support/stack.js';
 import { rawRequest } from '../../helpers/raw-http.js';
+import WebSocket from 'ws';
 
 const groupId = DEMO.projects.payments.id;
 const projectQuery = `{ project(id: "${groupId}") { name } }`;
@@ -276,6 +277,67 @@ describe('an allow-list (CORS_ORIGINS=https://console.example.com,local)', () =>
     expect(answer.status).toBe(403);
     expect(answer.code).toBe('CROSS_ORIGIN_REFUSED');
     expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('ALLOWED_HOSTS: a page whose name an attacker points at the gateway (DNS rebinding)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ env: { NODE_ENV: 'production', ALLOWED_HOSTS: 'backup-gateway.internal' } });
+  });
+  afterAll(() => stack.close());
+
+  /** A GET of the project query, as a browser on `host` sends it to its own origin (the gateway's address). */
+  const asPageOn = (host: string, path = `/graphql?query=${encodeURIComponent(projectQuery)}`) => {
+    const { port } = new URL(stack.url);
+    return rawRequest(new URL(path, stack.url).href, {
+      host: `${host}:${port}`,
+      origin: `http://${host}:${port}`,
+      'sec-fetch-site': 'same-origin',
+      accept: 'application/json',
+    });
+  };
+
+  it('refuses a request naming another host (421, with a code), before any Atlas call', async () => {
+    stack.simulator.resetCalls();
+    const rebound = await asPageOn('evil.example');
+    expect(rebound.status).toBe(421);
+    expect(JSON.parse(rebound.body.toString()).errors[0].extensions.code).toBe('HOST_NOT_ALLOWED');
+    expect(stack.simulator.callCount()).toBe(0);
+  });
+
+  it("answers the gateway's own names and loopback's, and leaves the health checks to any host", async () => {
+    expect((await asPageOn('backup-gateway.internal')).status).toBe(200);
+    expect((await asPageOn('Backup-Gateway.Internal')).status).toBe(200);
+    expect((await asPageOn('127.0.0.1')).status).toBe(200);
+    expect((await asPageOn('10.1.2.3', '/health')).status).toBe(200);
+  });
+
+  it('refuses the WebSocket upgrade naming another host', async () => {
+    const { port } = new URL(stack.url);
+    const outcome = await new Promise<number | 'open'>((resolve) => {
+      const socket = new WebSocket(stack.wsUrl, 'graphql-transport-ws', { headers: { host: `evil.example:${port}` } });
+      socket.once('open', () => {
+        socket.close();
+        resolve('open');
+      });
+      socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      socket.once('error', () => undefined);
+    });
+    expect(outcome).toBe(421);
+  });
+
+  it('is read as host names, and refuses what is not one', () => {
+    const base = { NODE_ENV: 'production', MONGODB_ATLAS_ACCESS_TOKEN: 'x'.repeat(20) };
+    expect(loadConfig(base).allowedHosts).toBeUndefined();
+    expect(loadConfig({ ...base, ALLOWED_HOSTS: ' Gateway.Example.com, 10.0.0.5,[fd00::5] ' }).allowedHosts).toEqual([
+      'gateway.example.com',
+      '10.0.0.5',
+      '[fd00::5]',
+    ]);
+    expect(() => loadConfig({ ...base, ALLOWED_HOSTS: 'https://gateway.example.com' })).toThrow(/not a host name/);
+    expect(() => loadConfig({ ...base, ALLOWED_HOSTS: 'gateway.example.com:4000' })).toThrow(/not a host name/);
+    expect(() => loadConfig({ ...base, ALLOWED_HOSTS: ' , ' })).toThrow(/names no host/);
   });
 });
 
