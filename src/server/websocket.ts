@@ -125,7 +125,9 @@ export function attachGraphQLWebSocket(
         const { socket, request: upgrade } = ctx.extra;
         // What yoga's context reads of a request: the caller's token (forward mode), nothing else.
         const authorization = authorizationOf(ctx.connectionParams, upgrade);
+        // A POST, as a message's operation is sent: yoga refuses a mutation it takes for a GET.
         const request = new Request(`http://${upgrade.headers.host ?? 'localhost'}${path}`, {
+          method: 'POST',
           headers: authorization ? { authorization } : {},
         });
         const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.yoga.getEnveloped({

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { DEMO } from '../../src/simulator/index.js';
 import { startStack, type TestStack } from '../../support/stack.js';
 import { Stream, wsClient } from '../helpers/streams.js';
 
@@ -177,6 +178,27 @@ describe('what holds over HTTP holds over the WebSocket (operations there pass n
       }
     } finally {
       await closed.close();
+    }
+  });
+});
+
+describe('mutations over the WebSocket', () => {
+  it('run as over HTTP, for clients that send every operation over the socket', async () => {
+    const writable = await startStack({ gateway: { mutations: true } });
+    const client = wsClient(writable.wsUrl);
+    try {
+      const cluster = DEMO.clusters.paymentsProd;
+      const stream = new Stream(client, {
+        query: `mutation ($i: TakeSnapshotInput!) { takeSnapshot(input: $i) { errors { code } snapshot { status } } }`,
+        variables: { i: { projectId: cluster.groupId, clusterName: cluster.name, description: 'over a socket' } },
+      });
+      await stream.ended();
+      expect(stream.failure).toBeUndefined();
+      expect(stream.results[0]?.data).toEqual({ takeSnapshot: { errors: [], snapshot: { status: 'QUEUED' } } });
+      expect(writable.simulator.callCount({ operationId: 'takeSnapshots' })).toBe(1);
+    } finally {
+      await client.dispose();
+      await writable.close();
     }
   });
 });
