@@ -28,10 +28,15 @@ function scalarError(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-function stringScalar(name: string, test: (value: string) => boolean, expected: string) {
+function stringScalar(
+  name: string,
+  test: (value: string) => boolean,
+  expected: string,
+  hint: (value: string) => string = () => '',
+) {
   const check = (value: unknown): string => {
     if (typeof value !== 'string' || !test(value)) {
-      const shown = typeof value === 'string' ? `"${value.slice(0, 80)}"` : typeof value;
+      const shown = typeof value === 'string' ? `"${value.slice(0, 80)}"${hint(value)}` : typeof value;
       throw scalarError(`${name} must be ${expected}; got ${shown}`);
     }
     return value;
@@ -54,7 +59,22 @@ function stringScalar(name: string, test: (value: string) => boolean, expected: 
 export const objectIdPattern = atlasIdPattern;
 export const clusterNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9-]{0,63}$/;
 
-export const ObjectId = stringScalar('ObjectId', (v) => objectIdPattern.test(v), '24 lowercase hexadecimal characters');
+/**
+ * The usual mix-up where an Atlas id belongs: the graph's own `id` (a global id, base64url of `v1:<Type>:...`),
+ * which names its type. Read here, not through ./ids.ts, which checks ids with these scalars' patterns.
+ */
+function globalIdHint(value: string): string {
+  if (!/^[A-Za-z0-9_-]{8,200}$/.test(value)) return '';
+  const type = /^v1:([A-Za-z]{1,40}):/.exec(Buffer.from(value, 'base64url').toString('latin1'))?.[1];
+  return type ? `, the graph \`id\` of a ${type}: pass its \`atlasId\` here (the \`id\` is for node(id:))` : '';
+}
+
+export const ObjectId = stringScalar(
+  'ObjectId',
+  (v) => objectIdPattern.test(v),
+  '24 lowercase hexadecimal characters',
+  globalIdHint,
+);
 
 export const ClusterName = stringScalar(
   'ClusterName',

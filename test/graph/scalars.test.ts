@@ -1,7 +1,8 @@
 // DateTime promises UTC: what Atlas sends in UTC passes through as it is; another offset, or RFC 3339's
 // lower-case letters, are told in UTC, the fraction of a second kept as written.
 import { describe, expect, it } from 'vitest';
-import { DateTime } from '../../src/graph/scalars.js';
+import { toGlobalId } from '../../src/graph/ids.js';
+import { DateTime, ObjectId } from '../../src/graph/scalars.js';
 
 describe('DateTime', () => {
   it.each([
@@ -24,4 +25,17 @@ describe('DateTime', () => {
       expect(() => DateTime.serialize(atlas)).toThrow('Atlas sent a value that is not a valid DateTime');
     },
   );
+});
+
+describe('ObjectId', () => {
+  it("names the mix-up when it is given the graph's own id instead of an Atlas id", () => {
+    const atlasId = 'a'.repeat(24);
+    expect(ObjectId.parseValue(atlasId)).toBe(atlasId);
+    const globalId = toGlobalId('Project', atlasId);
+    expect(() => ObjectId.parseValue(globalId)).toThrow(
+      `ObjectId must be 24 lowercase hexadecimal characters; got "${globalId}", the graph \`id\` of a Project: pass its \`atlasId\` here (the \`id\` is for node(id:))`,
+    );
+    // Anything else: the rule alone.
+    expect(() => ObjectId.parseValue('payments')).toThrow(/got "payments"$/);
+  });
 });
