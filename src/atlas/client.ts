@@ -9,10 +9,10 @@ import { AtlasApiError } from './errors.js';
 import type { OperationTransport } from './session.js';
 import type { AtlasLink, AtlasPage, PageRequest } from './types.js';
 
-/** A path parameter that does not match the spec's pattern; raised before any URL exists. */
 /** An Atlas id (an ObjectId: 24 lower-case hexadecimal digits), as the spec's path parameters require. */
 export const atlasIdPattern = /^[a-f0-9]{24}$/;
 
+/** A path parameter that does not match the spec's pattern; raised before any URL exists. */
 export class InvalidPathParameterError extends Error {
   override readonly name = 'InvalidPathParameterError';
   constructor(

@@ -345,7 +345,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       useRequestBodyLimit(options.limits?.maxRequestBodyBytes ?? defaults.limits.maxRequestBodyBytes),
       useQueryStringParams(),
       ...requestLimitPlugins(options.limits, { hideSuggestions: !introspection }),
-      ...(introspection ? [] : [useNoIntrospection(), useNoServiceSdl()]),
+      ...(introspection ? [] : [useNoIntrospection()]),
       // @defer/@stream let a dashboard render its fast parts first and stream the slow ones.
       // Without mutations a `mutation` document is refused while validating, with a code, whatever it selects
       // (graphql itself would let `mutation { __typename }` through to an uncoded execution error).
@@ -513,23 +513,13 @@ function usePrivateResponses(): Plugin {
 }
 
 /**
- * With introspection off, `_service { sdl }` would still hand out the whole schema. Supergraphs compose
- * from the checked-in federation/atlas-backup.subgraph.graphql instead.
- */
-/**
  * Introspection refused while validating, for every operation. Not yoga's plugin: it marks requests as they
- * are parsed from HTTP, so an operation over the WebSocket (no HTTP request) would have introspected.
+ * are parsed from HTTP, so an operation over the WebSocket (no HTTP request) would have introspected. And
+ * `_service { sdl }` would still hand out the whole schema: supergraphs compose from the checked-in
+ * federation/atlas-backup.subgraph.graphql instead.
  */
 function useNoIntrospection(): Plugin {
-  return {
-    onValidate({ addValidationRule }) {
-      addValidationRule(NoSchemaIntrospectionCustomRule);
-    },
-  };
-}
-
-function useNoServiceSdl(): Plugin {
-  const rule: ValidationRule = (context) => ({
+  const noServiceSdl: ValidationRule = (context) => ({
     Field(node) {
       if (node.name.value === '_service') {
         context.reportError(
@@ -543,7 +533,8 @@ function useNoServiceSdl(): Plugin {
   });
   return {
     onValidate({ addValidationRule }) {
-      addValidationRule(rule);
+      addValidationRule(NoSchemaIntrospectionCustomRule);
+      addValidationRule(noServiceSdl);
     },
   };
 }
