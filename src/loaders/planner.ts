@@ -229,15 +229,11 @@ export function resourceLoaders<N extends ResourceName>(
    */
   async function loadFromWhole(parent: PK, keys: K[]): Promise<Map<string, V | Error>> {
     const whole = await readWhole(parent).catch(() => undefined); // the GETs below report each key's own error
-    const listed = new Map<string, V>();
-    for (const value of whole?.results ?? []) {
-      const id = listedId(name, value);
-      if (id !== undefined) listed.set(id, value);
-    }
+    const listed = whole ? indexOf(whole) : undefined;
     const settled = new Map<string, V | Error>();
     const rest: K[] = [];
     for (const key of keys) {
-      const value = listed.get(idOf(key));
+      const value = listed?.get(idOf(key));
       if (value !== undefined) settled.set(pathOfItem(key), value);
       else if (whole?.complete) settled.set(pathOfItem(key), notInList(name));
       else rest.push(key);
@@ -351,7 +347,8 @@ export function resourceLoaders<N extends ResourceName>(
 
   // Each page's items by their id within the list, built once per page, when a lookup first reads it
   // (most listed items are never looked up, so none of them gets a path or a loader entry of its own).
-  const indexOf = oncePerObject((page: AtlasPage<V>) => {
+  // A whole read of an unpaged list is indexed the same way.
+  const indexOf = oncePerObject((page: { results: V[] }) => {
     const index = new Map<string, V>();
     for (const value of page.results) {
       const id = listedId(name, value);
@@ -478,8 +475,7 @@ export function resourceLoaders<N extends ResourceName>(
     if (unpaged) {
       const whole = await wholeLists.get(pathOfList(parent))?.catch(() => undefined);
       if (!whole) return undefined;
-      const id = idOf(key);
-      return whole.results.find((value) => listedId(name, value) === id) ?? (whole.complete ? null : undefined);
+      return indexOf(whole).get(idOf(key)) ?? (whole.complete ? null : undefined);
     }
     const listKey = pathOfList(parent);
     if (!pagesByList.has(listKey)) return undefined;
