@@ -130,22 +130,22 @@ export function attachGraphQLWebSocket(
           method: 'POST',
           headers: authorization ? { authorization } : {},
         });
-        const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.yoga.getEnveloped({
-          request,
-          params,
-          liveConnection: socket,
-        });
         // Trusted documents hold here as over HTTP, where yoga's params hook (which HTTP requests alone pass
         // through) enforces them: a document id names the text; query text runs only where allowed.
         let query = params.query;
         if (gateway.trustedDocuments) {
           const admitted = trustedOperationText(gateway.trustedDocuments, params, request);
+          // Its `extensions.http` is dropped on the way out, as every error's here (onError).
           if ('refused' in admitted) {
-            const { http: _http, ...extensions } = admitted.refused.extensions;
-            return [new GraphQLError(admitted.refused.message, { extensions })];
+            return [new GraphQLError(admitted.refused.message, { extensions: admitted.refused.extensions })];
           }
           query = admitted.query;
         }
+        const { schema, execute, subscribe, contextFactory, parse, validate } = gateway.yoga.getEnveloped({
+          request,
+          params,
+          liveConnection: socket,
+        });
         let document;
         try {
           document = parse(query);
