@@ -92,3 +92,16 @@ export class Stream {
     await this.done;
   }
 }
+
+/** Opens a raw socket with these headers: resolves with the handshake's outcome. */
+export function handshake(url: string, headers: Record<string, string>): Promise<number | 'open'> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, 'graphql-transport-ws', { headers });
+    socket.once('open', () => {
+      socket.close();
+      resolve('open');
+    });
+    socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+    socket.once('error', () => undefined);
+  });
+}

@@ -8,10 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { DEMO } from '../../src/simulator/index.js';
 import { startStack, type TestStack } from '../../support/stack.js';
-import { Stream, wsClient } from '../helpers/streams.js';
+import { handshake, Stream, wsClient } from '../helpers/streams.js';
 
 type Json = Record<string, unknown>;
 
@@ -20,19 +19,6 @@ beforeAll(async () => {
   stack = await startStack({ gateway: { corsOrigins: ['https://console.example.com'] } });
 });
 afterAll(() => stack?.close());
-
-/** Opens a raw socket with these headers: resolves with the handshake's outcome. */
-function handshake(url: string, headers: Record<string, string>): Promise<number | 'open'> {
-  return new Promise((resolve) => {
-    const socket = new WebSocket(url, 'graphql-transport-ws', { headers });
-    socket.once('open', () => {
-      socket.close();
-      resolve('open');
-    });
-    socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
-    socket.once('error', () => undefined);
-  });
-}
 
 describe('the WebSocket upgrade', () => {
   it('is refused for a page on a foreign origin, and accepted for allowed ones and non-browser clients', async () => {

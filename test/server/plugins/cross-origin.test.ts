@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from '../../../src/config.js';
 import { DEMO } from '../../../src/simulator/index.js';
 import { startStack, type TestStack } from '../../../support/stack.js';
 import { rawRequest } from '../../helpers/raw-http.js';
-import WebSocket from 'ws';
+import { handshake } from '../../helpers/streams.js';
 
 const groupId = DEMO.projects.payments.id;
 const projectQuery = `{ project(id: "${groupId}") { name } }`;
@@ -315,16 +315,7 @@ describe('ALLOWED_HOSTS: a page whose name an attacker points at the gateway (DN
 
   it('refuses the WebSocket upgrade naming another host', async () => {
     const { port } = new URL(stack.url);
-    const outcome = await new Promise<number | 'open'>((resolve) => {
-      const socket = new WebSocket(stack.wsUrl, 'graphql-transport-ws', { headers: { host: `evil.example:${port}` } });
-      socket.once('open', () => {
-        socket.close();
-        resolve('open');
-      });
-      socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
-      socket.once('error', () => undefined);
-    });
-    expect(outcome).toBe(421);
+    expect(await handshake(stack.wsUrl, { host: `evil.example:${port}` })).toBe(421);
   });
 
   it('is read as host names, and refuses what is not one', () => {
