@@ -3,9 +3,10 @@
  * tree's compiled gateway against another build's, in one run. Each build is held in a long-lived process of
  * its own (bench/paired-child.ts), both pinned to CPU 0 where `taskset` exists, serving HTTP on 127.0.0.1
  * as production does (OVER=http, the default; OVER=fetch sends the dashboards through `yoga.fetch` inside
- * the gateway's process instead). After WARMUP dashboards each, they take turns: ROUNDS rounds of BATCH
- * dashboards per build, the order alternating between rounds, each batch's CPU (user + system, all threads)
- * read by the gateway's own process; this process sends the dashboards, one at a time, from CPU 1. Atlas is
+ * the gateway's process instead). They warm up first, WARMUP dashboards each, taking turns in windows of
+ * WARMUP_WINDOW; then ROUNDS rounds of BATCH dashboards per build, the order alternating between rounds, each
+ * batch's CPU (user + system, all threads) read by the gateway's own process; this process sends the
+ * dashboards, one at a time, from CPU 1. Atlas is
  * the simulator in another process (CPU 1), over loopback. Both builds run on the Node that runs this script:
  * with another Node first on PATH (the Docker image's Node 22, say), the comparison is made on that one.
  *
@@ -14,6 +15,13 @@
  * each) gave round ratios from 0.44 to 0.66 for the same two builds. Batches of 25 dashboards (about 0.1 s)
  * meet nearly the same machine; the figure is the median of the round ratios (this build / base), with its
  * quartiles and the ratio of the summed CPU beside it.
+ *
+ * Why 15,000 dashboards of warm-up by default: V8 keeps optimizing (TurboFan) the functions of yoga, graphql-jit's
+ * code and the gateway for thousands of dashboards. With `--trace-opt`, Node 20 still compiled functions after
+ * 3,000 dashboards and Node 22 after 14,000, and each build's CPU per dashboard falls by a third to a half
+ * over that time; a replica serving dashboards all day runs in the state after it. The warm-up's windows are
+ * printed: they show both builds settle, and their ratio is the figure measured in long turns (the rounds'
+ * short turns make each build meet caches the other just filled, which costs the larger build more).
  *
  * Why HTTP by default: through `yoga.fetch` a request's body is a stream made from a string, and the
  * baseline's body-limit pipeline (src/server/plugins/request-body-limit.ts) cost more there than on a
@@ -31,7 +39,8 @@ const baseDist = process.env['BASE_DIST'];
 if (!baseDist) throw new Error('BASE_DIST=<dist of the build to compare with> is required');
 const rounds = Number(process.env['ROUNDS'] ?? '200');
 const batch = Number(process.env['BATCH'] ?? '25');
-const warmup = process.env['WARMUP'] ?? '400';
+const warmup = Number(process.env['WARMUP'] ?? '15000');
+const warmupWindow = Number(process.env['WARMUP_WINDOW'] ?? '1000');
 const overHttp = process.env['OVER'] !== 'fetch';
 const document = `${root}examples/backup-dashboard.graphql`;
 const body = JSON.stringify({ query: readFileSync(document, 'utf8') });
@@ -53,7 +62,7 @@ function ask<T>(child: ChildProcess, message: object): Promise<T> {
   });
 }
 
-/** Starts the gateway of `dist` in its own process and resolves once it has warmed up. */
+/** Starts the gateway of `dist` in its own process (cold: the warm-up below takes turns). */
 async function holdGateway(dist: string): Promise<Held> {
   const node = [process.execPath, '--import', 'tsx', fileURLToPath(new URL('./paired-child.ts', import.meta.url))];
   const [command = '', ...args] = canPin ? ['/usr/bin/taskset', '-c', '0', ...node] : node;
@@ -63,7 +72,7 @@ async function holdGateway(dist: string): Promise<Held> {
       DIST: dist,
       UPSTREAM_URL: upstream.url,
       DOCUMENT: document,
-      WARMUP: warmup,
+      WARMUP: '0',
       OVER: overHttp ? 'http' : 'fetch',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -72,7 +81,6 @@ async function holdGateway(dist: string): Promise<Held> {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`gateway of ${dist} exited with ${code}`)));
   });
-  if (first.url) await drive(first.url, body, Number(warmup), 1);
   return { child, url: first.url };
 }
 
@@ -89,11 +97,25 @@ const sum = (xs: number[]) => xs.reduce((total, x) => total + x, 0);
 const base: number[] = [];
 const now: number[] = [];
 const gateways: Held[] = [];
+/** The warm-up's windows: CPU µs per dashboard of each build, after `through` dashboards each. */
+const warming: { through: number; base: number; now: number }[] = [];
 try {
   // This process is the HTTP client: on the other CPU, with the upstream.
   pinSelf(1);
   gateways.push(await holdGateway(baseDist), await holdGateway(`${root}dist`));
   const [baseGateway, thisGateway] = gateways as [Held, Held];
+  // The warm-up, in turns too (the first build alternating), each window measured.
+  for (let window = 0; window * warmupWindow < warmup; window++) {
+    const size = Math.min(warmupWindow, warmup - window * warmupWindow);
+    const baseFirst = window % 2 === 0;
+    const first = await cpuPerDashboard(baseFirst ? baseGateway : thisGateway, size);
+    const second = await cpuPerDashboard(baseFirst ? thisGateway : baseGateway, size);
+    warming.push({
+      through: window * warmupWindow + size,
+      base: baseFirst ? first : second,
+      now: baseFirst ? second : first,
+    });
+  }
   for (let round = 0; round < rounds; round++) {
     // Alternate which build goes first, so that neither always meets the machine just after the other.
     if (round % 2 === 0) {
@@ -111,9 +133,22 @@ try {
 }
 
 const ratios = now.map((x, i) => x / base[i]!);
+if (warming.length > 0) {
+  console.log(`\n## Warm-up from a cold start, in turns of ${warmupWindow} dashboards per build\n`);
+  console.log('| dashboards per build | base µs/dashboard | this build µs/dashboard | this / base |');
+  console.log('|---:|---:|---:|---:|');
+  for (const w of warming) {
+    console.log(`| ${w.through} | ${w.base.toFixed(0)} | ${w.now.toFixed(0)} | ${(w.now / w.base).toFixed(3)} |`);
+  }
+  const settled = warming.slice(Math.floor(warming.length / 2)).map((w) => w.now / w.base);
+  console.log(
+    `\nMedian ratio of the warm-up's second half (long turns): **${quantile(settled, 0.5).toFixed(3)}** ` +
+      `(quartiles ${quantile(settled, 0.25).toFixed(3)}, ${quantile(settled, 0.75).toFixed(3)}).`,
+  );
+}
 console.log(`\n## Process CPU per dashboard against BASE_DIST, ${new Date().toISOString()}\n`);
 console.log(
-  `BASE_DIST=${baseDist}; Node ${process.version}; ${overHttp ? 'over HTTP' : 'through yoga.fetch'}; ${warmup} dashboards of warm-up, then ${rounds} rounds of ${batch} per build.\n`,
+  `BASE_DIST=${baseDist}; Node ${process.version}; ${overHttp ? 'over HTTP' : 'through yoga.fetch'}; ${warmup} dashboards of warm-up, then ${rounds} rounds of ${batch} per build (short turns).\n`,
 );
 console.log('| | base µs/dashboard | this build µs/dashboard | this / base |');
 console.log('|---|---:|---:|---:|');
