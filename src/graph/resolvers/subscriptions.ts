@@ -33,6 +33,14 @@ function watchedKey(resource: WatchedResource, field: string, args: LookupArgs):
   const expected = `${field} takes either \`id\` or \`projectId\`, \`${deployment}\` and \`atlasId\``;
   if (args.id != null) {
     if (byPath) throw badUserInput(`${expected}, not both`);
+    // The usual mix-up, told here rather than in node(id:)'s words: an Atlas id (never a global id's form).
+    if (/^[a-f0-9]{24}$/i.test(args.id)) {
+      throw badUserInput(
+        `"id" looks like an Atlas id: ${field} takes the graph's \`id\` of ${withArticle(type)}, or its Atlas id ` +
+          `as \`atlasId\` with \`projectId\` and \`${deployment}\``,
+        'id',
+      );
+    }
     const decoded = fromGlobalId(args.id);
     if (decoded.type !== type) {
       throw badUserInput(`"id" names ${withArticle(decoded.type)}; ${field} takes ${withArticle(type)} id`, 'id');

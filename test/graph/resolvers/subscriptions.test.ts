@@ -452,6 +452,24 @@ describe('subscriptions over SSE and graphql-ws', () => {
     expect(stack.simulator.callCount()).toBe(0);
   });
 
+  it('tells an Atlas id given as `id` where it goes instead, naming the subscription’s own arguments', async () => {
+    const entry = DEMO.restoreJobs.inProgress;
+    const stream = new Stream(sse(), { query: `subscription { cloudBackupRestoreJob(id: "${entry.id}") { final } }` });
+    await stream.ended();
+    const errors = [
+      ...(stream.results[0]?.errors ?? []),
+      ...((stream.failure as { errors?: { message: string; extensions?: unknown }[] })?.errors ?? []),
+    ];
+    expect(errors).toEqual([
+      expect.objectContaining({
+        message:
+          '"id" looks like an Atlas id: cloudBackupRestoreJob takes the graph\'s `id` of a CloudBackupRestoreJob, ' +
+          'or its Atlas id as `atlasId` with `projectId` and `clusterName`',
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', argument: 'id' }),
+      }),
+    ]);
+  });
+
   it('reports a project’s backup activity: jobs that start, change state and finish', async () => {
     const data = stack.simulator.data;
     const stream = new Stream(ws(), {
