@@ -239,13 +239,17 @@ export type CancelRestorePayload = {
   __typename?: 'CancelRestorePayload';
   /** The `clientMutationId` of the input. */
   clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Expected failures; empty when the job is cancelled. */
+  /** Expected failures; empty when Atlas accepted the cancel. */
   errors: Array<MutationError>;
   /** Global id of the restore job (its `id`, for `node(id:)`); null with the job. */
   nodeId?: Maybe<Scalars['ID']['output']>;
   /** True when this repeats the first outcome of the same `idempotencyKey`: nothing was sent to Atlas this time. */
   replayed: Scalars['Boolean']['output'];
-  /** The restore job as Atlas has it after the cancel (read again); null when `errors` says why not. */
+  /**
+   * The restore job as Atlas has it after the cancel (read again); null when `errors` says why not. A job Atlas
+   * has not yet marked cancelled when it is read again reads `IN_PROGRESS`: follow it with the
+   * `cloudBackupRestoreJob` subscription to see it reach `CANCELLED`.
+   */
   restoreJob?: Maybe<CloudBackupRestoreJob>;
 };
 
