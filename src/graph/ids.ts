@@ -49,6 +49,9 @@ const atlasIdLookups =
 /** Every global id starts with base64url("v1:"). */
 const globalIdPrefix = Buffer.from('v1:').toString('base64url');
 
+/** Whether `id` has an Atlas id's form (24 hex digits, either case), which no global id has. */
+export const looksLikeAtlasId = (id: string) => /^[a-f0-9]{24}$/i.test(id);
+
 /**
  * Why an id is not a global id, with a hint for the two usual mix-ups: an Atlas id (24 hex digits) or a
  * cluster name where `node` wants the graph's `id` field.
@@ -56,7 +59,7 @@ const globalIdPrefix = Buffer.from('v1:').toString('base64url');
 function invalidGlobalId(id: string): string {
   const shown = `"${id.slice(0, 80)}"`;
   const takes = 'node(id:) and nodes(ids:) take the `id` field of an object the graph returned';
-  if (/^[a-f0-9]{24}$/i.test(id)) {
+  if (looksLikeAtlasId(id)) {
     return `Invalid global id ${shown}: it looks like an Atlas id. ${takes}; Atlas ids go to ${atlasIdLookups}.`;
   }
   if (clusterNamePattern.test(id) && !id.startsWith(globalIdPrefix)) {

@@ -13,7 +13,7 @@ import type { LiveEvent, LiveSubscription } from '../../live/subscription.js';
 import { resources, type ClusterItemKey, type NodeTypeOf, type ResourceModels } from '../../loaders/resources.js';
 import type { GraphQLContext, LiveAccess } from '../context.js';
 import { badUserInput, isGraphQLError, toClientError } from '../errors.js';
-import { fromGlobalId } from '../ids.js';
+import { fromGlobalId, looksLikeAtlasId } from '../ids.js';
 
 /** Either the global id, or the Atlas path: the project, the deployment's name and the Atlas id. */
 interface LookupArgs {
@@ -34,7 +34,7 @@ function watchedKey(resource: WatchedResource, field: string, args: LookupArgs):
   if (args.id != null) {
     if (byPath) throw badUserInput(`${expected}, not both`);
     // The usual mix-up, told here rather than in node(id:)'s words: an Atlas id (never a global id's form).
-    if (/^[a-f0-9]{24}$/i.test(args.id)) {
+    if (looksLikeAtlasId(args.id)) {
       throw badUserInput(
         `"id" looks like an Atlas id: ${field} takes the graph's \`id\` of ${withArticle(type)}, or its Atlas id ` +
           `as \`atlasId\` with \`projectId\` and \`${deployment}\``,
