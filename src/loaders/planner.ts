@@ -207,6 +207,11 @@ export function resourceLoaders<N extends ResourceName>(
     return whole;
   }
 
+  /** The whole read of `key`'s list already made in this unit of work, once settled; undefined if none (or it failed). */
+  function wholeReadSoFar(key: PK): Promise<WholeList<V> | undefined> | undefined {
+    return wholeLists.get(pathOfList(key))?.catch(() => undefined);
+  }
+
   function pageOfWhole(key: Paged<PK>): Promise<AtlasPage<V>> {
     return readWhole(key).then(({ results, totalCount, complete }) => {
       const start = (key.pageNum - 1) * key.itemsPerPage;
@@ -447,7 +452,7 @@ export function resourceLoaders<N extends ResourceName>(
   /** The whole list under `key` when pages of it read in this unit of work run from its start to its end. */
   async function knownWholeList(key: PK): Promise<V[] | undefined> {
     if (unpaged) {
-      const whole = await wholeLists.get(pathOfList(key))?.catch(() => undefined);
+      const whole = await wholeReadSoFar(key);
       return whole?.complete ? whole.results : undefined;
     }
     const identity = listIdentity(key);
@@ -473,7 +478,7 @@ export function resourceLoaders<N extends ResourceName>(
   async function known(key: K): Promise<V | null | undefined> {
     const parent = parentKey(name, key);
     if (unpaged) {
-      const whole = await wholeLists.get(pathOfList(parent))?.catch(() => undefined);
+      const whole = await wholeReadSoFar(parent);
       if (!whole) return undefined;
       return indexOf(whole).get(idOf(key)) ?? (whole.complete ? null : undefined);
     }
