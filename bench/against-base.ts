@@ -72,7 +72,6 @@ async function holdGateway(dist: string): Promise<Held> {
       DIST: dist,
       UPSTREAM_URL: upstream.url,
       DOCUMENT: document,
-      WARMUP: '0',
       OVER: overHttp ? 'http' : 'fetch',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

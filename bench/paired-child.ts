@@ -3,8 +3,7 @@
  * UPSTREAM_URL (another process). OVER=http (the default) serves it on 127.0.0.1 with node's HTTP server, as
  * `node dist/index.js` does, and says `{ url }`: the parent sends the dashboards, and `mark` / `read`
  * messages bracket each batch, answered with this process's CPU since the mark (user + system, all
- * threads). OVER=fetch sends WARMUP dashboards itself through `yoga.fetch` (bench/against-base.ts passes 0 and
- * warms both builds up in turns), says `ready`, then answers each
+ * threads). OVER=fetch says `ready` at once (the parent warms both builds up in turns), then answers each
  * `{ dashboards: n }` by sending n more and replying with their CPU. `stop` ends it.
  */
 import { readFileSync } from 'node:fs';
@@ -51,6 +50,5 @@ if (server) {
     reply({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` }),
   );
 } else {
-  await sendThrough(gateway.yoga, body, Number(env('WARMUP') || '400'));
   reply({ ready: true });
 }
