@@ -113,6 +113,67 @@ function instantTime(value: string): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
+/** Whether the characters from `from` to `to` (exclusive) are all decimal digits. */
+function digitsAt(value: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
+/** The two- or four-digit number at `at`, its characters already known to be digits. */
+const numberAt = (value: string, at: number, length: 2 | 4) => {
+  let number = 0;
+  for (let i = at; i < at + length; i++) number = number * 10 + value.charCodeAt(i) - 48;
+  return number;
+};
+
+/**
+ * Whether `value` is an instant in Atlas's own form (`2026-11-01T09:30:00Z`, with or without a fraction of a
+ * second), every part in range: what `instantTime` accepts and `utcInstant` answers unchanged, read without a
+ * regular expression or `Date.parse`. Nearly every DateTime the gateway answers is one (about 60 in the example
+ * dashboard), so the scalar reads these first.
+ */
+function isAtlasUtcInstant(value: string): boolean {
+  const length = value.length;
+  if (length < 20 || value.charCodeAt(length - 1) !== 90 /* Z */) return false;
+  const fraction = length > 20;
+  if (
+    value.charCodeAt(4) !== 45 /* - */ ||
+    value.charCodeAt(7) !== 45 ||
+    value.charCodeAt(10) !== 84 /* T */ ||
+    value.charCodeAt(13) !== 58 /* : */ ||
+    value.charCodeAt(16) !== 58 ||
+    (fraction && (length < 22 || value.charCodeAt(19) !== 46 /* . */ || !digitsAt(value, 20, length - 1)))
+  ) {
+    return false;
+  }
+  if (
+    !digitsAt(value, 0, 4) ||
+    !digitsAt(value, 5, 7) ||
+    !digitsAt(value, 8, 10) ||
+    !digitsAt(value, 11, 13) ||
+    !digitsAt(value, 14, 16) ||
+    !digitsAt(value, 17, 19)
+  ) {
+    return false;
+  }
+  const year = numberAt(value, 0, 4);
+  const month = numberAt(value, 5, 2);
+  const day = numberAt(value, 8, 2);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const lastDay = month === 2 && leap ? 29 : monthDays[month - 1];
+  return (
+    lastDay !== undefined &&
+    day >= 1 &&
+    day <= lastDay &&
+    numberAt(value, 11, 2) <= 23 &&
+    numberAt(value, 14, 2) <= 59 &&
+    numberAt(value, 17, 2) <= 59
+  );
+}
+
 /**
  * An instant as this scalar answers it: in UTC with an upper-case `T` and `Z`, its fraction of a second
  * kept as written (so strings of one precision sort as their instants do). Atlas's own form, the common
@@ -141,6 +202,7 @@ export const DateTime = new GraphQLScalarType<string, string>({
   // with another offset is told in UTC, as the scalar promises (clients compare and sort these strings).
   serialize(value) {
     if (typeof value === 'string') {
+      if (isAtlasUtcInstant(value)) return value;
       const time = instantTime(value);
       if (time !== undefined) return utcInstant(value, time);
     }
