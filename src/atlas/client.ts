@@ -7,6 +7,7 @@
 import { atlasOperations, type AtlasOperationId } from '../generated/atlas-operations.js';
 import { AtlasApiError } from './errors.js';
 import type { OperationTransport } from './session.js';
+import type { TransportResult } from './transport.js';
 import type { AtlasLink, AtlasPage, PageRequest } from './types.js';
 
 /** An Atlas id (an ObjectId: 24 lower-case hexadecimal digits), as the spec's path parameters require. */
@@ -54,7 +55,7 @@ export class AtlasClient {
 
   /** One object, as Atlas sends it; `path` is the operation's path built by `AtlasClient.path`. */
   async get(operationId: AtlasOperationId, path: string): Promise<Record<string, unknown>> {
-    return this.call<Record<string, unknown>>(operationId, path);
+    return (await this.call<Record<string, unknown>>(operationId, path)).body;
   }
 
   /** One page of a list; `filters` are the list's own query parameters (undefined ones are not sent). */
@@ -77,12 +78,12 @@ export class AtlasClient {
     query['itemsPerPage'] = page.itemsPerPage;
     let raw: RawPage;
     try {
-      raw = await this.call<RawPage>(operationId, path, query);
+      raw = (await this.call<RawPage>(operationId, path, query)).body;
     } catch (error) {
       // Counting a deep page's list can time out on Atlas's side (notes §5, Atlas CLI issue #2691); the page
       // itself comes without the count (`totalCount` null, `hasNextPage` from the page's links).
       if (!(error instanceof AtlasApiError && error.errorCode === 'TIMEOUT_WHILE_PAGING')) throw error;
-      raw = await this.call<RawPage>(operationId, path, { ...query, includeCount: 'false' });
+      raw = (await this.call<RawPage>(operationId, path, { ...query, includeCount: 'false' })).body;
     }
     return {
       results: raw.results ?? [],
@@ -104,7 +105,7 @@ export class AtlasClient {
     operationId: AtlasOperationId,
     path: string,
   ): Promise<{ results: Record<string, unknown>[]; totalCount: number | undefined; complete: boolean }> {
-    const raw = await this.call<RawPage>(operationId, path);
+    const raw = (await this.call<RawPage>(operationId, path)).body;
     const results = raw.results ?? [];
     return {
       results,
@@ -125,7 +126,7 @@ export class AtlasClient {
     path: string,
     body?: Record<string, unknown>,
   ): Promise<Record<string, unknown> | undefined> {
-    return this.call<Record<string, unknown> | undefined>(operationId, path, undefined, body);
+    return (await this.call<Record<string, unknown> | undefined>(operationId, path, undefined, body)).body;
   }
 
   /** After a write: shared answers (cache, in-flight calls) of GETs under `pathPrefix` are forgotten. */
@@ -138,15 +139,16 @@ export class AtlasClient {
     return this.transport.credentialKey;
   }
 
-  private async call<T>(
+  /** Not an async function of its own: each caller awaits the transport's promise once. */
+  private call<T>(
     operationId: AtlasOperationId,
     path: string,
     query?: Record<string, string | number | undefined>,
     body?: unknown,
-  ): Promise<T> {
+  ): Promise<TransportResult<T>> {
     const operation = atlasOperations[operationId];
     // Every request has the same fields (body undefined for reads), so the layers below read one shape.
-    const result = await this.transport.request<T>({
+    return this.transport.request<T>({
       operationId,
       method: operation.method,
       path,
@@ -154,7 +156,6 @@ export class AtlasClient {
       mediaType: operation.mediaType,
       body,
     });
-    return result.body;
   }
 }
 
