@@ -12,11 +12,16 @@ import {
   AtlasRateBudgetError,
   AtlasTransportError,
 } from './errors.js';
-import type { AtlasCallFailure, AtlasEvents } from './events.js';
-import type { TransportRequest, TransportResult } from './transport.js';
+import type { AtlasCallFailure, AtlasEvent } from './events.js';
+import type { TransportRequest } from './transport.js';
 
-/** The attempts of one call, passed down with it through the transport's layers. */
+/**
+ * One call: when it began and its attempts, passed down with it through the transport's layers; `over` makes
+ * its `call` event.
+ */
 export class CallTally {
+  /** performance.now() when the call began. */
+  readonly started = performance.now();
   /** Atlas's status for the last attempt; undefined when nothing was answered (or nothing sent). */
   status: number | undefined = undefined;
   attempts = 0;
@@ -34,47 +39,30 @@ export class CallTally {
   answered(status: number | undefined): void {
     this.status = status;
   }
-}
 
-type Request = <T>(req: TransportRequest) => Promise<TransportResult<T>>;
-type TalliedRequest = <T>(req: TransportRequest, tally: CallTally) => Promise<TransportResult<T>>;
-
-/** Wraps the transport's `request` so that every call ends with one `call` event, its attempts tallied. */
-export function reportCalls(events: AtlasEvents, request: TalliedRequest): Request {
-  return async <T>(req: TransportRequest) => {
-    const started = performance.now();
-    const tally = new CallTally();
-    let shared = false;
-    let error: unknown;
-    try {
-      const result = await request<T>(req, tally);
-      shared = result.shared;
-      return result;
-    } catch (caught) {
-      error = caught;
-      throw caught;
-    } finally {
-      const durationMs = performance.now() - started;
+  /**
+   * The call is over: its answer was another caller's (`shared`), or it failed with `error` (undefined when
+   * it succeeded).
+   */
+  over(req: TransportRequest, shared: boolean, error: unknown): AtlasEvent {
+    const durationMs = performance.now() - this.started;
+    return {
+      kind: 'call',
+      operationId: req.operationId,
+      method: req.method,
+      unit: req.unit,
+      startTime: performance.timeOrigin + this.started,
+      durationMs,
+      // A shared failure carries its status in the error; a shared success has no attempt of its own.
+      status: this.status ?? (error instanceof AtlasApiError ? error.status : undefined),
+      failure: error === undefined ? undefined : failureOf(error),
+      retries: this.retries,
+      reauthentications: this.reauthentications,
       // An Atlas answer without an attempt of this call's own was shared (a failure shared in flight).
-      if (tally.attempts === 0 && (error instanceof AtlasApiError || error instanceof AtlasTransportError)) {
-        shared = true;
-      }
-      events.emit({
-        kind: 'call',
-        operationId: req.operationId,
-        method: req.method,
-        unit: req.unit,
-        startTime: performance.timeOrigin + started,
-        durationMs,
-        // A shared failure carries its status in the error; a shared success has no attempt of its own.
-        status: tally.status ?? (error instanceof AtlasApiError ? error.status : undefined),
-        failure: error === undefined ? undefined : failureOf(error),
-        retries: tally.retries,
-        reauthentications: tally.reauthentications,
-        shared,
-      });
-    }
-  };
+      shared:
+        shared || (this.attempts === 0 && (error instanceof AtlasApiError || error instanceof AtlasTransportError)),
+    };
+  }
 }
 
 function failureOf(error: unknown): AtlasCallFailure {

@@ -16,7 +16,7 @@ import { AtlasEvents } from './events.js';
 import { parseLifecycle, parseRateLimit, parseRetryAfter, retryAfterInBody } from './headers.js';
 import { rateScope, type RateBudget } from './rate-budget.js';
 import { RetryPolicy, type AttemptFailure, type RetryOptions } from './retry.js';
-import { CallTally, reportCalls } from './calls.js';
+import { CallTally } from './calls.js';
 
 export interface TransportOptions {
   /** Origin of the Atlas API, e.g. https://cloud.mongodb.com (no path). */
@@ -123,6 +123,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   constructor(
     private readonly resolve: (exchange: Exchange) => void,
     private readonly reject: (error: Error) => void,
+    private readonly report: AttemptReport,
     /** Epoch milliseconds at which the exchange is aborted, when the operation's deadline binds it. */
     private readonly abortAt?: number,
   ) {}
@@ -152,29 +153,73 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     clearTimeout(this.deadlineTimer);
     const chunks = this.chunks;
     const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    this.ended(this.status);
     this.resolve({ status: this.status, headers: this.headers, text });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  /** The exchange failed: undici says so, or the dispatcher refused the request outright. */
+  fail(error: Error): void {
     clearTimeout(this.deadlineTimer);
     // A connection that fails after the status came (undici: UND_ERR_SOCKET, "other side closed") cut an
     // answer short: Atlas answered, so not "unreachable".
     const code = (error as { code?: unknown }).code;
-    if (this.status !== 0 && typeof code === 'string' && connectionCodes.has(code)) {
-      this.reject(Object.assign(new Error('the answer was cut short', { cause: error }), { code: BODY_CUT_SHORT }));
-      return;
-    }
-    this.reject(error);
+    const cutShort = this.status !== 0 && typeof code === 'string' && connectionCodes.has(code);
+    this.ended(undefined);
+    this.reject(
+      transportFailure(
+        this.report.req.operationId,
+        cutShort
+          ? Object.assign(new Error('the answer was cut short', { cause: error }), { code: BODY_CUT_SHORT })
+          : error,
+      ),
+    );
+  }
+
+  /** The attempt is over: Atlas's status, or undefined when nothing (or not all of it) was answered. */
+  private ended(status: number | undefined): void {
+    const { events, req, tally, started } = this.report;
+    tally.answered(status);
+    events.emit({
+      kind: 'response',
+      operationId: req.operationId,
+      method: req.method,
+      unit: req.unit,
+      status,
+      durationMs: performance.now() - started,
+    });
   }
 }
 
+/**
+ * What an attempt reports as its exchange ends: a `response` event, and its status to its call's tally. The
+ * handler writes them, so that the attempt needs no async function of its own around the exchange.
+ */
+interface AttemptReport {
+  events: AtlasEvents;
+  req: TransportRequest;
+  tally: CallTally;
+  /** performance.now() when the request left. */
+  started: number;
+}
+
+/** One exchange; its failures are AtlasTransportErrors, and it is reported as it ends (AttemptReport). */
 function exchangeThrough(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
+  report: AttemptReport,
   abortAt?: number,
 ): Promise<Exchange> {
   return new Promise<Exchange>((resolve, reject) => {
-    dispatcher.dispatch(options, new ExchangeHandler(resolve, reject, abortAt));
+    const handler = new ExchangeHandler(resolve, reject, report, abortAt);
+    try {
+      dispatcher.dispatch(options, handler);
+    } catch (error) {
+      handler.fail(error instanceof Error ? error : new Error(String(error)));
+    }
   });
 }
 
@@ -205,39 +250,53 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   const goneVersions = new Map<string, { reason: string | undefined }>();
   const goneKey = (req: TransportRequest) => `${req.operationId} ${req.mediaType} ${req.credential.cacheKey}`;
 
-  async function request<T>(req: TransportRequest, tally: CallTally): Promise<TransportResult<T>> {
-    const gone = goneVersions.size > 0 ? goneVersions.get(goneKey(req)) : undefined;
-    if (gone) {
-      events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'cache' });
-      throw new AtlasApiError(req.operationId, 410, 'VERSION_GONE', gone.reason, undefined, undefined, undefined);
-    }
-    const uri = req.path + queryString(req.query);
-    if (req.method !== 'GET') return { body: await send<T>(req, uri, tally), shared: false };
-    const key = `${uri} ${req.mediaType} ${req.credential.cacheKey}`;
-    const writesBefore = writes;
-    if (cache) {
-      const cached = await cache.get(key);
-      if (cached !== undefined) {
-        events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'cache' });
-        // What was stored under this key is this same request's answer.
-        return { body: cached as T, shared: true };
-      }
-    }
-    const joining = inFlight.has(key);
-    let outcome: { value: T; shared: boolean };
+  /**
+   * One call: answered by an identical one (cached, or in flight), or sent. Each call ends with one `call`
+   * event, its attempts folded in (src/atlas/calls.ts).
+   */
+  async function request<T>(req: TransportRequest): Promise<TransportResult<T>> {
+    const tally = new CallTally();
+    let shared = false;
+    let error: unknown;
     try {
-      outcome = await inFlight.share(key, () => send<T>(req, uri, tally));
-    } catch (error) {
-      // The call it joined ended at its first caller's deadline; this caller's own may be later: its own call.
-      if (joining && endedAtDeadline(error) && (req.deadline ?? Number.POSITIVE_INFINITY) > Date.now()) {
-        return { body: await send<T>(req, uri, tally), shared: false };
+      const gone = goneVersions.size > 0 ? goneVersions.get(goneKey(req)) : undefined;
+      if (gone) {
+        events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'cache' });
+        throw new AtlasApiError(req.operationId, 410, 'VERSION_GONE', gone.reason, undefined, undefined, undefined);
       }
-      throw error;
+      const uri = req.path + queryString(req.query);
+      if (req.method !== 'GET') return { body: await send<T>(req, uri, tally), shared };
+      const key = `${uri} ${req.mediaType} ${req.credential.cacheKey}`;
+      const writesBefore = writes;
+      if (cache) {
+        const cached = await cache.get(key);
+        if (cached !== undefined) {
+          events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'cache' });
+          // What was stored under this key is this same request's answer.
+          return { body: cached as T, shared: (shared = true) };
+        }
+      }
+      const joining = inFlight.has(key);
+      let outcome: { value: T; shared: boolean };
+      try {
+        outcome = await inFlight.share(key, () => send<T>(req, uri, tally));
+      } catch (failure) {
+        // The call it joined ended at its first caller's deadline; this caller's own may be later: its own call.
+        if (joining && endedAtDeadline(failure) && (req.deadline ?? Number.POSITIVE_INFINITY) > Date.now()) {
+          return { body: await send<T>(req, uri, tally), shared };
+        }
+        throw failure;
+      }
+      shared = outcome.shared;
+      if (shared) events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'in-flight' });
+      else if (cache && !forgottenSince(writesBefore, uri)) await cache.set(key, outcome.value, cacheTtlMs);
+      return { body: outcome.value, shared };
+    } catch (caught) {
+      error = caught;
+      throw caught;
+    } finally {
+      events.emit(tally.over(req, shared, error));
     }
-    const { value, shared } = outcome;
-    if (shared) events.emit({ kind: 'shared', operationId: req.operationId, unit: req.unit, from: 'in-flight' });
-    else if (cache && !forgottenSince(writesBefore, uri)) await cache.set(key, value, cacheTtlMs);
-    return { body: value, shared };
   }
 
   async function forget(pathPrefix: string): Promise<void> {
@@ -318,16 +377,16 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   }
 
   /** One HTTP exchange; the body is read whole (Atlas pages are at most 500 items). */
-  async function attempt(
+  function attempt(
     req: TransportRequest,
     uri: string,
     authorization: string | undefined,
     deadline: number,
     resend: { retry: boolean; reauthentication: boolean },
     tally: CallTally,
-  ) {
+  ): Promise<Exchange> {
     const msLeft = deadline - Date.now();
-    if (msLeft <= 0) throw new AtlasTransportError(req.operationId, 'timeout', 'DEADLINE');
+    if (msLeft <= 0) return Promise.reject(new AtlasTransportError(req.operationId, 'timeout', 'DEADLINE'));
     // Where the deadline is nearer than the call's timeout, the gateway's own timer ends the call at the
     // deadline (ExchangeHandler); undici's, coarse, could end it early or late, so theirs stays the timeout.
     const deadlineBinds = msLeft < options.timeoutMs;
@@ -348,39 +407,21 @@ export function createTransport(options: TransportOptions): AtlasTransport {
       reauthentication: resend.reauthentication,
     });
     tally.attempt(resend);
-    const started = performance.now();
-    let status: number | undefined;
-    try {
-      const exchange = await exchangeThrough(
-        dispatcher,
-        {
-          origin,
-          path: uri,
-          method: req.method,
-          headers,
-          body,
-          headersTimeout: options.timeoutMs,
-          bodyTimeout: options.timeoutMs,
-        },
-        // Only where the deadline, not the call's own timeout, bounds the call: most calls need no timer.
-        deadlineBinds ? deadline : undefined,
-      );
-      status = exchange.status;
-      return exchange;
-    } catch (error) {
-      throw transportFailure(req.operationId, error);
-    } finally {
-      const durationMs = performance.now() - started;
-      tally.answered(status);
-      events.emit({
-        kind: 'response',
-        operationId: req.operationId,
+    return exchangeThrough(
+      dispatcher,
+      {
+        origin,
+        path: uri,
         method: req.method,
-        unit: req.unit,
-        status,
-        durationMs,
-      });
-    }
+        headers,
+        body,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      },
+      { events, req, tally, started: performance.now() },
+      // Only where the deadline, not the call's own timeout, bounds the call: most calls need no timer.
+      deadlineBinds ? deadline : undefined,
+    );
   }
 
   /** Reads an answer's headers; `scope` is the call's rate-budget bucket (computed once per call, in `send`). */
@@ -399,8 +440,7 @@ export function createTransport(options: TransportOptions): AtlasTransport {
   }
 
   return {
-    // Each call also ends with one `call` event, its attempts folded in (src/atlas/calls.ts).
-    request: reportCalls(events, request),
+    request,
     dispatcher,
     events,
     forget,
