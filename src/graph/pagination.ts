@@ -76,7 +76,8 @@ export async function loadWindow<T>(
   loadPage: (page: PageRequest) => Promise<AtlasPage<T>>,
 ): Promise<Connection<T>> {
   const plan = planPages(window);
-  const pages = await Promise.all(plan.map(loadPage));
+  // Almost every window is one page: awaited alone, without the promises Promise.all makes around it.
+  const pages = plan.length === 1 ? [await loadPage(plan[0]!)] : await Promise.all(plan.map(loadPage));
   const firstPage = plan[0];
   if (!firstPage) throw new Error('planPages returned no page');
   const pageStart = (firstPage.pageNum - 1) * firstPage.itemsPerPage;

@@ -75,11 +75,27 @@ export interface LoadCounter {
 
 /** Settles every key on its own: one failing key rejects only its own load. */
 async function settle<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>): Promise<(V | Error)[]> {
-  return Promise.all(
-    keys.map((key) =>
-      fetch(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
-    ),
-  );
+  const [only] = keys;
+  if (keys.length === 1 && only !== undefined) {
+    // The usual single key, without the promises Promise.all and catch make around it.
+    try {
+      return [await fetch(only)];
+    } catch (error) {
+      return [asError(error)];
+    }
+  }
+  return Promise.all(keys.map((key) => fetch(key).catch(asError)));
+}
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+/**
+ * Runs `run` on every item at once, and settles when all have. A batch usually holds one list or one parent:
+ * that one runs without the promises Promise.all makes around it.
+ */
+function allAtOnce<T>(items: readonly T[], run: (item: T) => Promise<void>): Promise<unknown> {
+  const [only] = items;
+  return items.length === 1 && only !== undefined ? run(only) : Promise.all(items.map(run));
 }
 
 /**
@@ -292,7 +308,7 @@ export function resourceLoaders<N extends ResourceName>(
         const first = plan[0] ?? { pageNum: 1, itemsPerPage: span.end - span.start };
         return { span, from: (first.pageNum - 1) * first.itemsPerPage, pages };
       }),
-    ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    ).catch(asError);
     if (covered instanceof Error) return keys.map(() => covered);
     return windows.map((w) => {
       const cover = covered.find(({ span }) => w.start >= span.start && w.end <= span.end);
@@ -326,16 +342,14 @@ export function resourceLoaders<N extends ResourceName>(
           else byList.set(identity, [key]);
         }
         const answers = new Map<string, AtlasPage<V> | Error>();
-        await Promise.all(
-          [...byList.values()].map(async (group) => {
-            const results = group.length === 1 ? await settle(group, fetchPage) : await fetchWindows(group);
-            group.forEach((key, i) => {
-              const result = results[i];
-              if (result === undefined) return;
-              answers.set(pageCacheKey(key), result);
-            });
-          }),
-        );
+        await allAtOnce([...byList.values()], async (group) => {
+          const results = group.length === 1 ? await settle(group, fetchPage) : await fetchWindows(group);
+          group.forEach((key, i) => {
+            const result = results[i];
+            if (result === undefined) return;
+            answers.set(pageCacheKey(key), result);
+          });
+        });
         return keys.map((key) => answers.get(pageCacheKey(key)) ?? new Error('page was not planned'));
       },
       { cacheKeyFn: pageCacheKey },
@@ -439,11 +453,9 @@ export function resourceLoaders<N extends ResourceName>(
           byParent.set(pathOfList(parent), group);
         }
         const answers = new Map<string, V | Error>();
-        await Promise.all(
-          [...byParent.values()].map(async ({ parent, keys: group }) => {
-            for (const [path, value] of await loadUnderParent(parent, group)) answers.set(path, value);
-          }),
-        );
+        await allAtOnce([...byParent.values()], async ({ parent, keys: group }) => {
+          for (const [path, value] of await loadUnderParent(parent, group)) answers.set(path, value);
+        });
         return keys.map((key) => answers.get(pathOfItem(key)) ?? new Error('lookup was not planned'));
       },
       { cacheKeyFn: pathOfItem },
