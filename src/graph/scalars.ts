@@ -91,25 +91,29 @@ const isoInstant = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(\.\d+
 
 const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** Whether a date and time of day are in range: a real day of the month (leap years counted), 23:59:59 at most. */
+function inRange(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const lastDay = month === 2 && leap ? 29 : monthDays[month - 1];
+  return lastDay !== undefined && day >= 1 && day <= lastDay && hour <= 23 && minute <= 59 && second <= 59;
+}
+
 /** Epoch milliseconds of an ISO 8601 instant whose every part is in range, or undefined. */
 function instantTime(value: string): number | undefined {
   const parts = isoInstant.exec(value);
   if (!parts) return undefined;
-  const year = Number(parts[1]);
-  const month = Number(parts[2]);
-  const day = Number(parts[3]);
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const lastDay = month === 2 && leap ? 29 : monthDays[month - 1];
-  const inRange =
-    lastDay !== undefined &&
-    day >= 1 &&
-    day <= lastDay &&
-    Number(parts[4]) <= 23 &&
-    Number(parts[5]) <= 59 &&
-    Number(parts[6] ?? 0) <= 59 &&
+  const valid =
+    inRange(
+      Number(parts[1]),
+      Number(parts[2]),
+      Number(parts[3]),
+      Number(parts[4]),
+      Number(parts[5]),
+      Number(parts[6] ?? 0),
+    ) &&
     Number(parts[8] ?? 0) <= 23 &&
     Number(parts[9] ?? 0) <= 59;
-  const time = inRange ? Date.parse(value) : Number.NaN;
+  const time = valid ? Date.parse(value) : Number.NaN;
   return Number.isNaN(time) ? undefined : time;
 }
 
@@ -159,18 +163,13 @@ function isAtlasUtcInstant(value: string): boolean {
   ) {
     return false;
   }
-  const year = numberAt(value, 0, 4);
-  const month = numberAt(value, 5, 2);
-  const day = numberAt(value, 8, 2);
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const lastDay = month === 2 && leap ? 29 : monthDays[month - 1];
-  return (
-    lastDay !== undefined &&
-    day >= 1 &&
-    day <= lastDay &&
-    numberAt(value, 11, 2) <= 23 &&
-    numberAt(value, 14, 2) <= 59 &&
-    numberAt(value, 17, 2) <= 59
+  return inRange(
+    numberAt(value, 0, 4),
+    numberAt(value, 5, 2),
+    numberAt(value, 8, 2),
+    numberAt(value, 11, 2),
+    numberAt(value, 14, 2),
+    numberAt(value, 17, 2),
   );
 }
 
