@@ -7,7 +7,7 @@
 import { badUserInput } from './errors.js';
 import { decodeOpaque } from './ids.js';
 import type { AtlasPage, PageRequest } from '../atlas/types.js';
-import { ATLAS_MAX_PAGE_SIZE, planPages, type Window } from '../loaders/pages.js';
+import { ATLAS_MAX_PAGE_SIZE, allAtOnce, planPages, type Window } from '../loaders/pages.js';
 
 export { planPages } from '../loaders/pages.js';
 
@@ -76,8 +76,7 @@ export async function loadWindow<T>(
   loadPage: (page: PageRequest) => Promise<AtlasPage<T>>,
 ): Promise<Connection<T>> {
   const plan = planPages(window);
-  // Almost every window is one page: awaited alone, without the promises Promise.all makes around it.
-  const pages = plan.length === 1 ? [await loadPage(plan[0]!)] : await Promise.all(plan.map(loadPage));
+  const pages = await allAtOnce(plan, loadPage);
   const firstPage = plan[0];
   if (!firstPage) throw new Error('planPages returned no page');
   const pageStart = (firstPage.pageNum - 1) * firstPage.itemsPerPage;

@@ -1,6 +1,6 @@
 /**
- * Atlas pages: which `pageNum`/`itemsPerPage` pages cover a window of a list, and when a page is a
- * list's last. Shared by the planner (list walks, merged windows) and the graph's connections.
+ * Atlas pages: which `pageNum`/`itemsPerPage` pages cover a window of a list, when a page is a list's last,
+ * and loading several at once. Shared by the planner (list walks, merged windows) and the graph's connections.
  */
 import type { AtlasPage, PageRequest } from '../atlas/types.js';
 
@@ -38,3 +38,15 @@ export function planPages(window: Window): PageRequest[] {
 export function isLastPage(page: AtlasPage<unknown>): boolean {
   return !page.hasNext && page.results.length < page.itemsPerPage;
 }
+
+/**
+ * `run` on every item at once, its answers in the items' order (as Promise.all). Almost every window is one
+ * page, and almost every planner batch one list or one parent: that one runs without the promises Promise.all
+ * makes around it.
+ */
+export function allAtOnce<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
+  const [only] = items;
+  return items.length === 1 && only !== undefined ? run(only).then(alone) : Promise.all(items.map(run));
+}
+
+const alone = <R>(value: R): R[] => [value];

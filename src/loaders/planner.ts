@@ -19,7 +19,7 @@ import { AtlasApiError } from '../atlas/errors.js';
 import type { AtlasPage, PageRequest } from '../atlas/types.js';
 
 export { isLastPage } from './pages.js';
-import { ATLAS_MAX_PAGE_SIZE, isLastPage, planPages } from './pages.js';
+import { ATLAS_MAX_PAGE_SIZE, allAtOnce, isLastPage, planPages } from './pages.js';
 import {
   itemPath,
   keyId,
@@ -88,15 +88,6 @@ async function settle<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>): 
 }
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
-
-/**
- * Runs `run` on every item at once, and settles when all have. A batch usually holds one list or one parent:
- * that one runs without the promises Promise.all makes around it.
- */
-function allAtOnce<T>(items: readonly T[], run: (item: T) => Promise<void>): Promise<unknown> {
-  const [only] = items;
-  return items.length === 1 && only !== undefined ? run(only) : Promise.all(items.map(run));
-}
 
 /**
  * What Atlas answers for an id its complete list does not contain (as a GET would: 404). Its own class
@@ -304,7 +295,7 @@ export function resourceLoaders<N extends ResourceName>(
     const covered = await Promise.all(
       spans.map(async (span) => {
         const plan = planPages({ start: span.start, first: span.end - span.start });
-        const pages = await Promise.all(plan.map((page) => fetchPage({ ...base, ...page })));
+        const pages = await allAtOnce(plan, (page) => fetchPage({ ...base, ...page }));
         const first = plan[0] ?? { pageNum: 1, itemsPerPage: span.end - span.start };
         return { span, from: (first.pageNum - 1) * first.itemsPerPage, pages };
       }),
