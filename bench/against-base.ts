@@ -23,13 +23,21 @@
  * printed: they show both builds settle, and their ratio is the figure measured in long turns (the rounds'
  * short turns make each build meet caches the other just filled, which costs the larger build more).
  *
+ * ATLAS=memory takes the network to Atlas away: the simulator's answers to the dashboard are recorded once
+ * (bench/recorded.ts) and both builds get them from memory (bench/recorded-atlas.ts), so the ratio is the
+ * one of the gateways' own work (planning, loaders, transport, parsing, execution, the inbound HTTP), without
+ * the 26 Atlas HTTP exchanges, which the two builds make alike. Both builds must answer the dashboard
+ * identically (a build asking Atlas for anything else would get 404s): checked before the warm-up.
+ *
  * Why HTTP by default: through `yoga.fetch` a request's body is a stream made from a string, and the
  * baseline's body-limit pipeline (src/server/plugins/request-body-limit.ts) cost more there than on a
  * request node's HTTP server hands over: the same two builds came out at 0.49 through `yoga.fetch` and
  * 0.52 to 0.55 over HTTP (bench/README.md).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canPin, pinSelf, startChild, stopChildren } from './children.js';
 import { drive } from './cpu.js';
@@ -42,11 +50,18 @@ const batch = Number(process.env['BATCH'] ?? '25');
 const warmup = Number(process.env['WARMUP'] ?? '15000');
 const warmupWindow = Number(process.env['WARMUP_WINDOW'] ?? '1000');
 const overHttp = process.env['OVER'] !== 'fetch';
+const fromMemory = process.env['ATLAS'] === 'memory';
+if (fromMemory && !overHttp) throw new Error('ATLAS=memory compares the builds over HTTP only (OVER=http)');
 const document = `${root}examples/backup-dashboard.graphql`;
-const body = JSON.stringify({ query: readFileSync(document, 'utf8') });
+const query = readFileSync(document, 'utf8');
+const body = JSON.stringify({ query });
 
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-const upstream = await startChild('./upstream.ts', { LATENCY_MS: '0' }, [], 1);
+// Atlas: the simulator in another process, or its answers recorded once and served from memory.
+const upstream = fromMemory ? undefined : await startChild('./upstream.ts', { LATENCY_MS: '0' }, [], 1);
+const answersDir = fromMemory ? mkdtempSync(join(tmpdir(), 'against-base-')) : undefined;
+const answers = answersDir ? join(answersDir, 'answers.json') : undefined;
+if (answers) await (await import('./recorded.js')).recordAnswers(query, answers);
 
 interface Held {
   child: ChildProcess;
@@ -70,7 +85,9 @@ async function holdGateway(dist: string): Promise<Held> {
     env: {
       ...process.env,
       DIST: dist,
-      UPSTREAM_URL: upstream.url,
+      // With answers from memory no socket to Atlas is opened; the URL is never reached.
+      UPSTREAM_URL: upstream?.url ?? 'http://127.0.0.1:9',
+      ...(answers ? { ANSWERS: answers } : {}),
       DOCUMENT: document,
       OVER: overHttp ? 'http' : 'fetch',
     },
@@ -103,6 +120,16 @@ try {
   pinSelf(1);
   gateways.push(await holdGateway(baseDist), await holdGateway(`${root}dist`));
   const [baseGateway, thisGateway] = gateways as [Held, Held];
+  if (fromMemory) {
+    // Answers recorded for this build's calls: a build that asks Atlas for anything else meets 404s.
+    const answerOf = (held: Held) =>
+      fetch(held.url!, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.text());
+    if ((await answerOf(baseGateway)) !== (await answerOf(thisGateway))) {
+      throw new Error(
+        'the two builds answer the dashboard differently from the recorded answers: ATLAS=memory cannot compare them',
+      );
+    }
+  }
   // The warm-up, in turns too (the first build alternating), each window measured.
   for (let window = 0; window * warmupWindow < warmup; window++) {
     const size = Math.min(warmupWindow, warmup - window * warmupWindow);
@@ -129,6 +156,7 @@ try {
 } finally {
   for (const { child } of gateways) if (child.exitCode === null) child.kill('SIGTERM');
   stopChildren();
+  if (answersDir) rmSync(answersDir, { recursive: true, force: true });
 }
 
 const ratios = now.map((x, i) => x / base[i]!);
@@ -147,7 +175,9 @@ if (warming.length > 0) {
 }
 console.log(`\n## Process CPU per dashboard against BASE_DIST, ${new Date().toISOString()}\n`);
 console.log(
-  `BASE_DIST=${baseDist}; Node ${process.version}; ${overHttp ? 'over HTTP' : 'through yoga.fetch'}; ${warmup} dashboards of warm-up, then ${rounds} rounds of ${batch} per build (short turns).\n`,
+  `BASE_DIST=${baseDist}; Node ${process.version}; ${overHttp ? 'over HTTP' : 'through yoga.fetch'}; ` +
+    `Atlas ${fromMemory ? 'answering from memory (ATLAS=memory: no Atlas sockets)' : 'the simulator over loopback'}; ` +
+    `${warmup} dashboards of warm-up, then ${rounds} rounds of ${batch} per build (short turns).\n`,
 );
 console.log('| | base µs/dashboard | this build µs/dashboard | this / base |');
 console.log('|---|---:|---:|---:|');

@@ -1,6 +1,7 @@
 /**
  * One compiled gateway held in a process of its own for bench/against-base.ts: the gateway of DIST, Atlas at
- * UPSTREAM_URL (another process). OVER=http (the default) serves it on 127.0.0.1 with node's HTTP server, as
+ * UPSTREAM_URL (another process), or, with ANSWERS (a file bench/recorded.ts wrote), Atlas's answers served
+ * from memory (bench/recorded-atlas.ts). OVER=http (the default) serves it on 127.0.0.1 with node's HTTP server, as
  * `node dist/index.js` does, and says `{ url }`: the parent sends the dashboards, and `mark` / `read`
  * messages bracket each batch, answered with this process's CPU since the mark (user + system, all
  * threads). OVER=fetch says `ready` at once (the parent warms both builds up in turns), then answers each
@@ -10,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gatewayOptionsFor, sendThrough } from './in-process.js';
+import { RecordedAtlas } from './recorded-atlas.js';
 
 type GatewayModule = typeof import('../src/server/gateway.js');
 type Message = { mark: true } | { read: true } | { dashboards: number } | { stop: true };
@@ -17,7 +19,9 @@ type Message = { mark: true } | { read: true } | { dashboards: number } | { stop
 process.setSourceMapsEnabled(false);
 const env = (name: string) => process.env[name] ?? '';
 const { createGateway } = (await import(`${env('DIST')}/server/gateway.js`)) as GatewayModule;
-const gateway = createGateway(gatewayOptionsFor('plain', env('UPSTREAM_URL'), ''));
+const options = gatewayOptionsFor('plain', env('UPSTREAM_URL'), '');
+if (env('ANSWERS')) options.atlas.dispatcher = new RecordedAtlas(JSON.parse(readFileSync(env('ANSWERS'), 'utf8')));
+const gateway = createGateway(options);
 const reply = (message: unknown) => process.send?.(message);
 let mark = process.cpuUsage();
 const cpuSinceMark = () => {

@@ -12,6 +12,13 @@ export type Answers = Record<string, string>;
 type HandlerCalls = Required<
   Pick<Dispatcher.DispatchHandler, 'onRequestStart' | 'onResponseStart' | 'onResponseData' | 'onResponseEnd'>
 >;
+/**
+ * undici's legacy handler API, which its `request` still hands a dispatcher: older builds of the gateway
+ * (the baseline that `npm run bench:against-base` compares with) read Atlas through it.
+ */
+type LegacyHandlerCalls = Required<
+  Pick<Dispatcher.DispatchHandler, 'onConnect' | 'onHeaders' | 'onData' | 'onComplete'>
+>;
 
 /** Nothing to abort, pause or resume: the answer is whole in memory. */
 const controller = {
@@ -35,14 +42,29 @@ export class RecordedAtlas extends Dispatcher {
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const calls = handler as HandlerCalls;
     const body = this.bodies.get(String(options.path));
     const status = body ? 200 : 404;
+    const statusText = status === 200 ? 'OK' : 'Not Found';
     const payload = body ?? notFound;
+    const length = String(payload.length);
     setImmediate(() => {
+      if (handler.onRequestStart === undefined) {
+        const legacy = handler as LegacyHandlerCalls;
+        legacy.onConnect(() => {});
+        const rawHeaders = ['content-type', 'application/json', 'content-length', length].map((h) => Buffer.from(h));
+        legacy.onHeaders(status, rawHeaders, () => {}, statusText);
+        legacy.onData(payload);
+        legacy.onComplete([]);
+        return;
+      }
+      const calls = handler as HandlerCalls;
       calls.onRequestStart(controller, {});
-      const headers = { 'content-type': 'application/json', 'content-length': String(payload.length) };
-      calls.onResponseStart(controller, status, headers, status === 200 ? 'OK' : 'Not Found');
+      calls.onResponseStart(
+        controller,
+        status,
+        { 'content-type': 'application/json', 'content-length': length },
+        statusText,
+      );
       calls.onResponseData(controller, payload);
       calls.onResponseEnd(controller, {});
     });
