@@ -51,6 +51,16 @@ const warmup = Number(process.env['WARMUP'] ?? '15000');
 const warmupWindow = Number(process.env['WARMUP_WINDOW'] ?? '1000');
 const overHttp = process.env['OVER'] !== 'fetch';
 const fromMemory = process.env['ATLAS'] === 'memory';
+/**
+ * Both builds run without V8's memory reducer (MEMORY_REDUCER=on keeps it). Taking turns, each gateway sits
+ * idle for seconds while the other serves, which a loaded replica does not. V8 notices the idle time, and the
+ * reducer runs full collections then. With no operation in flight, those collections free objects that the
+ * optimized code refers to weakly (hidden classes with no instance left, presumably); that code is thrown
+ * away (`--trace-deopt`: "weak objects"), and the next thousand dashboards pay to optimize it again, about a
+ * second of CPU each time. Under steady load this build went 50,000 dashboards without a full
+ * collection (bench/README.md, "Idle turns, the memory reducer, and code thrown away").
+ */
+const v8Flags = process.env['MEMORY_REDUCER'] === 'on' ? [] : ['--no-memory-reducer'];
 if (fromMemory && !overHttp) throw new Error('ATLAS=memory compares the builds over HTTP only (OVER=http)');
 const document = `${root}examples/backup-dashboard.graphql`;
 const query = readFileSync(document, 'utf8');
@@ -79,7 +89,13 @@ function ask<T>(child: ChildProcess, message: object): Promise<T> {
 
 /** Starts the gateway of `dist` in its own process (cold: the warm-up below takes turns). */
 async function holdGateway(dist: string): Promise<Held> {
-  const node = [process.execPath, '--import', 'tsx', fileURLToPath(new URL('./paired-child.ts', import.meta.url))];
+  const node = [
+    process.execPath,
+    ...v8Flags,
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./paired-child.ts', import.meta.url)),
+  ];
   const [command = '', ...args] = canPin ? ['/usr/bin/taskset', '-c', '0', ...node] : node;
   const child = spawn(command, args, {
     env: {
@@ -177,6 +193,7 @@ console.log(`\n## Process CPU per dashboard against BASE_DIST, ${new Date().toIS
 console.log(
   `BASE_DIST=${baseDist}; Node ${process.version}; ${overHttp ? 'over HTTP' : 'through yoga.fetch'}; ` +
     `Atlas ${fromMemory ? 'answering from memory (ATLAS=memory: no Atlas sockets)' : 'the simulator over loopback'}; ` +
+    `V8's memory reducer ${v8Flags.length > 0 ? 'off (--no-memory-reducer)' : 'on (MEMORY_REDUCER=on)'}; ` +
     `${warmup} dashboards of warm-up, then ${rounds} rounds of ${batch} per build (short turns).\n`,
 );
 console.log('| | base µs/dashboard | this build µs/dashboard | this / base |');
