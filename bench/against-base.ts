@@ -58,7 +58,7 @@ const fromMemory = process.env['ATLAS'] === 'memory';
  * optimized code refers to weakly (hidden classes with no instance left, presumably); that code is thrown
  * away (`--trace-deopt`: "weak objects"), and the next thousand dashboards pay to optimize it again, about a
  * second of CPU each time. Under steady load this build went 50,000 dashboards without a full
- * collection (bench/README.md, "Idle turns, the memory reducer, and code thrown away").
+ * collection (bench/README.md, "The gateway's own work and its Atlas exchanges, apart").
  */
 const v8Flags = process.env['MEMORY_REDUCER'] === 'on' ? [] : ['--no-memory-reducer'];
 if (fromMemory && !overHttp) throw new Error('ATLAS=memory compares the builds over HTTP only (OVER=http)');
