@@ -51,6 +51,7 @@ const warmup = Number(process.env['WARMUP'] ?? '15000');
 const warmupWindow = Number(process.env['WARMUP_WINDOW'] ?? '1000');
 const overHttp = process.env['OVER'] !== 'fetch';
 const fromMemory = process.env['ATLAS'] === 'memory';
+if (fromMemory && !overHttp) throw new Error('ATLAS=memory compares the builds over HTTP only (OVER=http)');
 /**
  * Both builds run without V8's memory reducer (MEMORY_REDUCER=on keeps it). Taking turns, each gateway sits
  * idle for seconds while the other serves, which a loaded replica does not. V8 notices the idle time, and the
@@ -61,7 +62,6 @@ const fromMemory = process.env['ATLAS'] === 'memory';
  * collection (bench/README.md, "The gateway's own work and its Atlas exchanges, apart").
  */
 const v8Flags = process.env['MEMORY_REDUCER'] === 'on' ? [] : ['--no-memory-reducer'];
-if (fromMemory && !overHttp) throw new Error('ATLAS=memory compares the builds over HTTP only (OVER=http)');
 const document = `${root}examples/backup-dashboard.graphql`;
 const query = readFileSync(document, 'utf8');
 const body = JSON.stringify({ query });
