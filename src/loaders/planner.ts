@@ -73,18 +73,12 @@ export interface LoadCounter {
   requested: number;
 }
 
-/** Settles every key on its own: one failing key rejects only its own load. */
-async function settle<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>): Promise<(V | Error)[]> {
-  const [only] = keys;
-  if (keys.length === 1 && only !== undefined) {
-    // The usual single key, without the promises Promise.all and catch make around it.
-    try {
-      return [await fetch(only)];
-    } catch (error) {
-      return [asError(error)];
-    }
-  }
-  return Promise.all(keys.map((key) => fetch(key).catch(asError)));
+/**
+ * Settles every key on its own, as a DataLoader batch answers: one failing key gets its own Error, and rejects
+ * only its own load.
+ */
+export function settle<K, V>(keys: readonly K[], fetch: (key: K) => Promise<V>): Promise<(V | Error)[]> {
+  return allAtOnce(keys, (key) => fetch(key).catch(asError));
 }
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

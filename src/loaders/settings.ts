@@ -4,7 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import { AtlasClient } from '../atlas/client.js';
-import type { ItemLoader, LoadCounter } from './planner.js';
+import { settle, type ItemLoader, type LoadCounter } from './planner.js';
 import { clusterSettings, type ClusterKey, type ClusterSettingModels, type ClusterSettingName } from './resources.js';
 
 export type SettingLoader<S extends ClusterSettingName> = Pick<ItemLoader<ClusterKey, ClusterSettingModels[S]>, 'load'>;
@@ -18,20 +18,11 @@ export function settingLoader<S extends ClusterSettingName>(
   const pathOf = (key: ClusterKey) => AtlasClient.path(get, { groupId: key.groupId, clusterName: key.clusterName });
   const loader = new DataLoader<ClusterKey, ClusterSettingModels[S], string>(
     (keys) =>
-      Promise.all(
-        keys.map(async (key) => {
-          try {
-            const raw = await client.get(get, pathOf(key));
-            // Atlas names the cluster in the payload; the coordinates are stamped like every resource's.
-            return Object.assign(raw, {
-              groupId: key.groupId,
-              clusterName: key.clusterName,
-            }) as ClusterSettingModels[S];
-          } catch (error) {
-            return error instanceof Error ? error : new Error(String(error));
-          }
-        }),
-      ),
+      settle(keys, async (key) => {
+        const raw = await client.get(get, pathOf(key));
+        // Atlas names the cluster in the payload; the coordinates are stamped like every resource's.
+        return Object.assign(raw, { groupId: key.groupId, clusterName: key.clusterName }) as ClusterSettingModels[S];
+      }),
     { cacheKeyFn: pathOf },
   );
   return {
