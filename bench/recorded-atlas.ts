@@ -46,12 +46,13 @@ export class RecordedAtlas extends Dispatcher {
     const status = body ? 200 : 404;
     const statusText = status === 200 ? 'OK' : 'Not Found';
     const payload = body ?? notFound;
-    const length = String(payload.length);
+    const headers = { 'content-type': 'application/json', 'content-length': String(payload.length) };
     setImmediate(() => {
       if (handler.onRequestStart === undefined) {
         const legacy = handler as LegacyHandlerCalls;
         legacy.onConnect(() => {});
-        const rawHeaders = ['content-type', 'application/json', 'content-length', length].map((h) => Buffer.from(h));
+        // The legacy API takes the headers raw: name, value, name, value, as bytes.
+        const rawHeaders = Object.entries(headers).flatMap((pair) => pair.map((text) => Buffer.from(text)));
         legacy.onHeaders(status, rawHeaders, () => {}, statusText);
         legacy.onData(payload);
         legacy.onComplete([]);
@@ -59,12 +60,7 @@ export class RecordedAtlas extends Dispatcher {
       }
       const calls = handler as HandlerCalls;
       calls.onRequestStart(controller, {});
-      calls.onResponseStart(
-        controller,
-        status,
-        { 'content-type': 'application/json', 'content-length': length },
-        statusText,
-      );
+      calls.onResponseStart(controller, status, headers, statusText);
       calls.onResponseData(controller, payload);
       calls.onResponseEnd(controller, {});
     });
