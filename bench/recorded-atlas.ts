@@ -30,29 +30,42 @@ const controller = {
   reason: null,
 } as unknown as Dispatcher.DispatchController;
 
-const notFound = Buffer.from(JSON.stringify({ error: 404, errorCode: 'RESOURCE_NOT_FOUND', reason: 'Not Found' }));
+/** One recorded answer, with its headers in both of undici's handler APIs' forms, made once. */
+interface Recorded {
+  status: 200 | 404;
+  statusText: string;
+  payload: Buffer;
+  headers: Record<string, string>;
+  /** The same headers as the legacy API takes them: name, value, name, value, as bytes. */
+  rawHeaders: Buffer[];
+}
+
+function recorded(status: 200 | 404, payload: Buffer): Recorded {
+  const headers = { 'content-type': 'application/json', 'content-length': String(payload.length) };
+  const rawHeaders = Object.entries(headers).flatMap((pair) => pair.map((text) => Buffer.from(text)));
+  return { status, statusText: status === 200 ? 'OK' : 'Not Found', payload, headers, rawHeaders };
+}
+
+const notFound = recorded(
+  404,
+  Buffer.from(JSON.stringify({ error: 404, errorCode: 'RESOURCE_NOT_FOUND', reason: 'Not Found' })),
+);
 
 /** Answers each request from `answers` (404 for anything else), one event-loop turn later, as a socket would. */
 export class RecordedAtlas extends Dispatcher {
-  private readonly bodies: Map<string, Buffer>;
+  private readonly answers: Map<string, Recorded>;
 
   constructor(answers: Answers) {
     super();
-    this.bodies = new Map(Object.entries(answers).map(([uri, text]) => [uri, Buffer.from(text)]));
+    this.answers = new Map(Object.entries(answers).map(([uri, text]) => [uri, recorded(200, Buffer.from(text))]));
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const body = this.bodies.get(String(options.path));
-    const status = body ? 200 : 404;
-    const statusText = status === 200 ? 'OK' : 'Not Found';
-    const payload = body ?? notFound;
-    const headers = { 'content-type': 'application/json', 'content-length': String(payload.length) };
+    const { status, statusText, payload, headers, rawHeaders } = this.answers.get(String(options.path)) ?? notFound;
     setImmediate(() => {
       if (handler.onRequestStart === undefined) {
         const legacy = handler as LegacyHandlerCalls;
         legacy.onConnect(() => {});
-        // The legacy API takes the headers raw: name, value, name, value, as bytes.
-        const rawHeaders = Object.entries(headers).flatMap((pair) => pair.map((text) => Buffer.from(text)));
         legacy.onHeaders(status, rawHeaders, () => {}, statusText);
         legacy.onData(payload);
         legacy.onComplete([]);
@@ -60,7 +73,8 @@ export class RecordedAtlas extends Dispatcher {
       }
       const calls = handler as HandlerCalls;
       calls.onRequestStart(controller, {});
-      calls.onResponseStart(controller, status, headers, statusText);
+      // A fresh headers object per answer, as undici gives: the handler may keep it.
+      calls.onResponseStart(controller, status, { ...headers }, statusText);
       calls.onResponseData(controller, payload);
       calls.onResponseEnd(controller, {});
     });
