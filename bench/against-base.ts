@@ -32,7 +32,7 @@
  * Why HTTP by default: through `yoga.fetch` a request's body is a stream made from a string, and the
  * baseline's body-limit pipeline (src/server/plugins/request-body-limit.ts) cost more there than on a
  * request node's HTTP server hands over: the same two builds came out at 0.49 through `yoga.fetch` and
- * 0.52 to 0.55 over HTTP (bench/README.md).
+ * 0.52 to 0.55 over HTTP (bench/history/3-dashboard-cpu.md).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -59,7 +59,7 @@ if (fromMemory && !overHttp) throw new Error('ATLAS=memory compares the builds o
  * optimized code refers to weakly (hidden classes with no instance left, presumably); that code is thrown
  * away (`--trace-deopt`: "weak objects"), and the next thousand dashboards pay to optimize it again, about a
  * second of CPU each time. Under steady load this build went 50,000 dashboards without a full
- * collection (bench/README.md, "The gateway's own work and its Atlas exchanges, apart").
+ * collection (bench/history/3-dashboard-cpu.md, "The gateway's own work and its Atlas exchanges, apart").
  */
 const v8Flags = process.env['MEMORY_REDUCER'] === 'on' ? [] : ['--no-memory-reducer'];
 const document = `${root}examples/backup-dashboard.graphql`;

@@ -10,8 +10,8 @@
  * go), and those still point at the calls that were in flight when each was replaced: until the next full
  * collection, every young collection keeps those calls' answers alive and then promotes them. With one
  * entry per Atlas call, that was about 40 KB of answers per example dashboard promoted to the old
- * generation, and young collections four times as long (bench/README.md, "The request body limit, and
- * answers kept alive by a long-lived Map"). A fresh Map's tables are young, and die young.
+ * generation, and young collections four times as long (bench/history/3-dashboard-cpu.md, "The request body
+ * limit, and answers kept alive by a long-lived Map"). A fresh Map's tables are young, and die young.
  */
 const REMOVALS_PER_MAP = 256;
 

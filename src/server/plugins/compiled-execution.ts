@@ -2,7 +2,7 @@
  * Runs a document the gateway has seen before as a compiled function (graphql-jit) instead of graphql's
  * interpreting executor, which walks the document's selection sets and checks every value's type on every
  * request: on the example dashboard the executor, resolvers included, was a fifth of the gateway's own work
- * (bench/README.md, "Profile").
+ * (bench/history/4-profile-2026-11-29.md).
  *
  * Compiled are queries and mutations of one operation, from their second execution on: a document run once
  * (an explorer's typing, a caller inventing documents) is not worth its compilation, and the compiled

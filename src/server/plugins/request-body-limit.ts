@@ -2,7 +2,8 @@
  * The request body limit, in place of yoga's own (the gateway sets `maxRequestBodySize: false`). Yoga pipes
  * every body through a TransformStream to count its bytes, and node's stream pipeline under it makes an
  * AbortController and a DOMException (a stack trace) per request: about 9% of the example dashboard's
- * instructions (bench/README.md, "The request body limit, and answers kept alive by a long-lived Map").
+ * instructions (bench/history/3-dashboard-cpu.md, "The request body limit, and answers kept alive by a long-lived
+ * Map").
  * A body with a Content-Length needs no counting: the header is checked first, and node's HTTP parser hands
  * the server exactly that many bytes. Only a body without one (chunked) is counted, as it is read, and
  * refused once it passes the limit.
