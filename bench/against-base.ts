@@ -6,7 +6,7 @@
  * the gateway's process instead). They warm up first, WARMUP dashboards each, taking turns in windows of
  * WARMUP_WINDOW; then ROUNDS rounds of BATCH dashboards per build, the order alternating between rounds, each
  * batch's CPU (user + system, all threads) read by the gateway's own process; this process sends the
- * dashboards, one at a time, from CPU 1. Atlas is
+ * dashboards from CPU 1, one at a time (CONCURRENCY=n: n in flight, each client with its own token). Atlas is
  * the simulator in another process (CPU 1), over loopback. Both builds run on the Node that runs this script:
  * with another Node first on PATH (the Docker image's Node 22, say), the comparison is made on that one.
  *
@@ -39,8 +39,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canPin, pinSelf, startChild, stopChildren } from './children.js';
-import { drive } from './cpu.js';
+import { ask, canPin, pinSelf, startChild, stopChildren } from './children.js';
+import { drive, type BenchRequest } from './cpu.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const baseDist = process.env['BASE_DIST'];
@@ -49,9 +49,18 @@ const rounds = Number(process.env['ROUNDS'] ?? '200');
 const batch = Number(process.env['BATCH'] ?? '25');
 const warmup = Number(process.env['WARMUP'] ?? '15000');
 const warmupWindow = Number(process.env['WARMUP_WINDOW'] ?? '1000');
+/**
+ * Dashboards in flight at once (1: one after the other, the figure recorded so far). Above 1, as in bench part
+ * e, each client sends its own Atlas token and both gateways run in forward mode: identical dashboards in
+ * flight together would otherwise share their Atlas calls (coalescing), and the figure would stand for less
+ * work than a dashboard's. The calls per dashboard are printed at the end.
+ */
+const concurrency = Number(process.env['CONCURRENCY'] ?? '1');
+const clientTokens = concurrency > 1 ? Array.from({ length: concurrency }, (_, i) => `bench-token-${i}`) : [];
 const overHttp = process.env['OVER'] !== 'fetch';
 const fromMemory = process.env['ATLAS'] === 'memory';
 if (fromMemory && !overHttp) throw new Error('ATLAS=memory compares the builds over HTTP only (OVER=http)');
+if (concurrency > 1 && !overHttp) throw new Error('CONCURRENCY sends dashboards over HTTP only (OVER=http)');
 /**
  * Both builds run without V8's memory reducer (MEMORY_REDUCER=on keeps it). Taking turns, each gateway sits
  * idle for seconds while the other serves, which a loaded replica does not. V8 notices the idle time, and the
@@ -65,10 +74,21 @@ const v8Flags = process.env['MEMORY_REDUCER'] === 'on' ? [] : ['--no-memory-redu
 const document = `${root}examples/backup-dashboard.graphql`;
 const query = readFileSync(document, 'utf8');
 const body = JSON.stringify({ query });
+const requests: string | BenchRequest[] =
+  clientTokens.length > 0
+    ? clientTokens.map((token) => ({ body, headers: { authorization: `Bearer ${token}` } }))
+    : body;
 
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 // Atlas: the simulator in another process, or its answers recorded once and served from memory.
-const upstream = fromMemory ? undefined : await startChild('./upstream.ts', { LATENCY_MS: '0' }, [], 1);
+const upstream = fromMemory
+  ? undefined
+  : await startChild(
+      './upstream.ts',
+      { LATENCY_MS: '0', BEARER_TOKENS: ['bench-token', ...clientTokens].join(',') },
+      [],
+      1,
+    );
 const answersDir = fromMemory ? mkdtempSync(join(tmpdir(), 'against-base-')) : undefined;
 const answers = answersDir ? join(answersDir, 'answers.json') : undefined;
 if (answers) await (await import('./recorded.js')).recordAnswers(query, answers);
@@ -77,14 +97,6 @@ interface Held {
   child: ChildProcess;
   /** Where it serves HTTP (OVER=http). */
   url?: string;
-}
-
-/** Asks the gateway's process and resolves with its answer. */
-function ask<T>(child: ChildProcess, message: object): Promise<T> {
-  return new Promise((resolve) => {
-    child.once('message', (answer: T) => resolve(answer));
-    child.send(message);
-  });
 }
 
 /** Starts the gateway of `dist` in its own process (cold: the warm-up below takes turns). */
@@ -106,6 +118,7 @@ async function holdGateway(dist: string): Promise<Held> {
       ...(answers ? { ANSWERS: answers } : {}),
       DOCUMENT: document,
       OVER: overHttp ? 'http' : 'fetch',
+      AUTH: clientTokens.length > 0 ? 'forward' : 'token',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -116,12 +129,21 @@ async function holdGateway(dist: string): Promise<Held> {
   return { child, url: first.url };
 }
 
+/** Atlas calls the simulator answered during the rounds, per build (the builds must make the same calls). */
+const callsOf = new Map<Held, number>();
+
 /** CPU µs per dashboard of `n` dashboards the gateway in `held` serves. */
 async function cpuPerDashboard(held: Held, n: number): Promise<number> {
   if (!held.url) return (await ask<{ cpuUs: number }>(held.child, { dashboards: n })).cpuUs / n;
+  upstream?.child.send('reset');
   await ask(held.child, { mark: true });
-  await drive(held.url, body, n, 1);
-  return (await ask<{ cpuUs: number }>(held.child, { read: true })).cpuUs / n;
+  await drive(held.url, requests, n, concurrency);
+  const { cpuUs } = await ask<{ cpuUs: number }>(held.child, { read: true });
+  if (upstream) {
+    const { calls } = await ask<{ calls: number }>(upstream.child, 'calls');
+    callsOf.set(held, (callsOf.get(held) ?? 0) + calls);
+  }
+  return cpuUs / n;
 }
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))] ?? NaN;
@@ -158,6 +180,7 @@ try {
       now: baseFirst ? second : first,
     });
   }
+  callsOf.clear();
   for (let round = 0; round < rounds; round++) {
     // Alternate which build goes first, so that neither always meets the machine just after the other.
     if (round % 2 === 0) {
@@ -194,7 +217,8 @@ console.log(
   `BASE_DIST=${baseDist}; Node ${process.version}; ${overHttp ? 'over HTTP' : 'through yoga.fetch'}; ` +
     `Atlas ${fromMemory ? 'answering from memory (ATLAS=memory: no Atlas sockets)' : 'the simulator over loopback'}; ` +
     `V8's memory reducer ${v8Flags.length > 0 ? 'off (--no-memory-reducer)' : 'on (MEMORY_REDUCER=on)'}; ` +
-    `${warmup} dashboards of warm-up, then ${rounds} rounds of ${batch} per build (short turns).\n`,
+    `${warmup} dashboards of warm-up, then ${rounds} rounds of ${batch} per build (short turns); ` +
+    `${concurrency} dashboard${concurrency === 1 ? '' : 's'} in flight at once.\n`,
 );
 console.log('| | base µs/dashboard | this build µs/dashboard | this / base |');
 console.log('|---|---:|---:|---:|');
@@ -208,4 +232,11 @@ for (const [label, q] of [
 }
 console.log("\nEach column's quartiles are its own (the last is the round ratios', not a ratio of the first two).");
 console.log(`\nRatio of the summed CPU: **${(sum(now) / sum(base)).toFixed(3)}**.`);
+if (upstream && overHttp) {
+  const perDashboard = (held: Held | undefined) => ((held && callsOf.get(held)) ?? 0) / (rounds * batch);
+  console.log(
+    `\nAtlas calls per dashboard in the rounds: base ${perDashboard(gateways[0]).toFixed(2)}, ` +
+      `this build ${perDashboard(gateways[1]).toFixed(2)}.`,
+  );
+}
 process.exit(0);

@@ -20,6 +20,8 @@ process.setSourceMapsEnabled(false);
 const env = (name: string) => process.env[name] ?? '';
 const { createGateway } = (await import(`${env('DIST')}/server/gateway.js`)) as GatewayModule;
 const options = gatewayOptionsFor('plain', env('UPSTREAM_URL'), '');
+// AUTH=forward: each request's own bearer token goes to Atlas (bench/against-base.ts at CONCURRENCY > 1).
+if (env('AUTH') === 'forward') options.atlas.auth = { mode: 'forward' };
 if (env('ANSWERS')) options.atlas.dispatcher = new RecordedAtlas(JSON.parse(readFileSync(env('ANSWERS'), 'utf8')));
 const gateway = createGateway(options);
 const reply = (message: unknown) => process.send?.(message);
