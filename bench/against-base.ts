@@ -129,7 +129,7 @@ async function holdGateway(dist: string): Promise<Held> {
   return { child, url: first.url };
 }
 
-/** Atlas calls the simulator answered during the rounds, per build (the builds must make the same calls). */
+/** Atlas calls the simulator answered during the rounds, per build: alike, or the two did different work. */
 const callsOf = new Map<Held, number>();
 
 /** CPU µs per dashboard of `n` dashboards the gateway in `held` serves. */
