@@ -40,7 +40,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ask, canPin, pinSelf, startChild, stopChildren } from './children.js';
-import { drive, type BenchRequest } from './cpu.js';
+import { clientsWithOwnTokens, drive } from './cpu.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const baseDist = process.env['BASE_DIST'];
@@ -56,7 +56,6 @@ const warmupWindow = Number(process.env['WARMUP_WINDOW'] ?? '1000');
  * work than a dashboard's. The calls per dashboard are printed at the end.
  */
 const concurrency = Number(process.env['CONCURRENCY'] ?? '1');
-const clientTokens = concurrency > 1 ? Array.from({ length: concurrency }, (_, i) => `bench-token-${i}`) : [];
 const overHttp = process.env['OVER'] !== 'fetch';
 const fromMemory = process.env['ATLAS'] === 'memory';
 if (fromMemory && !overHttp) throw new Error('ATLAS=memory compares the builds over HTTP only (OVER=http)');
@@ -74,10 +73,7 @@ const v8Flags = process.env['MEMORY_REDUCER'] === 'on' ? [] : ['--no-memory-redu
 const document = `${root}examples/backup-dashboard.graphql`;
 const query = readFileSync(document, 'utf8');
 const body = JSON.stringify({ query });
-const requests: string | BenchRequest[] =
-  clientTokens.length > 0
-    ? clientTokens.map((token) => ({ body, headers: { authorization: `Bearer ${token}` } }))
-    : body;
+const ownTokens = concurrency > 1 ? clientsWithOwnTokens(body, concurrency) : undefined;
 
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 // Atlas: the simulator in another process, or its answers recorded once and served from memory.
@@ -85,7 +81,7 @@ const upstream = fromMemory
   ? undefined
   : await startChild(
       './upstream.ts',
-      { LATENCY_MS: '0', BEARER_TOKENS: ['bench-token', ...clientTokens].join(',') },
+      { LATENCY_MS: '0', BEARER_TOKENS: ownTokens?.bearerTokens ?? 'bench-token' },
       [],
       1,
     );
@@ -118,7 +114,7 @@ async function holdGateway(dist: string): Promise<Held> {
       ...(answers ? { ANSWERS: answers } : {}),
       DOCUMENT: document,
       OVER: overHttp ? 'http' : 'fetch',
-      AUTH: clientTokens.length > 0 ? 'forward' : 'token',
+      FEATURES: ownTokens ? 'forward' : 'plain',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -137,7 +133,7 @@ async function cpuPerDashboard(held: Held, n: number): Promise<number> {
   if (!held.url) return (await ask<{ cpuUs: number }>(held.child, { dashboards: n })).cpuUs / n;
   upstream?.child.send('reset');
   await ask(held.child, { mark: true });
-  await drive(held.url, requests, n, concurrency);
+  await drive(held.url, ownTokens?.requests ?? body, n, concurrency);
   const { cpuUs } = await ask<{ cpuUs: number }>(held.child, { read: true });
   if (upstream) {
     const { calls } = await ask<{ calls: number }>(upstream.child, 'calls');
@@ -233,10 +229,11 @@ for (const [label, q] of [
 console.log("\nEach column's quartiles are its own (the last is the round ratios', not a ratio of the first two).");
 console.log(`\nRatio of the summed CPU: **${(sum(now) / sum(base)).toFixed(3)}**.`);
 if (upstream && overHttp) {
-  const perDashboard = (held: Held | undefined) => ((held && callsOf.get(held)) ?? 0) / (rounds * batch);
+  const [baseHeld, thisHeld] = gateways as [Held, Held];
+  const perDashboard = (held: Held) => (callsOf.get(held) ?? 0) / (rounds * batch);
   console.log(
-    `\nAtlas calls per dashboard in the rounds: base ${perDashboard(gateways[0]).toFixed(2)}, ` +
-      `this build ${perDashboard(gateways[1]).toFixed(2)}.`,
+    `\nAtlas calls per dashboard in the rounds: base ${perDashboard(baseHeld).toFixed(2)}, ` +
+      `this build ${perDashboard(thisHeld).toFixed(2)}.`,
   );
 }
 process.exit(0);

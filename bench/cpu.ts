@@ -25,6 +25,19 @@ export interface BenchRequest {
 }
 
 /**
+ * `count` clients that each send `body` with an Atlas token of their own, and the bearer tokens the simulator
+ * must accept for them (its default `bench-token` first). Through a gateway in forward mode, identical
+ * operations in flight together then share no Atlas call, so a concurrent figure stands for the whole work.
+ */
+export function clientsWithOwnTokens(body: string, count: number): { bearerTokens: string; requests: BenchRequest[] } {
+  const tokens = Array.from({ length: count }, (_, i) => `bench-token-${i}`);
+  return {
+    bearerTokens: ['bench-token', ...tokens].join(','),
+    requests: tokens.map((token) => ({ body, headers: { authorization: `Bearer ${token}` } })),
+  };
+}
+
+/**
  * Sends `count` POSTs, `concurrency` at a time, over keep-alive connections; each answer must be error-free.
  * Worker w sends `requests[w % requests.length]` (one string: every worker sends it).
  */

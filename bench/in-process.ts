@@ -17,7 +17,11 @@ type GatewayOptions = Parameters<(typeof import('../src/server/gateway.js'))['cr
 export function gatewayOptionsFor(features: string, upstreamUrl: string, otlpUrl: string): GatewayOptions {
   const parts = features.split('+');
   const options: GatewayOptions = {
-    atlas: { baseUrl: upstreamUrl, auth: { mode: 'token', token: 'bench-token' } },
+    // `forward`: each request's own bearer token goes to Atlas (clients with tokens of their own, bench/cpu.ts).
+    atlas: {
+      baseUrl: upstreamUrl,
+      auth: parts.includes('forward') ? { mode: 'forward' } : { mode: 'token', token: 'bench-token' },
+    },
     graphiql: false,
     callReport: 'never',
   };

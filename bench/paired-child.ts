@@ -19,9 +19,8 @@ type Message = { mark: true } | { read: true } | { dashboards: number } | { stop
 process.setSourceMapsEnabled(false);
 const env = (name: string) => process.env[name] ?? '';
 const { createGateway } = (await import(`${env('DIST')}/server/gateway.js`)) as GatewayModule;
-const options = gatewayOptionsFor('plain', env('UPSTREAM_URL'), '');
-// AUTH=forward: each request's own bearer token goes to Atlas (bench/against-base.ts at CONCURRENCY > 1).
-if (env('AUTH') === 'forward') options.atlas.auth = { mode: 'forward' };
+// FEATURES=forward: each request's own bearer token goes to Atlas (bench/against-base.ts at CONCURRENCY > 1).
+const options = gatewayOptionsFor(env('FEATURES') || 'plain', env('UPSTREAM_URL'), '');
 if (env('ANSWERS')) options.atlas.dispatcher = new RecordedAtlas(JSON.parse(readFileSync(env('ANSWERS'), 'utf8')));
 const gateway = createGateway(options);
 const reply = (message: unknown) => process.send?.(message);

@@ -20,7 +20,7 @@ import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO } from '../src/simulator/index.js';
 import { ask, peakRssMiB, rssMiB, sampleRss, startChild, stopChildren } from './children.js';
 import { recordAnswers } from './recorded.js';
-import { drive, measureCpu, type CpuMeasure, type BenchRequest, type Server } from './cpu.js';
+import { clientsWithOwnTokens, drive, measureCpu, type CpuMeasure, type BenchRequest, type Server } from './cpu.js';
 import { atlas, startStack, type TestStack } from '../support/stack.js';
 import { partF } from './overhead.js';
 import { cheapest, dashboardMinimum, deploymentsMinimum, type Page } from '../support/minimum.js';
@@ -334,8 +334,9 @@ async function partE() {
   // make the concurrent figures cheaper than the work they stand for: each client its own restore job for
   // the single-resource query, and for the dashboard its own Atlas token, through a second gateway process
   // in forward mode (the same code path plus one HMAC per request).
-  const tokens = ['bench-token', ...[0, 1, 2, 3].map((i) => `bench-token-${i}`)];
-  const upstream = await startChild('./upstream.ts', { LATENCY_MS: '0', BEARER_TOKENS: tokens.join(',') });
+  const dashboardBody = JSON.stringify({ query: dashboard });
+  const ownTokens = clientsWithOwnTokens(dashboardBody, 4);
+  const upstream = await startChild('./upstream.ts', { LATENCY_MS: '0', BEARER_TOKENS: ownTokens.bearerTokens });
   const gateway = await startChild('./servers.ts', { MODE: 'gateway', UPSTREAM_URL: upstream.url });
   const forward = await startChild('./servers.ts', { MODE: 'gateway', AUTH: 'forward', UPSTREAM_URL: upstream.url });
   const handwritten = await startChild('./servers.ts', { MODE: 'handwritten', UPSTREAM_URL: upstream.url });
@@ -347,7 +348,6 @@ async function partE() {
     UPSTREAM_URL: upstream.url,
     RECORDED_ANSWERS: answers,
   });
-  const dashboardBody = JSON.stringify({ query: dashboard });
   const jobs = [
     DEMO.restoreJobs.automated,
     DEMO.restoreJobs.download,
@@ -386,9 +386,7 @@ async function partE() {
       operation: 'example dashboard',
       name: 'this gateway (forward mode, a token per client)',
       server: forward,
-      requests: tokens
-        .slice(1)
-        .map((token) => ({ body: dashboardBody, headers: { authorization: `Bearer ${token}` } })),
+      requests: ownTokens.requests,
       count: 300,
       concurrency: 4,
       upstream: upstream.child,
