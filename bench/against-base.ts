@@ -41,6 +41,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ask, canPin, pinSelf, startChild, stopChildren } from './children.js';
 import { clientsWithOwnTokens, drive } from './cpu.js';
+import { BENCH_TOKEN } from './credential.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const baseDist = process.env['BASE_DIST'];
@@ -81,7 +82,7 @@ const upstream = fromMemory
   ? undefined
   : await startChild(
       './upstream.ts',
-      { LATENCY_MS: '0', BEARER_TOKENS: ownTokens?.bearerTokens ?? 'bench-token' },
+      { LATENCY_MS: '0', BEARER_TOKENS: ownTokens?.bearerTokens ?? BENCH_TOKEN },
       [],
       1,
     );

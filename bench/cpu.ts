@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent } from 'undici';
 import { ask } from './children.js';
+import { BENCH_TOKEN } from './credential.js';
 
 export interface Server {
   child: ChildProcess;
@@ -26,13 +27,13 @@ export interface BenchRequest {
 
 /**
  * `count` clients that each send `body` with an Atlas token of their own, and the bearer tokens the simulator
- * must accept for them (its default `bench-token` first). Through a gateway in forward mode, identical
+ * must accept for them (BENCH_TOKEN first). Through a gateway in forward mode, identical
  * operations in flight together then share no Atlas call, so a concurrent figure stands for the whole work.
  */
 export function clientsWithOwnTokens(body: string, count: number): { bearerTokens: string; requests: BenchRequest[] } {
   const tokens = Array.from({ length: count }, (_, i) => `bench-token-${i}`);
   return {
-    bearerTokens: ['bench-token', ...tokens].join(','),
+    bearerTokens: [BENCH_TOKEN, ...tokens].join(','),
     requests: tokens.map((token) => ({ body, headers: { authorization: `Bearer ${token}` } })),
   };
 }

@@ -7,21 +7,18 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { benchAtlasAuth } from './credential.js';
 
 type GatewayOptions = Parameters<(typeof import('../src/server/gateway.js'))['createGateway']>[0];
 
 /**
- * Options for `features`: `plain`, or any of `log` (the access log `npm start` writes, to /dev/null),
- * `metrics` and `tracing:<ratio>` (spans exported over OTLP/HTTP protobuf to `otlpUrl`) joined by `+`.
+ * Options for `features`: `plain`, or any of `forward` (benchAtlasAuth), `log` (the access log `npm start`
+ * writes, to /dev/null), `metrics` and `tracing:<ratio>` (spans exported over OTLP/HTTP protobuf to `otlpUrl`) joined by `+`.
  */
 export function gatewayOptionsFor(features: string, upstreamUrl: string, otlpUrl: string): GatewayOptions {
   const parts = features.split('+');
   const options: GatewayOptions = {
-    // `forward`: each request's own bearer token goes to Atlas (clients with tokens of their own, bench/cpu.ts).
-    atlas: {
-      baseUrl: upstreamUrl,
-      auth: parts.includes('forward') ? { mode: 'forward' } : { mode: 'token', token: 'bench-token' },
-    },
+    atlas: { baseUrl: upstreamUrl, auth: benchAtlasAuth(parts.includes('forward')) },
     graphiql: false,
     callReport: 'never',
   };

@@ -11,6 +11,7 @@ import { atlasOperations, type AtlasOperationId } from '../src/generated/atlas-o
 import { createGateway } from '../src/server/gateway.js';
 import { createSeedData, startSimulator } from '../src/simulator/index.js';
 import type { Answers } from './recorded-atlas.js';
+import { BENCH_TOKEN, benchAtlasAuth } from './credential.js';
 
 function isOperationId(id: string | null): id is AtlasOperationId {
   return id !== null && Object.hasOwn(atlasOperations, id);
@@ -18,9 +19,9 @@ function isOperationId(id: string | null): id is AtlasOperationId {
 
 /** Runs `document` once on the demo data and writes every Atlas answer it needed to `file`; returns the call count. */
 export async function recordAnswers(document: string, file: string): Promise<number> {
-  const sim = await startSimulator({ data: createSeedData(), bearerTokens: ['bench-token'] });
+  const sim = await startSimulator({ data: createSeedData(), bearerTokens: [BENCH_TOKEN] });
   const gateway = createGateway({
-    atlas: { baseUrl: sim.url, auth: { mode: 'token', token: 'bench-token' } },
+    atlas: { baseUrl: sim.url, auth: benchAtlasAuth(false) },
     graphiql: false,
   });
   try {
@@ -38,7 +39,7 @@ export async function recordAnswers(document: string, file: string): Promise<num
       const query = new URLSearchParams(call.query).toString();
       const uri = query ? `${call.path}?${query}` : call.path;
       const replay = await fetch(sim.url + uri, {
-        headers: { authorization: 'Bearer bench-token', accept: atlasOperations[call.operationId].mediaType },
+        headers: { authorization: `Bearer ${BENCH_TOKEN}`, accept: atlasOperations[call.operationId].mediaType },
       });
       if (!replay.ok) throw new Error(`recording ${uri}: ${replay.status}`);
       answers[uri] = await replay.text();

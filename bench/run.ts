@@ -20,6 +20,7 @@ import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO } from '../src/simulator/index.js';
 import { ask, peakRssMiB, rssMiB, sampleRss, startChild, stopChildren } from './children.js';
 import { recordAnswers } from './recorded.js';
+import { benchAtlasAuth } from './credential.js';
 import { clientsWithOwnTokens, drive, measureCpu, type CpuMeasure, type BenchRequest, type Server } from './cpu.js';
 import { atlas, startStack, type TestStack } from '../support/stack.js';
 import { partF } from './overhead.js';
@@ -164,7 +165,7 @@ async function partB() {
   // Upstream in its own process, so its timers and JSON work do not share this event loop.
   const upstream = await startChild('./upstream.ts', { LATENCY_MS: '20' });
   const gateway = createGateway({
-    atlas: { baseUrl: upstream.url, auth: { mode: 'token', token: 'bench-token' } },
+    atlas: { baseUrl: upstream.url, auth: benchAtlasAuth(false) },
     graphiql: false,
   });
   const run = async () => {
@@ -285,7 +286,7 @@ async function partD() {
   for (const size of [30, 300, 3000]) {
     const upstream = await startChild('./upstream.ts', { RESTORE_JOBS: String(size - 8) });
     const gateway = createGateway({
-      atlas: { baseUrl: upstream.url, auth: { mode: 'token', token: 'bench-token' } },
+      atlas: { baseUrl: upstream.url, auth: benchAtlasAuth(false) },
       graphiql: false,
     });
     const run = async () => {

@@ -14,6 +14,7 @@ import { createSchema as yogaSchema, createYoga } from 'graphql-yoga';
 import { Agent, type Dispatcher } from 'undici';
 import type { Answers } from './recorded-atlas.js';
 import type { ProfileCommand } from './inspect.js';
+import { BENCH_TOKEN, benchAtlasAuth } from './credential.js';
 import { accessLogToNowhere } from './in-process.js';
 
 // The gateway runs as production runs it: compiled by tsc (bench/run.ts builds dist/ first), not
@@ -42,7 +43,7 @@ const gateway = async () => {
     // client its own, so concurrent identical operations do not share Atlas calls).
     atlas: {
       baseUrl: upstream,
-      auth: process.env['AUTH'] === 'forward' ? { mode: 'forward' } : { mode: 'token', token: 'bench-token' },
+      auth: benchAtlasAuth(process.env['AUTH'] === 'forward'),
       ...(dispatcher ? { dispatcher } : {}),
     },
     graphiql: false,
@@ -92,7 +93,7 @@ function handwritten() {
               origin: upstream,
               path,
               method: 'GET',
-              headers: { accept: 'application/vnd.atlas.2023-01-01+json', authorization: 'Bearer bench-token' },
+              headers: { accept: 'application/vnd.atlas.2023-01-01+json', authorization: `Bearer ${BENCH_TOKEN}` },
             });
             return response.body.json();
           },

@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { benchAtlasAuth } from './credential.js';
 
 // As bench/servers.ts: the compiled gateway, without source maps.
 process.setSourceMapsEnabled(false);
@@ -16,7 +17,7 @@ const { createGateway } = (await import(dist('server/gateway.js'))) as GatewayMo
 const { attachGraphQLWebSocket } = (await import(dist('server/websocket.js'))) as WebSocketModule;
 
 const gateway = createGateway({
-  atlas: { baseUrl: process.env['UPSTREAM_URL'] ?? '', auth: { mode: 'token', token: 'bench-token' } },
+  atlas: { baseUrl: process.env['UPSTREAM_URL'] ?? '', auth: benchAtlasAuth(false) },
   graphiql: false,
   callReport: 'never',
 });

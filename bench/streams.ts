@@ -17,6 +17,7 @@ import WebSocket from 'ws';
 import { toGlobalId } from '../src/graph/ids.js';
 import { DEMO, startSimulator } from '../src/simulator/index.js';
 import { ask, startChild, stopChildren } from './children.js';
+import { BENCH_TOKEN } from './credential.js';
 
 const count = Number(process.env['STREAMS'] ?? '1000');
 const seconds = Number(process.env['STREAMS_SECONDS'] ?? '600');
@@ -53,7 +54,7 @@ const query = /* GraphQL */ `
 const variables = { id: toGlobalId('CloudBackupRestoreJob', job.groupId, job.clusterName, job.id) };
 
 execSync('npm run --silent build', { stdio: 'inherit' });
-const simulator = await startSimulator({ bearerTokens: ['bench-token'] });
+const simulator = await startSimulator({ bearerTokens: [BENCH_TOKEN] });
 const entry = simulator.data.restoreJobs.find((j) => j.value.id === job.id);
 if (!entry) throw new Error('the demo seed has no running restore job');
 const gateway = await startChild('./streams-gateway.ts', { UPSTREAM_URL: simulator.url });

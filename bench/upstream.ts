@@ -1,10 +1,11 @@
 /**
  * Benchmark upstream: the Atlas simulator in its own process. LATENCY_MS adds latency to every answer;
  * RESTORE_JOBS adds that many restore jobs to payments-prod; FAULTS is a fault plan (JSON) for the
- * simulator's fault switch; BEARER_TOKENS (comma-separated, default bench-token) are the tokens it accepts.
+ * simulator's fault switch; BEARER_TOKENS (comma-separated, default BENCH_TOKEN) are the tokens it accepts.
  * Prints one JSON line: { url }.
  */
 import { addRestoreJobs, createSeedData, DEMO, startSimulator, type FaultPlan } from '../src/simulator/index.js';
+import { BENCH_TOKEN } from './credential.js';
 
 const data = createSeedData();
 const extra = Number(process.env['RESTORE_JOBS'] ?? '0');
@@ -12,7 +13,7 @@ if (extra > 0) addRestoreJobs(data, DEMO.clusters.paymentsProd.groupId, DEMO.clu
 const sim = await startSimulator({
   data,
   latencyMs: Number(process.env['LATENCY_MS'] ?? '0'),
-  bearerTokens: (process.env['BEARER_TOKENS'] ?? 'bench-token').split(','),
+  bearerTokens: (process.env['BEARER_TOKENS'] ?? BENCH_TOKEN).split(','),
   faults: process.env['FAULTS'] ? (JSON.parse(process.env['FAULTS']) as FaultPlan) : undefined,
 });
 process.stdout.write(`${JSON.stringify({ url: sim.url })}\n`);
