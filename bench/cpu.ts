@@ -31,7 +31,7 @@ export interface BenchRequest {
  * operations in flight together then share no Atlas call, so a concurrent figure stands for the whole work.
  */
 export function clientsWithOwnTokens(body: string, count: number): { bearerTokens: string; requests: BenchRequest[] } {
-  const tokens = Array.from({ length: count }, (_, i) => `bench-token-${i}`);
+  const tokens = Array.from({ length: count }, (_, i) => `${BENCH_TOKEN}-${i}`);
   return {
     bearerTokens: [BENCH_TOKEN, ...tokens].join(','),
     requests: tokens.map((token) => ({ body, headers: { authorization: `Bearer ${token}` } })),

@@ -7,9 +7,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import type { GatewayOptions } from '../src/server/gateway.js';
 import { benchAtlasAuth } from './credential.js';
-
-type GatewayOptions = Parameters<(typeof import('../src/server/gateway.js'))['createGateway']>[0];
 
 /**
  * Options for `features`: `plain`, or any of `forward` (benchAtlasAuth), `log` (the access log `npm start`
