@@ -12,7 +12,8 @@ import { benchAtlasAuth } from './credential.js';
 
 /**
  * Options for `features`: `plain`, or any of `forward` (benchAtlasAuth), `log` (the access log `npm start`
- * writes, to /dev/null), `metrics` and `tracing:<ratio>` (spans exported over OTLP/HTTP protobuf to `otlpUrl`) joined by `+`.
+ * writes, to /dev/null), `metrics` and `tracing:<ratio>` (spans exported over OTLP/HTTP protobuf to
+ * `otlpUrl`) joined by `+`.
  */
 export function gatewayOptionsFor(features: string, upstreamUrl: string, otlpUrl: string): GatewayOptions {
   const parts = features.split('+');
