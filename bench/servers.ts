@@ -14,8 +14,8 @@ import { createSchema as yogaSchema, createYoga } from 'graphql-yoga';
 import { Agent, type Dispatcher } from 'undici';
 import type { Answers } from './recorded-atlas.js';
 import type { ProfileCommand } from './inspect.js';
-import { BENCH_TOKEN, benchAtlasAuth } from './credential.js';
-import { accessLogToNowhere } from './in-process.js';
+import { BENCH_TOKEN } from './credential.js';
+import { gatewayOptionsFor } from './in-process.js';
 
 // The gateway runs as production runs it: compiled by tsc (bench/run.ts builds dist/ first), not
 // transpiled on the fly, which adds per-closure helpers to every function the request path creates; and
@@ -38,32 +38,22 @@ const gateway = async () => {
     const { RecordedAtlas } = await import('./recorded-atlas.js');
     dispatcher = new RecordedAtlas(JSON.parse(readFileSync(recorded, 'utf8')) as Answers);
   }
-  const options: Parameters<GatewayModule['createGateway']>[0] = {
-    // AUTH=forward: each request's own bearer token goes upstream (bench part e gives each concurrent
-    // client its own, so concurrent identical operations do not share Atlas calls).
-    atlas: {
-      baseUrl: upstream,
-      auth: benchAtlasAuth(process.env['AUTH'] === 'forward'),
-      ...(dispatcher ? { dispatcher } : {}),
-    },
-    graphiql: false,
-    callReport: 'never',
-    // ACCESS_LOG=1: the access line per request that `npm start` writes (LOG_LEVEL=info, its default), to
-    // /dev/null: the gateway as it ships, which bench part f measures metrics and tracing against.
-    ...(process.env['ACCESS_LOG'] === '1' ? { logger: accessLogToNowhere() } : {}),
-    // METRICS=1: Prometheus metrics on (bench part f scrapes /metrics as Prometheus would);
-    // OTLP_URL=<collector>: operations traced (the share OTLP_SAMPLE_RATIO, default all) and exported over
-    // OTLP/HTTP protobuf.
-    ...(process.env['METRICS'] === '1' ? { metrics: {} } : {}),
-    ...(process.env['OTLP_URL']
-      ? {
-          tracing: {
-            endpoint: `${process.env['OTLP_URL']}/v1/traces`,
-            sampleRatio: Number(process.env['OTLP_SAMPLE_RATIO'] ?? '1'),
-          },
-        }
-      : {}),
-  };
+  // The switches below are bench/in-process.ts's features, so part e, f and the profile run the gateway that
+  // bench:paired and bench:against-base run. AUTH=forward: each request's own bearer token goes upstream (part e
+  // gives each concurrent client its own, so concurrent identical operations do not share Atlas calls).
+  // ACCESS_LOG=1: the access line per request that `npm start` writes (LOG_LEVEL=info, its default), to
+  // /dev/null: the gateway as it ships, which part f measures metrics and tracing against. METRICS=1:
+  // Prometheus metrics on (part f scrapes /metrics as Prometheus would). OTLP_URL=<collector>: operations
+  // traced (the share OTLP_SAMPLE_RATIO, default all) and exported over OTLP/HTTP protobuf.
+  const otlpUrl = process.env['OTLP_URL'];
+  const features = [
+    process.env['AUTH'] === 'forward' ? 'forward' : '',
+    process.env['ACCESS_LOG'] === '1' ? 'log' : '',
+    process.env['METRICS'] === '1' ? 'metrics' : '',
+    otlpUrl ? `tracing:${process.env['OTLP_SAMPLE_RATIO'] ?? '1'}` : '',
+  ].filter(Boolean);
+  const options = gatewayOptionsFor(features.join('+') || 'plain', upstream, otlpUrl ?? '');
+  if (dispatcher) options.atlas.dispatcher = dispatcher;
   const { loadOptionalParts } = (await import(dist('server/optional-parts.js'))) as OptionalPartsModule;
   await loadOptionalParts(options);
   return createGateway(options).yoga;
