@@ -8,17 +8,20 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import type { GatewayOptions } from '../src/server/gateway.js';
-import { benchAtlasAuth } from './credential.js';
+import { BENCH_TOKEN } from './credential.js';
 
 /**
- * Options for `features`: `plain`, or any of `forward` (benchAtlasAuth), `log` (the access log `npm start`
- * writes, to /dev/null), `metrics` and `tracing:<ratio>` (spans exported over OTLP/HTTP protobuf to
- * `otlpUrl`) joined by `+`.
+ * Options for `features`: `plain` (Atlas sees BENCH_TOKEN), or any of `forward` (each request's own bearer token
+ * goes to Atlas: clients with tokens of their own, bench/cpu.ts), `log` (the access log `npm start` writes, to
+ * /dev/null), `metrics` and `tracing:<ratio>` (spans exported over OTLP/HTTP protobuf to `otlpUrl`) joined by `+`.
  */
 export function gatewayOptionsFor(features: string, upstreamUrl: string, otlpUrl: string): GatewayOptions {
   const parts = features.split('+');
   const options: GatewayOptions = {
-    atlas: { baseUrl: upstreamUrl, auth: benchAtlasAuth(parts.includes('forward')) },
+    atlas: {
+      baseUrl: upstreamUrl,
+      auth: parts.includes('forward') ? { mode: 'forward' } : { mode: 'token', token: BENCH_TOKEN },
+    },
     graphiql: false,
     callReport: 'never',
   };

@@ -11,7 +11,8 @@ import { atlasOperations, type AtlasOperationId } from '../src/generated/atlas-o
 import { createGateway } from '../src/server/gateway.js';
 import { createSeedData, startSimulator } from '../src/simulator/index.js';
 import type { Answers } from './recorded-atlas.js';
-import { BENCH_TOKEN, benchAtlasAuth } from './credential.js';
+import { BENCH_TOKEN } from './credential.js';
+import { gatewayOptionsFor } from './in-process.js';
 
 function isOperationId(id: string | null): id is AtlasOperationId {
   return id !== null && Object.hasOwn(atlasOperations, id);
@@ -20,10 +21,7 @@ function isOperationId(id: string | null): id is AtlasOperationId {
 /** Runs `document` once on the demo data and writes every Atlas answer it needed to `file`; returns the call count. */
 export async function recordAnswers(document: string, file: string): Promise<number> {
   const sim = await startSimulator({ data: createSeedData(), bearerTokens: [BENCH_TOKEN] });
-  const gateway = createGateway({
-    atlas: { baseUrl: sim.url, auth: benchAtlasAuth(false) },
-    graphiql: false,
-  });
+  const gateway = createGateway(gatewayOptionsFor('plain', sim.url, ''));
   try {
     const response = await gateway.yoga.fetch('http://bench/graphql', {
       method: 'POST',

@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { benchAtlasAuth } from './credential.js';
+import { gatewayOptionsFor } from './in-process.js';
 
 // As bench/servers.ts: the compiled gateway, without source maps.
 process.setSourceMapsEnabled(false);
@@ -16,11 +16,7 @@ type WebSocketModule = typeof import('../src/server/websocket.js');
 const { createGateway } = (await import(dist('server/gateway.js'))) as GatewayModule;
 const { attachGraphQLWebSocket } = (await import(dist('server/websocket.js'))) as WebSocketModule;
 
-const gateway = createGateway({
-  atlas: { baseUrl: process.env['UPSTREAM_URL'] ?? '', auth: benchAtlasAuth(false) },
-  graphiql: false,
-  callReport: 'never',
-});
+const gateway = createGateway(gatewayOptionsFor('plain', process.env['UPSTREAM_URL'] ?? '', ''));
 const server = createServer(gateway.yoga);
 const websocket = attachGraphQLWebSocket(server, gateway);
 server.listen(0, '127.0.0.1', () => {
