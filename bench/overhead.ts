@@ -13,7 +13,8 @@ import { measureCpu, type Server } from './cpu.js';
 
 interface Variant {
   name: string;
-  env: Record<string, string>;
+  /** bench/in-process.ts's features of the gateway process. */
+  features: string;
   server?: Server;
   rps: number[];
   p99: number[];
@@ -33,36 +34,29 @@ export async function partF(say: (line?: string) => void, body: string): Promise
   const sink = await startChild('./otlp-sink.ts', {}, [], 1);
   // Measured against the gateway as it ships: `npm start` writes an access line per request (LOG_LEVEL=info).
   // The same gateway without it is shown too, for what the access log itself costs.
-  const log = { ACCESS_LOG: '1' };
   const variants: Variant[] = [
-    { name: 'as shipped (access log)', env: log, rps: [], p99: [], cpuUs: [] },
-    { name: '+ metrics', env: { ...log, METRICS: '1' }, rps: [], p99: [], cpuUs: [] },
-    {
-      name: '+ metrics + tracing (every operation)',
-      env: { ...log, METRICS: '1', OTLP_URL: sink.url },
-      rps: [],
-      p99: [],
-      cpuUs: [],
-    },
+    { name: 'as shipped (access log)', features: 'log', rps: [], p99: [], cpuUs: [] },
+    { name: '+ metrics', features: 'log+metrics', rps: [], p99: [], cpuUs: [] },
+    { name: '+ metrics + tracing (every operation)', features: 'log+metrics+tracing:1', rps: [], p99: [], cpuUs: [] },
     {
       name: '+ metrics + tracing (10% of new traces)',
-      env: { ...log, METRICS: '1', OTLP_URL: sink.url, OTLP_SAMPLE_RATIO: '0.1' },
+      features: 'log+metrics+tracing:0.1',
       rps: [],
       p99: [],
       cpuUs: [],
     },
-    { name: 'without the access log', env: {}, rps: [], p99: [], cpuUs: [] },
+    { name: 'without the access log', features: 'plain', rps: [], p99: [], cpuUs: [] },
   ];
   for (const variant of variants) {
     variant.server = await startChild(
       './servers.ts',
-      { MODE: 'gateway', UPSTREAM_URL: upstream.url, ...variant.env },
+      { MODE: 'gateway', UPSTREAM_URL: upstream.url, FEATURES: variant.features, OTLP_URL: sink.url },
       [],
       0,
     );
   }
   const scrapeWhile = (variant: Variant) => {
-    if (!variant.env['METRICS']) return () => {};
+    if (!variant.features.split('+').includes('metrics')) return () => {};
     const url = (variant.server?.url ?? '').replace(/\/graphql$/, '/metrics');
     const timer = setInterval(() => void fetch(url).then((r) => r.text()), 1_000);
     return () => clearInterval(timer);
@@ -116,7 +110,9 @@ export async function partF(say: (line?: string) => void, body: string): Promise
   // Against the shipped gateway in the same round: the machine's speed drifts between rounds (other tenants), and a
   // ratio within a round drifts much less than the figures themselves.
   const perRound = (variant: Variant, key: 'rps' | 'cpuUs') =>
-    median(variant[key].map((x, round) => (100 * (x - (shipped?.[key][round] ?? NaN))) / (shipped?.[key][round] ?? NaN)));
+    median(
+      variant[key].map((x, round) => (100 * (x - (shipped?.[key][round] ?? NaN))) / (shipped?.[key][round] ?? NaN)),
+    );
   say('\n## f. Metrics and tracing overhead, single-resource query, instant upstream\n');
   say(
     `Each variant is the compiled gateway in its own process${canPin ? ', pinned to CPU 0 (the load generator, upstream and trace receiver to CPU 1)' : ''}. Throughput: autocannon c=20, 5 s per round, ` +

@@ -333,7 +333,11 @@ async function partE() {
   const ownTokens = clientsWithOwnTokens(dashboardBody, 4);
   const upstream = await startChild('./upstream.ts', { LATENCY_MS: '0', BEARER_TOKENS: ownTokens.bearerTokens });
   const gateway = await startChild('./servers.ts', { MODE: 'gateway', UPSTREAM_URL: upstream.url });
-  const forward = await startChild('./servers.ts', { MODE: 'gateway', AUTH: 'forward', UPSTREAM_URL: upstream.url });
+  const forward = await startChild('./servers.ts', {
+    MODE: 'gateway',
+    FEATURES: 'forward',
+    UPSTREAM_URL: upstream.url,
+  });
   const handwritten = await startChild('./servers.ts', { MODE: 'handwritten', UPSTREAM_URL: upstream.url });
   // The same gateway with Atlas's answers to the dashboard served from memory: no Atlas socket, all its own work.
   const answers = join(mkdtempSync(join(tmpdir(), 'atlas-bench-')), 'dashboard-answers.json');

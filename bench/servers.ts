@@ -3,9 +3,9 @@
  * its production features on (per-request loaders, planner, coalescing, budget, error mapping);
  * MODE=handwritten serves the smallest reasonable graphql-yoga + undici server that answers the same
  * single-resource question with the same Atlas call, as the baseline. Prints one JSON line: { url }.
- * AUTH=forward passes each request's own bearer token upstream; RECORDED_ANSWERS=<file> makes the gateway
- * answer Atlas calls from memory (bench/recorded.ts); ACCESS_LOG=1 writes the access log (to /dev/null);
- * METRICS=1 and OTLP_URL turn metrics and tracing on.
+ * FEATURES (default `plain`) are bench/in-process.ts's features, with OTLP_URL for tracing: part e and f and the
+ * profile then run the gateway that bench:paired and bench:against-base run. RECORDED_ANSWERS=<file> makes the
+ * gateway answer Atlas calls from memory (bench/recorded.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -38,21 +38,7 @@ const gateway = async () => {
     const { RecordedAtlas } = await import('./recorded-atlas.js');
     dispatcher = new RecordedAtlas(JSON.parse(readFileSync(recorded, 'utf8')) as Answers);
   }
-  // The switches below are bench/in-process.ts's features, so part e, f and the profile run the gateway that
-  // bench:paired and bench:against-base run. AUTH=forward: each request's own bearer token goes upstream (part e
-  // gives each concurrent client its own, so concurrent identical operations do not share Atlas calls).
-  // ACCESS_LOG=1: the access line per request that `npm start` writes (LOG_LEVEL=info, its default), to
-  // /dev/null: the gateway as it ships, which part f measures metrics and tracing against. METRICS=1:
-  // Prometheus metrics on (part f scrapes /metrics as Prometheus would). OTLP_URL=<collector>: operations
-  // traced (the share OTLP_SAMPLE_RATIO, default all) and exported over OTLP/HTTP protobuf.
-  const otlpUrl = process.env['OTLP_URL'];
-  const features = [
-    process.env['AUTH'] === 'forward' ? 'forward' : '',
-    process.env['ACCESS_LOG'] === '1' ? 'log' : '',
-    process.env['METRICS'] === '1' ? 'metrics' : '',
-    otlpUrl ? `tracing:${process.env['OTLP_SAMPLE_RATIO'] ?? '1'}` : '',
-  ].filter(Boolean);
-  const options = gatewayOptionsFor(features.join('+') || 'plain', upstream, otlpUrl ?? '');
+  const options = gatewayOptionsFor(process.env['FEATURES'] || 'plain', upstream, process.env['OTLP_URL'] ?? '');
   if (dispatcher) options.atlas.dispatcher = dispatcher;
   const { loadOptionalParts } = (await import(dist('server/optional-parts.js'))) as OptionalPartsModule;
   await loadOptionalParts(options);
