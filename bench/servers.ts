@@ -15,7 +15,6 @@ import { Agent, type Dispatcher } from 'undici';
 import type { Answers } from './recorded-atlas.js';
 import type { ProfileCommand } from './inspect.js';
 import { BENCH_TOKEN } from './credential.js';
-import { gatewayOptionsFor } from './in-process.js';
 
 // The gateway runs as production runs it: compiled by tsc (bench/run.ts builds dist/ first), not
 // transpiled on the fly, which adds per-closure helpers to every function the request path creates; and
@@ -31,6 +30,8 @@ const mode = process.env['MODE'];
 // (they weigh tens of MiB of heap, GraphiQL's bundle included, which would inflate the baseline's RSS).
 const gateway = async () => {
   const { createGateway } = (await import(dist('server/gateway.js'))) as GatewayModule;
+  // Here too, not at the top: bench/in-process.ts brings pino, which the baseline does not use.
+  const { gatewayOptionsFor } = await import('./in-process.js');
   // RECORDED_ANSWERS=<file>: Atlas answers from memory instead of UPSTREAM_URL (bench/recorded.ts).
   const recorded = process.env['RECORDED_ANSWERS'];
   let dispatcher: Dispatcher | undefined;
