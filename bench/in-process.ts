@@ -13,9 +13,10 @@ import { BENCH_TOKEN } from './credential.js';
 /**
  * Options for `features`: `plain` (Atlas sees BENCH_TOKEN), or any of `forward` (each request's own bearer token
  * goes to Atlas: clients with tokens of their own, bench/cpu.ts), `log` (the access log `npm start` writes, to
- * /dev/null), `metrics` and `tracing:<ratio>` (spans exported over OTLP/HTTP protobuf to `otlpUrl`) joined by `+`.
+ * /dev/null), `metrics` and `tracing:<ratio>` (spans exported over OTLP/HTTP protobuf to `otlpUrl`, which only
+ * tracing needs) joined by `+`.
  */
-export function gatewayOptionsFor(features: string, upstreamUrl: string, otlpUrl: string): GatewayOptions {
+export function gatewayOptionsFor(features: string, upstreamUrl: string, otlpUrl = ''): GatewayOptions {
   const parts = features.split('+');
   const options: GatewayOptions = {
     atlas: {

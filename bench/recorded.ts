@@ -21,7 +21,7 @@ function isOperationId(id: string | null): id is AtlasOperationId {
 /** Runs `document` once on the demo data and writes every Atlas answer it needed to `file`; returns the call count. */
 export async function recordAnswers(document: string, file: string): Promise<number> {
   const sim = await startSimulator({ data: createSeedData(), bearerTokens: [BENCH_TOKEN] });
-  const gateway = createGateway(gatewayOptionsFor('plain', sim.url, ''));
+  const gateway = createGateway(gatewayOptionsFor('plain', sim.url));
   try {
     const response = await gateway.yoga.fetch('http://bench/graphql', {
       method: 'POST',

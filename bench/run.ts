@@ -164,7 +164,7 @@ async function partA() {
 async function partB() {
   // Upstream in its own process, so its timers and JSON work do not share this event loop.
   const upstream = await startChild('./upstream.ts', { LATENCY_MS: '20' });
-  const gateway = createGateway(gatewayOptionsFor('plain', upstream.url, ''));
+  const gateway = createGateway(gatewayOptionsFor('plain', upstream.url));
   const run = async () => {
     const response = await gateway.yoga.fetch('http://bench/graphql', {
       method: 'POST',
@@ -282,7 +282,7 @@ async function partD() {
   const document = `query ($after: String) { project(id: "${groupId}") { cluster(name: "${name}") { restoreJobs(first: 500, after: $after) { pageInfo { hasNextPage endCursor } nodes { id state deliveryType finishedAt } } } } }`;
   for (const size of [30, 300, 3000]) {
     const upstream = await startChild('./upstream.ts', { RESTORE_JOBS: String(size - 8) });
-    const gateway = createGateway(gatewayOptionsFor('plain', upstream.url, ''));
+    const gateway = createGateway(gatewayOptionsFor('plain', upstream.url));
     const run = async () => {
       let after: string | null = null;
       let count = 0;

@@ -16,7 +16,7 @@ type WebSocketModule = typeof import('../src/server/websocket.js');
 const { createGateway } = (await import(dist('server/gateway.js'))) as GatewayModule;
 const { attachGraphQLWebSocket } = (await import(dist('server/websocket.js'))) as WebSocketModule;
 
-const gateway = createGateway(gatewayOptionsFor('plain', process.env['UPSTREAM_URL'] ?? '', ''));
+const gateway = createGateway(gatewayOptionsFor('plain', process.env['UPSTREAM_URL'] ?? ''));
 const server = createServer(gateway.yoga);
 const websocket = attachGraphQLWebSocket(server, gateway);
 server.listen(0, '127.0.0.1', () => {
