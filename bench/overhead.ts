@@ -34,19 +34,15 @@ export async function partF(say: (line?: string) => void, body: string): Promise
   const sink = await startChild('./otlp-sink.ts', {}, [], 1);
   // Measured against the gateway as it ships: `npm start` writes an access line per request (LOG_LEVEL=info).
   // The same gateway without it is shown too, for what the access log itself costs.
-  const variants: Variant[] = [
-    { name: 'as shipped (access log)', features: 'log', rps: [], p99: [], cpuUs: [] },
-    { name: '+ metrics', features: 'log+metrics', rps: [], p99: [], cpuUs: [] },
-    { name: '+ metrics + tracing (every operation)', features: 'log+metrics+tracing:1', rps: [], p99: [], cpuUs: [] },
-    {
-      name: '+ metrics + tracing (10% of new traces)',
-      features: 'log+metrics+tracing:0.1',
-      rps: [],
-      p99: [],
-      cpuUs: [],
-    },
-    { name: 'without the access log', features: 'plain', rps: [], p99: [], cpuUs: [] },
-  ];
+  const variants: Variant[] = (
+    [
+      ['as shipped (access log)', 'log'],
+      ['+ metrics', 'log+metrics'],
+      ['+ metrics + tracing (every operation)', 'log+metrics+tracing:1'],
+      ['+ metrics + tracing (10% of new traces)', 'log+metrics+tracing:0.1'],
+      ['without the access log', 'plain'],
+    ] as const
+  ).map(([name, features]) => ({ name, features, rps: [], p99: [], cpuUs: [] }));
   for (const variant of variants) {
     variant.server = await startChild(
       './servers.ts',
