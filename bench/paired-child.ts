@@ -21,7 +21,7 @@ const env = (name: string) => process.env[name] ?? '';
 const { createGateway } = (await import(`${env('DIST')}/server/gateway.js`)) as GatewayModule;
 // FEATURES=forward: each request's own bearer token goes to Atlas (bench/against-base.ts at CONCURRENCY > 1).
 const options = gatewayOptionsFor(env('FEATURES') || 'plain', env('UPSTREAM_URL'));
-if (env('ANSWERS')) options.atlas.dispatcher = new RecordedAtlas(JSON.parse(readFileSync(env('ANSWERS'), 'utf8')));
+if (env('ANSWERS')) options.atlas.dispatcher = RecordedAtlas.fromFile(env('ANSWERS'));
 const gateway = createGateway(options);
 const reply = (message: unknown) => process.send?.(message);
 let mark = process.cpuUsage();

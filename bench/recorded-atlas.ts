@@ -3,6 +3,7 @@
  * Dispatcher the gateway is given instead of its connection pool, so it opens no socket to Atlas.
  * Kept apart from the recorder so that a server process loading it loads nothing of src/.
  */
+import { readFileSync } from 'node:fs';
 import { Dispatcher } from 'undici';
 
 /** Request URI (path and query, as the transport sends it) -> the simulator's JSON answer. */
@@ -58,6 +59,11 @@ export class RecordedAtlas extends Dispatcher {
   constructor(answers: Answers) {
     super();
     this.answers = new Map(Object.entries(answers).map(([uri, text]) => [uri, recorded(200, Buffer.from(text))]));
+  }
+
+  /** The answers bench/recorded.ts wrote to `file`. */
+  static fromFile(file: string): RecordedAtlas {
+    return new RecordedAtlas(JSON.parse(readFileSync(file, 'utf8')) as Answers);
   }
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {

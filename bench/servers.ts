@@ -7,12 +7,10 @@
  * profile then run the gateway that bench:paired and bench:against-base run. RECORDED_ANSWERS=<file> makes the
  * gateway answer Atlas calls from memory (bench/recorded.ts).
  */
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema as yogaSchema, createYoga } from 'graphql-yoga';
-import { Agent, type Dispatcher } from 'undici';
-import type { Answers } from './recorded-atlas.js';
+import { Agent } from 'undici';
 import type { ProfileCommand } from './inspect.js';
 import { BENCH_TOKEN } from './credential.js';
 
@@ -32,15 +30,10 @@ const gateway = async () => {
   const { createGateway } = (await import(dist('server/gateway.js'))) as GatewayModule;
   // Here too, not at the top: bench/in-process.ts brings pino, which the baseline does not use.
   const { gatewayOptionsFor } = await import('./in-process.js');
+  const options = gatewayOptionsFor(process.env['FEATURES'] || 'plain', upstream, process.env['OTLP_URL']);
   // RECORDED_ANSWERS=<file>: Atlas answers from memory instead of UPSTREAM_URL (bench/recorded.ts).
   const recorded = process.env['RECORDED_ANSWERS'];
-  let dispatcher: Dispatcher | undefined;
-  if (recorded) {
-    const { RecordedAtlas } = await import('./recorded-atlas.js');
-    dispatcher = new RecordedAtlas(JSON.parse(readFileSync(recorded, 'utf8')) as Answers);
-  }
-  const options = gatewayOptionsFor(process.env['FEATURES'] || 'plain', upstream, process.env['OTLP_URL'] ?? '');
-  if (dispatcher) options.atlas.dispatcher = dispatcher;
+  if (recorded) options.atlas.dispatcher = (await import('./recorded-atlas.js')).RecordedAtlas.fromFile(recorded);
   const { loadOptionalParts } = (await import(dist('server/optional-parts.js'))) as OptionalPartsModule;
   await loadOptionalParts(options);
   return createGateway(options).yoga;
