@@ -1,8 +1,8 @@
 /**
- * What the bench scripts that hold compiled gateways in their own process share (bench/paired.ts,
- * bench/paired-child.ts, bench/instructions-child.ts and bench/instructions.ts, which starts the last):
- * gateway options from a features string, a loop of operations through `yoga.fetch` (no socket between the
- * script and the gateway; Atlas is in another process), and running the instructions child.
+ * What the bench scripts that build gateways share: gateway options from a features string (every bench gateway,
+ * bench/servers.ts's, bench/paired-child.ts's and bench/streams-gateway.ts's among them), a loop of operations
+ * through `yoga.fetch` (no socket between the script and the gateway; Atlas is in another process), and running
+ * the instructions child.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,22 +17,29 @@ import { BENCH_TOKEN } from './credential.js';
  * tracing needs) joined by `+`.
  */
 export function gatewayOptionsFor(features: string, upstreamUrl: string, otlpUrl = ''): GatewayOptions {
-  const parts = features.split('+');
   const options: GatewayOptions = {
     atlas: {
       baseUrl: upstreamUrl,
-      auth: parts.includes('forward') ? { mode: 'forward' } : { mode: 'token', token: BENCH_TOKEN },
+      auth: hasFeature(features, 'forward') ? { mode: 'forward' } : { mode: 'token', token: BENCH_TOKEN },
     },
     graphiql: false,
     callReport: 'never',
   };
-  if (parts.includes('log')) options.logger = accessLogToNowhere();
-  if (parts.includes('metrics')) options.metrics = {};
-  const ratio = parts.find((part) => part.startsWith('tracing:'))?.slice('tracing:'.length);
+  if (hasFeature(features, 'log')) options.logger = accessLogToNowhere();
+  if (hasFeature(features, 'metrics')) options.metrics = {};
+  const ratio = features
+    .split('+')
+    .find((part) => part.startsWith('tracing:'))
+    ?.slice('tracing:'.length);
   if (ratio !== undefined) {
     options.tracing = { endpoint: `${otlpUrl}/v1/traces`, sampleRatio: Number(ratio), serviceName: 'bench' };
   }
   return options;
+}
+
+/** Whether `features` (as gatewayOptionsFor reads them) include `name`. */
+export function hasFeature(features: string, name: string): boolean {
+  return features.split('+').includes(name);
 }
 
 /**

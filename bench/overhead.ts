@@ -10,6 +10,7 @@
 import autocannon from 'autocannon';
 import { ask, canPin, pinSelf, startChild } from './children.js';
 import { measureCpu, type Server } from './cpu.js';
+import { hasFeature } from './in-process.js';
 
 interface Variant {
   name: string;
@@ -52,7 +53,7 @@ export async function partF(say: (line?: string) => void, body: string): Promise
     );
   }
   const scrapeWhile = (variant: Variant) => {
-    if (!variant.features.split('+').includes('metrics')) return () => {};
+    if (!hasFeature(variant.features, 'metrics')) return () => {};
     const url = (variant.server?.url ?? '').replace(/\/graphql$/, '/metrics');
     const timer = setInterval(() => void fetch(url).then((r) => r.text()), 1_000);
     return () => clearInterval(timer);
